@@ -1,0 +1,20 @@
+// Low-rank adaptation, the "LoRA (lora)" benchmark of the Mirage benchmark
+// suite (mirage-spec.md section 8), fp16. Its shapes are fixed (the script
+// ignores the batch size):
+//
+//   Y = X · W + (X · A) · B
+//
+//   X : 16x256
+//   W : 256x4096
+//   A : 256x16     (rank-16 adapter)
+//   B : 16x4096
+//   Y : 16x4096
+func.func @lora(%x: tensor<16x256xf16>, %w: tensor<256x4096xf16>,
+                %a: tensor<256x16xf16>, %b: tensor<16x4096xf16>)
+    -> tensor<16x4096xf16> {
+  %xw = kernel.matmul %x, %w : tensor<16x256xf16>, tensor<256x4096xf16>
+  %xa = kernel.matmul %x, %a : tensor<16x256xf16>, tensor<256x16xf16>
+  %xab = kernel.matmul %xa, %b : tensor<16x16xf16>, tensor<16x4096xf16>
+  %y = kernel.add %xw, %xab : tensor<16x4096xf16>, tensor<16x4096xf16>
+  return %y : tensor<16x4096xf16>
+}

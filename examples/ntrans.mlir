@@ -1,0 +1,16 @@
+// The normalized-Transformer update, the "nTrans" benchmark of the Mirage
+// benchmark suite (mirage-spec.md section 8), batch size b = 1, fp16:
+//
+//   Y = rms_norm(X + alpha * (rms_norm(H) + X))   (* is element-wise)
+//
+//   H, X, alpha : 8x4096   (8b x 4096), normalized over the last dimension
+//   Y           : 8x4096
+func.func @ntrans(%h: tensor<8x4096xf16>, %x: tensor<8x4096xf16>,
+                  %alpha: tensor<8x4096xf16>) -> tensor<8x4096xf16> {
+  %hn = kernel.rms_norm %h over [4096] : tensor<8x4096xf16>
+  %sum = kernel.add %hn, %x : tensor<8x4096xf16>, tensor<8x4096xf16>
+  %scaled = kernel.mul %alpha, %sum : tensor<8x4096xf16>, tensor<8x4096xf16>
+  %res = kernel.add %x, %scaled : tensor<8x4096xf16>, tensor<8x4096xf16>
+  %y = kernel.rms_norm %res over [4096] : tensor<8x4096xf16>
+  return %y : tensor<8x4096xf16>
+}

@@ -1,0 +1,29 @@
+//===- MirageTraits.h - Traits shared by the μGraph dialects ----*- C++ -*-===//
+
+#ifndef MIRAGE_DIALECT_COMMON_MIRAGETRAITS_H
+#define MIRAGE_DIALECT_COMMON_MIRAGETRAITS_H
+
+#include "mlir/IR/OpDefinition.h"
+
+namespace mirage {
+namespace detail {
+mlir::LogicalResult verifyNoUnknownAttributes(mlir::Operation *op);
+} // namespace detail
+
+/// Rejects discardable attributes without a dialect prefix (`foo` is an
+/// error, `mirage.note` is allowed), so misspelt attributes are reported.
+template <typename ConcreteType>
+class NoUnknownAttributes
+    : public mlir::OpTrait::TraitBase<ConcreteType, NoUnknownAttributes> {
+public:
+  static mlir::LogicalResult verifyTrait(mlir::Operation *op) {
+    return detail::verifyNoUnknownAttributes(op);
+  }
+};
+
+/// Verifies the bounds of a clamp op: min <= max.
+mlir::LogicalResult verifyClampBounds(mlir::Operation *op, double min,
+                                      double max);
+} // namespace mirage
+
+#endif // MIRAGE_DIALECT_COMMON_MIRAGETRAITS_H

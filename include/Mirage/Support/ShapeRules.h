@@ -1,0 +1,123 @@
+//===- ShapeRules.h - Shape rules of every μGraph op ------------*- C++ -*-===//
+//
+// The shape rules of kernel-, block- and thread-level operators, free of MLIR
+// objects so that the op verifiers, the interpreter and the search enumerator
+// all apply exactly the same rules. Every function either returns the result
+// shape or an llvm::Error whose message is a complete sentence fragment that a
+// caller can append to "op " in a diagnostic.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIRAGE_SUPPORT_SHAPERULES_H
+#define MIRAGE_SUPPORT_SHAPERULES_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+
+namespace mirage {
+
+using Shape = llvm::SmallVector<int64_t, 4>;
+
+/// The number of grid axes (x, y, z) of a graph-defined kernel.
+constexpr unsigned kNumGridAxes = 3;
+/// Mirage's limit on the number of thread blocks of one kernel.
+constexpr int64_t kMaxBlocksPerKernel = 4096;
+/// Mirage's limit on the rank of a tensor.
+constexpr unsigned kMaxRank = 4;
+/// Map entry meaning "not mapped" (φ): replicate along that grid axis, or,
+/// for a for-loop dimension, load the same tile in every iteration.
+constexpr int64_t kReplicate = -1;
+
+/// Formats a shape as `2x4096`.
+std::string formatShape(llvm::ArrayRef<int64_t> shape);
+
+/// Batched matmul: equal ranks >= 2, [..., m, k] x [..., k, n] -> [..., m, n];
+/// batch dimensions must be equal (no broadcast).
+llvm::Expected<Shape> inferMatmulShape(llvm::ArrayRef<int64_t> lhs,
+                                       llvm::ArrayRef<int64_t> rhs);
+
+/// Element-wise broadcast: equal ranks, each pair of dims equal or one of them
+/// 1; the result takes the per-dimension maximum.
+llvm::Expected<Shape> inferBroadcastShape(llvm::ArrayRef<int64_t> lhs,
+                                          llvm::ArrayRef<int64_t> rhs);
+
+/// Strided sum reduction along `dim` to `size` elements (size 1 is a plain
+/// sum): out[j] = sum_k in[j + k * size]; requires in[dim] % size == 0.
+llvm::Expected<Shape> inferReductionShape(llvm::ArrayRef<int64_t> input,
+                                          int64_t dim, int64_t size);
+
+/// Concatenation along `dim`: equal ranks, all other dims equal.
+llvm::Expected<Shape>
+inferConcatShape(llvm::ArrayRef<llvm::ArrayRef<int64_t>> inputs, int64_t dim);
+
+/// RMS normalization over the trailing dims `normalized`: they must match the
+/// trailing dims of `input`.
+llvm::Error checkRmsNormShape(llvm::ArrayRef<int64_t> input,
+                              llvm::ArrayRef<int64_t> normalized);
+
+/// The launch configuration of a graph-defined kernel.
+struct LaunchShape {
+  llvm::SmallVector<int64_t, 3> grid;  // x, y, z
+  llvm::SmallVector<int64_t, 3> block; // x, y, z
+  int64_t forloopRange = 1;
+  int64_t reductionDimx = 64;
+
+  int64_t numBlocks() const;
+  int64_t numThreads() const;
+};
+
+/// Checks grid (3 positive entries, at most kMaxBlocksPerKernel blocks),
+/// block dims (3 positive entries, at most 1024 threads), the for-loop range
+/// and reduction dimx (positive).
+llvm::Error checkLaunchShape(const LaunchShape &launch);
+
+/// Checks an input map: one entry per grid axis, each a data dimension of a
+/// rank-`rank` tensor or kReplicate, no data dimension mapped twice.
+llvm::Error checkInputMap(llvm::ArrayRef<int64_t> imap, unsigned rank);
+
+/// Checks an output map: as an input map, and in addition every grid axis with
+/// more than one block maps to a data dimension, so that blocks write
+/// disjoint tiles.
+llvm::Error checkOutputMap(llvm::ArrayRef<int64_t> omap, unsigned rank,
+                           llvm::ArrayRef<int64_t> grid);
+
+/// The tile an input loader produces: the tensor dims, with dim imap[a]
+/// divided by grid[a] for every grid axis a mapped to a dimension, and then
+/// dim `forloopDim` (unless kReplicate) divided by the for-loop range. Every
+/// division must be exact.
+llvm::Expected<Shape> inferLoaderTileShape(llvm::ArrayRef<int64_t> tensor,
+                                           llvm::ArrayRef<int64_t> imap,
+                                           int64_t forloopDim,
+                                           const LaunchShape &launch);
+
+/// The tensor an output saver writes: the tile dims, with dim omap[a]
+/// multiplied by grid[a] for every grid axis a mapped to a dimension.
+llvm::Expected<Shape> inferSaverTensorShape(llvm::ArrayRef<int64_t> tile,
+                                            llvm::ArrayRef<int64_t> omap,
+                                            const LaunchShape &launch);
+
+/// For-loop accumulator kinds (see docs/Rationale.md).
+enum class AccumKind {
+  None,      // element-wise sum over iterations
+  Sum,       // also sums the last dim, which becomes 1
+  Mean,      // that sum divided by (forloop range * last dim)
+  Rms,       // sqrt(sum of squares / (forloop range * last dim))
+  SumToDimx, // last dim reduced to dimx by strided sum, then accumulated
+  Rescale,   // acc = acc * r + x, element-wise
+  Max,       // running element-wise maximum
+};
+
+/// The shape of an accumulator's result for a tile of shape `input`.
+llvm::Expected<Shape> inferAccumShape(AccumKind kind,
+                                      llvm::ArrayRef<int64_t> input,
+                                      int64_t reductionDimx);
+
+/// The number of elements of a shape.
+int64_t numElements(llvm::ArrayRef<int64_t> shape);
+
+} // namespace mirage
+
+#endif // MIRAGE_SUPPORT_SHAPERULES_H

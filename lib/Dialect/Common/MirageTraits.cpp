@@ -1,0 +1,25 @@
+//===- MirageTraits.cpp - Traits shared by the μGraph dialects --*- C++ -*-===//
+
+#include "Mirage/Dialect/Common/MirageTraits.h"
+
+using namespace mlir;
+
+LogicalResult mirage::detail::verifyNoUnknownAttributes(Operation *op) {
+  for (NamedAttribute attr : op->getDiscardableAttrs()) {
+    // Namespaced attributes (`dialect.name`) belong to some dialect and are
+    // legitimately attached by other tools; bare names are typos.
+    if (attr.getName().getValue().contains('.'))
+      continue;
+    return op->emitOpError() << "has unknown attribute '" << attr.getName()
+                             << "'";
+  }
+  return success();
+}
+
+LogicalResult mirage::verifyClampBounds(Operation *op, double min,
+                                        double max) {
+  if (min > max)
+    return op->emitOpError() << "min " << min << " is greater than max "
+                             << max;
+  return success();
+}

@@ -1,0 +1,221 @@
+//===- KernelOps.cpp - Kernel-level μGraph operations -----------*- C++ -*-===//
+
+#include "Mirage/Dialect/Kernel/IR/KernelOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace mirage;
+using namespace mirage::kernel;
+
+/// Reports a shape-rule failure at `location` (when known) and fails.
+static LogicalResult reportShapeError(std::optional<Location> location,
+                                      StringRef opName, llvm::Error error) {
+  std::string message = llvm::toString(std::move(error));
+  if (location)
+    return emitError(*location) << "'" << opName << "' op " << message;
+  return failure();
+}
+
+/// The element type shared by all `types`, or a diagnostic naming the
+/// offending operand.
+static FailureOr<Type> commonElementType(std::optional<Location> location,
+                                         StringRef opName, TypeRange types) {
+  Type element = cast<ShapedType>(types.front()).getElementType();
+  for (auto [index, type] : llvm::enumerate(types)) {
+    if (cast<ShapedType>(type).getElementType() == element)
+      continue;
+    if (location)
+      emitError(*location) << "'" << opName << "' op operand #" << index
+                           << " has element type "
+                           << cast<ShapedType>(type).getElementType()
+                           << ", expected " << element
+                           << " like operand #0";
+    return failure();
+  }
+  return element;
+}
+
+/// Shared by all ops whose result type is a tensor of the operands' common
+/// element type and a shape computed by a shape rule.
+static LogicalResult
+inferTensorResult(std::optional<Location> location, StringRef opName,
+                  TypeRange operandTypes,
+                  llvm::function_ref<llvm::Expected<::mirage::Shape>()> rule,
+                  SmallVectorImpl<Type> &inferred) {
+  FailureOr<Type> element = commonElementType(location, opName, operandTypes);
+  if (failed(element))
+    return failure();
+  llvm::Expected<::mirage::Shape> shape = rule();
+  if (!shape)
+    return reportShapeError(location, opName, shape.takeError());
+  inferred.push_back(RankedTensorType::get(*shape, *element));
+  return success();
+}
+
+static ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<ShapedType>(value.getType()).getShape();
+}
+
+//===----------------------------------------------------------------------===//
+// Element-wise ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult ClampOp::verify() {
+  return verifyClampBounds(*this, getMin().convertToDouble(),
+                           getMax().convertToDouble());
+}
+
+#define MIRAGE_BINARY_INFER(OpClass)                                           \
+  LogicalResult OpClass::inferReturnTypes(                                     \
+      MLIRContext *, std::optional<Location> location, Adaptor adaptor,        \
+      SmallVectorImpl<Type> &inferred) {                                       \
+    return inferTensorResult(                                                  \
+        location, getOperationName(),                                          \
+        {adaptor.getLhs().getType(), adaptor.getRhs().getType()},              \
+        [&] {                                                                  \
+          return ::mirage::inferBroadcastShape(shapeOf(adaptor.getLhs()),      \
+                                               shapeOf(adaptor.getRhs()));     \
+        },                                                                     \
+        inferred);                                                             \
+  }
+MIRAGE_BINARY_INFER(AddOp)
+MIRAGE_BINARY_INFER(SubOp)
+MIRAGE_BINARY_INFER(MulOp)
+MIRAGE_BINARY_INFER(DivOp)
+MIRAGE_BINARY_INFER(PowOp)
+#undef MIRAGE_BINARY_INFER
+
+//===----------------------------------------------------------------------===//
+// Structured ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> location,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  return inferTensorResult(
+      location, getOperationName(),
+      {adaptor.getLhs().getType(), adaptor.getRhs().getType()},
+      [&] {
+        return ::mirage::inferMatmulShape(shapeOf(adaptor.getLhs()),
+                                          shapeOf(adaptor.getRhs()));
+      },
+      inferred);
+}
+
+LogicalResult ReductionOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> location,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  return inferTensorResult(
+      location, getOperationName(), {adaptor.getInput().getType()},
+      [&] {
+        return ::mirage::inferReductionShape(shapeOf(adaptor.getInput()),
+                                             adaptor.getDim(),
+                                             adaptor.getSize());
+      },
+      inferred);
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> location,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  if (adaptor.getInputs().empty()) {
+    if (location)
+      mlir::emitError(*location) << "'" << getOperationName()
+                           << "' op needs at least two operands";
+    return failure();
+  }
+  SmallVector<ArrayRef<int64_t>> shapes = llvm::map_to_vector(
+      adaptor.getInputs(), [](Value v) { return shapeOf(v); });
+  return inferTensorResult(
+      location, getOperationName(), adaptor.getInputs().getTypes(),
+      [&] { return ::mirage::inferConcatShape(shapes, adaptor.getDim()); },
+      inferred);
+}
+
+LogicalResult RmsNormOp::verify() {
+  if (llvm::Error err = ::mirage::checkRmsNormShape(
+          getInput().getType().getShape(), getNormalizedShape()))
+    return emitOpError() << llvm::toString(std::move(err));
+  if (Value weight = getWeight()) {
+    auto weightType = cast<RankedTensorType>(weight.getType());
+    if (weightType.getShape() != getNormalizedShape())
+      return emitOpError() << "weight shape "
+                           << ::mirage::formatShape(weightType.getShape())
+                           << " differs from the normalized shape "
+                           << ::mirage::formatShape(getNormalizedShape());
+    if (weightType.getElementType() != getInput().getType().getElementType())
+      return emitOpError() << "weight element type "
+                           << weightType.getElementType()
+                           << " differs from the input's "
+                           << getInput().getType().getElementType();
+  }
+  if (std::optional<APFloat> eps = getEps())
+    if (eps->isNegative() || eps->isNaN())
+      return emitOpError() << "eps must be a non-negative number";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// GraphDefinedOp
+//===----------------------------------------------------------------------===//
+
+::mirage::LaunchShape GraphDefinedOp::getLaunchShape() {
+  ::mirage::LaunchShape launch;
+  launch.grid.assign(getGrid().begin(), getGrid().end());
+  launch.block.assign(getBlock().begin(), getBlock().end());
+  launch.forloopRange = getForloopRange();
+  launch.reductionDimx = getReductionDimx();
+  return launch;
+}
+
+LogicalResult GraphDefinedOp::verifyRegions() {
+  if (llvm::Error err = ::mirage::checkLaunchShape(getLaunchShape()))
+    return emitOpError() << llvm::toString(std::move(err));
+  if (getInputs().empty())
+    return emitOpError() << "needs at least one input tensor";
+  if (getResults().empty())
+    return emitOpError() << "needs at least one result tensor";
+
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError() << "body has " << body.getNumArguments()
+                         << " arguments but the kernel has "
+                         << getInputs().size() << " inputs";
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip(body.getArgumentTypes(), getInputs()))) {
+    auto [argType, input] = pair;
+    if (argType != input.getType())
+      return emitOpError() << "body argument #" << index << " has type "
+                           << argType << " but input #" << index
+                           << " has type " << input.getType();
+  }
+
+  // The block graph speaks only the block and thread levels; the kernel level
+  // cannot depend on those dialects, so they are named by namespace.
+  for (Operation &op : body) {
+    StringRef dialect = op.getName().getDialectNamespace();
+    if (dialect != "block" && dialect != "thread")
+      return op.emitOpError()
+             << "is not allowed in the block graph of a kernel.graph_defined; "
+                "only block and thread ops are";
+  }
+
+  Operation *terminator = body.empty() ? nullptr : &body.back();
+  if (!terminator || !terminator->hasTrait<OpTrait::IsTerminator>())
+    return emitOpError() << "body must end with a block.yield terminator";
+  if (terminator->getOperandTypes() != getResultTypes())
+    return terminator->emitOpError()
+           << "yields " << terminator->getNumOperands()
+           << " values whose types differ from the " << getNumResults()
+           << " results of the enclosing kernel.graph_defined";
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "Mirage/Dialect/Kernel/IR/KernelOps.cpp.inc"

@@ -1,0 +1,279 @@
+//===- ShapeRules.cpp - Shape rules of every μGraph op ----------*- C++ -*-===//
+
+#include "Mirage/Support/ShapeRules.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mirage;
+using llvm::ArrayRef;
+
+static llvm::Error fail(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+static const char *axisName(unsigned axis) {
+  static const char *names[] = {"x", "y", "z"};
+  return axis < kNumGridAxes ? names[axis] : "?";
+}
+
+std::string mirage::formatShape(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar";
+  return llvm::join(llvm::map_range(shape,
+                                    [](int64_t d) { return std::to_string(d); }),
+                    "x");
+}
+
+int64_t mirage::numElements(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+llvm::Expected<Shape> mirage::inferMatmulShape(ArrayRef<int64_t> lhs,
+                                               ArrayRef<int64_t> rhs) {
+  if (lhs.size() < 2 || rhs.size() < 2)
+    return fail("matmul operands must have rank >= 2, got " +
+                llvm::Twine(lhs.size()) + " and " + llvm::Twine(rhs.size()));
+  if (lhs.size() != rhs.size())
+    return fail("matmul operands must have equal rank, got " +
+                llvm::Twine(lhs.size()) + " and " + llvm::Twine(rhs.size()));
+  size_t rank = lhs.size();
+  for (size_t i = 0; i + 2 < rank; ++i)
+    if (lhs[i] != rhs[i])
+      return fail(llvm::formatv("matmul batch dimension {0} differs: {1} vs "
+                                "{2} (batch dims do not broadcast)",
+                                i, lhs[i], rhs[i]));
+  if (lhs[rank - 1] != rhs[rank - 2])
+    return fail(llvm::formatv("matmul contraction dims differ: lhs {0} has k = "
+                              "{1}, rhs {2} has k = {3}",
+                              formatShape(lhs), lhs[rank - 1], formatShape(rhs),
+                              rhs[rank - 2]));
+  Shape result(lhs.begin(), lhs.end());
+  result[rank - 1] = rhs[rank - 1];
+  return result;
+}
+
+llvm::Expected<Shape> mirage::inferBroadcastShape(ArrayRef<int64_t> lhs,
+                                                  ArrayRef<int64_t> rhs) {
+  if (lhs.size() != rhs.size())
+    return fail("operands must have equal rank for broadcasting, got " +
+                llvm::Twine(lhs.size()) + " and " + llvm::Twine(rhs.size()));
+  Shape result;
+  for (auto [i, pair] : llvm::enumerate(llvm::zip_equal(lhs, rhs))) {
+    auto [a, b] = pair;
+    if (a != b && a != 1 && b != 1)
+      return fail(llvm::formatv("operand dims {0} and {1} at dimension {2} "
+                                "are neither equal nor 1",
+                                a, b, i));
+    result.push_back(std::max(a, b));
+  }
+  return result;
+}
+
+llvm::Expected<Shape> mirage::inferReductionShape(ArrayRef<int64_t> input,
+                                                  int64_t dim, int64_t size) {
+  if (dim < 0 || dim >= static_cast<int64_t>(input.size()))
+    return fail(llvm::formatv("reduction dimension {0} is out of range for "
+                              "rank {1}",
+                              dim, input.size()));
+  if (size < 1)
+    return fail(llvm::formatv("reduction size must be >= 1, got {0}", size));
+  if (input[dim] % size != 0)
+    return fail(llvm::formatv("reduction size {0} does not divide dimension "
+                              "{1} of extent {2}",
+                              size, dim, input[dim]));
+  Shape result(input.begin(), input.end());
+  result[dim] = size;
+  return result;
+}
+
+llvm::Expected<Shape>
+mirage::inferConcatShape(ArrayRef<ArrayRef<int64_t>> inputs, int64_t dim) {
+  if (inputs.size() < 2)
+    return fail("concat needs at least two operands");
+  size_t rank = inputs.front().size();
+  if (dim < 0 || dim >= static_cast<int64_t>(rank))
+    return fail(llvm::formatv("concat dimension {0} is out of range for rank "
+                              "{1}",
+                              dim, rank));
+  Shape result(inputs.front().begin(), inputs.front().end());
+  for (auto [index, shape] : llvm::enumerate(inputs.drop_front())) {
+    if (shape.size() != rank)
+      return fail(llvm::formatv("concat operand {0} has rank {1}, expected {2}",
+                                index + 1, shape.size(), rank));
+    for (size_t d = 0; d < rank; ++d) {
+      if (static_cast<int64_t>(d) == dim)
+        continue;
+      if (shape[d] != result[d])
+        return fail(llvm::formatv("concat operand {0} has extent {1} at "
+                                  "dimension {2}, expected {3}",
+                                  index + 1, shape[d], d, result[d]));
+    }
+    result[dim] += shape[dim];
+  }
+  return result;
+}
+
+llvm::Error mirage::checkRmsNormShape(ArrayRef<int64_t> input,
+                                      ArrayRef<int64_t> normalized) {
+  if (normalized.empty())
+    return fail("rms_norm needs at least one normalized dimension");
+  if (normalized.size() > input.size())
+    return fail(llvm::formatv("rms_norm normalizes {0} dims but the input has "
+                              "rank {1}",
+                              normalized.size(), input.size()));
+  if (input.take_back(normalized.size()) != normalized)
+    return fail(llvm::formatv("rms_norm normalized shape {0} does not match "
+                              "the trailing dims of input {1}",
+                              formatShape(normalized), formatShape(input)));
+  return llvm::Error::success();
+}
+
+int64_t LaunchShape::numBlocks() const { return numElements(grid); }
+int64_t LaunchShape::numThreads() const { return numElements(block); }
+
+llvm::Error mirage::checkLaunchShape(const LaunchShape &launch) {
+  if (launch.grid.size() != kNumGridAxes)
+    return fail(llvm::formatv("grid must have 3 entries (x, y, z), got {0}",
+                              launch.grid.size()));
+  if (launch.block.size() != kNumGridAxes)
+    return fail(llvm::formatv("block must have 3 entries (x, y, z), got {0}",
+                              launch.block.size()));
+  for (unsigned a = 0; a < kNumGridAxes; ++a) {
+    if (launch.grid[a] < 1)
+      return fail(llvm::formatv("grid {0} must be >= 1, got {1}", axisName(a),
+                                launch.grid[a]));
+    if (launch.block[a] < 1)
+      return fail(llvm::formatv("block {0} must be >= 1, got {1}", axisName(a),
+                                launch.block[a]));
+  }
+  if (launch.numBlocks() > kMaxBlocksPerKernel)
+    return fail(llvm::formatv("grid {0} has {1} blocks, more than the limit of "
+                              "{2}",
+                              formatShape(launch.grid), launch.numBlocks(),
+                              kMaxBlocksPerKernel));
+  if (launch.numThreads() > 1024)
+    return fail(llvm::formatv("block {0} has {1} threads, more than 1024",
+                              formatShape(launch.block), launch.numThreads()));
+  if (launch.forloopRange < 1)
+    return fail(llvm::formatv("for-loop range must be >= 1, got {0}",
+                              launch.forloopRange));
+  if (launch.reductionDimx < 1)
+    return fail(llvm::formatv("reduction dimx must be >= 1, got {0}",
+                              launch.reductionDimx));
+  return llvm::Error::success();
+}
+
+static llvm::Error checkDimMap(llvm::StringRef what, ArrayRef<int64_t> map,
+                               unsigned rank) {
+  if (map.size() != kNumGridAxes)
+    return fail(llvm::formatv("{0} must have 3 entries (grid x, y, z), got {1}",
+                              what, map.size()));
+  for (unsigned a = 0; a < kNumGridAxes; ++a) {
+    int64_t d = map[a];
+    if (d == kReplicate)
+      continue;
+    if (d < 0 || d >= static_cast<int64_t>(rank))
+      return fail(llvm::formatv("{0} maps grid {1} to dimension {2}, which is "
+                                "out of range for rank {3} (use -1 to "
+                                "replicate)",
+                                what, axisName(a), d, rank));
+    for (unsigned b = 0; b < a; ++b)
+      if (map[b] == d)
+        return fail(llvm::formatv("{0} maps both grid {1} and grid {2} to "
+                                  "dimension {3}",
+                                  what, axisName(b), axisName(a), d));
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error mirage::checkInputMap(ArrayRef<int64_t> imap, unsigned rank) {
+  return checkDimMap("imap", imap, rank);
+}
+
+llvm::Error mirage::checkOutputMap(ArrayRef<int64_t> omap, unsigned rank,
+                                   ArrayRef<int64_t> grid) {
+  if (llvm::Error err = checkDimMap("omap", omap, rank))
+    return err;
+  for (unsigned a = 0; a < kNumGridAxes && a < grid.size(); ++a)
+    if (grid[a] > 1 && omap[a] == kReplicate)
+      return fail(llvm::formatv("omap leaves grid {0} (extent {1}) unmapped: "
+                                "blocks along it would write the same tile",
+                                axisName(a), grid[a]));
+  return llvm::Error::success();
+}
+
+llvm::Expected<Shape> mirage::inferLoaderTileShape(ArrayRef<int64_t> tensor,
+                                                   ArrayRef<int64_t> imap,
+                                                   int64_t forloopDim,
+                                                   const LaunchShape &launch) {
+  if (llvm::Error err = checkInputMap(imap, tensor.size()))
+    return std::move(err);
+  Shape tile(tensor.begin(), tensor.end());
+  for (unsigned a = 0; a < kNumGridAxes; ++a) {
+    int64_t d = imap[a];
+    if (d == kReplicate || launch.grid[a] == 1)
+      continue;
+    if (tile[d] % launch.grid[a] != 0)
+      return fail(llvm::formatv("grid {0} = {1} does not divide dimension {2} "
+                                "of extent {3}",
+                                axisName(a), launch.grid[a], d, tile[d]));
+    tile[d] /= launch.grid[a];
+  }
+  if (forloopDim == kReplicate)
+    return tile;
+  if (forloopDim < 0 || forloopDim >= static_cast<int64_t>(tensor.size()))
+    return fail(llvm::formatv("for-loop dimension {0} is out of range for rank "
+                              "{1} (use -1 for none)",
+                              forloopDim, tensor.size()));
+  if (tile[forloopDim] % launch.forloopRange != 0)
+    return fail(llvm::formatv("for-loop range {0} does not divide dimension {1} "
+                              "of the per-block extent {2}",
+                              launch.forloopRange, forloopDim,
+                              tile[forloopDim]));
+  tile[forloopDim] /= launch.forloopRange;
+  return tile;
+}
+
+llvm::Expected<Shape> mirage::inferSaverTensorShape(ArrayRef<int64_t> tile,
+                                                    ArrayRef<int64_t> omap,
+                                                    const LaunchShape &launch) {
+  if (llvm::Error err = checkOutputMap(omap, tile.size(), launch.grid))
+    return std::move(err);
+  Shape tensor(tile.begin(), tile.end());
+  for (unsigned a = 0; a < kNumGridAxes; ++a)
+    if (omap[a] != kReplicate)
+      tensor[omap[a]] *= launch.grid[a];
+  return tensor;
+}
+
+llvm::Expected<Shape> mirage::inferAccumShape(AccumKind kind,
+                                              ArrayRef<int64_t> input,
+                                              int64_t reductionDimx) {
+  if (input.empty())
+    return fail("accumulator input must have rank >= 1");
+  Shape result(input.begin(), input.end());
+  switch (kind) {
+  case AccumKind::None:
+  case AccumKind::Rescale:
+  case AccumKind::Max:
+    return result;
+  case AccumKind::Sum:
+  case AccumKind::Mean:
+  case AccumKind::Rms:
+    result.back() = 1;
+    return result;
+  case AccumKind::SumToDimx:
+    if (result.back() % reductionDimx != 0)
+      return fail(llvm::formatv("reduction dimx {0} does not divide the last "
+                                "dimension of extent {1}",
+                                reductionDimx, result.back()));
+    result.back() = reductionDimx;
+    return result;
+  }
+  llvm_unreachable("unknown accumulator kind");
+}

@@ -1,0 +1,205 @@
+//===- ShapeRulesTest.cpp - Tests of the μGraph shape rules -----*- C++ -*-===//
+
+#include "Mirage/Support/ShapeRules.h"
+
+#include "gtest/gtest.h"
+
+using namespace mirage;
+
+namespace {
+
+/// The shape, or the error message as a failure of the test.
+Shape expectShape(llvm::Expected<Shape> shape) {
+  if (!shape) {
+    ADD_FAILURE() << llvm::toString(shape.takeError());
+    return {};
+  }
+  return *shape;
+}
+
+/// The error message; fails the test if there is none.
+std::string expectError(llvm::Expected<Shape> shape) {
+  if (shape) {
+    ADD_FAILURE() << "expected an error, got shape " << formatShape(*shape);
+    return "";
+  }
+  return llvm::toString(shape.takeError());
+}
+
+std::string expectError(llvm::Error error) {
+  if (!error) {
+    ADD_FAILURE() << "expected an error";
+    return "";
+  }
+  return llvm::toString(std::move(error));
+}
+
+LaunchShape launch(Shape grid, int64_t forloop, int64_t dimx = 64) {
+  LaunchShape l;
+  l.grid.assign(grid.begin(), grid.end());
+  l.block = {128, 1, 1};
+  l.forloopRange = forloop;
+  l.reductionDimx = dimx;
+  return l;
+}
+
+TEST(ShapeRules, FormatShape) {
+  EXPECT_EQ(formatShape({2, 4096}), "2x4096");
+  EXPECT_EQ(formatShape({}), "scalar");
+}
+
+TEST(ShapeRules, Matmul) {
+  EXPECT_EQ(expectShape(inferMatmulShape({2, 4096}, {4096, 6144})),
+            (Shape{2, 6144}));
+  EXPECT_EQ(expectShape(inferMatmulShape({8, 8, 4096}, {8, 4096, 16})),
+            (Shape{8, 8, 16}));
+  EXPECT_NE(expectError(inferMatmulShape({2, 4096}, {4095, 8}))
+                .find("contraction dims differ"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferMatmulShape({2, 2, 4}, {3, 4, 8}))
+                .find("batch dimension 0 differs"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferMatmulShape({2, 4}, {1, 4, 8})).find("equal rank"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferMatmulShape({4}, {4})).find("rank >= 2"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, Broadcast) {
+  EXPECT_EQ(expectShape(inferBroadcastShape({2, 4096}, {2, 1})),
+            (Shape{2, 4096}));
+  EXPECT_EQ(expectShape(inferBroadcastShape({1, 8}, {4, 1})), (Shape{4, 8}));
+  EXPECT_NE(expectError(inferBroadcastShape({2, 3}, {2, 4}))
+                .find("neither equal nor 1"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferBroadcastShape({2, 3}, {3})).find("equal rank"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, Reduction) {
+  EXPECT_EQ(expectShape(inferReductionShape({2, 4096}, 1, 1)), (Shape{2, 1}));
+  EXPECT_EQ(expectShape(inferReductionShape({1, 1024, 512}, 2, 64)),
+            (Shape{1, 1024, 64}));
+  EXPECT_NE(expectError(inferReductionShape({2, 100}, 1, 64))
+                .find("does not divide"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferReductionShape({2, 100}, 2, 1))
+                .find("out of range"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferReductionShape({2, 100}, 1, 0)).find(">= 1"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, Concat) {
+  Shape a{16, 256}, b{16, 16};
+  EXPECT_EQ(expectShape(inferConcatShape({a, b}, 1)), (Shape{16, 272}));
+  Shape c{8, 16};
+  EXPECT_NE(expectError(inferConcatShape({a, c}, 1)).find("extent 8"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferConcatShape({a}, 0)).find("at least two"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, RmsNorm) {
+  EXPECT_FALSE(checkRmsNormShape({2, 4096}, {4096}));
+  EXPECT_FALSE(checkRmsNormShape({2, 8, 64}, {8, 64}));
+  EXPECT_NE(expectError(checkRmsNormShape({2, 4096}, {2048})).find("trailing"),
+            std::string::npos);
+  EXPECT_NE(expectError(checkRmsNormShape({4096}, {1, 4096})).find("rank"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, LaunchLimits) {
+  EXPECT_FALSE(checkLaunchShape(launch({256, 1, 1}, 32)));
+  EXPECT_FALSE(checkLaunchShape(launch({16, 16, 16}, 1)));
+  EXPECT_NE(expectError(checkLaunchShape(launch({64, 64, 2}, 1)))
+                .find("more than the limit of 4096"),
+            std::string::npos);
+  EXPECT_NE(expectError(checkLaunchShape(launch({0, 1, 1}, 1))).find("grid x"),
+            std::string::npos);
+  EXPECT_NE(expectError(checkLaunchShape(launch({1, 1, 1}, 0)))
+                .find("for-loop range"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, LoaderTileRmsNormMatmul) {
+  // The worked RMSNorm+MatMul μGraph: grid (256,1,1), for-loop range 32.
+  LaunchShape l = launch({256, 1, 1}, 32);
+  EXPECT_EQ(expectShape(inferLoaderTileShape({2, 4096}, {-1, -1, -1}, 1, l)),
+            (Shape{2, 128}));
+  EXPECT_EQ(expectShape(inferLoaderTileShape({4096, 6144}, {1, -1, -1}, 0, l)),
+            (Shape{128, 24}));
+}
+
+TEST(ShapeRules, LoaderTileFlashDecoding) {
+  // The worked MQA μGraph, kernel 1: grid (1,8,16), for-loop range 4.
+  LaunchShape l = launch({1, 8, 16}, 4);
+  EXPECT_EQ(expectShape(inferLoaderTileShape({1, 1024, 64}, {-1, -1, 1}, -1, l)),
+            (Shape{1, 64, 64}));
+  EXPECT_EQ(expectShape(inferLoaderTileShape({1, 64, 4096}, {-1, 2, -1}, 2, l)),
+            (Shape{1, 64, 128}));
+  EXPECT_EQ(expectShape(inferLoaderTileShape({1, 4096, 64}, {-1, 1, -1}, 1, l)),
+            (Shape{1, 128, 64}));
+}
+
+TEST(ShapeRules, LoaderErrors) {
+  LaunchShape l = launch({3, 1, 1}, 4);
+  EXPECT_NE(expectError(inferLoaderTileShape({2, 4096}, {1, -1, -1}, -1, l))
+                .find("grid x = 3 does not divide dimension 1"),
+            std::string::npos);
+  l = launch({1, 1, 1}, 3);
+  EXPECT_NE(expectError(inferLoaderTileShape({2, 4096}, {-1, -1, -1}, 1, l))
+                .find("for-loop range 3 does not divide"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferLoaderTileShape({2, 4096}, {2, -1, -1}, -1, l))
+                .find("out of range"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferLoaderTileShape({2, 4096}, {1, 1, -1}, -1, l))
+                .find("both grid x and grid y"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferLoaderTileShape({2, 4096}, {-1, -1, -1}, 5, l))
+                .find("for-loop dimension 5"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferLoaderTileShape({2, 4096}, {-1, -1}, -1, l))
+                .find("3 entries"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, SaverTensor) {
+  LaunchShape l = launch({256, 1, 1}, 32);
+  EXPECT_EQ(expectShape(inferSaverTensorShape({2, 24}, {1, -1, -1}, l)),
+            (Shape{2, 6144}));
+  LaunchShape k1 = launch({1, 8, 16}, 4);
+  EXPECT_EQ(expectShape(inferSaverTensorShape({1, 64, 1}, {-1, 2, 1}, k1)),
+            (Shape{1, 1024, 8}));
+  EXPECT_EQ(expectShape(inferSaverTensorShape({1, 64, 64}, {-1, 2, 1}, k1)),
+            (Shape{1, 1024, 512}));
+  EXPECT_NE(expectError(inferSaverTensorShape({1, 64, 64}, {-1, -1, 1}, k1))
+                .find("omap leaves grid y (extent 8) unmapped"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, Accumulators) {
+  EXPECT_EQ(expectShape(inferAccumShape(AccumKind::None, {2, 24}, 64)),
+            (Shape{2, 24}));
+  EXPECT_EQ(expectShape(inferAccumShape(AccumKind::Rms, {2, 128}, 64)),
+            (Shape{2, 1}));
+  EXPECT_EQ(expectShape(inferAccumShape(AccumKind::Sum, {1, 64, 128}, 64)),
+            (Shape{1, 64, 1}));
+  EXPECT_EQ(expectShape(inferAccumShape(AccumKind::Mean, {4, 8}, 64)),
+            (Shape{4, 1}));
+  EXPECT_EQ(expectShape(inferAccumShape(AccumKind::SumToDimx, {1, 16, 512}, 64)),
+            (Shape{1, 16, 64}));
+  EXPECT_EQ(expectShape(inferAccumShape(AccumKind::Max, {4, 8}, 64)),
+            (Shape{4, 8}));
+  EXPECT_NE(expectError(inferAccumShape(AccumKind::SumToDimx, {4, 100}, 64))
+                .find("does not divide"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, NumElements) {
+  EXPECT_EQ(numElements({2, 4096}), 8192);
+  EXPECT_EQ(numElements({}), 1);
+}
+
+} // namespace
