@@ -10,8 +10,8 @@ LogicalResult mirage::detail::verifyNoUnknownAttributes(Operation *op) {
     // legitimately attached by other tools; bare names are typos.
     if (attr.getName().getValue().contains('.'))
       continue;
-    return op->emitOpError() << "has unknown attribute '" << attr.getName()
-                             << "'";
+    return op->emitOpError() << "has unknown attribute '"
+                             << attr.getName().getValue() << "'";
   }
   return success();
 }

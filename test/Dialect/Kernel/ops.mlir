@@ -173,13 +173,13 @@ func.func @reduction(%a: tensor<4096xf16>, %b: tensor<2x4096xbf16>,
 // CHECK-SAME:      (%[[X:[a-z0-9]+]]: tensor<2x4096xf16>, %[[G:[a-z0-9]+]]: tensor<4096xf16>, %[[Y:[a-z0-9]+]]: tensor<2x256x64xbf16>, %[[Z:[a-z0-9]+]]: tensor<2x2x16x64xf32>)
 // CHECK:         kernel.rms_norm %[[X]] over [4096] : tensor<2x4096xf16>
 // CHECK:         kernel.rms_norm %[[X]] weight %[[G]] over [4096] : tensor<2x4096xf16>, tensor<4096xf16>
-// CHECK:         kernel.rms_norm %[[X]] over [4096] eps 1.000000e-06 : tensor<2x4096xf16>
-// CHECK:         kernel.rms_norm %[[X]] weight %[[G]] over [4096] eps 1.000000e-06 : tensor<2x4096xf16>, tensor<4096xf16>
+// CHECK:         kernel.rms_norm %[[X]] over [4096] eps 9.9999999999999995E-7 : tensor<2x4096xf16>
+// CHECK:         kernel.rms_norm %[[X]] weight %[[G]] over [4096] eps 9.9999999999999995E-7 : tensor<2x4096xf16>, tensor<4096xf16>
 // CHECK:         kernel.rms_norm %[[Y]] over [256, 64] eps 0.000000e+00 : tensor<2x256x64xbf16>
 // CHECK:         kernel.rms_norm %[[Z]] over [2, 2, 16, 64] : tensor<2x2x16x64xf32>
 // GENERIC-LABEL: sym_name = "rms_norm"
-// GENERIC:       "kernel.rms_norm"(%{{.*}}) <{normalized_shape = array<i64: 4096>, operandSegmentSizes = array<i32: 1, 0>}> : (tensor<2x4096xf16>) -> tensor<2x4096xf16>
-// GENERIC:       "kernel.rms_norm"(%{{.*}}, %{{.*}}) <{normalized_shape = array<i64: 4096>, operandSegmentSizes = array<i32: 1, 1>}> : (tensor<2x4096xf16>, tensor<4096xf16>) -> tensor<2x4096xf16>
+// GENERIC:       "kernel.rms_norm"(%{{.*}}) <{normalized_shape = array<i64: 4096>}> : (tensor<2x4096xf16>) -> tensor<2x4096xf16>
+// GENERIC:       "kernel.rms_norm"(%{{.*}}, %{{.*}}) <{normalized_shape = array<i64: 4096>}> : (tensor<2x4096xf16>, tensor<4096xf16>) -> tensor<2x4096xf16>
 func.func @rms_norm(%x: tensor<2x4096xf16>, %g: tensor<4096xf16>,
                     %y: tensor<2x256x64xbf16>, %z: tensor<2x2x16x64xf32>)
     -> (tensor<2x4096xf16>, tensor<2x4096xf16>, tensor<2x4096xf16>,

@@ -113,9 +113,12 @@ LogicalResult ReductionOp::inferReturnTypes(MLIRContext *,
   return inferTensorResult(
       location, getOperationName(), {adaptor.getInput().getType()},
       [&] {
+        // While parsing, inference runs before default-valued attributes
+        // are filled in: an absent `size` is its default, 1.
+        IntegerAttr size = adaptor.getSizeAttr();
         return ::mirage::inferReductionShape(shapeOf(adaptor.getInput()),
                                              adaptor.getDim(),
-                                             adaptor.getSize());
+                                             size ? size.getInt() : 1);
       },
       inferred);
 }

@@ -31,8 +31,9 @@ def Thread_FusedOp : Thread_Op<"fused",
     All operands and all results have one and the same statically shaped type
     (a ranked tensor at the kernel level, a `!block.tile` at the block level)
     whose element type is `f16`, `bf16` or `f32`; the assembly format
-    therefore names that type once. There is at least one operand and at
-    least one result.
+    therefore names that type once, and the number of results is the number
+    of values bound on the left (`%y:2 = ...`). There is at least one operand
+    and at least one result.
 
     The region has a single block with one argument per operand, the element
     of that operand, typed by the element type. It holds only ops of the
