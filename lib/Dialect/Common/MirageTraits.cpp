@@ -2,6 +2,8 @@
 
 #include "Mirage/Dialect/Common/MirageTraits.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 LogicalResult mirage::detail::verifyNoUnknownAttributes(Operation *op) {
@@ -18,6 +20,8 @@ LogicalResult mirage::detail::verifyNoUnknownAttributes(Operation *op) {
 
 LogicalResult mirage::verifyClampBounds(Operation *op, double min,
                                         double max) {
+  if (std::isnan(min) || std::isnan(max))
+    return op->emitOpError() << "clamp bounds must not be NaN";
   if (min > max)
     return op->emitOpError() << "min " << min << " is greater than max "
                              << max;

@@ -254,7 +254,7 @@ func.func @rms_norm_weight_element_type(%x: tensor<2x4096xf16>,
 // -----
 
 func.func @rms_norm_negative_eps(%x: tensor<2x4096xf16>) {
-  // expected-error @below {{'kernel.rms_norm' op eps must be a non-negative number}}
+  // expected-error @below {{'kernel.rms_norm' op eps must be a finite, non-negative number}}
   %0 = kernel.rms_norm %x over [4096] eps -1.0e-06 : tensor<2x4096xf16>
   return
 }
@@ -262,7 +262,7 @@ func.func @rms_norm_negative_eps(%x: tensor<2x4096xf16>) {
 // -----
 
 func.func @rms_norm_nan_eps(%x: tensor<2x4096xf16>) {
-  // expected-error @below {{'kernel.rms_norm' op eps must be a non-negative number}}
+  // expected-error @below {{'kernel.rms_norm' op eps must be a finite, non-negative number}}
   %0 = kernel.rms_norm %x over [4096] eps 0x7FF8000000000000 : tensor<2x4096xf16>
   return
 }

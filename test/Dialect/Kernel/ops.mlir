@@ -232,14 +232,18 @@ func.func @concat(%a: tensor<16x256xf16>, %b: tensor<16x16xf16>,
 // CHECK-LABEL: func.func @generic_input
 // CHECK:         %[[M:.*]] = kernel.matmul %{{.*}}, %{{.*}} : tensor<2x4096xf16>, tensor<4096x6144xf16>
 // CHECK:         %[[S:.*]] = kernel.reduction %[[M]] dim 1 size 64 : tensor<2x6144xf16>
-// CHECK:         return %[[S]] : tensor<2x64xf16>
+// CHECK:         %[[T:.*]] = kernel.reduction %[[S]] dim 1 : tensor<2x64xf16>
+// CHECK:         return %[[S]], %[[T]] : tensor<2x64xf16>, tensor<2x1xf16>
 func.func @generic_input(%x: tensor<2x4096xf16>, %w: tensor<4096x6144xf16>)
-    -> tensor<2x64xf16> {
+    -> (tensor<2x64xf16>, tensor<2x1xf16>) {
   %0 = "kernel.matmul"(%x, %w)
       : (tensor<2x4096xf16>, tensor<4096x6144xf16>) -> tensor<2x6144xf16>
   %1 = "kernel.reduction"(%0) <{dim = 1 : i64, size = 64 : i64}>
       : (tensor<2x6144xf16>) -> tensor<2x64xf16>
-  return %1 : tensor<2x64xf16>
+  // Without `size`, the default 1 applies.
+  %2 = "kernel.reduction"(%1) <{dim = 1 : i64}>
+      : (tensor<2x64xf16>) -> tensor<2x1xf16>
+  return %1, %2 : tensor<2x64xf16>, tensor<2x1xf16>
 }
 
 // Discardable attributes with a dialect prefix are kept (only bare names are

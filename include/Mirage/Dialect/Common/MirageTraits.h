@@ -21,6 +21,12 @@ public:
   }
 };
 
+/// Whether `type` is an element type of μGraph tensors and tiles: f16, bf16
+/// or f32.
+inline bool isSupportedElementType(mlir::Type type) {
+  return type.isF16() || type.isBF16() || type.isF32();
+}
+
 /// Verifies the bounds of a clamp op: min <= max.
 mlir::LogicalResult verifyClampBounds(mlir::Operation *op, double min,
                                       double max);

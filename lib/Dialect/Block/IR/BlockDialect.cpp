@@ -2,6 +2,7 @@
 
 #include "Mirage/Dialect/Block/IR/BlockDialect.h"
 #include "Mirage/Dialect/Block/IR/BlockOps.h"
+#include "Mirage/Dialect/Common/MirageTraits.h"
 #include "Mirage/Support/ShapeRules.h"
 
 #include "mlir/IR/Builders.h"
@@ -79,7 +80,7 @@ LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
     if (dim < 1)
       return emitError() << "tile dimension " << index
                          << " must be positive, got " << dim;
-  if (!elementType.isF16() && !elementType.isBF16() && !elementType.isF32())
+  if (!::mirage::isSupportedElementType(elementType))
     return emitError() << "tile element type must be f16, bf16 or f32, got "
                        << elementType;
   return success();

@@ -23,6 +23,22 @@ static LogicalResult reportShapeError(std::optional<Location> location,
 /// offending operand.
 static FailureOr<Type> commonElementType(std::optional<Location> location,
                                          StringRef opName, TypeRange types) {
+  // Inference runs before the operand type constraints are verified: reject
+  // what the constraints would, so no shape rule sees a dynamic extent.
+  for (auto [index, type] : llvm::enumerate(types)) {
+    auto shaped = dyn_cast<RankedTensorType>(type);
+    if (shaped && shaped.hasStaticShape() && shaped.getRank() >= 1 &&
+        shaped.getRank() <= ::mirage::kMaxRank &&
+        ::mirage::isSupportedElementType(shaped.getElementType()))
+      continue;
+    if (location)
+      mlir::emitError(*location)
+          << "'" << opName << "' op operand #" << index
+          << " must be statically shaped tensor of rank 1 to 4 with f16, "
+             "bf16 or f32 elements, but got "
+          << type;
+    return failure();
+  }
   Type element = cast<ShapedType>(types.front()).getElementType();
   for (auto [index, type] : llvm::enumerate(types)) {
     if (cast<ShapedType>(type).getElementType() == element)
@@ -159,8 +175,8 @@ LogicalResult RmsNormOp::verify() {
                            << getInput().getType().getElementType();
   }
   if (std::optional<APFloat> eps = getEps())
-    if (eps->isNegative() || eps->isNaN())
-      return emitOpError() << "eps must be a non-negative number";
+    if (eps->isNegative() || !eps->isFinite())
+      return emitOpError() << "eps must be a finite, non-negative number";
   return success();
 }
 

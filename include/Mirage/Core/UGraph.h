@@ -1,0 +1,142 @@
+//===- UGraph.h - The compact μGraph of the core libraries ------*- C++ -*-===//
+//
+// One compact, MLIR-free representation of a μGraph, shared by the
+// interpreter (Semantics/), the abstract expressions and the search
+// (Search/). MLIR is the interface: Bridge/ builds a KernelGraph from a
+// func.func and writes one back; the hot loops of the interpreter and the
+// enumerator never touch MLIR objects.
+//
+// A graph is a list of ops in topological order over numbered values. The
+// first `numInputs` values are the graph's inputs; every op appends its
+// results. A kernel graph's graph-defined kernels each own a block graph,
+// whose first values are the kernel's input tensors and whose other values
+// are tiles. Thread-level fused chains are flattened into the equivalent
+// element-wise block (or kernel) ops, which compute the same function.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIRAGE_CORE_UGRAPH_H
+#define MIRAGE_CORE_UGRAPH_H
+
+#include "Mirage/Support/ShapeRules.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
+namespace mirage {
+
+enum class DType : uint8_t { F16, BF16, F32 };
+
+llvm::StringRef dtypeName(DType dtype);
+
+/// Every operator of every level. Element-wise and structured kinds are
+/// shared by the kernel and block levels; the interpretation of a value
+/// (whole tensor or tile) comes from the graph that holds it.
+enum class OpKind : uint8_t {
+  // Element-wise unary.
+  Exp,
+  Square,
+  Sqrt,
+  Rsqrt,
+  Silu,
+  Gelu,
+  Relu,
+  Tanh,
+  Clamp,     // attrs: scalarA = min, scalarB = max
+  MulScalar, // attrs: scalarA = scalar
+  // Element-wise binary with broadcasting.
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  // Structured.
+  Matmul,
+  Reduction, // attrs: dim, size (1 at the block level)
+  RmsNorm,   // attrs: normalizedShape (kernel), scalarA = eps; optional
+             // second operand: the weight
+  Concat,    // attrs: dim; two or more operands
+  // Kernel level only.
+  GraphDefined, // attrs: blockGraph
+  // Block level only.
+  Loader,          // attrs: map = imap, dim = fmap
+  Saver,           // attrs: map = omap
+  ReductionToDimx, // attrs: dim
+  RunningMax,      // attrs: dim; results: max, diff
+  ConcatMatmul,    // operands: lhs1, lhs2, rhs1, rhs2
+  Accum,           // attrs: accum; operands: input (, scale for Rescale)
+};
+
+llvm::StringRef opKindName(OpKind kind);
+bool isUnaryElementwise(OpKind kind);
+bool isBinaryElementwise(OpKind kind);
+
+/// The shape, element type and (in block graphs) accumulation state of a
+/// value.
+struct ValueInfo {
+  Shape shape;
+  DType dtype = DType::F16;
+  bool accumulated = false;
+};
+
+using ValueId = int32_t;
+
+struct OpNode {
+  OpKind kind = OpKind::Add;
+  llvm::SmallVector<ValueId, 4> operands;
+  llvm::SmallVector<ValueId, 2> results;
+
+  // Attributes; which are meaningful depends on `kind` (see OpKind).
+  int64_t dim = 0;
+  int64_t size = 1;
+  double scalarA = 0.0;
+  double scalarB = 0.0;
+  std::array<int64_t, kNumGridAxes> map = {kReplicate, kReplicate,
+                                           kReplicate};
+  AccumKind accum = AccumKind::None;
+  Shape normalizedShape;
+  int32_t blockGraph = -1;
+};
+
+/// The block graph of one graph-defined kernel. Values [0, numInputs) are
+/// the kernel's input tensors (loaded by Loader ops); `outputs` are the
+/// Saver results in the order the kernel returns them.
+struct BlockGraph {
+  LaunchShape launch;
+  std::vector<ValueInfo> values;
+  std::vector<OpNode> ops;
+  unsigned numInputs = 0;
+  llvm::SmallVector<ValueId, 4> outputs;
+};
+
+/// A kernel-level program: the graph of a function.
+struct KernelGraph {
+  std::string name;
+  std::vector<ValueInfo> values;
+  std::vector<OpNode> ops;
+  std::vector<BlockGraph> blockGraphs;
+  unsigned numInputs = 0;
+  llvm::SmallVector<ValueId, 4> outputs;
+
+  /// Appends an input value and returns its id; inputs come before ops.
+  ValueId addInput(ValueInfo info);
+};
+
+/// Appends a value to `values` and returns its id.
+ValueId addValue(std::vector<ValueInfo> &values, ValueInfo info);
+
+/// Prints a readable listing of the graph (for tests and debugging).
+void print(const KernelGraph &graph, llvm::raw_ostream &os);
+
+} // namespace mirage
+
+#endif // MIRAGE_CORE_UGRAPH_H

@@ -1,0 +1,320 @@
+//===- UGraphImport.cpp - Build compact μGraphs from MLIR -------*- C++ -*-===//
+
+#include "Mirage/Bridge/UGraphImport.h"
+
+#include "Mirage/Dialect/Block/IR/BlockOps.h"
+#include "Mirage/Dialect/Kernel/IR/KernelOps.h"
+#include "Mirage/Dialect/Thread/IR/ThreadOps.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mirage;
+
+std::optional<DType> mirage::toDType(Type elementType) {
+  if (elementType.isF16())
+    return DType::F16;
+  if (elementType.isBF16())
+    return DType::BF16;
+  if (elementType.isF32())
+    return DType::F32;
+  return std::nullopt;
+}
+
+/// Element-wise functions carry the same mnemonic at every level (they are
+/// stamped from one TableGen table), so one mapping serves all dialects.
+static std::optional<OpKind> elementwiseKind(Operation *op) {
+  return llvm::StringSwitch<std::optional<OpKind>>(
+             op->getName().stripDialect())
+      .Case("exp", OpKind::Exp)
+      .Case("square", OpKind::Square)
+      .Case("sqrt", OpKind::Sqrt)
+      .Case("rsqrt", OpKind::Rsqrt)
+      .Case("silu", OpKind::Silu)
+      .Case("gelu", OpKind::Gelu)
+      .Case("relu", OpKind::Relu)
+      .Case("tanh", OpKind::Tanh)
+      .Case("clamp", OpKind::Clamp)
+      .Case("mul_scalar", OpKind::MulScalar)
+      .Case("add", OpKind::Add)
+      .Case("sub", OpKind::Sub)
+      .Case("mul", OpKind::Mul)
+      .Case("div", OpKind::Div)
+      .Case("pow", OpKind::Pow)
+      .Default(std::nullopt);
+}
+
+static double floatAttr(Operation *op, StringRef name) {
+  auto attr = dyn_cast_or_null<FloatAttr>(
+      op->getPropertiesAsAttribute()
+          ? cast<DictionaryAttr>(op->getPropertiesAsAttribute()).get(name)
+          : op->getAttr(name));
+  return attr ? attr.getValueAsDouble() : 0.0;
+}
+
+static OpNode makeNode(OpKind kind) {
+  OpNode node;
+  node.kind = kind;
+  return node;
+}
+
+/// Fills the attributes of an element-wise op node from `op`.
+static OpNode elementwiseNode(OpKind kind, Operation *op) {
+  OpNode node = makeNode(kind);
+  if (kind == OpKind::Clamp) {
+    node.scalarA = floatAttr(op, "min");
+    node.scalarB = floatAttr(op, "max");
+  } else if (kind == OpKind::MulScalar) {
+    node.scalarA = floatAttr(op, "scalar");
+  }
+  return node;
+}
+
+namespace {
+
+/// Imports the ops of one region (a function body or a block graph) into a
+/// list of op nodes over a value table.
+class GraphImporter {
+public:
+  GraphImporter(std::vector<ValueInfo> &values, std::vector<OpNode> &ops)
+      : values(values), ops(ops) {}
+
+  /// Registers an MLIR value that already has a μGraph value id.
+  void bind(Value value, ValueId id) { ids[value] = id; }
+
+  LogicalResult addValueFor(Value value) {
+    FailureOr<ValueInfo> info = infoOf(value);
+    if (failed(info))
+      return failure();
+    bind(value, addValue(values, *info));
+    return success();
+  }
+
+  ValueId idOf(Value value) const { return ids.lookup(value); }
+  bool isBound(Value value) const { return ids.contains(value); }
+
+  /// Appends `node` with the operands and results of `op`.
+  LogicalResult append(OpNode node, Operation *op) {
+    for (Value operand : op->getOperands())
+      node.operands.push_back(idOf(operand));
+    for (Value result : op->getResults()) {
+      if (failed(addValueFor(result)))
+        return failure();
+      node.results.push_back(idOf(result));
+    }
+    ops.push_back(std::move(node));
+    return success();
+  }
+
+  /// Flattens a thread.fused region into element-wise ops on whole values of
+  /// the fused op's type: per-element evaluation in registers computes the
+  /// same function.
+  LogicalResult importFused(thread::FusedOp fused) {
+    Block &body = fused.getBody().front();
+    for (auto [arg, input] : llvm::zip(body.getArguments(), fused.getInputs()))
+      bind(arg, idOf(input));
+    ValueInfo info = *infoOf(fused.getResult(0));
+    for (Operation &op : body.without_terminator()) {
+      std::optional<OpKind> kind = elementwiseKind(&op);
+      if (!kind)
+        return op.emitOpError() << "has no μGraph counterpart";
+      OpNode node = elementwiseNode(*kind, &op);
+      for (Value operand : op.getOperands())
+        node.operands.push_back(idOf(operand));
+      ValueId id = addValue(values, info);
+      bind(op.getResult(0), id);
+      node.results.push_back(id);
+      ops.push_back(std::move(node));
+    }
+    for (auto [result, yielded] :
+         llvm::zip(fused.getResults(), body.getTerminator()->getOperands()))
+      bind(result, idOf(yielded));
+    return success();
+  }
+
+private:
+  FailureOr<ValueInfo> infoOf(Value value) {
+    auto shaped = dyn_cast<ShapedType>(value.getType());
+    Location loc = value.getLoc();
+    if (!shaped || !shaped.hasStaticShape())
+      return emitError(loc) << "value of type " << value.getType()
+                            << " is not a statically shaped tensor or tile";
+    std::optional<DType> dtype = toDType(shaped.getElementType());
+    if (!dtype)
+      return emitError(loc) << "element type " << shaped.getElementType()
+                            << " is not supported (f16, bf16, f32)";
+    ValueInfo info;
+    info.shape.assign(shaped.getShape().begin(), shaped.getShape().end());
+    info.dtype = *dtype;
+    if (auto tile = dyn_cast<block::TileType>(value.getType()))
+      info.accumulated = tile.getAccumulated();
+    return info;
+  }
+
+  std::vector<ValueInfo> &values;
+  std::vector<OpNode> &ops;
+  llvm::DenseMap<Value, ValueId> ids;
+};
+
+} // namespace
+
+static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
+                                      BlockGraph &graph) {
+  graph.launch = kernelOp.getLaunchShape();
+  GraphImporter importer(graph.values, graph.ops);
+  Block &body = kernelOp.getBody().front();
+  for (BlockArgument arg : body.getArguments()) {
+    if (failed(importer.addValueFor(arg)))
+      return failure();
+    ++graph.numInputs;
+  }
+  for (Operation &op : body) {
+    if (auto yield = dyn_cast<block::YieldOp>(op)) {
+      for (Value v : yield.getValues())
+        graph.outputs.push_back(importer.idOf(v));
+      continue;
+    }
+    if (auto fused = dyn_cast<thread::FusedOp>(op)) {
+      if (failed(importer.importFused(fused)))
+        return failure();
+      continue;
+    }
+    if (std::optional<OpKind> kind = elementwiseKind(&op)) {
+      if (failed(importer.append(elementwiseNode(*kind, &op), &op)))
+        return failure();
+      continue;
+    }
+    FailureOr<OpNode> node =
+        llvm::TypeSwitch<Operation *, FailureOr<OpNode>>(&op)
+            .Case([](block::LoaderOp loader) {
+              OpNode n = makeNode(OpKind::Loader);
+              llvm::copy(loader.getImap(), n.map.begin());
+              n.dim = loader.getFmap();
+              return n;
+            })
+            .Case([](block::SaverOp saver) {
+              OpNode n = makeNode(OpKind::Saver);
+              llvm::copy(saver.getOmap(), n.map.begin());
+              return n;
+            })
+            .Case([](block::MatmulOp) { return makeNode(OpKind::Matmul); })
+            .Case([](block::ConcatMatmulOp) {
+              return makeNode(OpKind::ConcatMatmul);
+            })
+            .Case([](block::ReductionOp r) {
+              OpNode n = makeNode(OpKind::Reduction);
+              n.dim = r.getDim();
+              return n;
+            })
+            .Case([](block::ReductionToDimxOp r) {
+              OpNode n = makeNode(OpKind::ReductionToDimx);
+              n.dim = r.getDim();
+              return n;
+            })
+            .Case([](block::RunningMaxOp r) {
+              OpNode n = makeNode(OpKind::RunningMax);
+              n.dim = r.getDim();
+              return n;
+            })
+            .Case([](block::RmsNormOp) {
+              return makeNode(OpKind::RmsNorm);
+            })
+            .Case([](block::ConcatOp c) {
+              OpNode n = makeNode(OpKind::Concat);
+              n.dim = c.getDim();
+              return n;
+            })
+            .Case([](block::AccumOp a) {
+              OpNode n = makeNode(OpKind::Accum);
+              n.accum = block::toShapeRuleKind(a.getKind());
+              return n;
+            })
+            .Default([](Operation *other) -> FailureOr<OpNode> {
+              return other->emitOpError() << "has no μGraph counterpart";
+            });
+    if (failed(node) || failed(importer.append(std::move(*node), &op)))
+      return failure();
+  }
+  return success();
+}
+
+FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func) {
+  KernelGraph graph;
+  graph.name = func.getSymName().str();
+  if (func.isExternal())
+    return func.emitOpError() << "has no body to import";
+  if (!func.getBody().hasOneBlock())
+    return func.emitOpError() << "must have a single block";
+  GraphImporter importer(graph.values, graph.ops);
+  for (BlockArgument arg : func.getArguments()) {
+    if (failed(importer.addValueFor(arg)))
+      return failure();
+    ++graph.numInputs;
+  }
+  for (Operation &op : func.getBody().front()) {
+    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands()) {
+        if (!importer.isBound(v))
+          return ret.emitOpError() << "returns a value the μGraph cannot "
+                                      "represent";
+        graph.outputs.push_back(importer.idOf(v));
+      }
+      continue;
+    }
+    if (auto fused = dyn_cast<thread::FusedOp>(op)) {
+      if (failed(importer.importFused(fused)))
+        return failure();
+      continue;
+    }
+    if (std::optional<OpKind> kind = elementwiseKind(&op);
+        kind && op.getDialect() &&
+        op.getDialect()->getNamespace() == kernel::KernelDialect::
+                                               getDialectNamespace()) {
+      if (failed(importer.append(elementwiseNode(*kind, &op), &op)))
+        return failure();
+      continue;
+    }
+    FailureOr<OpNode> node =
+        llvm::TypeSwitch<Operation *, FailureOr<OpNode>>(&op)
+            .Case([](kernel::MatmulOp) {
+              return makeNode(OpKind::Matmul);
+            })
+            .Case([](kernel::ReductionOp r) {
+              OpNode n = makeNode(OpKind::Reduction);
+              n.dim = r.getDim();
+              n.size = r.getSize();
+              return n;
+            })
+            .Case([](kernel::RmsNormOp r) {
+              OpNode n = makeNode(OpKind::RmsNorm);
+              n.normalizedShape.assign(r.getNormalizedShape().begin(),
+                                       r.getNormalizedShape().end());
+              if (std::optional<APFloat> eps = r.getEps())
+                n.scalarA = eps->convertToDouble();
+              return n;
+            })
+            .Case([](kernel::ConcatOp c) {
+              OpNode n = makeNode(OpKind::Concat);
+              n.dim = c.getDim();
+              return n;
+            })
+            .Case([&](kernel::GraphDefinedOp k) -> FailureOr<OpNode> {
+              OpNode n = makeNode(OpKind::GraphDefined);
+              n.blockGraph = static_cast<int32_t>(graph.blockGraphs.size());
+              graph.blockGraphs.emplace_back();
+              if (failed(importBlockGraph(k, graph.blockGraphs.back())))
+                return failure();
+              return n;
+            })
+            .Default([](Operation *other) -> FailureOr<OpNode> {
+              return other->emitOpError()
+                     << "is not a kernel-level μGraph op; only kernel, "
+                        "block and thread ops can be imported";
+            });
+    if (failed(node) || failed(importer.append(std::move(*node), &op)))
+      return failure();
+  }
+  return graph;
+}

@@ -1,0 +1,203 @@
+//===- UGraph.cpp - The compact μGraph of the core libraries ----*- C++ -*-===//
+
+#include "Mirage/Core/UGraph.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mirage;
+
+llvm::StringRef mirage::dtypeName(DType dtype) {
+  switch (dtype) {
+  case DType::F16:
+    return "f16";
+  case DType::BF16:
+    return "bf16";
+  case DType::F32:
+    return "f32";
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+llvm::StringRef mirage::opKindName(OpKind kind) {
+  switch (kind) {
+  case OpKind::Exp:
+    return "exp";
+  case OpKind::Square:
+    return "square";
+  case OpKind::Sqrt:
+    return "sqrt";
+  case OpKind::Rsqrt:
+    return "rsqrt";
+  case OpKind::Silu:
+    return "silu";
+  case OpKind::Gelu:
+    return "gelu";
+  case OpKind::Relu:
+    return "relu";
+  case OpKind::Tanh:
+    return "tanh";
+  case OpKind::Clamp:
+    return "clamp";
+  case OpKind::MulScalar:
+    return "mul_scalar";
+  case OpKind::Add:
+    return "add";
+  case OpKind::Sub:
+    return "sub";
+  case OpKind::Mul:
+    return "mul";
+  case OpKind::Div:
+    return "div";
+  case OpKind::Pow:
+    return "pow";
+  case OpKind::Matmul:
+    return "matmul";
+  case OpKind::Reduction:
+    return "reduction";
+  case OpKind::RmsNorm:
+    return "rms_norm";
+  case OpKind::Concat:
+    return "concat";
+  case OpKind::GraphDefined:
+    return "graph_defined";
+  case OpKind::Loader:
+    return "loader";
+  case OpKind::Saver:
+    return "saver";
+  case OpKind::ReductionToDimx:
+    return "reduction_to_dimx";
+  case OpKind::RunningMax:
+    return "running_max";
+  case OpKind::ConcatMatmul:
+    return "concat_matmul";
+  case OpKind::Accum:
+    return "accum";
+  }
+  llvm_unreachable("unknown op kind");
+}
+
+bool mirage::isUnaryElementwise(OpKind kind) {
+  return kind >= OpKind::Exp && kind <= OpKind::MulScalar;
+}
+
+bool mirage::isBinaryElementwise(OpKind kind) {
+  return kind >= OpKind::Add && kind <= OpKind::Pow;
+}
+
+ValueId mirage::addValue(std::vector<ValueInfo> &values, ValueInfo info) {
+  values.push_back(std::move(info));
+  return static_cast<ValueId>(values.size() - 1);
+}
+
+ValueId KernelGraph::addInput(ValueInfo info) {
+  ++numInputs;
+  return addValue(values, std::move(info));
+}
+
+static const char *accumName(AccumKind kind) {
+  switch (kind) {
+  case AccumKind::None:
+    return "none";
+  case AccumKind::Sum:
+    return "sum";
+  case AccumKind::Mean:
+    return "mean";
+  case AccumKind::Rms:
+    return "rms";
+  case AccumKind::SumToDimx:
+    return "sum_to_dimx";
+  case AccumKind::Rescale:
+    return "rescale";
+  case AccumKind::Max:
+    return "max";
+  }
+  llvm_unreachable("unknown accumulator kind");
+}
+
+static void printValue(llvm::raw_ostream &os, const ValueInfo &info,
+                       bool isTile) {
+  os << formatShape(info.shape) << "x" << dtypeName(info.dtype);
+  if (isTile)
+    os << (info.accumulated ? " post" : " pre");
+}
+
+static void printOps(llvm::raw_ostream &os, llvm::ArrayRef<OpNode> ops,
+                     const std::vector<ValueInfo> &values, bool isBlock,
+                     llvm::StringRef indent) {
+  for (const OpNode &op : ops) {
+    os << indent;
+    llvm::interleaveComma(op.results, os, [&](ValueId v) { os << "%" << v; });
+    os << " = " << opKindName(op.kind) << "(";
+    llvm::interleaveComma(op.operands, os, [&](ValueId v) { os << "%" << v; });
+    os << ")";
+    switch (op.kind) {
+    case OpKind::Loader:
+      os << " imap [" << op.map[0] << ", " << op.map[1] << ", " << op.map[2]
+         << "] fmap " << op.dim;
+      break;
+    case OpKind::Saver:
+      os << " omap [" << op.map[0] << ", " << op.map[1] << ", " << op.map[2]
+         << "]";
+      break;
+    case OpKind::Accum:
+      os << " " << accumName(op.accum);
+      break;
+    case OpKind::Reduction:
+      os << " dim " << op.dim << " size " << op.size;
+      break;
+    case OpKind::Concat:
+    case OpKind::ReductionToDimx:
+    case OpKind::RunningMax:
+      os << " dim " << op.dim;
+      break;
+    case OpKind::Clamp:
+      os << " min " << op.scalarA << " max " << op.scalarB;
+      break;
+    case OpKind::MulScalar:
+      os << " scalar " << op.scalarA;
+      break;
+    case OpKind::RmsNorm:
+      if (!op.normalizedShape.empty())
+        os << " over " << formatShape(op.normalizedShape);
+      os << " eps " << op.scalarA;
+      break;
+    case OpKind::GraphDefined:
+      os << " block_graph " << op.blockGraph;
+      break;
+    default:
+      break;
+    }
+    os << " : ";
+    llvm::interleaveComma(op.results, os, [&](ValueId v) {
+      printValue(os, values[v], isBlock && op.kind != OpKind::Saver);
+    });
+    os << "\n";
+  }
+}
+
+void mirage::print(const KernelGraph &graph, llvm::raw_ostream &os) {
+  os << "kernel_graph @" << graph.name << " inputs(";
+  for (unsigned i = 0; i < graph.numInputs; ++i) {
+    if (i)
+      os << ", ";
+    os << "%" << i << ": ";
+    printValue(os, graph.values[i], false);
+  }
+  os << ")\n";
+  printOps(os, graph.ops, graph.values, /*isBlock=*/false, "  ");
+  for (auto [index, block] : llvm::enumerate(graph.blockGraphs)) {
+    os << "  block_graph " << index << " grid " << formatShape(block.launch.grid)
+       << " block " << formatShape(block.launch.block) << " forloop "
+       << block.launch.forloopRange << " dimx " << block.launch.reductionDimx
+       << " inputs " << block.numInputs << "\n";
+    printOps(os, block.ops, block.values, /*isBlock=*/true, "    ");
+    os << "    outputs(";
+    llvm::interleaveComma(block.outputs, os, [&](ValueId v) { os << "%" << v; });
+    os << ")\n";
+  }
+  os << "  outputs(";
+  llvm::interleaveComma(graph.outputs, os, [&](ValueId v) { os << "%" << v; });
+  os << ")\n";
+}
