@@ -26,8 +26,7 @@ std::optional<DType> mirage::toDType(Type elementType) {
 /// Element-wise functions carry the same mnemonic at every level (they are
 /// stamped from one TableGen table), so one mapping serves all dialects.
 static std::optional<OpKind> elementwiseKind(Operation *op) {
-  return llvm::StringSwitch<std::optional<OpKind>>(
-             op->getName().stripDialect())
+  return llvm::StringSwitch<std::optional<OpKind>>(op->getName().stripDialect())
       .Case("exp", OpKind::Exp)
       .Case("square", OpKind::Square)
       .Case("sqrt", OpKind::Sqrt)
@@ -218,9 +217,7 @@ static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
               n.dim = r.getDim();
               return n;
             })
-            .Case([](block::RmsNormOp) {
-              return makeNode(OpKind::RmsNorm);
-            })
+            .Case([](block::RmsNormOp) { return makeNode(OpKind::RmsNorm); })
             .Case([](block::ConcatOp c) {
               OpNode n = makeNode(OpKind::Concat);
               n.dim = c.getDim();
@@ -270,17 +267,15 @@ FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func) {
     }
     if (std::optional<OpKind> kind = elementwiseKind(&op);
         kind && op.getDialect() &&
-        op.getDialect()->getNamespace() == kernel::KernelDialect::
-                                               getDialectNamespace()) {
+        op.getDialect()->getNamespace() ==
+            kernel::KernelDialect::getDialectNamespace()) {
       if (failed(importer.append(elementwiseNode(*kind, &op), &op)))
         return failure();
       continue;
     }
     FailureOr<OpNode> node =
         llvm::TypeSwitch<Operation *, FailureOr<OpNode>>(&op)
-            .Case([](kernel::MatmulOp) {
-              return makeNode(OpKind::Matmul);
-            })
+            .Case([](kernel::MatmulOp) { return makeNode(OpKind::Matmul); })
             .Case([](kernel::ReductionOp r) {
               OpNode n = makeNode(OpKind::Reduction);
               n.dim = r.getDim();

@@ -188,13 +188,15 @@ void mirage::print(const KernelGraph &graph, llvm::raw_ostream &os) {
   os << ")\n";
   printOps(os, graph.ops, graph.values, /*isBlock=*/false, "  ");
   for (auto [index, block] : llvm::enumerate(graph.blockGraphs)) {
-    os << "  block_graph " << index << " grid " << formatShape(block.launch.grid)
-       << " block " << formatShape(block.launch.block) << " forloop "
+    os << "  block_graph " << index << " grid "
+       << formatShape(block.launch.grid) << " block "
+       << formatShape(block.launch.block) << " forloop "
        << block.launch.forloopRange << " dimx " << block.launch.reductionDimx
        << " inputs " << block.numInputs << "\n";
     printOps(os, block.ops, block.values, /*isBlock=*/true, "    ");
     os << "    outputs(";
-    llvm::interleaveComma(block.outputs, os, [&](ValueId v) { os << "%" << v; });
+    llvm::interleaveComma(block.outputs, os,
+                          [&](ValueId v) { os << "%" << v; });
     os << ")\n";
   }
   os << "  outputs(";

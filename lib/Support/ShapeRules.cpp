@@ -21,9 +21,8 @@ static const char *axisName(unsigned axis) {
 std::string mirage::formatShape(ArrayRef<int64_t> shape) {
   if (shape.empty())
     return "scalar";
-  return llvm::join(llvm::map_range(shape,
-                                    [](int64_t d) { return std::to_string(d); }),
-                    "x");
+  return llvm::join(
+      llvm::map_range(shape, [](int64_t d) { return std::to_string(d); }), "x");
 }
 
 int64_t mirage::numElements(ArrayRef<int64_t> shape) {
@@ -231,10 +230,10 @@ llvm::Expected<Shape> mirage::inferLoaderTileShape(ArrayRef<int64_t> tensor,
                               "{1} (use -1 for none)",
                               forloopDim, tensor.size()));
   if (tile[forloopDim] % launch.forloopRange != 0)
-    return fail(llvm::formatv("for-loop range {0} does not divide dimension {1} "
-                              "of the per-block extent {2}",
-                              launch.forloopRange, forloopDim,
-                              tile[forloopDim]));
+    return fail(
+        llvm::formatv("for-loop range {0} does not divide dimension {1} "
+                      "of the per-block extent {2}",
+                      launch.forloopRange, forloopDim, tile[forloopDim]));
   tile[forloopDim] /= launch.forloopRange;
   return tile;
 }

@@ -11,7 +11,6 @@ namespace mirage {
 
 using namespace mlir;
 
-
 namespace {
 
 /// Bytes of shared memory the block graph holds at once, without reuse:

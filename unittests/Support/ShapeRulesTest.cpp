@@ -80,12 +80,12 @@ TEST(ShapeRules, Reduction) {
   EXPECT_EQ(expectShape(inferReductionShape({2, 4096}, 1, 1)), (Shape{2, 1}));
   EXPECT_EQ(expectShape(inferReductionShape({1, 1024, 512}, 2, 64)),
             (Shape{1, 1024, 64}));
-  EXPECT_NE(expectError(inferReductionShape({2, 100}, 1, 64))
-                .find("does not divide"),
-            std::string::npos);
-  EXPECT_NE(expectError(inferReductionShape({2, 100}, 2, 1))
-                .find("out of range"),
-            std::string::npos);
+  EXPECT_NE(
+      expectError(inferReductionShape({2, 100}, 1, 64)).find("does not divide"),
+      std::string::npos);
+  EXPECT_NE(
+      expectError(inferReductionShape({2, 100}, 2, 1)).find("out of range"),
+      std::string::npos);
   EXPECT_NE(expectError(inferReductionShape({2, 100}, 1, 0)).find(">= 1"),
             std::string::npos);
 }
@@ -134,8 +134,9 @@ TEST(ShapeRules, LoaderTileRmsNormMatmul) {
 TEST(ShapeRules, LoaderTileFlashDecoding) {
   // The worked MQA μGraph, kernel 1: grid (1,8,16), for-loop range 4.
   LaunchShape l = launch({1, 8, 16}, 4);
-  EXPECT_EQ(expectShape(inferLoaderTileShape({1, 1024, 64}, {-1, -1, 1}, -1, l)),
-            (Shape{1, 64, 64}));
+  EXPECT_EQ(
+      expectShape(inferLoaderTileShape({1, 1024, 64}, {-1, -1, 1}, -1, l)),
+      (Shape{1, 64, 64}));
   EXPECT_EQ(expectShape(inferLoaderTileShape({1, 64, 4096}, {-1, 2, -1}, 2, l)),
             (Shape{1, 64, 128}));
   EXPECT_EQ(expectShape(inferLoaderTileShape({1, 4096, 64}, {-1, 1, -1}, 1, l)),
@@ -188,8 +189,9 @@ TEST(ShapeRules, Accumulators) {
             (Shape{1, 64, 1}));
   EXPECT_EQ(expectShape(inferAccumShape(AccumKind::Mean, {4, 8}, 64)),
             (Shape{4, 1}));
-  EXPECT_EQ(expectShape(inferAccumShape(AccumKind::SumToDimx, {1, 16, 512}, 64)),
-            (Shape{1, 16, 64}));
+  EXPECT_EQ(
+      expectShape(inferAccumShape(AccumKind::SumToDimx, {1, 16, 512}, 64)),
+      (Shape{1, 16, 64}));
   EXPECT_EQ(expectShape(inferAccumShape(AccumKind::Max, {4, 8}, 64)),
             (Shape{4, 8}));
   EXPECT_NE(expectError(inferAccumShape(AccumKind::SumToDimx, {4, 100}, 64))

@@ -100,8 +100,7 @@ struct OpNode {
   int64_t size = 1;
   double scalarA = 0.0;
   double scalarB = 0.0;
-  std::array<int64_t, kNumGridAxes> map = {kReplicate, kReplicate,
-                                           kReplicate};
+  std::array<int64_t, kNumGridAxes> map = {kReplicate, kReplicate, kReplicate};
   AccumKind accum = AccumKind::None;
   Shape normalizedShape;
   int32_t blockGraph = -1;

@@ -44,4 +44,25 @@ def CheckLimits : Pass<"mirage-check-limits", "::mlir::func::FuncOp"> {
                            "::mirage::block::BlockDialect"];
 }
 
+def PrintUGraph : Pass<"mirage-print-ugraph", "::mlir::func::FuncOp"> {
+  let summary = "Print the compact μGraph the core libraries see";
+  let description = [{
+    Imports each function into the compact, MLIR-free μGraph structure that
+    the interpreter, the abstract expressions and the search work on, and
+    prints it to stdout (or to `output`): values in topological order with
+    shape, element type and (in block graphs) accumulation state, ops with
+    their attributes, and each graph-defined kernel's block graph. A
+    thread.fused region appears as the element-wise ops it stands for.
+
+    A function that cannot be imported (an op of another dialect, say) is an
+    error at that op. The pass changes no IR.
+
+    Example:
+
+    ```
+    mirage-opt --mirage-print-ugraph examples/ugraphs/rmsnorm_matmul.mlir
+    ```
+  }];
+}
+
 #endif // MIRAGE_TRANSFORMS_PASSES

@@ -12,18 +12,16 @@ LogicalResult mirage::detail::verifyNoUnknownAttributes(Operation *op) {
     // legitimately attached by other tools; bare names are typos.
     if (attr.getName().getValue().contains('.'))
       continue;
-    return op->emitOpError() << "has unknown attribute '"
-                             << attr.getName().getValue() << "'";
+    return op->emitOpError()
+           << "has unknown attribute '" << attr.getName().getValue() << "'";
   }
   return success();
 }
 
-LogicalResult mirage::verifyClampBounds(Operation *op, double min,
-                                        double max) {
+LogicalResult mirage::verifyClampBounds(Operation *op, double min, double max) {
   if (std::isnan(min) || std::isnan(max))
     return op->emitOpError() << "clamp bounds must not be NaN";
   if (min > max)
-    return op->emitOpError() << "min " << min << " is greater than max "
-                             << max;
+    return op->emitOpError() << "min " << min << " is greater than max " << max;
   return success();
 }

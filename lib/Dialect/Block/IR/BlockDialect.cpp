@@ -51,15 +51,13 @@ Type TileType::parse(AsmParser &parser) {
     return {};
   if (state != kPreKeyword && state != kPostKeyword) {
     parser.emitError(stateLoc)
-        << "expected accumulation state 'pre' or 'post', got '" << state
-        << "'";
+        << "expected accumulation state 'pre' or 'post', got '" << state << "'";
     return {};
   }
   if (parser.parseGreater())
     return {};
-  return getChecked([&] { return parser.emitError(loc); },
-                    parser.getContext(), shape, elementType,
-                    state == kPostKeyword);
+  return getChecked([&] { return parser.emitError(loc); }, parser.getContext(),
+                    shape, elementType, state == kPostKeyword);
 }
 
 void TileType::print(AsmPrinter &printer) const {

@@ -78,8 +78,8 @@ struct InferenceContext {
         std::string message;
         llvm::raw_string_ostream os(message);
         os << "operand #" << index << " has element type "
-           << tile.getElementType() << ", expected "
-           << first.getElementType() << " like operand #0";
+           << tile.getElementType() << ", expected " << first.getElementType()
+           << " like operand #0";
         (void)fail(message);
         return failure();
       }
@@ -201,10 +201,10 @@ LogicalResult RunningMaxOp::inferReturnTypes(MLIRContext *,
   if (input.getAccumulated())
     return ctx.fail("input must be 'pre' accumulation: a running maximum "
                     "runs across for-loop iterations");
-  if (failed(ctx.push(input,
-                      ::mirage::inferReductionShape(input.getShape(),
-                                                    adaptor.getDim(), 1),
-                      inferred)))
+  if (failed(ctx.push(
+          input,
+          ::mirage::inferReductionShape(input.getShape(), adaptor.getDim(), 1),
+          inferred)))
     return failure();
   inferred.push_back(inferred.back());
   return success();
@@ -219,11 +219,11 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
       {adaptor.getLhs().getType(), adaptor.getRhs().getType()});
   if (failed(tiles))
     return failure();
-  return ctx.push((*tiles)[0],
-                  ::mirage::inferConcatShape({(*tiles)[0].getShape(),
-                                              (*tiles)[1].getShape()},
-                                             adaptor.getDim()),
-                  inferred);
+  return ctx.push(
+      (*tiles)[0],
+      ::mirage::inferConcatShape(
+          {(*tiles)[0].getShape(), (*tiles)[1].getShape()}, adaptor.getDim()),
+      inferred);
 }
 
 //===----------------------------------------------------------------------===//
@@ -259,7 +259,8 @@ LogicalResult LoaderOp::verify() {
   if (!shape)
     return emitOpError() << llvm::toString(shape.takeError());
   if (tile.getShape() != ArrayRef<int64_t>(*shape))
-    return emitOpError() << "tile shape " << ::mirage::formatShape(tile.getShape())
+    return emitOpError() << "tile shape "
+                         << ::mirage::formatShape(tile.getShape())
                          << " differs from the shape "
                          << ::mirage::formatShape(*shape)
                          << " that imap, fmap, grid and for-loop range give";
@@ -303,8 +304,7 @@ LogicalResult ClampOp::verify() {
 LogicalResult ReductionToDimxOp::verify() {
   TileType input = getInput().getType();
   int64_t dimx = getKernel(*this).getReductionDimx();
-  auto shape =
-      ::mirage::inferReductionShape(input.getShape(), getDim(), dimx);
+  auto shape = ::mirage::inferReductionShape(input.getShape(), getDim(), dimx);
   if (!shape)
     return emitOpError() << llvm::toString(shape.takeError())
                          << " (dimx of the enclosing kernel)";
@@ -336,14 +336,15 @@ LogicalResult AccumOp::verify() {
       return emitOpError() << "scale does not broadcast to the input: "
                            << llvm::toString(shape.takeError());
     if (ArrayRef<int64_t>(*shape) != input.getShape())
-      return emitOpError() << "scale " << ::mirage::formatShape(scale.getShape())
+      return emitOpError() << "scale "
+                           << ::mirage::formatShape(scale.getShape())
                            << " would broadcast the input "
-                           << ::mirage::formatShape(input.getShape())
-                           << " to " << ::mirage::formatShape(*shape);
+                           << ::mirage::formatShape(input.getShape()) << " to "
+                           << ::mirage::formatShape(*shape);
   }
-  auto shape = ::mirage::inferAccumShape(toShapeRuleKind(getKind()),
-                                         input.getShape(),
-                                         getKernel(*this).getReductionDimx());
+  auto shape =
+      ::mirage::inferAccumShape(toShapeRuleKind(getKind()), input.getShape(),
+                                getKernel(*this).getReductionDimx());
   if (!shape)
     return emitOpError() << llvm::toString(shape.takeError());
   return verifyResultTile(

@@ -47,8 +47,7 @@ static FailureOr<Type> commonElementType(std::optional<Location> location,
       emitError(*location) << "'" << opName << "' op operand #" << index
                            << " has element type "
                            << cast<ShapedType>(type).getElementType()
-                           << ", expected " << element
-                           << " like operand #0";
+                           << ", expected " << element << " like operand #0";
     return failure();
   }
   return element;
@@ -145,8 +144,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
                                          SmallVectorImpl<Type> &inferred) {
   if (adaptor.getInputs().empty()) {
     if (location)
-      mlir::emitError(*location) << "'" << getOperationName()
-                           << "' op needs at least two operands";
+      mlir::emitError(*location)
+          << "'" << getOperationName() << "' op needs at least two operands";
     return failure();
   }
   SmallVector<ArrayRef<int64_t>> shapes = llvm::map_to_vector(
@@ -211,8 +210,8 @@ LogicalResult GraphDefinedOp::verifyRegions() {
     auto [argType, input] = pair;
     if (argType != input.getType())
       return emitOpError() << "body argument #" << index << " has type "
-                           << argType << " but input #" << index
-                           << " has type " << input.getType();
+                           << argType << " but input #" << index << " has type "
+                           << input.getType();
   }
 
   // The block graph speaks only the block and thread levels; the kernel level
