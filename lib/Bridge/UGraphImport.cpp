@@ -217,7 +217,12 @@ static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
               n.dim = r.getDim();
               return n;
             })
-            .Case([](block::RmsNormOp) { return makeNode(OpKind::RmsNorm); })
+            .Case([](block::RmsNormOp r) {
+              OpNode n = makeNode(OpKind::RmsNorm);
+              if (std::optional<APFloat> eps = r.getEps())
+                n.scalarA = eps->convertToDouble();
+              return n;
+            })
             .Case([](block::ConcatOp c) {
               OpNode n = makeNode(OpKind::Concat);
               n.dim = c.getDim();

@@ -2,6 +2,7 @@
 
 #include "Mirage/InitMirage.h"
 
+#include "Mirage/Conversion/Passes.h"
 #include "Mirage/Dialect/Block/IR/BlockDialect.h"
 #include "Mirage/Dialect/Kernel/IR/KernelDialect.h"
 #include "Mirage/Dialect/Thread/IR/ThreadDialect.h"
@@ -15,4 +16,7 @@ void mirage::registerMirageDialects(mlir::DialectRegistry &registry) {
                   thread::ThreadDialect, mlir::func::FuncDialect>();
 }
 
-void mirage::registerMiragePasses() { registerMirageTransformsPasses(); }
+void mirage::registerMiragePasses() {
+  registerMirageTransformsPasses();
+  registerMirageConversionPasses();
+}

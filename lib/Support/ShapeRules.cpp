@@ -5,6 +5,9 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
 
 using namespace mirage;
 using llvm::ArrayRef;
@@ -26,10 +29,17 @@ std::string mirage::formatShape(ArrayRef<int64_t> shape) {
 }
 
 int64_t mirage::numElements(ArrayRef<int64_t> shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
+  // Saturates instead of wrapping, so absurd extents fail every limit check
+  // rather than wrapping to a small number that passes.
+  uint64_t n = 1;
+  for (int64_t d : shape) {
+    if (d <= 0)
+      return d == 0 ? 0 : -1;
+    bool overflow = false;
+    n = llvm::SaturatingMultiply(n, static_cast<uint64_t>(d), &overflow);
+  }
+  return static_cast<int64_t>(
+      std::min<uint64_t>(n, std::numeric_limits<int64_t>::max()));
 }
 
 llvm::Expected<Shape> mirage::inferMatmulShape(ArrayRef<int64_t> lhs,
@@ -210,6 +220,8 @@ llvm::Expected<Shape> mirage::inferLoaderTileShape(ArrayRef<int64_t> tensor,
                                                    ArrayRef<int64_t> imap,
                                                    int64_t forloopDim,
                                                    const LaunchShape &launch) {
+  if (llvm::Error err = checkLaunchShape(launch))
+    return std::move(err);
   if (llvm::Error err = checkInputMap(imap, tensor.size()))
     return std::move(err);
   Shape tile(tensor.begin(), tensor.end());
@@ -241,6 +253,8 @@ llvm::Expected<Shape> mirage::inferLoaderTileShape(ArrayRef<int64_t> tensor,
 llvm::Expected<Shape> mirage::inferSaverTensorShape(ArrayRef<int64_t> tile,
                                                     ArrayRef<int64_t> omap,
                                                     const LaunchShape &launch) {
+  if (llvm::Error err = checkLaunchShape(launch))
+    return std::move(err);
   if (llvm::Error err = checkOutputMap(omap, tile.size(), launch.grid))
     return std::move(err);
   Shape tensor(tile.begin(), tile.end());
@@ -267,6 +281,9 @@ llvm::Expected<Shape> mirage::inferAccumShape(AccumKind kind,
     result.back() = 1;
     return result;
   case AccumKind::SumToDimx:
+    if (reductionDimx < 1)
+      return fail(
+          llvm::formatv("reduction dimx must be >= 1, got {0}", reductionDimx));
     if (result.back() % reductionDimx != 0)
       return fail(llvm::formatv("reduction dimx {0} does not divide the last "
                                 "dimension of extent {1}",

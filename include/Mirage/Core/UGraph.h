@@ -62,8 +62,9 @@ enum class OpKind : uint8_t {
   // Structured.
   Matmul,
   Reduction, // attrs: dim, size (1 at the block level)
-  RmsNorm,   // attrs: normalizedShape (kernel), scalarA = eps; optional
-             // second operand: the weight
+  RmsNorm,   // attrs: normalizedShape (kernel; empty at the block level:
+             // the last dim), scalarA = eps; optional second operand (kernel
+             // level): the weight
   Concat,    // attrs: dim; two or more operands
   // Kernel level only.
   GraphDefined, // attrs: blockGraph

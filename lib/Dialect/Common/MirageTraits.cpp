@@ -25,3 +25,10 @@ LogicalResult mirage::verifyClampBounds(Operation *op, double min, double max) {
     return op->emitOpError() << "min " << min << " is greater than max " << max;
   return success();
 }
+
+LogicalResult mirage::verifyEpsilon(Operation *op,
+                                    std::optional<llvm::APFloat> eps) {
+  if (eps && (eps->isNegative() || !eps->isFinite()))
+    return op->emitOpError() << "eps must be a finite, non-negative number";
+  return success();
+}

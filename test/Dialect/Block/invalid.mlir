@@ -418,7 +418,7 @@ func.func @binary_element_type_mismatch(%x: tensor<8x256xf16>,
         : tensor<8x256xf16> -> !block.tile<4x128xf16, pre>
     %wt = block.loader %wd imap [0, -1, -1] fmap 1
         : tensor<8x256xf32> -> !block.tile<4x128xf32, pre>
-    // expected-error @+1 {{'block.mul' op operand #1 has element type f32, expected f16 like operand #0}}
+    // expected-error @+1 {{'block.mul' op operand #1 has element type 'f32', expected 'f16' like operand #0}}
     %m = block.mul %xt, %wt
         : !block.tile<4x128xf16, pre>, !block.tile<4x128xf32, pre>
     %acc = block.accum none %m
@@ -747,6 +747,45 @@ func.func @running_max_post_input(%x: tensor<8x256xf16>) -> tensor<8x1xf16> {
     block.yield %s : tensor<8x1xf16>
   }
   return %y : tensor<8x1xf16>
+}
+
+// -----
+
+func.func @rms_norm_negative_eps(%x: tensor<8x256xf16>) -> tensor<8x128xf16> {
+  %y = kernel.graph_defined (%x) grid [2, 1, 1] block [128, 1, 1] forloop 2
+      : (tensor<8x256xf16>) -> tensor<8x128xf16> {
+  ^bb0(%xd: tensor<8x256xf16>):
+    %xt = block.loader %xd imap [0, -1, -1] fmap 1
+        : tensor<8x256xf16> -> !block.tile<4x128xf16, pre>
+    // expected-error @+1 {{'block.rms_norm' op eps must be a finite, non-negative number}}
+    %n = block.rms_norm %xt eps -1.0e-05 : !block.tile<4x128xf16, pre>
+    %acc = block.accum none %n
+        : !block.tile<4x128xf16, pre> -> !block.tile<4x128xf16, post>
+    %s = block.saver %acc omap [0, -1, -1]
+        : !block.tile<4x128xf16, post> -> tensor<8x128xf16>
+    block.yield %s : tensor<8x128xf16>
+  }
+  return %y : tensor<8x128xf16>
+}
+
+// -----
+
+// eps = +infinity.
+func.func @rms_norm_infinite_eps(%x: tensor<8x256xf16>) -> tensor<8x128xf16> {
+  %y = kernel.graph_defined (%x) grid [2, 1, 1] block [128, 1, 1] forloop 2
+      : (tensor<8x256xf16>) -> tensor<8x128xf16> {
+  ^bb0(%xd: tensor<8x256xf16>):
+    %xt = block.loader %xd imap [0, -1, -1] fmap 1
+        : tensor<8x256xf16> -> !block.tile<4x128xf16, pre>
+    // expected-error @+1 {{'block.rms_norm' op eps must be a finite, non-negative number}}
+    %n = block.rms_norm %xt eps 0x7FF0000000000000 : !block.tile<4x128xf16, pre>
+    %acc = block.accum none %n
+        : !block.tile<4x128xf16, pre> -> !block.tile<4x128xf16, post>
+    %s = block.saver %acc omap [0, -1, -1]
+        : !block.tile<4x128xf16, post> -> tensor<8x128xf16>
+    block.yield %s : tensor<8x128xf16>
+  }
+  return %y : tensor<8x128xf16>
 }
 
 // -----

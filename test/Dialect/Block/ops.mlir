@@ -16,12 +16,12 @@
 //===----------------------------------------------------------------------===//
 
 // CHECK-LABEL: func.func @unary
-// CHECK:         kernel.graph_defined(%{{.*}}) grid [2, 1, 1] block [128, 1, 1] forloop 4 :
-// CHECK:         %[[A:.*]] = block.loader %{{.*}} imap [0, -1, -1] fmap -1 : tensor<256xf16> -> !block.tile<128xf16, pre>
-// CHECK-NEXT:    %[[A0:.*]] = block.exp %[[A]] : !block.tile<128xf16, pre>
-// CHECK-NEXT:    %[[A1:.*]] = block.rsqrt %[[A0]] : !block.tile<128xf16, pre>
-// CHECK-NEXT:    %[[AACC:.*]] = block.accum none %[[A1]] : !block.tile<128xf16, pre> -> !block.tile<128xf16, post>
-// CHECK-NEXT:    %[[A2:.*]] = block.square %[[AACC]] : !block.tile<128xf16, post>
+// CHECK:         kernel.graph_defined (%{{.*}}) grid [2, 1, 1] block [128, 1, 1] forloop 4 :
+// CHECK:         %[[A:[a-z0-9_]+]] = block.loader %{{.*}} imap [0, -1, -1] fmap -1 : tensor<256xf16> -> !block.tile<128xf16, pre>
+// CHECK-NEXT:    %[[A0:[a-z0-9_]+]] = block.exp %[[A]] : !block.tile<128xf16, pre>
+// CHECK-NEXT:    %[[A1:[a-z0-9_]+]] = block.rsqrt %[[A0]] : !block.tile<128xf16, pre>
+// CHECK-NEXT:    %[[AACC:[a-z0-9_]+]] = block.accum none %[[A1]] : !block.tile<128xf16, pre> -> !block.tile<128xf16, post>
+// CHECK-NEXT:    %[[A2:[a-z0-9_]+]] = block.square %[[AACC]] : !block.tile<128xf16, post>
 // CHECK-NEXT:    block.saver %[[A2]] omap [0, -1, -1] : !block.tile<128xf16, post> -> tensor<256xf16>
 // CHECK:         block.loader %{{.*}} imap [0, -1, -1] fmap 1 : tensor<8x4096xbf16> -> !block.tile<4x1024xbf16, pre>
 // CHECK-NEXT:    block.sqrt %{{.*}} : !block.tile<4x1024xbf16, pre>
@@ -111,15 +111,15 @@ func.func @unary(%a: tensor<256xf16>, %b: tensor<8x4096xbf16>,
 //===----------------------------------------------------------------------===//
 
 // CHECK-LABEL: func.func @binary
-// CHECK:         %[[X:.*]] = block.loader %{{.*}} imap [-1, -1, -1] fmap 1 : tensor<64x256xf32> -> !block.tile<64x128xf32, pre>
-// CHECK-NEXT:    %[[S:.*]] = block.loader %{{.*}} imap [-1, -1, -1] fmap -1 : tensor<64x1xf32> -> !block.tile<64x1xf32, pre>
-// CHECK-NEXT:    %[[ADD:.*]] = block.add %[[X]], %[[S]] : !block.tile<64x128xf32, pre>, !block.tile<64x1xf32, pre>
-// CHECK-NEXT:    %[[SUB:.*]] = block.sub %[[S]], %[[ADD]] : !block.tile<64x1xf32, pre>, !block.tile<64x128xf32, pre>
-// CHECK-NEXT:    %[[MUL:.*]] = block.mul %[[SUB]], %[[X]] : !block.tile<64x128xf32, pre>, !block.tile<64x128xf32, pre>
-// CHECK-NEXT:    %[[ACC:.*]] = block.accum none %[[MUL]] : !block.tile<64x128xf32, pre> -> !block.tile<64x128xf32, post>
-// CHECK-NEXT:    %[[TOT:.*]] = block.accum sum %[[X]] : !block.tile<64x128xf32, pre> -> !block.tile<64x1xf32, post>
-// CHECK-NEXT:    %[[DIV:.*]] = block.div %[[ACC]], %[[TOT]] : !block.tile<64x128xf32, post>, !block.tile<64x1xf32, post>
-// CHECK-NEXT:    %[[POW:.*]] = block.pow %[[DIV]], %[[ACC]] : !block.tile<64x128xf32, post>, !block.tile<64x128xf32, post>
+// CHECK:         %[[X:[a-z0-9_]+]] = block.loader %{{.*}} imap [-1, -1, -1] fmap 1 : tensor<64x256xf32> -> !block.tile<64x128xf32, pre>
+// CHECK-NEXT:    %[[S:[a-z0-9_]+]] = block.loader %{{.*}} imap [-1, -1, -1] fmap -1 : tensor<64x1xf32> -> !block.tile<64x1xf32, pre>
+// CHECK-NEXT:    %[[ADD:[a-z0-9_]+]] = block.add %[[X]], %[[S]] : !block.tile<64x128xf32, pre>, !block.tile<64x1xf32, pre>
+// CHECK-NEXT:    %[[SUB:[a-z0-9_]+]] = block.sub %[[S]], %[[ADD]] : !block.tile<64x1xf32, pre>, !block.tile<64x128xf32, pre>
+// CHECK-NEXT:    %[[MUL:[a-z0-9_]+]] = block.mul %[[SUB]], %[[X]] : !block.tile<64x128xf32, pre>, !block.tile<64x128xf32, pre>
+// CHECK-NEXT:    %[[ACC:[a-z0-9_]+]] = block.accum none %[[MUL]] : !block.tile<64x128xf32, pre> -> !block.tile<64x128xf32, post>
+// CHECK-NEXT:    %[[TOT:[a-z0-9_]+]] = block.accum sum %[[X]] : !block.tile<64x128xf32, pre> -> !block.tile<64x1xf32, post>
+// CHECK-NEXT:    %[[DIV:[a-z0-9_]+]] = block.div %[[ACC]], %[[TOT]] : !block.tile<64x128xf32, post>, !block.tile<64x1xf32, post>
+// CHECK-NEXT:    %[[POW:[a-z0-9_]+]] = block.pow %[[DIV]], %[[ACC]] : !block.tile<64x128xf32, post>, !block.tile<64x128xf32, post>
 // CHECK-NEXT:    block.saver %[[POW]] omap [-1, -1, -1] : !block.tile<64x128xf32, post> -> tensor<64x128xf32>
 // CHECK:         block.pow %{{.*}}, %{{.*}} : !block.tile<1x2x16x32xbf16, pre>, !block.tile<1x1x16x1xbf16, pre>
 // GENERIC-LABEL: sym_name = "binary"
@@ -182,12 +182,12 @@ func.func @binary(%x: tensor<64x256xf32>, %s: tensor<64x1xf32>,
 // Y = A B over a 16x2 grid: each block takes 8 rows of A and 64 columns of B
 // and walks the contraction dim in 4 chunks of 64.
 // CHECK-LABEL: func.func @matmul
-// CHECK:         kernel.graph_defined(%{{.*}}, %{{.*}}) grid [16, 2, 1] block [256, 1, 1] forloop 4 : (tensor<16x256xf16>, tensor<256x1024xf16>) -> tensor<16x1024xf16>
-// CHECK:         %[[A:.*]] = block.loader %{{.*}} imap [-1, 0, -1] fmap 1 : tensor<16x256xf16> -> !block.tile<8x64xf16, pre>
-// CHECK-NEXT:    %[[B:.*]] = block.loader %{{.*}} imap [1, -1, -1] fmap 0 : tensor<256x1024xf16> -> !block.tile<64x64xf16, pre>
-// CHECK-NEXT:    %[[AB:.*]] = block.matmul %[[A]], %[[B]] : !block.tile<8x64xf16, pre>, !block.tile<64x64xf16, pre>
-// CHECK-NEXT:    %[[ACC:.*]] = block.accum none %[[AB]] : !block.tile<8x64xf16, pre> -> !block.tile<8x64xf16, post>
-// CHECK-NEXT:    %[[OUT:.*]] = block.saver %[[ACC]] omap [1, 0, -1] : !block.tile<8x64xf16, post> -> tensor<16x1024xf16>
+// CHECK:         kernel.graph_defined (%{{.*}}, %{{.*}}) grid [16, 2, 1] block [256, 1, 1] forloop 4 : (tensor<16x256xf16>, tensor<256x1024xf16>) -> tensor<16x1024xf16>
+// CHECK:         %[[A:[a-z0-9_]+]] = block.loader %{{.*}} imap [-1, 0, -1] fmap 1 : tensor<16x256xf16> -> !block.tile<8x64xf16, pre>
+// CHECK-NEXT:    %[[B:[a-z0-9_]+]] = block.loader %{{.*}} imap [1, -1, -1] fmap 0 : tensor<256x1024xf16> -> !block.tile<64x64xf16, pre>
+// CHECK-NEXT:    %[[AB:[a-z0-9_]+]] = block.matmul %[[A]], %[[B]] : !block.tile<8x64xf16, pre>, !block.tile<64x64xf16, pre>
+// CHECK-NEXT:    %[[ACC:[a-z0-9_]+]] = block.accum none %[[AB]] : !block.tile<8x64xf16, pre> -> !block.tile<8x64xf16, post>
+// CHECK-NEXT:    %[[OUT:[a-z0-9_]+]] = block.saver %[[ACC]] omap [1, 0, -1] : !block.tile<8x64xf16, post> -> tensor<16x1024xf16>
 // CHECK-NEXT:    block.yield %[[OUT]] : tensor<16x1024xf16>
 // GENERIC-LABEL: sym_name = "matmul"
 // GENERIC:       "block.matmul"(%{{.*}}, %{{.*}}) : (!block.tile<8x64xf16, pre>, !block.tile<64x64xf16, pre>) -> !block.tile<8x64xf16, pre>
@@ -270,17 +270,17 @@ func.func @matmul_ranks(%q: tensor<1x64x128xbf16>, %k: tensor<1x128x256xbf16>,
 // holding a quarter of both parts, so the sum over iterations of
 // X_i W_i + (XA)_i B_i is X W + (X A) B.
 // CHECK-LABEL: func.func @lora
-// CHECK-SAME:    (%[[X:.*]]: tensor<16x256xf16>, %[[W:.*]]: tensor<256x4096xf16>, %[[A:.*]]: tensor<256x16xf16>, %[[B:.*]]: tensor<16x4096xf16>)
-// CHECK:         %[[XA:.*]] = kernel.graph_defined(%[[X]], %[[A]]) grid [1, 1, 1] block [128, 1, 1] forloop 4 : (tensor<16x256xf16>, tensor<256x16xf16>) -> tensor<16x16xf16>
+// CHECK-SAME:    (%[[X:[a-z0-9_]+]]: tensor<16x256xf16>, %[[W:[a-z0-9_]+]]: tensor<256x4096xf16>, %[[A:[a-z0-9_]+]]: tensor<256x16xf16>, %[[B:[a-z0-9_]+]]: tensor<16x4096xf16>)
+// CHECK:         %[[XA:[a-z0-9_]+]] = kernel.graph_defined (%[[X]], %[[A]]) grid [1, 1, 1] block [128, 1, 1] forloop 4 : (tensor<16x256xf16>, tensor<256x16xf16>) -> tensor<16x16xf16>
 // CHECK:         block.matmul %{{.*}}, %{{.*}} : !block.tile<16x64xf16, pre>, !block.tile<64x16xf16, pre>
-// CHECK:         %[[Y:.*]] = kernel.graph_defined(%[[X]], %[[XA]], %[[W]], %[[B]]) grid [64, 1, 1] block [128, 1, 1] forloop 4
+// CHECK:         %[[Y:[a-z0-9_]+]] = kernel.graph_defined (%[[X]], %[[XA]], %[[W]], %[[B]]) grid [64, 1, 1] block [128, 1, 1] forloop 4
 // CHECK-NEXT:    ^bb0(%{{.*}}: tensor<16x256xf16>, %{{.*}}: tensor<16x16xf16>, %{{.*}}: tensor<256x4096xf16>, %{{.*}}: tensor<16x4096xf16>):
-// CHECK-NEXT:    %[[XT:.*]] = block.loader %{{.*}} imap [-1, -1, -1] fmap 1 : tensor<16x256xf16> -> !block.tile<16x64xf16, pre>
-// CHECK-NEXT:    %[[XAT:.*]] = block.loader %{{.*}} imap [-1, -1, -1] fmap 1 : tensor<16x16xf16> -> !block.tile<16x4xf16, pre>
-// CHECK-NEXT:    %[[WT:.*]] = block.loader %{{.*}} imap [1, -1, -1] fmap 0 : tensor<256x4096xf16> -> !block.tile<64x64xf16, pre>
-// CHECK-NEXT:    %[[BT:.*]] = block.loader %{{.*}} imap [1, -1, -1] fmap 0 : tensor<16x4096xf16> -> !block.tile<4x64xf16, pre>
-// CHECK-NEXT:    %[[MM:.*]] = block.concat_matmul %[[XT]], %[[XAT]], %[[WT]], %[[BT]] : !block.tile<16x64xf16, pre>, !block.tile<16x4xf16, pre>, !block.tile<64x64xf16, pre>, !block.tile<4x64xf16, pre>
-// CHECK-NEXT:    %[[ACC:.*]] = block.accum none %[[MM]] : !block.tile<16x64xf16, pre> -> !block.tile<16x64xf16, post>
+// CHECK-NEXT:    %[[XT:[a-z0-9_]+]] = block.loader %{{.*}} imap [-1, -1, -1] fmap 1 : tensor<16x256xf16> -> !block.tile<16x64xf16, pre>
+// CHECK-NEXT:    %[[XAT:[a-z0-9_]+]] = block.loader %{{.*}} imap [-1, -1, -1] fmap 1 : tensor<16x16xf16> -> !block.tile<16x4xf16, pre>
+// CHECK-NEXT:    %[[WT:[a-z0-9_]+]] = block.loader %{{.*}} imap [1, -1, -1] fmap 0 : tensor<256x4096xf16> -> !block.tile<64x64xf16, pre>
+// CHECK-NEXT:    %[[BT:[a-z0-9_]+]] = block.loader %{{.*}} imap [1, -1, -1] fmap 0 : tensor<16x4096xf16> -> !block.tile<4x64xf16, pre>
+// CHECK-NEXT:    %[[MM:[a-z0-9_]+]] = block.concat_matmul %[[XT]], %[[XAT]], %[[WT]], %[[BT]] : !block.tile<16x64xf16, pre>, !block.tile<16x4xf16, pre>, !block.tile<64x64xf16, pre>, !block.tile<4x64xf16, pre>
+// CHECK-NEXT:    %[[ACC:[a-z0-9_]+]] = block.accum none %[[MM]] : !block.tile<16x64xf16, pre> -> !block.tile<16x64xf16, post>
 // CHECK-NEXT:    block.saver %[[ACC]] omap [1, -1, -1] : !block.tile<16x64xf16, post> -> tensor<16x4096xf16>
 // CHECK:         return %[[Y]] : tensor<16x4096xf16>
 // GENERIC-LABEL: sym_name = "lora"
@@ -334,17 +334,18 @@ func.func @lora(%x: tensor<16x256xf16>, %w: tensor<256x4096xf16>,
 // Reductions, RMS norm and concatenation.
 //===----------------------------------------------------------------------===//
 
-// One pass over each input (for-loop range 1): rows of X normalized and
-// concatenated with their sums (after the loop), the same along dim 2 of a
-// rank-4 tile (in the loop), and a rank-1 tile summed to one element.
+// One pass over each input (for-loop range 1): rows of X normalized (eps 0,
+// Mirage's block-level rms_norm) and concatenated with their sums (after the
+// loop), the same along dim 2 of a rank-4 tile (in the loop, eps 1e-5), and
+// a rank-1 tile summed to one element.
 // CHECK-LABEL: func.func @reduction_norm_concat
 // CHECK:         block.loader %{{.*}} imap [0, -1, -1] fmap -1 : tensor<8x512xf16> -> !block.tile<2x512xf16, pre>
 // CHECK-NEXT:    block.rms_norm %{{.*}} : !block.tile<2x512xf16, pre>
-// CHECK-NEXT:    %[[XACC:.*]] = block.accum none %{{.*}} : !block.tile<2x512xf16, pre> -> !block.tile<2x512xf16, post>
-// CHECK-NEXT:    %[[XSUM:.*]] = block.reduction %[[XACC]] dim 1 : !block.tile<2x512xf16, post>
-// CHECK-NEXT:    %[[XCAT:.*]] = block.concat %[[XACC]], %[[XSUM]] dim 1 : !block.tile<2x512xf16, post>, !block.tile<2x1xf16, post>
+// CHECK-NEXT:    %[[XACC:[a-z0-9_]+]] = block.accum none %{{.*}} : !block.tile<2x512xf16, pre> -> !block.tile<2x512xf16, post>
+// CHECK-NEXT:    %[[XSUM:[a-z0-9_]+]] = block.reduction %[[XACC]] dim 1 : !block.tile<2x512xf16, post>
+// CHECK-NEXT:    %[[XCAT:[a-z0-9_]+]] = block.concat %[[XACC]], %[[XSUM]] dim 1 : !block.tile<2x512xf16, post>, !block.tile<2x1xf16, post>
 // CHECK-NEXT:    block.saver %[[XCAT]] omap [0, -1, -1] : !block.tile<2x513xf16, post> -> tensor<8x513xf16>
-// CHECK:         block.rms_norm %{{.*}} : !block.tile<2x1x16x64xbf16, pre>
+// CHECK:         block.rms_norm %{{.*}} eps 1.000000e-05 : !block.tile<2x1x16x64xbf16, pre>
 // CHECK-NEXT:    block.reduction %{{.*}} dim 2 : !block.tile<2x1x16x64xbf16, pre>
 // CHECK-NEXT:    block.concat %{{.*}}, %{{.*}} dim 2 : !block.tile<2x1x16x64xbf16, pre>, !block.tile<2x1x1x64xbf16, pre>
 // CHECK-NEXT:    block.accum none %{{.*}} : !block.tile<2x1x17x64xbf16, pre> -> !block.tile<2x1x17x64xbf16, post>
@@ -355,6 +356,7 @@ func.func @lora(%x: tensor<16x256xf16>, %w: tensor<256x4096xf16>,
 // GENERIC:       "block.rms_norm"(%{{.*}}) : (!block.tile<2x512xf16, pre>) -> !block.tile<2x512xf16, pre>
 // GENERIC:       "block.reduction"(%{{.*}}) <{dim = 1 : i64}> : (!block.tile<2x512xf16, post>) -> !block.tile<2x1xf16, post>
 // GENERIC:       "block.concat"(%{{.*}}, %{{.*}}) <{dim = 1 : i64}> : (!block.tile<2x512xf16, post>, !block.tile<2x1xf16, post>) -> !block.tile<2x513xf16, post>
+// GENERIC:       "block.rms_norm"(%{{.*}}) <{eps = 1.000000e-05 : f64}> : (!block.tile<2x1x16x64xbf16, pre>) -> !block.tile<2x1x16x64xbf16, pre>
 // GENERIC:       "block.reduction"(%{{.*}}) <{dim = 2 : i64}> : (!block.tile<2x1x16x64xbf16, pre>) -> !block.tile<2x1x1x64xbf16, pre>
 // GENERIC:       "block.concat"(%{{.*}}, %{{.*}}) <{dim = 2 : i64}> : (!block.tile<2x1x16x64xbf16, pre>, !block.tile<2x1x1x64xbf16, pre>) -> !block.tile<2x1x17x64xbf16, pre>
 // GENERIC:       "block.reduction"(%{{.*}}) <{dim = 0 : i64}> : (!block.tile<128xf32, pre>) -> !block.tile<1xf32, pre>
@@ -381,7 +383,7 @@ func.func @reduction_norm_concat(%x: tensor<8x512xf16>,
 
     %gt = block.loader %gd imap [1, -1, -1] fmap -1
         : tensor<2x4x16x64xbf16> -> !block.tile<2x1x16x64xbf16, pre>
-    %gn = block.rms_norm %gt : !block.tile<2x1x16x64xbf16, pre>
+    %gn = block.rms_norm %gt eps 1.0e-05 : !block.tile<2x1x16x64xbf16, pre>
     %gsum = block.reduction %gt dim 2 : !block.tile<2x1x16x64xbf16, pre>
     %gcat = block.concat %gn, %gsum dim 2
         : !block.tile<2x1x16x64xbf16, pre>, !block.tile<2x1x1x64xbf16, pre>
@@ -408,12 +410,12 @@ func.func @reduction_norm_concat(%x: tensor<8x512xf16>,
 // accumulator reduce to the kernel's dimx, here 32 instead of the default 64:
 // three ways to the same strided sum of X's last dim, added up.
 // CHECK-LABEL: func.func @reduction_to_dimx
-// CHECK:         kernel.graph_defined(%{{.*}}) grid [4, 1, 1] block [128, 1, 1] forloop 2 dimx 32 : (tensor<4x2x16x512xbf16>) -> tensor<4x2x16x32xbf16>
-// CHECK:         %[[X:.*]] = block.loader %{{.*}} imap [0, -1, -1] fmap 3 : tensor<4x2x16x512xbf16> -> !block.tile<1x2x16x256xbf16, pre>
-// CHECK-NEXT:    %[[R:.*]] = block.reduction_to_dimx %[[X]] dim 3 : !block.tile<1x2x16x256xbf16, pre> -> !block.tile<1x2x16x32xbf16, pre>
+// CHECK:         kernel.graph_defined (%{{.*}}) grid [4, 1, 1] block [128, 1, 1] forloop 2 dimx 32 : (tensor<4x2x16x512xbf16>) -> tensor<4x2x16x32xbf16>
+// CHECK:         %[[X:[a-z0-9_]+]] = block.loader %{{.*}} imap [0, -1, -1] fmap 3 : tensor<4x2x16x512xbf16> -> !block.tile<1x2x16x256xbf16, pre>
+// CHECK-NEXT:    %[[R:[a-z0-9_]+]] = block.reduction_to_dimx %[[X]] dim 3 : !block.tile<1x2x16x256xbf16, pre> -> !block.tile<1x2x16x32xbf16, pre>
 // CHECK-NEXT:    block.accum none %[[R]] : !block.tile<1x2x16x32xbf16, pre> -> !block.tile<1x2x16x32xbf16, post>
 // CHECK-NEXT:    block.accum sum_to_dimx %[[X]] : !block.tile<1x2x16x256xbf16, pre> -> !block.tile<1x2x16x32xbf16, post>
-// CHECK-NEXT:    %[[XACC:.*]] = block.accum none %[[X]] : !block.tile<1x2x16x256xbf16, pre> -> !block.tile<1x2x16x256xbf16, post>
+// CHECK-NEXT:    %[[XACC:[a-z0-9_]+]] = block.accum none %[[X]] : !block.tile<1x2x16x256xbf16, pre> -> !block.tile<1x2x16x256xbf16, post>
 // CHECK-NEXT:    block.reduction_to_dimx %[[XACC]] dim 3 : !block.tile<1x2x16x256xbf16, post> -> !block.tile<1x2x16x32xbf16, post>
 func.func @reduction_to_dimx(%x: tensor<4x2x16x512xbf16>)
     -> tensor<4x2x16x32xbf16> {
@@ -450,7 +452,7 @@ func.func @reduction_to_dimx(%x: tensor<4x2x16x512xbf16>)
 // Row statistics of X (8x4096, one row per block, 16 chunks of 256): the
 // sums, means, RMS, the strided sum down to dimx = 64, and a rank-3 RMS.
 // CHECK-LABEL: func.func @accumulators
-// CHECK:         %[[X:.*]] = block.loader %{{.*}} imap [0, -1, -1] fmap 1 : tensor<8x4096xf16> -> !block.tile<1x256xf16, pre>
+// CHECK:         %[[X:[a-z0-9_]+]] = block.loader %{{.*}} imap [0, -1, -1] fmap 1 : tensor<8x4096xf16> -> !block.tile<1x256xf16, pre>
 // CHECK-NEXT:    block.accum none %[[X]] : !block.tile<1x256xf16, pre> -> !block.tile<1x256xf16, post>
 // CHECK-NEXT:    block.accum sum %[[X]] : !block.tile<1x256xf16, pre> -> !block.tile<1x1xf16, post>
 // CHECK-NEXT:    block.accum mean %[[X]] : !block.tile<1x256xf16, pre> -> !block.tile<1x1xf16, post>
@@ -516,17 +518,17 @@ func.func @accumulators(%x: tensor<8x4096xf16>, %z: tensor<2x8x1024xf32>)
 // after the loop O / l is softmax(Q K) V. The max accumulator keeps the
 // final row maxima. Two blocks along z take 64 queries each.
 // CHECK-LABEL: func.func @online_softmax
-// CHECK:         %[[S:.*]] = block.matmul %{{.*}}, %{{.*}} : !block.tile<64x64xf32, pre>, !block.tile<64x128xf32, pre>
-// CHECK-NEXT:    %[[M:.*]], %[[D:.*]] = block.running_max %[[S]] dim 1 : !block.tile<64x128xf32, pre>
-// CHECK-NEXT:    %[[SH:.*]] = block.sub %[[S]], %[[M]] : !block.tile<64x128xf32, pre>, !block.tile<64x1xf32, pre>
-// CHECK-NEXT:    %[[P:.*]] = block.exp %[[SH]] : !block.tile<64x128xf32, pre>
-// CHECK-NEXT:    %[[F:.*]] = block.exp %[[D]] : !block.tile<64x1xf32, pre>
-// CHECK-NEXT:    %[[RS:.*]] = block.reduction %[[P]] dim 1 : !block.tile<64x128xf32, pre>
-// CHECK-NEXT:    %[[L:.*]] = block.accum rescale %[[RS]], %[[F]] : !block.tile<64x1xf32, pre>, !block.tile<64x1xf32, pre> -> !block.tile<64x1xf32, post>
-// CHECK-NEXT:    %[[PV:.*]] = block.matmul %[[P]], %{{.*}} : !block.tile<64x128xf32, pre>, !block.tile<128x64xf32, pre>
-// CHECK-NEXT:    %[[O:.*]] = block.accum rescale %[[PV]], %[[F]] : !block.tile<64x64xf32, pre>, !block.tile<64x1xf32, pre> -> !block.tile<64x64xf32, post>
-// CHECK-NEXT:    %[[MMAX:.*]] = block.accum max %[[M]] : !block.tile<64x1xf32, pre> -> !block.tile<64x1xf32, post>
-// CHECK-NEXT:    %[[OUT:.*]] = block.div %[[O]], %[[L]] : !block.tile<64x64xf32, post>, !block.tile<64x1xf32, post>
+// CHECK:         %[[S:[a-z0-9_]+]] = block.matmul %{{.*}}, %{{.*}} : !block.tile<64x64xf32, pre>, !block.tile<64x128xf32, pre>
+// CHECK-NEXT:    %[[M:[a-z0-9_]+]], %[[D:[a-z0-9_]+]] = block.running_max %[[S]] dim 1 : !block.tile<64x128xf32, pre>
+// CHECK-NEXT:    %[[SH:[a-z0-9_]+]] = block.sub %[[S]], %[[M]] : !block.tile<64x128xf32, pre>, !block.tile<64x1xf32, pre>
+// CHECK-NEXT:    %[[P:[a-z0-9_]+]] = block.exp %[[SH]] : !block.tile<64x128xf32, pre>
+// CHECK-NEXT:    %[[F:[a-z0-9_]+]] = block.exp %[[D]] : !block.tile<64x1xf32, pre>
+// CHECK-NEXT:    %[[RS:[a-z0-9_]+]] = block.reduction %[[P]] dim 1 : !block.tile<64x128xf32, pre>
+// CHECK-NEXT:    %[[L:[a-z0-9_]+]] = block.accum rescale %[[RS]], %[[F]] : !block.tile<64x1xf32, pre>, !block.tile<64x1xf32, pre> -> !block.tile<64x1xf32, post>
+// CHECK-NEXT:    %[[PV:[a-z0-9_]+]] = block.matmul %[[P]], %{{.*}} : !block.tile<64x128xf32, pre>, !block.tile<128x64xf32, pre>
+// CHECK-NEXT:    %[[O:[a-z0-9_]+]] = block.accum rescale %[[PV]], %[[F]] : !block.tile<64x64xf32, pre>, !block.tile<64x1xf32, pre> -> !block.tile<64x64xf32, post>
+// CHECK-NEXT:    %[[MMAX:[a-z0-9_]+]] = block.accum max %[[M]] : !block.tile<64x1xf32, pre> -> !block.tile<64x1xf32, post>
+// CHECK-NEXT:    %[[OUT:[a-z0-9_]+]] = block.div %[[O]], %[[L]] : !block.tile<64x64xf32, post>, !block.tile<64x1xf32, post>
 // CHECK-NEXT:    block.saver %[[OUT]] omap [-1, -1, 0] : !block.tile<64x64xf32, post> -> tensor<128x64xf32>
 // CHECK-NEXT:    block.saver %[[MMAX]] omap [-1, -1, 0] : !block.tile<64x1xf32, post> -> tensor<128x1xf32>
 // GENERIC-LABEL: sym_name = "online_softmax"
@@ -584,16 +586,16 @@ func.func @online_softmax(%q: tensor<128x64xf32>, %k: tensor<64x1024xf32>,
 //===----------------------------------------------------------------------===//
 
 // CHECK-LABEL: func.func @thread_fused
-// CHECK:         %[[XT:.*]] = block.loader %{{.*}} imap [0, -1, -1] fmap -1 : tensor<64x128xf16> -> !block.tile<32x128xf16, pre>
-// CHECK-NEXT:    %[[YT:.*]] = block.loader %{{.*}} imap [0, -1, -1] fmap -1 : tensor<64x128xf16> -> !block.tile<32x128xf16, pre>
-// CHECK-NEXT:    %[[EY:.*]] = thread.fused (%[[XT]], %[[YT]]) : !block.tile<32x128xf16, pre> {
-// CHECK-NEXT:    ^bb0(%[[A:.*]]: f16, %[[B:.*]]: f16):
-// CHECK-NEXT:      %[[E:.*]] = thread.exp %[[A]] : f16
-// CHECK-NEXT:      %[[M:.*]] = thread.mul %[[E]], %[[B]] : f16
+// CHECK:         %[[XT:[a-z0-9_]+]] = block.loader %{{.*}} imap [0, -1, -1] fmap -1 : tensor<64x128xf16> -> !block.tile<32x128xf16, pre>
+// CHECK-NEXT:    %[[YT:[a-z0-9_]+]] = block.loader %{{.*}} imap [0, -1, -1] fmap -1 : tensor<64x128xf16> -> !block.tile<32x128xf16, pre>
+// CHECK-NEXT:    %[[EY:[a-z0-9_]+]] = thread.fused (%[[XT]], %[[YT]]) : !block.tile<32x128xf16, pre> {
+// CHECK-NEXT:    ^bb0(%[[A:[a-z0-9_]+]]: f16, %[[B:[a-z0-9_]+]]: f16):
+// CHECK-NEXT:      %[[E:[a-z0-9_]+]] = thread.exp %[[A]] : f16
+// CHECK-NEXT:      %[[M:[a-z0-9_]+]] = thread.mul %[[E]], %[[B]] : f16
 // CHECK-NEXT:      thread.yield %[[M]] : f16
 // CHECK-NEXT:    }
-// CHECK-NEXT:    %[[ACC:.*]] = block.accum none %[[EY]] : !block.tile<32x128xf16, pre> -> !block.tile<32x128xf16, post>
-// CHECK-NEXT:    %[[SR:.*]]:2 = thread.fused (%[[ACC]]) : !block.tile<32x128xf16, post> {
+// CHECK-NEXT:    %[[ACC:[a-z0-9_]+]] = block.accum none %[[EY]] : !block.tile<32x128xf16, pre> -> !block.tile<32x128xf16, post>
+// CHECK-NEXT:    %[[SR:[a-z0-9_]+]]:2 = thread.fused (%[[ACC]]) : !block.tile<32x128xf16, post> {
 // CHECK:           thread.yield %{{.*}}, %{{.*}} : f16, f16
 // CHECK-NEXT:    }
 // CHECK-NEXT:    block.add %[[SR]]#0, %[[SR]]#1 : !block.tile<32x128xf16, post>, !block.tile<32x128xf16, post>

@@ -27,6 +27,10 @@ inline bool isSupportedElementType(mlir::Type type) {
   return type.isF16() || type.isBF16() || type.isF32();
 }
 
+/// Verifies an optional normalization epsilon: finite and non-negative.
+mlir::LogicalResult verifyEpsilon(mlir::Operation *op,
+                                  std::optional<llvm::APFloat> eps);
+
 /// Verifies the bounds of a clamp op: min <= max.
 mlir::LogicalResult verifyClampBounds(mlir::Operation *op, double min,
                                       double max);

@@ -77,9 +77,9 @@ struct InferenceContext {
       if (tile.getElementType() != first.getElementType()) {
         std::string message;
         llvm::raw_string_ostream os(message);
-        os << "operand #" << index << " has element type "
-           << tile.getElementType() << ", expected " << first.getElementType()
-           << " like operand #0";
+        os << "operand #" << index << " has element type '"
+           << tile.getElementType() << "', expected '" << first.getElementType()
+           << "' like operand #0";
         (void)fail(message);
         return failure();
       }
@@ -300,6 +300,8 @@ LogicalResult ClampOp::verify() {
   return verifyClampBounds(*this, getMin().convertToDouble(),
                            getMax().convertToDouble());
 }
+
+LogicalResult RmsNormOp::verify() { return verifyEpsilon(*this, getEps()); }
 
 LogicalResult ReductionToDimxOp::verify() {
   TileType input = getInput().getType();

@@ -173,10 +173,7 @@ LogicalResult RmsNormOp::verify() {
                            << " differs from the input's "
                            << getInput().getType().getElementType();
   }
-  if (std::optional<APFloat> eps = getEps())
-    if (eps->isNegative() || !eps->isFinite())
-      return emitOpError() << "eps must be a finite, non-negative number";
-  return success();
+  return verifyEpsilon(*this, getEps());
 }
 
 //===----------------------------------------------------------------------===//
@@ -192,14 +189,19 @@ LogicalResult RmsNormOp::verify() {
   return launch;
 }
 
-LogicalResult GraphDefinedOp::verifyRegions() {
+// Runs before the ops of the body are verified, which rely on a valid launch
+// configuration (a zero grid would make their shape rules divide by zero).
+LogicalResult GraphDefinedOp::verify() {
   if (llvm::Error err = ::mirage::checkLaunchShape(getLaunchShape()))
     return emitOpError() << llvm::toString(std::move(err));
   if (getInputs().empty())
     return emitOpError() << "needs at least one input tensor";
   if (getResults().empty())
     return emitOpError() << "needs at least one result tensor";
+  return success();
+}
 
+LogicalResult GraphDefinedOp::verifyRegions() {
   Block &body = getBody().front();
   if (body.getNumArguments() != getInputs().size())
     return emitOpError() << "body has " << body.getNumArguments()
@@ -222,6 +224,12 @@ LogicalResult GraphDefinedOp::verifyRegions() {
       return op.emitOpError()
              << "is not allowed in the block graph of a kernel.graph_defined; "
                 "only block and thread ops are";
+    if (dialect == "thread")
+      for (Value operand : op.getOperands())
+        if (isa<TensorType>(operand.getType()))
+          return op.emitOpError()
+                 << "works on tiles inside a block graph, not on tensor "
+                 << operand.getType();
   }
 
   Operation *terminator = body.empty() ? nullptr : &body.back();

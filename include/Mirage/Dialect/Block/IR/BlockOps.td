@@ -292,17 +292,21 @@ def Block_RunningMaxOp : Block_Op<"running_max", [Pure, InferTypeOpAdaptor]> {
 def Block_RmsNormOp : Block_Op<"rms_norm", [Pure, SameOperandsAndResultType]> {
   let summary = "RMS normalization of a tile over its last dimension";
   let description = [{
-    `x / sqrt(mean(x^2))` with the mean over the last dimension of the tile.
+    `x / sqrt(mean(x^2) + eps)` with the mean over the last dimension of the
+    tile; `eps` defaults to 0, which is Mirage's block-level rms_norm.
 
     Example:
 
     ```mlir
     %y = block.rms_norm %x : !block.tile<8x4096xf16, pre>
+    %z = block.rms_norm %x eps 1.0e-06 : !block.tile<8x4096xf16, pre>
     ```
   }];
-  let arguments = (ins Block_TileType:$input);
+  let arguments = (ins Block_TileType:$input, OptionalAttr<F64Attr>:$eps);
   let results = (outs Block_TileType:$result);
-  let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
+  let assemblyFormat =
+      "$input (`eps` $eps^)? attr-dict `:` qualified(type($input))";
+  let hasVerifier = 1;
 }
 
 def Block_ConcatOp : Block_Op<"concat", [Pure, InferTypeOpAdaptor]> {

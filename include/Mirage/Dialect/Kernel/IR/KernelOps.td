@@ -215,10 +215,12 @@ def Kernel_GraphDefinedOp : Kernel_Op<"graph_defined",
           : tensor<2x4096xf16> -> !block.tile<2x128xf16, pre>
       %wt = block.loader %wd imap [1, -1, -1] fmap 0
           : tensor<4096x6144xf16> -> !block.tile<128x24xf16, pre>
-      %rms = block.accum rms %xt : !block.tile<2x128xf16, pre>
+      %rms = block.accum rms %xt
+          : !block.tile<2x128xf16, pre> -> !block.tile<2x1xf16, post>
       %mm = block.matmul %xt, %wt
           : !block.tile<2x128xf16, pre>, !block.tile<128x24xf16, pre>
-      %acc = block.accum none %mm : !block.tile<2x24xf16, pre>
+      %acc = block.accum none %mm
+          : !block.tile<2x24xf16, pre> -> !block.tile<2x24xf16, post>
       %out = block.div %acc, %rms
           : !block.tile<2x24xf16, post>, !block.tile<2x1xf16, post>
       %saved = block.saver %out omap [1, -1, -1]
@@ -235,10 +237,11 @@ def Kernel_GraphDefinedOp : Kernel_Op<"graph_defined",
   let results = (outs Variadic<Kernel_Tensor>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
-    `(` $inputs `)` `grid` $grid `block` $block `forloop` $forloop_range
+    ` ` `(` $inputs `)` `grid` $grid `block` $block `forloop` $forloop_range
     (`dimx` $reduction_dimx^)? attr-dict `:` functional-type($inputs, $results)
     $body
   }];
+  let hasVerifier = 1;
   let hasRegionVerifier = 1;
   let extraClassDeclaration = [{
     /// The launch configuration in the form the shape rules take.
