@@ -26,3 +26,16 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.mirage_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(["mirage-opt"], [config.mirage_tools_dir])
+
+# Python for test scripts, and Debian's python3 with numpy for the tests that
+# compare the interpreter with an independent numpy implementation (REQUIRES:
+# numpy; the python3 on PATH may lack numpy).
+import subprocess
+import sys
+config.substitutions.append(("%mirage_python", sys.executable))
+numpy_python = "/usr/bin/python3"
+if os.path.exists(numpy_python) and subprocess.call(
+        [numpy_python, "-c", "import numpy"], stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL) == 0:
+    config.available_features.add("numpy")
+config.substitutions.append(("%numpy_python", numpy_python))

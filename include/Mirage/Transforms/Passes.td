@@ -65,4 +65,215 @@ def PrintUGraph : Pass<"mirage-print-ugraph", "::mlir::func::FuncOp"> {
   }];
 }
 
+def PrintAbstractExprs
+    : Pass<"mirage-print-abstract-exprs", "::mlir::ModuleOp"> {
+  let summary = "Print each value's abstract expression and its pruning verdict";
+  let description = [{
+    Computes the abstract expression (docs/AbstractExpressions.md) of every
+    value of every function: kernel values and the values of each
+    graph-defined kernel's block graph. It saturates the target function's
+    output expressions once under the axioms and prints, for each value,
+    its expression and the answer of the search's pruning query, "is it a
+    subexpression of some rewriting of the target's outputs?":
+
+    * `pass`: it is, so the search would keep it;
+    * `prune`: it is not, so the search would discard it;
+    * `unknown`: it involves an op without a sound abstraction (concat,
+      running max, rescale and max accumulators) and is not pruned.
+
+    The header line of each function names the target and reports the
+    saturation: iterations, e-graph nodes and classes, and whether it
+    saturated or stopped at the node, iteration or time limit.
+
+    By default each function is checked against its own outputs. With
+    `target=NAME` every function is checked against function NAME; with
+    `target-file=PATH` the target is read from another file (function NAME,
+    or by default the function with the same name), e.g. a μGraph against
+    its kernel-level program. Functions are matched argument by argument.
+    The pass changes no IR.
+
+    Example:
+
+    ```
+    mirage-opt --mirage-print-abstract-exprs='target-file=examples/rmsnorm_matmul.mlir' \
+        examples/ugraphs/rmsnorm_matmul.mlir
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"",
+           "Function whose outputs are the target (default: each function)">,
+    Option<"targetFile", "target-file", "std::string", /*default=*/"",
+           "File that holds the target function (default: this module)">,
+    Option<"nodeLimit", "node-limit", "int64_t", /*default=*/"20000",
+           "Stop saturating once the e-graph holds this many nodes">,
+    Option<"iterationLimit", "iteration-limit", "int64_t", /*default=*/"30",
+           "Stop saturating after this many rounds of rewriting">,
+    Option<"timeLimitMs", "time-limit-ms", "int64_t", /*default=*/"1000",
+           "Stop saturating after this many milliseconds">,
+  ];
+  let dependentDialects = ["::mirage::kernel::KernelDialect",
+                           "::mirage::block::BlockDialect"];
+}
+
+def CheckEquivalence : Pass<"mirage-check-equivalence", "::mlir::ModuleOp"> {
+  let summary = "Check two functions for equivalence on random tests";
+  let description = [{
+    Evaluates the functions `lhs` and `rhs` of the module, which must take the
+    same inputs, on `tests` seeded random inputs with the reference
+    interpreter and compares their results.
+
+    With `mode=fingerprint` (the default) values are residues in Z_p x Z_q
+    (docs/Semantics.md): equal programs always agree, and two different
+    programs agree on all tests with probability at most 1e-9 at the default
+    5 tests. With `mode=float` the float interpreter runs both (each op
+    rounded to its element type) and elements must agree within
+    `|lhs - rhs| <= atol + rtol * |rhs|`.
+
+    Results may be permuted: every pairing of the results of equal shape and
+    element type is tried, and a permutation other than the identity is
+    reported. The pass prints `equivalent` (with the permutation, if any) or
+    `not equivalent: output I differs at [indices]`; in the second case it
+    also emits an error and fails. Different signatures, a name that is not
+    a function, an op the interpreter does not support, or fingerprints that
+    would be unsound (an exponential of an exponential) are errors. A test
+    that divides by a residue that is zero is inconclusive and repeated with
+    fresh inputs. The pass changes no IR.
+
+    Example:
+
+    ```
+    mirage-opt --mirage-check-equivalence='lhs=ref rhs=opt tests=8' in.mlir
+    ```
+  }];
+  let options = [
+    Option<"lhs", "lhs", "std::string", /*default=*/"",
+           "Name of the reference function">,
+    Option<"rhs", "rhs", "std::string", /*default=*/"",
+           "Name of the function compared with it">,
+    Option<"tests", "tests", "unsigned", /*default=*/"5",
+           "Number of random tests (conclusive ones)">,
+    Option<"seed", "seed", "uint64_t", /*default=*/"0",
+           "Seed of the first test's inputs; test t uses seed + t">,
+    Option<"mode", "mode", "std::string", /*default=*/"\"fingerprint\"",
+           "Number system: fingerprint (Z_p x Z_q) or float">,
+    Option<"rtol", "rtol", "double", /*default=*/"1e-3",
+           "Float mode: relative tolerance">,
+    Option<"atol", "atol", "double", /*default=*/"1e-5",
+           "Float mode: absolute tolerance">,
+    Option<"inputScale", "input-scale", "double", /*default=*/"1.0",
+           "Float mode: inputs are uniform in [-scale, scale)">,
+  ];
+}
+
+def Interpret : Pass<"mirage-interpret", "::mlir::ModuleOp"> {
+  let summary = "Run a function with the reference interpreter";
+  let description = [{
+    Evaluates the function `entry` with the float interpreter (every op
+    computed in double and rounded to its element type; docs/Semantics.md)
+    on seeded random inputs, uniform in [-input-scale, input-scale), or on
+    the .npy files given by `inputs` (one per argument, float16, float32 or
+    float64, C order). For every result it prints the type, the minimum,
+    maximum and mean, and the first values; with `output-dir` it also
+    writes `output<I>.npy` there (float16 for f16, float32 for f32 and
+    bf16). The pass changes no IR.
+
+    Example:
+
+    ```
+    mirage-opt --mirage-interpret='entry=mqa seed=7' examples/mqa.mlir
+    ```
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"",
+           "Name of the function to run">,
+    Option<"seed", "seed", "uint64_t", /*default=*/"0",
+           "Seed of the random inputs">,
+    Option<"inputScale", "input-scale", "double", /*default=*/"1.0",
+           "Random inputs are uniform in [-scale, scale)">,
+    ListOption<"inputs", "inputs", "std::string",
+               "Comma-separated .npy files, one per argument">,
+    Option<"outputDir", "output-dir", "std::string", /*default=*/"",
+           "Directory to write output<I>.npy files to">,
+    Option<"numValues", "num-values", "unsigned", /*default=*/"4",
+           "How many leading values of each result to print">,
+  ];
+}
+
+def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
+  let summary = "Replace a function by the fastest equivalent μGraph found";
+  let description = [{
+    Searches μGraphs (kernel graphs whose graph-defined kernels hold block
+    graphs) that compute the same function as the input function, the way
+    Mirage does (docs/Search.md): a depth-first enumeration in canonical
+    order on the compact μGraph, pruned before every op by shape,
+    shared-memory and abstract-expression checks, every complete candidate
+    verified by fingerprints against the input, and the verified candidates
+    ranked by the analytic cost model (docs/CostModel.md).
+
+    The function is replaced by the cheapest verified candidate when its
+    predicted cost is lower than the input's; otherwise it is left as it is.
+    A remark reports the states visited, the states pruned by each check,
+    the candidates verified, the time, and the predicted costs before and
+    after; `stats-file` writes the same figures as JSON. With `top-k` > 1 the
+    runners-up are added as functions `<name>_candidate<i>` for measurement
+    on a GPU. The search is deterministic: the same input and options give
+    the same output with any number of threads, unless the time budget runs
+    out (which the remark says).
+
+    A function holding an op the search cannot take (one outside the kernel
+    dialect's evaluable set) is left unchanged with a remark, or is an error
+    under `strict`. A function with the unit attribute
+    `mirage.no_superoptimize` is skipped.
+
+    Candidate lists: grids as `XxYxZ` (`grids=256x1x1,64x4x2`), maps as three
+    characters, one per grid axis, each a dimension or `_` for none
+    (`imaps=_1_,0__`).
+
+    Example:
+
+    ```
+    mirage-opt --mirage-superoptimize='preset=mlp threads=2 time-budget=60' \
+        examples/rmsnorm_matmul.mlir
+    ```
+  }];
+  let options = [
+    Option<"maxKernelOps", "max-kernel-ops", "unsigned", /*default=*/"5",
+           "Maximum ops of a candidate kernel graph, its inputs included">,
+    Option<"maxBlockOps", "max-block-ops", "unsigned", /*default=*/"11",
+           "Maximum ops of a block graph, loaders and savers included">,
+    Option<"maxGraphDefinedKernels", "max-graph-defined", "unsigned",
+           /*default=*/"1",
+           "Maximum graph-defined kernels per candidate (attention: 2)">,
+    Option<"preset", "preset", "std::string", /*default=*/"\"none\"",
+           "Search preset: none, attention, mlp or lora">,
+    ListOption<"grids", "grids", "std::string",
+               "Candidate grids (XxYxZ), replacing the built-in ones">,
+    ListOption<"forloopRanges", "forloop-ranges", "int64_t",
+               "Candidate for-loop ranges, replacing the built-in ones">,
+    ListOption<"imaps", "imaps", "std::string",
+               "Candidate imaps (e.g. _1_), replacing the built-in ones">,
+    ListOption<"omaps", "omaps", "std::string",
+               "Candidate omaps (e.g. 1__), replacing the built-in ones">,
+    Option<"threads", "threads", "unsigned", /*default=*/"0",
+           "Search threads; 0 uses every core">,
+    Option<"timeBudget", "time-budget", "double", /*default=*/"300",
+           "Wall-clock budget in seconds per function; 0 for none">,
+    Option<"seed", "seed", "uint64_t", /*default=*/"0",
+           "Seed of the fingerprint tests">,
+    Option<"topK", "top-k", "unsigned", /*default=*/"1",
+           "Verified candidates to keep; the runners-up become functions">,
+    Option<"statsFile", "stats-file", "std::string", /*default=*/"\"\"",
+           "Write the search statistics as JSON to this file">,
+    Option<"gpu", "gpu", "std::string", /*default=*/"\"h100\"",
+           "Cost-model parameters: h100 or h200">,
+    Option<"sharedMemoryBytes", "shared-memory-bytes", "int64_t",
+           /*default=*/"232448",
+           "Shared memory per block available to a graph-defined kernel">,
+    Option<"strict", "strict", "bool", /*default=*/"false",
+           "Make a function the search cannot take an error, not a remark">,
+  ];
+  let dependentDialects = ["::mirage::kernel::KernelDialect",
+                           "::mirage::block::BlockDialect"];
+}
+
 #endif // MIRAGE_TRANSFORMS_PASSES

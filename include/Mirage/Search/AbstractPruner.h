@@ -1,0 +1,81 @@
+//===- AbstractPruner.h - Prune by abstract subexpressions ------*- C++ -*-===//
+//
+// The query of Mirage's search (mirage-spec.md §3): "is E a subexpression of
+// some rewriting of the target's outputs?". The target's output expressions
+// are saturated ONCE under the axioms (buildAbstractAxioms) into an e-graph;
+// a query then canonicalizes E bottom-up through the e-graph's hash-cons
+// without adding anything, and E passes iff it lands in an existing e-class
+// (every e-class is reachable from an output, so it is a subterm of some
+// rewriting of one). Answers are memoized per ExprId, so the search pays one
+// hash lookup per new op.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIRAGE_SEARCH_ABSTRACTPRUNER_H
+#define MIRAGE_SEARCH_ABSTRACTPRUNER_H
+
+#include "Mirage/Search/AbstractExpr.h"
+
+namespace mirage {
+
+/// Folds constants: a class whose value is a known constant gets the Const
+/// node (so `x / 4096` and `x / (32 * 128)` meet).
+class ConstantFolding : public EGraphAnalysis {
+public:
+  AnalysisValue make(const EGraph &graph, const ENode &node) override;
+  void modify(EGraph &graph, ClassId id) override;
+};
+
+/// The axioms of spec §3 plus the rules for our extra operators (see
+/// docs/AbstractExpressions.md), with factor rules sum(n, a) <->
+/// sum(j, sum(n/j, a)) for every divisor n > 1 of every extent in `extents`
+/// and every factorization n = j * (n/j).
+std::vector<Rewrite> buildAbstractAxioms(llvm::ArrayRef<int64_t> extents);
+
+enum class QueryResult : uint8_t {
+  Pass,    // a subexpression of some rewriting of the target
+  Prune,   // not one: the candidate cannot lead to the target
+  Unknown, // not found, but it contains an opaque value: not pruned
+};
+llvm::StringRef queryResultName(QueryResult result);
+
+/// The defaults keep saturation of every example under a second (bench/).
+RunnerLimits defaultPrunerLimits();
+
+class AbstractPruner {
+public:
+  /// Saturates the target's outputs, built in `builder`'s pool. Candidates
+  /// must be built in the same pool (and builder).
+  AbstractPruner(const AbstractExprBuilder &builder,
+                 llvm::ArrayRef<ExprId> targetOutputs,
+                 const RunnerLimits &limits = defaultPrunerLimits());
+
+  /// Memoized: O(1) for an expression whose children were queried before.
+  QueryResult query(ExprId id);
+  /// The same answer without the memo: canonicalizes all of `id`'s DAG (for
+  /// benchmarks and tests of the memo).
+  QueryResult queryUncached(ExprId id) const;
+
+  const RunReport &report() const { return runReport; }
+  const EGraph &egraph() const { return graph; }
+  /// The distinct extents of sums and rms in the target.
+  llvm::ArrayRef<int64_t> targetExtents() const { return extents; }
+
+private:
+  /// A class id, or one of the two markers below.
+  uint32_t resolve(ExprId id);
+  uint32_t resolveNode(const ENode &node,
+                       llvm::ArrayRef<uint32_t> childResults) const;
+  static QueryResult toResult(uint32_t resolved);
+
+  const AbstractExprBuilder &builder;
+  ConstantFolding analysis;
+  EGraph graph;
+  std::vector<int64_t> extents;
+  RunReport runReport;
+  std::vector<uint32_t> memo; // indexed by ExprId
+};
+
+} // namespace mirage
+
+#endif // MIRAGE_SEARCH_ABSTRACTPRUNER_H

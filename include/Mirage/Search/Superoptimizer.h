@@ -1,0 +1,103 @@
+//===- Superoptimizer.h - The μGraph search ---------------------*- C++ -*-===//
+//
+// Mirage's search (mirage-spec.md §2) on the compact μGraph: a depth-first
+// enumeration of kernel graphs and of the block graphs of their
+// graph-defined kernels, in a canonical order so that no graph is built
+// twice, pruned before every op insertion by shape, shared-memory and
+// abstract-expression checks, with every complete candidate verified by
+// fingerprints against the reference program and ranked by the cost model.
+//
+// The search is parallel and deterministic: the tree is cut into tasks at
+// its first level (each first kernel op or graph-defined kernel launch),
+// workers take tasks in order, and results are merged in task order, so one
+// thread and many give the same answer (unless the time budget runs out,
+// which the statistics report).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIRAGE_SEARCH_SUPEROPTIMIZER_H
+#define MIRAGE_SEARCH_SUPEROPTIMIZER_H
+
+#include "Mirage/Core/UGraph.h"
+#include "Mirage/Search/Candidates.h"
+#include "Mirage/Search/CostModel.h"
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace mirage {
+
+struct SearchOptions {
+  /// Kernel-graph ops, the inputs included (Mirage's count).
+  unsigned maxKernelOps = 5;
+  /// Block-graph ops, loaders and savers included.
+  unsigned maxBlockOps = 11;
+  /// Graph-defined kernels per candidate (attention: at least 2).
+  unsigned maxGraphDefinedKernels = 1;
+  /// Inputs and outputs of one graph-defined kernel.
+  unsigned maxBlockInputs = 3;
+  unsigned maxBlockOutputs = 2;
+  Preset preset = Preset::None;
+  /// User candidate lists; empty lists mean the built-in generators.
+  std::vector<Grid> grids;
+  std::vector<DimMap> imaps;
+  std::vector<DimMap> omaps;
+  std::vector<int64_t> forloopRanges;
+  /// Worker threads; 0 means every core.
+  unsigned threads = 0;
+  /// Wall-clock budget in seconds; 0 means none.
+  double timeBudgetSeconds = 0;
+  uint64_t seed = 0;
+  /// How many of the cheapest verified candidates to keep.
+  unsigned topK = 1;
+  /// Shared memory per block available to a graph-defined kernel.
+  int64_t sharedMemoryBytes = 232448;
+  /// Fingerprint tests per verified candidate.
+  unsigned verifyTests = 5;
+  GpuParams gpu = h100Params();
+
+  /// Applies the preset's defaults to the limits (attention: 2 kernels;
+  /// lora: 4 block inputs).
+  void applyPreset();
+};
+
+struct SearchStats {
+  uint64_t statesVisited = 0;
+  uint64_t prunedCanonical = 0;
+  uint64_t prunedShape = 0;
+  uint64_t prunedSharedMemory = 0;
+  uint64_t prunedAbstractExpr = 0;
+  uint64_t candidatesVerified = 0;
+  uint64_t candidatesRejected = 0;
+  uint64_t candidatesFound = 0;
+  uint64_t tasks = 0;
+  double seconds = 0;
+  double saturationSeconds = 0;
+  bool budgetExhausted = false;
+
+  void add(const SearchStats &other);
+};
+
+struct Candidate {
+  KernelGraph graph;
+  ProgramCost cost;
+};
+
+struct SearchResult {
+  /// Verified candidates, cheapest first (at most topK).
+  std::vector<Candidate> best;
+  ProgramCost referenceCost;
+  SearchStats stats;
+};
+
+/// Searches for μGraphs equivalent to `reference` (a kernel graph of
+/// whole-tensor ops, as imported from a func.func). Errors when the
+/// reference cannot be evaluated or fingerprinted.
+llvm::Expected<SearchResult> superoptimize(const KernelGraph &reference,
+                                           const SearchOptions &options);
+
+} // namespace mirage
+
+#endif // MIRAGE_SEARCH_SUPEROPTIMIZER_H

@@ -1,0 +1,87 @@
+//===- Interpreter.h - The reference interpreter of μGraphs -----*- C++ -*-===//
+//
+// The executable semantics of every μGraph op at every level (docs/
+// Semantics.md): one evaluator over the compact KernelGraph, generic in its
+// number system.
+//
+//   * Float: every op computes in double and rounds its result to the op's
+//     element type (f16, bf16 or f32); reductions, matmuls and for-loop
+//     accumulators accumulate in double and round once.
+//   * Field: fingerprints in Z_p x Z_q (FiniteField.h), the probabilistic
+//     equivalence check of Equivalence.h.
+//
+// Graph-defined kernels run their block graph exactly: per block of the
+// grid and per for-loop iteration, loaders by imap/fmap, the per-iteration
+// ops, the accumulators, then the post-loop ops once and the savers by omap.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIRAGE_SEMANTICS_INTERPRETER_H
+#define MIRAGE_SEMANTICS_INTERPRETER_H
+
+#include "Mirage/Core/UGraph.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mirage {
+
+enum class NumberSystem : uint8_t { Float, Field };
+
+/// A value of the interpreter, row-major. Float values hold one float per
+/// element (exactly the value rounded to `dtype`); fingerprints hold two
+/// per element, the residues mod p and mod q, interleaved.
+struct Tensor {
+  Shape shape;
+  DType dtype = DType::F32;
+  unsigned lanes = 1;
+  std::vector<float> data;
+
+  Tensor() = default;
+  Tensor(Shape shape, DType dtype, unsigned lanes);
+  int64_t numElements() const { return mirage::numElements(shape); }
+};
+
+/// The number of floats per element in a number system.
+inline unsigned lanesOf(NumberSystem system) {
+  return system == NumberSystem::Field ? 2 : 1;
+}
+
+struct EvalResult {
+  std::vector<Tensor> outputs;
+  /// Set when a fingerprint evaluation divided by (or took rsqrt of) a
+  /// residue that is zero in one component: the outputs mean nothing and
+  /// the test must be repeated with other inputs.
+  bool inconclusive = false;
+  std::string inconclusiveReason;
+};
+
+/// Checks that the evaluator supports every op and shape of `graph` (ranks
+/// up to 4, operand counts, consistent shapes); the message names the op.
+llvm::Error checkEvaluable(const KernelGraph &graph);
+
+/// Evaluates `graph` on `inputs` (one per graph input, of its shape, with
+/// the lanes of `system`).
+llvm::Expected<EvalResult> evaluate(const KernelGraph &graph,
+                                    NumberSystem system,
+                                    llvm::ArrayRef<Tensor> inputs);
+
+/// The random input `inputIndex` of a seeded run: counter-based splitmix64,
+/// identical on every machine (docs/Semantics.md gives the formula). Float
+/// values are uniform in [-scale, scale) rounded to the dtype; residues are
+/// uniform in Z_p and Z_q.
+Tensor randomInput(const ValueInfo &info, NumberSystem system, uint64_t seed,
+                   unsigned inputIndex, double scale = 1.0);
+std::vector<Tensor> randomInputs(const KernelGraph &graph, NumberSystem system,
+                                 uint64_t seed, double scale = 1.0);
+
+/// The element bits of the generator (exposed for tests and numpy).
+uint64_t randomBits(uint64_t seed, unsigned inputIndex, uint64_t element);
+
+} // namespace mirage
+
+#endif // MIRAGE_SEMANTICS_INTERPRETER_H

@@ -1,0 +1,267 @@
+//===- UGraphExport.cpp - Write compact μGraphs back as IR ------*- C++ -*-===//
+
+#include "Mirage/Bridge/UGraphExport.h"
+
+#include "Mirage/Dialect/Block/IR/BlockOps.h"
+#include "Mirage/Dialect/Kernel/IR/KernelOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+
+using namespace mlir;
+using namespace mirage;
+
+static Type elementTypeOf(MLIRContext *ctx, DType dtype) {
+  switch (dtype) {
+  case DType::F16:
+    return Float16Type::get(ctx);
+  case DType::BF16:
+    return BFloat16Type::get(ctx);
+  case DType::F32:
+    return Float32Type::get(ctx);
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+static RankedTensorType tensorTypeOf(MLIRContext *ctx, const ValueInfo &info) {
+  return RankedTensorType::get(info.shape, elementTypeOf(ctx, info.dtype));
+}
+
+static block::TileType tileTypeOf(MLIRContext *ctx, const ValueInfo &info) {
+  return block::TileType::get(ctx, info.shape, elementTypeOf(ctx, info.dtype),
+                              info.accumulated);
+}
+
+static block::AccumKind toAccumKind(AccumKind kind) {
+  switch (kind) {
+  case AccumKind::None:
+    return block::AccumKind::None;
+  case AccumKind::Sum:
+    return block::AccumKind::Sum;
+  case AccumKind::Mean:
+    return block::AccumKind::Mean;
+  case AccumKind::Rms:
+    return block::AccumKind::Rms;
+  case AccumKind::SumToDimx:
+    return block::AccumKind::SumToDimx;
+  case AccumKind::Rescale:
+    return block::AccumKind::Rescale;
+  case AccumKind::Max:
+    return block::AccumKind::Max;
+  }
+  llvm_unreachable("unknown accumulator kind");
+}
+
+namespace {
+/// Emits the ops of one graph (kernel level or a block graph).
+class Emitter {
+public:
+  Emitter(OpBuilder &builder, Location loc, const KernelGraph &kernelGraph)
+      : builder(builder), loc(loc), kernelGraph(kernelGraph),
+        ctx(builder.getContext()) {}
+
+  /// Emits `ops` over `values`; `mapped[v]` holds the IR value of every
+  /// value defined so far (the inputs on entry).
+  LogicalResult emit(llvm::ArrayRef<OpNode> ops,
+                     const std::vector<ValueInfo> &values, bool blockLevel,
+                     SmallVectorImpl<Value> &mapped) {
+    mapped.resize(values.size());
+    for (const OpNode &op : ops) {
+      SmallVector<Value, 4> operands;
+      for (ValueId v : op.operands)
+        operands.push_back(mapped[v]);
+      FailureOr<SmallVector<Value, 2>> results =
+          emitOp(op, operands, values, blockLevel);
+      if (failed(results))
+        return failure();
+      for (auto [id, value] : llvm::zip_equal(op.results, *results))
+        mapped[id] = value;
+    }
+    return success();
+  }
+
+private:
+  Type typeOf(const ValueInfo &info, bool blockLevel) {
+    if (blockLevel)
+      return tileTypeOf(ctx, info);
+    return tensorTypeOf(ctx, info);
+  }
+
+  FailureOr<SmallVector<Value, 2>> emitOp(const OpNode &op, ValueRange operands,
+                                          const std::vector<ValueInfo> &values,
+                                          bool blockLevel) {
+    StringRef dialect = blockLevel ? "block" : "kernel";
+    Type resultType = typeOf(values[op.results.front()], blockLevel);
+    auto single = [](Value v) { return SmallVector<Value, 2>{v}; };
+    if (isUnaryElementwise(op.kind) || isBinaryElementwise(op.kind)) {
+      OperationState state(loc, (dialect + "." + opKindName(op.kind)).str());
+      state.addOperands(operands);
+      state.addTypes(resultType);
+      if (op.kind == OpKind::Clamp) {
+        state.addAttribute("min", builder.getF64FloatAttr(op.scalarA));
+        state.addAttribute("max", builder.getF64FloatAttr(op.scalarB));
+      } else if (op.kind == OpKind::MulScalar) {
+        state.addAttribute("scalar", builder.getF64FloatAttr(op.scalarA));
+      }
+      return single(builder.create(state)->getResult(0));
+    }
+    FloatAttr eps =
+        op.scalarA != 0.0 ? builder.getF64FloatAttr(op.scalarA) : FloatAttr();
+    switch (op.kind) {
+    case OpKind::Matmul:
+      if (blockLevel)
+        return single(
+            block::MatmulOp::create(builder, loc, operands[0], operands[1]));
+      return single(
+          kernel::MatmulOp::create(builder, loc, operands[0], operands[1]));
+    case OpKind::Reduction:
+      if (blockLevel)
+        return single(
+            block::ReductionOp::create(builder, loc, operands[0], op.dim));
+      return single(kernel::ReductionOp::create(builder, loc, operands[0],
+                                                op.dim, op.size));
+    case OpKind::RmsNorm:
+      if (blockLevel)
+        return single(block::RmsNormOp::create(builder, loc, resultType,
+                                               operands[0], eps));
+      return single(kernel::RmsNormOp::create(
+          builder, loc, resultType, operands[0],
+          operands.size() > 1 ? operands[1] : Value(),
+          builder.getDenseI64ArrayAttr(op.normalizedShape), eps));
+    case OpKind::Concat:
+      if (blockLevel)
+        return single(block::ConcatOp::create(builder, loc, operands[0],
+                                              operands[1], op.dim));
+      return single(kernel::ConcatOp::create(builder, loc, operands, op.dim));
+    case OpKind::Loader:
+      return single(
+          block::LoaderOp::create(builder, loc, resultType, operands[0],
+                                  builder.getDenseI64ArrayAttr(op.map),
+                                  builder.getI64IntegerAttr(op.dim)));
+    case OpKind::Saver:
+      return single(block::SaverOp::create(
+          builder, loc, tensorTypeOf(ctx, values[op.results[0]]), operands[0],
+          builder.getDenseI64ArrayAttr(op.map)));
+    case OpKind::ReductionToDimx:
+      return single(block::ReductionToDimxOp::create(builder, loc, resultType,
+                                                     operands[0], op.dim));
+    case OpKind::RunningMax: {
+      auto runningMax =
+          block::RunningMaxOp::create(builder, loc, operands[0], op.dim);
+      return SmallVector<Value, 2>{runningMax.getMax(), runningMax.getDiff()};
+    }
+    case OpKind::ConcatMatmul:
+      return single(block::ConcatMatmulOp::create(
+          builder, loc, operands[0], operands[1], operands[2], operands[3]));
+    case OpKind::Accum:
+      return single(block::AccumOp::create(
+          builder, loc, resultType, toAccumKind(op.accum), operands[0],
+          operands.size() > 1 ? operands[1] : Value()));
+    case OpKind::GraphDefined:
+      return emitGraphDefined(op, operands);
+    default:
+      break;
+    }
+    return emitError(loc) << "cannot write back a '" << opKindName(op.kind)
+                          << "' op";
+  }
+
+  FailureOr<SmallVector<Value, 2>> emitGraphDefined(const OpNode &op,
+                                                    ValueRange operands) {
+    const BlockGraph &graph = kernelGraph.blockGraphs[op.blockGraph];
+    SmallVector<Type> resultTypes;
+    for (ValueId v : op.results)
+      resultTypes.push_back(tensorTypeOf(ctx, kernelGraph.values[v]));
+    auto kernelOp = kernel::GraphDefinedOp::create(
+        builder, loc, resultTypes, operands,
+        builder.getDenseI64ArrayAttr(graph.launch.grid),
+        builder.getDenseI64ArrayAttr(graph.launch.block),
+        builder.getI64IntegerAttr(graph.launch.forloopRange),
+        builder.getI64IntegerAttr(graph.launch.reductionDimx));
+    OpBuilder::InsertionGuard guard(builder);
+    SmallVector<Location> locs(operands.size(), loc);
+    Block *body =
+        builder.createBlock(&kernelOp.getBody(), {}, operands.getTypes(), locs);
+    SmallVector<Value> mapped(body->getArguments().begin(),
+                              body->getArguments().end());
+    if (failed(emit(graph.ops, graph.values, /*blockLevel=*/true, mapped)))
+      return failure();
+    SmallVector<Value> saved;
+    for (ValueId v : graph.outputs)
+      saved.push_back(mapped[v]);
+    block::YieldOp::create(builder, loc, saved);
+    return SmallVector<Value, 2>(kernelOp.getResults().begin(),
+                                 kernelOp.getResults().end());
+  }
+
+  OpBuilder &builder;
+  Location loc;
+  const KernelGraph &kernelGraph;
+  MLIRContext *ctx;
+};
+} // namespace
+
+/// Fills `block` (whose arguments are the graph's inputs) with the graph
+/// and a func.return of its outputs.
+static LogicalResult fillBody(OpBuilder &builder, Location loc, Block *block,
+                              const KernelGraph &graph) {
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToEnd(block);
+  SmallVector<Value> mapped(block->getArguments().begin(),
+                            block->getArguments().end());
+  Emitter emitter(builder, loc, graph);
+  if (failed(
+          emitter.emit(graph.ops, graph.values, /*blockLevel=*/false, mapped)))
+    return failure();
+  SmallVector<Value> results;
+  for (ValueId v : graph.outputs)
+    results.push_back(mapped[v]);
+  func::ReturnOp::create(builder, loc, results);
+  return success();
+}
+
+static FunctionType functionTypeOf(MLIRContext *ctx, const KernelGraph &g) {
+  SmallVector<Type> inputs, results;
+  for (unsigned i = 0; i < g.numInputs; ++i)
+    inputs.push_back(tensorTypeOf(ctx, g.values[i]));
+  for (ValueId v : g.outputs)
+    results.push_back(tensorTypeOf(ctx, g.values[v]));
+  return FunctionType::get(ctx, inputs, results);
+}
+
+LogicalResult mirage::replaceBodyWithGraph(func::FuncOp func,
+                                           const KernelGraph &graph) {
+  MLIRContext *ctx = func.getContext();
+  if (functionTypeOf(ctx, graph) != func.getFunctionType())
+    return func.emitOpError()
+           << "cannot take a μGraph of type " << functionTypeOf(ctx, graph);
+  // Build and verify a detached function first, so that a failure leaves
+  // `func` as it was.
+  OpBuilder builder(ctx);
+  auto scratch = func::FuncOp::create(func.getLoc(), func.getSymName(),
+                                      func.getFunctionType());
+  Block *body = scratch.addEntryBlock();
+  if (failed(fillBody(builder, func.getLoc(), body, graph)) ||
+      failed(mlir::verify(scratch))) {
+    scratch.erase();
+    return func.emitOpError() << "the μGraph cannot be written back as "
+                                 "verified IR";
+  }
+  func.getBody().takeBody(scratch.getBody());
+  scratch.erase();
+  return success();
+}
+
+FailureOr<func::FuncOp>
+mirage::createFunctionFromGraph(OpBuilder &builder, Location loc,
+                                StringRef name, const KernelGraph &graph) {
+  auto func = func::FuncOp::create(builder, loc, name,
+                                   functionTypeOf(builder.getContext(), graph));
+  Block *body = func.addEntryBlock();
+  if (failed(fillBody(builder, loc, body, graph)) ||
+      failed(mlir::verify(func))) {
+    func.erase();
+    return failure();
+  }
+  return func;
+}

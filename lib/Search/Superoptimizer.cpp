@@ -1,0 +1,811 @@
+//===- Superoptimizer.cpp - The μGraph search -------------------*- C++ -*-===//
+//
+// See Superoptimizer.h for the shape of the search and docs/Search.md for
+// the rules: canonical order, the checks before each insertion, when a
+// block graph can be closed, and how candidates are verified and ranked.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Mirage/Search/Superoptimizer.h"
+
+#include "Mirage/Search/AbstractExpr.h"
+#include "Mirage/Search/AbstractPruner.h"
+#include "Mirage/Semantics/Equivalence.h"
+#include "Mirage/Semantics/Interpreter.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <thread>
+
+using namespace mirage;
+
+void SearchOptions::applyPreset() {
+  if (preset == Preset::Attention)
+    maxGraphDefinedKernels = std::max(maxGraphDefinedKernels, 2u);
+  if (preset == Preset::Lora)
+    maxBlockInputs = std::max(maxBlockInputs, 4u);
+}
+
+void SearchStats::add(const SearchStats &other) {
+  statesVisited += other.statesVisited;
+  prunedCanonical += other.prunedCanonical;
+  prunedShape += other.prunedShape;
+  prunedSharedMemory += other.prunedSharedMemory;
+  prunedAbstractExpr += other.prunedAbstractExpr;
+  candidatesVerified += other.candidatesVerified;
+  candidatesRejected += other.candidatesRejected;
+  candidatesFound += other.candidatesFound;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// The canonical-order key of an op. Ops must be created in strictly
+/// increasing key order, which admits exactly one creation order per graph.
+/// The largest operand comes first so that an op always sorts after the ops
+/// producing its operands (Mirage's key, the operand list alone, makes some
+/// graphs unreachable, e.g. div(v0, exp(v1))).
+struct OpKey {
+  ValueId maxOperand = -1;
+  llvm::SmallVector<ValueId, 4> operands;
+  uint8_t kind = 0;
+
+  bool operator<(const OpKey &other) const {
+    if (maxOperand != other.maxOperand)
+      return maxOperand < other.maxOperand;
+    if (operands != other.operands)
+      return std::lexicographical_compare(operands.begin(), operands.end(),
+                                          other.operands.begin(),
+                                          other.operands.end());
+    return kind < other.kind;
+  }
+};
+
+OpKey keyOf(const OpNode &op) {
+  OpKey key;
+  key.operands.assign(op.operands.begin(), op.operands.end());
+  key.maxOperand =
+      key.operands.empty()
+          ? -1
+          : *std::max_element(key.operands.begin(), key.operands.end());
+  key.kind = static_cast<uint8_t>(op.kind);
+  return key;
+}
+
+int64_t bytesOf(const ValueInfo &info) {
+  return numElements(info.shape) * (info.dtype == DType::F32 ? 4 : 2);
+}
+
+/// The random inputs and reference outputs of the fingerprint tests, shared
+/// read-only by the workers.
+struct ReferenceTests {
+  std::vector<std::vector<Tensor>> inputs;
+  std::vector<std::vector<Tensor>> outputs;
+};
+
+/// Equal fingerprints, element for element.
+bool sameTensor(const Tensor &a, const Tensor &b) {
+  return a.shape == b.shape && a.data == b.data;
+}
+
+/// A graph under construction with the use counts and expressions of its
+/// values, undone op by op.
+struct GraphState {
+  std::vector<ValueInfo> *values = nullptr;
+  std::vector<OpNode> *ops = nullptr;
+  std::vector<uint16_t> uses;
+  std::vector<ExprId> exprs;
+  std::vector<OpKey> keys; // of the ops created by the search, in order
+
+  void push(OpNode op, llvm::ArrayRef<ValueInfo> results,
+            llvm::ArrayRef<ExprId> resultExprs) {
+    for (ValueId v : op.operands)
+      ++uses[v];
+    for (auto [info, expr] : llvm::zip_equal(results, resultExprs)) {
+      op.results.push_back(addValue(*values, info));
+      uses.push_back(0);
+      exprs.push_back(expr);
+    }
+    keys.push_back(keyOf(op));
+    ops->push_back(std::move(op));
+  }
+
+  void pop() {
+    const OpNode &op = ops->back();
+    for (ValueId v : op.operands)
+      --uses[v];
+    values->resize(values->size() - op.results.size());
+    uses.resize(values->size());
+    exprs.resize(values->size());
+    keys.pop_back();
+    ops->pop_back();
+  }
+
+  bool admits(const OpKey &key) const {
+    return keys.empty() || keys.back() < key;
+  }
+};
+
+class Worker;
+
+/// State shared by all workers.
+struct Shared {
+  Shared(const KernelGraph &reference, const SearchOptions &options)
+      : reference(reference), options(options) {}
+
+  const KernelGraph &reference;
+  const SearchOptions &options;
+  ReferenceTests tests;
+  std::vector<Shape> inputShapes;
+  Clock::time_point deadline;
+  bool hasDeadline = false;
+  std::atomic<bool> outOfTime{false};
+  std::atomic<uint64_t> nextTask{0};
+  std::mutex mutex;
+  std::map<uint64_t, std::vector<Candidate>> found; // by task
+  SearchStats stats;
+};
+
+/// One thread of the search: its own expression pool and pruner (the
+/// pruner's memo is not shared), its own graph under construction.
+class Worker {
+public:
+  Worker(Shared &shared)
+      : shared(shared), options(shared.options), builder(pool) {}
+
+  llvm::Error init() {
+    auto start = Clock::now();
+    AbstractExprs target = computeAbstractExprs(builder, shared.reference);
+    pruner = std::make_unique<AbstractPruner>(builder, target.outputs);
+    stats.saturationSeconds =
+        std::chrono::duration<double>(Clock::now() - start).count();
+    return llvm::Error::success();
+  }
+
+  void run() {
+    claimed = shared.nextTask.fetch_add(1);
+    graph = KernelGraph();
+    graph.name = shared.reference.name;
+    kernel.values = &graph.values;
+    kernel.ops = &graph.ops;
+    for (unsigned i = 0; i < shared.reference.numInputs; ++i) {
+      graph.addInput(shared.reference.values[i]);
+      kernel.uses.push_back(0);
+      kernel.exprs.push_back(builder.var(i));
+    }
+    taskIndex = 0;
+    kernelLevel(/*depth=*/0);
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    shared.stats.add(stats);
+    shared.stats.saturationSeconds =
+        std::max(shared.stats.saturationSeconds, stats.saturationSeconds);
+  }
+
+private:
+  //===--------------------------------------------------------------------===//
+  // Tasks: the children of the root, claimed in order by the workers.
+  //===--------------------------------------------------------------------===//
+
+  /// At depth 0, whether this worker owns the child being entered (then it
+  /// is recorded as the current task); deeper, always true.
+  bool enterChild(unsigned depth) {
+    if (depth > 0)
+      return true;
+    uint64_t index = taskIndex++;
+    if (index != claimed)
+      return false;
+    currentTask = index;
+    claimed = shared.nextTask.fetch_add(1);
+    return true;
+  }
+
+  bool outOfTime() {
+    if (!shared.hasDeadline)
+      return false;
+    if (shared.outOfTime.load(std::memory_order_relaxed))
+      return true;
+    if ((++timeChecks & 255) == 0 && Clock::now() > shared.deadline)
+      shared.outOfTime.store(true);
+    return shared.outOfTime.load(std::memory_order_relaxed);
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Checks before an insertion
+  //===--------------------------------------------------------------------===//
+
+  /// The expressions of `op`'s results; empty when the pruner rejects one.
+  llvm::SmallVector<ExprId, 2> checkExprs(const OpNode &op,
+                                          llvm::ArrayRef<ValueInfo> values,
+                                          llvm::ArrayRef<ExprId> exprs,
+                                          const LaunchShape *launch) {
+    llvm::SmallVector<ExprId, 2> results =
+        buildAbstractExprs(builder, op, values, exprs, launch);
+    for (ExprId e : results)
+      if (pruner->query(e) == QueryResult::Prune) {
+        ++stats.prunedAbstractExpr;
+        return {};
+      }
+    return results;
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Kernel level
+  //===--------------------------------------------------------------------===//
+
+  void kernelLevel(unsigned depth) {
+    if (outOfTime())
+      return;
+    if (depth > 0)
+      ++stats.statesVisited;
+    llvm::SmallVector<ValueId, 4> dangling;
+    for (ValueId v = 0, e = graph.values.size(); v < e; ++v)
+      if (kernel.uses[v] == 0)
+        dangling.push_back(v);
+    if (depth > 0 && dangling.size() == shared.reference.outputs.size()) {
+      verify(dangling);
+      return;
+    }
+    if (graph.numInputs + graph.ops.size() >= options.maxKernelOps)
+      return;
+    enumerateKernelOps(depth);
+    if (graph.blockGraphs.size() < options.maxGraphDefinedKernels)
+      enumerateGraphDefined(depth);
+  }
+
+  void tryKernelOp(OpNode op, unsigned depth) {
+    if (!enterChild(depth))
+      return;
+    OpKey key = keyOf(op);
+    if (!kernel.admits(key)) {
+      ++stats.prunedCanonical;
+      return;
+    }
+    llvm::SmallVector<ValueInfo, 1> results;
+    const ValueInfo &lhs = graph.values[op.operands[0]];
+    ValueInfo result = lhs;
+    if (op.operands.size() == 2) {
+      const ValueInfo &rhs = graph.values[op.operands[1]];
+      auto shape = op.kind == OpKind::Matmul
+                       ? inferMatmulShape(lhs.shape, rhs.shape)
+                       : inferBroadcastShape(lhs.shape, rhs.shape);
+      if (!shape || lhs.dtype != rhs.dtype) {
+        if (!shape)
+          llvm::consumeError(shape.takeError());
+        ++stats.prunedShape;
+        return;
+      }
+      result.shape = *shape;
+    }
+    results.push_back(result);
+    llvm::SmallVector<ExprId, 2> exprs =
+        checkExprs(op, graph.values, kernel.exprs, nullptr);
+    if (exprs.empty())
+      return;
+    kernel.push(std::move(op), results, exprs);
+    kernelLevel(depth + 1);
+    kernel.pop();
+  }
+
+  void enumerateKernelOps(unsigned depth) {
+    static const OpKind unary[] = {OpKind::Exp,  OpKind::Square, OpKind::Sqrt,
+                                   OpKind::Silu, OpKind::Gelu,   OpKind::Relu};
+    static const OpKind binary[] = {OpKind::Matmul, OpKind::Add, OpKind::Mul,
+                                    OpKind::Div, OpKind::Pow};
+    ValueId n = graph.values.size();
+    for (ValueId a = 0; a < n; ++a) {
+      for (OpKind kind : unary) {
+        OpNode op;
+        op.kind = kind;
+        op.operands = {a};
+        tryKernelOp(op, depth);
+      }
+      for (ValueId b = 0; b < n; ++b)
+        for (OpKind kind : binary) {
+          if ((kind == OpKind::Add || kind == OpKind::Mul) && b < a)
+            continue; // commutative: one operand order
+          OpNode op;
+          op.kind = kind;
+          op.operands = {a, b};
+          tryKernelOp(op, depth);
+        }
+    }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Graph-defined kernels: inputs, launch, loaders
+  //===--------------------------------------------------------------------===//
+
+  void enumerateGraphDefined(unsigned depth) {
+    ValueId n = graph.values.size();
+    unsigned maxInputs = std::min<unsigned>(options.maxBlockInputs, n);
+    // Every subset of the available tensors (in increasing id order), not
+    // only Mirage's "last two".
+    for (uint32_t mask = 1; mask < (1u << n); ++mask) {
+      if (static_cast<unsigned>(llvm::popcount(mask)) > maxInputs)
+        continue;
+      llvm::SmallVector<ValueId, 4> inputs;
+      for (ValueId v = 0; v < n; ++v)
+        if (mask & (1u << v))
+          inputs.push_back(v);
+      OpNode probe;
+      probe.kind = OpKind::GraphDefined;
+      probe.operands.assign(inputs.begin(), inputs.end());
+      if (!kernel.admits(keyOf(probe))) {
+        ++stats.prunedCanonical;
+        continue;
+      }
+      enumerateLaunches(inputs, depth);
+      if (outOfTime())
+        return;
+    }
+  }
+
+  void enumerateLaunches(llvm::ArrayRef<ValueId> inputs, unsigned depth) {
+    std::vector<Shape> shapes;
+    for (ValueId v : inputs)
+      shapes.push_back(graph.values[v].shape);
+    std::vector<DimMap> imaps = candidateImaps(options.preset, options.imaps);
+    for (const Grid &grid :
+         candidateGrids(shapes, options.preset, options.grids)) {
+      llvm::SmallVector<DimMap, 4> chosen(inputs.size());
+      forEachImapCombination(grid, shapes, imaps, chosen, 0, [&] {
+        enumerateFmaps(inputs, shapes, grid, chosen, depth);
+      });
+    }
+  }
+
+  template <typename Fn>
+  void forEachImapCombination(const Grid &grid, llvm::ArrayRef<Shape> shapes,
+                              llvm::ArrayRef<DimMap> imaps,
+                              llvm::SmallVectorImpl<DimMap> &chosen,
+                              unsigned index, Fn &&fn) {
+    if (index == shapes.size()) {
+      if (acceptImaps(grid, shapes, chosen))
+        fn();
+      return;
+    }
+    for (const DimMap &imap : imaps) {
+      chosen[index] = imap;
+      forEachImapCombination(grid, shapes, imaps, chosen, index + 1, fn);
+    }
+  }
+
+  void enumerateFmaps(llvm::ArrayRef<ValueId> inputs,
+                      llvm::ArrayRef<Shape> shapes, const Grid &grid,
+                      llvm::ArrayRef<DimMap> imaps, unsigned depth) {
+    // The per-block extents after the grid split.
+    std::vector<Shape> blockShapes;
+    for (auto [shape, imap] : llvm::zip_equal(shapes, imaps)) {
+      Shape block = shape;
+      for (unsigned a = 0; a < kNumGridAxes; ++a)
+        if (imap[a] != kReplicate)
+          block[imap[a]] /= grid[a];
+      blockShapes.push_back(block);
+    }
+    llvm::SmallVector<int64_t, 4> fmaps(inputs.size());
+    std::function<void(unsigned)> choose = [&](unsigned index) {
+      if (index == inputs.size()) {
+        for (int64_t range : candidateForloopRanges(
+                 blockShapes, fmaps, options.preset, options.forloopRanges))
+          startBlockGraph(inputs, grid, imaps, fmaps, range, depth);
+        return;
+      }
+      for (int64_t fmap : candidateFmaps(blockShapes[index])) {
+        fmaps[index] = fmap;
+        choose(index + 1);
+      }
+    };
+    choose(0);
+  }
+
+  void startBlockGraph(llvm::ArrayRef<ValueId> inputs, const Grid &grid,
+                       llvm::ArrayRef<DimMap> imaps,
+                       llvm::ArrayRef<int64_t> fmaps, int64_t range,
+                       unsigned depth) {
+    if (outOfTime() || !enterChild(depth))
+      return;
+    BlockGraph block;
+    block.launch.grid.assign(grid.begin(), grid.end());
+    block.launch.block = {128, 1, 1};
+    block.launch.forloopRange = range;
+    block.launch.reductionDimx = 64;
+    block.numInputs = inputs.size();
+    GraphState state;
+    state.values = &block.values;
+    state.ops = &block.ops;
+    for (ValueId v : inputs) {
+      block.values.push_back(graph.values[v]);
+      state.uses.push_back(1); // each kernel input is loaded once
+      state.exprs.push_back(kernel.exprs[v]);
+    }
+    int64_t smem = 0;
+    for (unsigned i = 0; i < inputs.size(); ++i) {
+      auto tile = inferLoaderTileShape(block.values[i].shape, imaps[i],
+                                       fmaps[i], block.launch);
+      if (!tile) {
+        llvm::consumeError(tile.takeError());
+        ++stats.prunedShape;
+        return;
+      }
+      OpNode loader;
+      loader.kind = OpKind::Loader;
+      loader.operands = {static_cast<ValueId>(i)};
+      loader.map = imaps[i];
+      loader.dim = fmaps[i];
+      ValueInfo info = block.values[i];
+      info.shape = *tile;
+      info.accumulated = false;
+      smem += bytesOf(info);
+      // A loader's expression is its input's (partitioning is ignored).
+      state.push(loader, info, state.exprs[i]);
+    }
+    if (smem > options.sharedMemoryBytes) {
+      ++stats.prunedSharedMemory;
+      return;
+    }
+    // Loaders are fixed by the launch; the search orders the ops after them.
+    state.keys.clear();
+    BlockContext context{
+        block, state, smem,
+        llvm::SmallVector<ValueId, 4>(inputs.begin(), inputs.end())};
+    blockLevel(context, depth);
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Block level
+  //===--------------------------------------------------------------------===//
+
+  struct BlockContext {
+    BlockGraph &graph;
+    GraphState &state;
+    int64_t smem;
+    llvm::SmallVector<ValueId, 4> kernelInputs;
+  };
+
+  void blockLevel(BlockContext &ctx, unsigned depth) {
+    if (outOfTime())
+      return;
+    ++stats.statesVisited;
+    BlockGraph &block = ctx.graph;
+    // Close the graph when every dangling tile is accumulated and none is a
+    // loader's: savers for each, under each candidate omap.
+    llvm::SmallVector<ValueId, 4> dangling;
+    bool closable = true;
+    for (ValueId v = block.numInputs, e = block.values.size(); v < e; ++v) {
+      if (ctx.state.uses[v] != 0)
+        continue;
+      if (!block.values[v].accumulated)
+        closable = false;
+      dangling.push_back(v);
+    }
+    unsigned used = block.ops.size();
+    if (closable && !dangling.empty() &&
+        dangling.size() <= options.maxBlockOutputs &&
+        used + dangling.size() <= options.maxBlockOps)
+      closeBlockGraph(ctx, dangling, depth);
+    if (used + 1 + (dangling.empty() ? 1 : 0) > options.maxBlockOps)
+      return;
+    enumerateBlockOps(ctx, depth);
+  }
+
+  void closeBlockGraph(BlockContext &ctx, llvm::ArrayRef<ValueId> dangling,
+                       unsigned depth) {
+    BlockGraph &block = ctx.graph;
+    unsigned rank = block.values[dangling.front()].shape.size();
+    for (ValueId v : dangling)
+      if (block.values[v].shape.size() != rank)
+        return;
+    Grid grid = {block.launch.grid[0], block.launch.grid[1],
+                 block.launch.grid[2]};
+    for (const DimMap &omap : candidateOmaps(grid, rank, options.omaps)) {
+      BlockGraph closed = block;
+      llvm::SmallVector<ValueInfo, 2> outputs;
+      llvm::SmallVector<ExprId, 2> outputExprs;
+      bool ok = true;
+      for (ValueId v : dangling) {
+        auto shape =
+            inferSaverTensorShape(block.values[v].shape, omap, block.launch);
+        if (!shape) {
+          llvm::consumeError(shape.takeError());
+          ok = false;
+          break;
+        }
+        ValueInfo info = block.values[v];
+        info.shape = *shape;
+        info.accumulated = false;
+        OpNode saver;
+        saver.kind = OpKind::Saver;
+        saver.operands = {v};
+        saver.map = omap;
+        saver.results = {addValue(closed.values, info)};
+        closed.outputs.push_back(saver.results[0]);
+        closed.ops.push_back(saver);
+        outputs.push_back(info);
+        outputExprs.push_back(ctx.state.exprs[v]);
+      }
+      if (!ok) {
+        ++stats.prunedShape;
+        continue;
+      }
+      OpNode kernelOp;
+      kernelOp.kind = OpKind::GraphDefined;
+      kernelOp.operands.assign(ctx.kernelInputs.begin(),
+                               ctx.kernelInputs.end());
+      kernelOp.blockGraph = graph.blockGraphs.size();
+      graph.blockGraphs.push_back(std::move(closed));
+      kernel.push(kernelOp, outputs, outputExprs);
+      kernelLevel(depth + 1);
+      kernel.pop();
+      graph.blockGraphs.pop_back();
+      if (outOfTime())
+        return;
+    }
+  }
+
+  void tryBlockOp(BlockContext &ctx, OpNode op, ValueInfo result,
+                  unsigned depth) {
+    OpKey key = keyOf(op);
+    if (!ctx.state.admits(key)) {
+      ++stats.prunedCanonical;
+      return;
+    }
+    bool inPlace = isUnaryElementwise(op.kind);
+    int64_t smem = ctx.smem + (inPlace ? 0 : bytesOf(result));
+    if (smem > options.sharedMemoryBytes) {
+      ++stats.prunedSharedMemory;
+      return;
+    }
+    llvm::SmallVector<ExprId, 2> exprs =
+        checkExprs(op, ctx.graph.values, ctx.state.exprs, &ctx.graph.launch);
+    if (exprs.empty())
+      return;
+    int64_t saved = ctx.smem;
+    ctx.smem = smem;
+    ctx.state.push(std::move(op), result, exprs);
+    blockLevel(ctx, depth);
+    ctx.state.pop();
+    ctx.smem = saved;
+  }
+
+  void enumerateBlockOps(BlockContext &ctx, unsigned depth) {
+    BlockGraph &block = ctx.graph;
+    static const OpKind unary[] = {OpKind::Exp,    OpKind::Square, OpKind::Sqrt,
+                                   OpKind::Silu,   OpKind::Gelu,   OpKind::Relu,
+                                   OpKind::RmsNorm};
+    static const OpKind binary[] = {OpKind::Matmul, OpKind::Add, OpKind::Mul,
+                                    OpKind::Div};
+    llvm::SmallVector<AccumKind, 4> accums = {AccumKind::None, AccumKind::Sum,
+                                              AccumKind::Rms};
+    if (options.preset == Preset::Attention)
+      accums.push_back(AccumKind::SumToDimx);
+    ValueId n = block.values.size();
+    for (ValueId a = block.numInputs; a < n; ++a) {
+      // Copies: trying an op appends to block.values, which may reallocate.
+      const ValueInfo lhs = block.values[a];
+      for (OpKind kind : unary) {
+        OpNode op;
+        op.kind = kind;
+        op.operands = {a};
+        tryBlockOp(ctx, op, lhs, depth);
+      }
+      if (!lhs.accumulated)
+        for (AccumKind accum : accums) {
+          auto shape =
+              inferAccumShape(accum, lhs.shape, block.launch.reductionDimx);
+          if (!shape) {
+            llvm::consumeError(shape.takeError());
+            continue;
+          }
+          OpNode op;
+          op.kind = OpKind::Accum;
+          op.accum = accum;
+          op.operands = {a};
+          ValueInfo result = lhs;
+          result.shape = *shape;
+          result.accumulated = true;
+          tryBlockOp(ctx, op, result, depth);
+        }
+      for (ValueId b = block.numInputs; b < n; ++b) {
+        const ValueInfo rhs = block.values[b];
+        if (lhs.accumulated != rhs.accumulated || lhs.dtype != rhs.dtype)
+          continue;
+        for (OpKind kind : binary) {
+          if ((kind == OpKind::Add || kind == OpKind::Mul) && b < a)
+            continue;
+          llvm::Expected<Shape> shape = Shape();
+          if (kind == OpKind::Matmul) {
+            bool batched =
+                llvm::any_of(llvm::ArrayRef<int64_t>(lhs.shape).drop_back(2),
+                             [](int64_t d) { return d != 1; }) ||
+                llvm::any_of(llvm::ArrayRef<int64_t>(rhs.shape).drop_back(2),
+                             [](int64_t d) { return d != 1; });
+            shape = batched ? llvm::createStringError(
+                                  llvm::inconvertibleErrorCode(), "batched")
+                            : inferMatmulShape(lhs.shape, rhs.shape);
+          } else {
+            shape = inferBroadcastShape(lhs.shape, rhs.shape);
+          }
+          if (!shape) {
+            llvm::consumeError(shape.takeError());
+            ++stats.prunedShape;
+            continue;
+          }
+          OpNode op;
+          op.kind = kind;
+          op.operands = {a, b};
+          ValueInfo result = lhs;
+          result.shape = *shape;
+          tryBlockOp(ctx, op, result, depth);
+        }
+      }
+      if (outOfTime())
+        return;
+    }
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Verification
+  //===--------------------------------------------------------------------===//
+
+  void verify(llvm::ArrayRef<ValueId> dangling) {
+    ++stats.candidatesVerified;
+    graph.outputs.assign(dangling.begin(), dangling.end());
+    unsigned numOutputs = dangling.size();
+    // The permutations pairing candidate outputs with reference outputs of
+    // the same shape and type.
+    llvm::SmallVector<unsigned, 4> perm(numOutputs);
+    std::iota(perm.begin(), perm.end(), 0);
+    std::vector<llvm::SmallVector<unsigned, 4>> perms;
+    do {
+      bool fits = true;
+      for (unsigned i = 0; i < numOutputs; ++i) {
+        const ValueInfo &ref =
+            shared.reference.values[shared.reference.outputs[i]];
+        const ValueInfo &cand = graph.values[dangling[perm[i]]];
+        fits &= ref.shape == cand.shape && ref.dtype == cand.dtype;
+      }
+      if (fits)
+        perms.push_back(perm);
+    } while (std::next_permutation(perm.begin(), perm.end()));
+    for (size_t test = 0; test < shared.tests.inputs.size(); ++test) {
+      if (perms.empty())
+        break;
+      llvm::Expected<EvalResult> result =
+          evaluate(graph, NumberSystem::Field, shared.tests.inputs[test]);
+      if (!result || result->inconclusive) {
+        if (!result)
+          llvm::consumeError(result.takeError());
+        perms.clear();
+        break;
+      }
+      llvm::erase_if(perms, [&](const llvm::SmallVector<unsigned, 4> &p) {
+        for (unsigned i = 0; i < numOutputs; ++i)
+          if (!sameTensor(shared.tests.outputs[test][i], result->outputs[p[i]]))
+            return true;
+        return false;
+      });
+    }
+    if (perms.empty()) {
+      ++stats.candidatesRejected;
+      return;
+    }
+    ++stats.candidatesFound;
+    Candidate candidate;
+    candidate.graph = graph;
+    llvm::SmallVector<ValueId, 4> ordered;
+    for (unsigned i = 0; i < numOutputs; ++i)
+      ordered.push_back(dangling[perms.front()[i]]);
+    candidate.graph.outputs.assign(ordered.begin(), ordered.end());
+    candidate.cost = estimateCost(candidate.graph, options.gpu);
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    shared.found[currentTask].push_back(std::move(candidate));
+  }
+
+  Shared &shared;
+  const SearchOptions &options;
+  ExprPool pool;
+  AbstractExprBuilder builder;
+  std::unique_ptr<AbstractPruner> pruner;
+  KernelGraph graph;
+  GraphState kernel;
+  SearchStats stats;
+  uint64_t claimed = 0;
+  uint64_t taskIndex = 0;
+  uint64_t currentTask = 0;
+  uint64_t timeChecks = 0;
+};
+
+} // namespace
+
+llvm::Expected<SearchResult>
+mirage::superoptimize(const KernelGraph &reference,
+                      const SearchOptions &userOptions) {
+  SearchOptions options = userOptions;
+  options.applyPreset();
+  auto start = Clock::now();
+  if (llvm::Error err = checkEvaluable(reference))
+    return std::move(err);
+  if (llvm::Error err = checkFingerprintable(reference))
+    return std::move(err);
+  if (reference.numInputs > 16)
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the search supports at most 16 inputs");
+
+  Shared shared(reference, options);
+  for (unsigned t = 0; t < options.verifyTests; ++t) {
+    std::vector<Tensor> inputs =
+        randomInputs(reference, NumberSystem::Field, options.seed + t);
+    llvm::Expected<EvalResult> outputs =
+        evaluate(reference, NumberSystem::Field, inputs);
+    if (!outputs)
+      return outputs.takeError();
+    if (outputs->inconclusive)
+      continue; // this test's inputs hit a zero divisor: draw the next seed
+    shared.tests.inputs.push_back(std::move(inputs));
+    shared.tests.outputs.push_back(std::move(outputs->outputs));
+  }
+  if (shared.tests.inputs.empty())
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "every fingerprint test of the reference was inconclusive");
+  if (options.timeBudgetSeconds > 0) {
+    shared.hasDeadline = true;
+    shared.deadline =
+        start + std::chrono::duration_cast<Clock::duration>(
+                    std::chrono::duration<double>(options.timeBudgetSeconds));
+  }
+
+  unsigned threads = options.threads;
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned i = 0; i < threads; ++i) {
+    workers.push_back(std::make_unique<Worker>(shared));
+    if (llvm::Error err = workers.back()->init())
+      return std::move(err);
+  }
+  if (threads == 1) {
+    workers.front()->run();
+  } else {
+    std::vector<std::thread> pool;
+    for (auto &worker : workers)
+      pool.emplace_back([&worker] { worker->run(); });
+    for (std::thread &t : pool)
+      t.join();
+  }
+
+  SearchResult result;
+  result.stats = shared.stats;
+  ++result.stats.statesVisited; // the root
+  result.stats.tasks = shared.nextTask.load() - threads;
+  result.stats.budgetExhausted = shared.outOfTime.load();
+  result.referenceCost = estimateCost(reference, options.gpu);
+  // Merge in task order, then rank by cost; ties keep the task order.
+  std::vector<std::pair<size_t, Candidate>> ordered;
+  for (auto &entry : shared.found)
+    for (Candidate &c : entry.second)
+      ordered.emplace_back(ordered.size(), std::move(c));
+  llvm::sort(ordered, [](const auto &a, const auto &b) {
+    if (a.second.cost.seconds != b.second.cost.seconds)
+      return a.second.cost.seconds < b.second.cost.seconds;
+    return a.first < b.first;
+  });
+  std::vector<Candidate> all;
+  for (auto &entry : ordered)
+    all.push_back(std::move(entry.second));
+  if (all.size() > options.topK)
+    all.resize(options.topK);
+  result.best = std::move(all);
+  result.stats.seconds =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  return result;
+}

@@ -1,0 +1,287 @@
+//===- BlockGraphEval.cpp - Exact block-graph semantics -------------------===//
+//
+// One graph-defined kernel: for every block (bx, by, bz) of the grid and
+// every for-loop iteration i, loaders select their tile by the imap/fmap
+// offsets, the per-iteration ops run, accumulators fold the iteration in;
+// after the loop the accumulators finish (mean, rms), the post-loop ops run
+// once and savers place the block's tiles by the omap.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Evaluator.h"
+
+using namespace mirage;
+using namespace mirage::detail;
+
+namespace {
+/// Per-block state of an accumulator or running maximum.
+struct LoopState {
+  std::vector<double> acc;
+  bool first = true;
+};
+} // namespace
+
+/// The view of the tile that block `b` loads in iteration `iter`: along
+/// data dim d the offset is b_a * T_d * (F if fmap == d else 1) for the axis
+/// a mapped to d, plus iter * T_d if fmap == d (the spec's loader formula).
+template <unsigned L>
+static View loaderView(const View &source, size_t rank, const OpNode &op,
+                       const Dims &tile, const int64_t *block, int64_t iter,
+                       int64_t forloop) {
+  View view;
+  view.shape = tile;
+  view.stride = source.stride;
+  int64_t offset = 0;
+  for (size_t d = 0; d < rank; ++d) {
+    unsigned pd = padDim(static_cast<int64_t>(d), rank);
+    int64_t t = tile[pd];
+    int64_t pos = 0;
+    for (unsigned a = 0; a < kNumGridAxes; ++a)
+      if (op.map[a] == static_cast<int64_t>(d))
+        pos += block[a] * t * (op.dim == static_cast<int64_t>(d) ? forloop : 1);
+    if (op.dim == static_cast<int64_t>(d))
+      pos += iter * t;
+    offset += pos * source.stride[pd];
+  }
+  view.data = source.data + offset * L;
+  return view;
+}
+
+template <class D>
+void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
+                                 llvm::ArrayRef<const Tensor *> inputs,
+                                 llvm::MutableArrayRef<Tensor> outputs) {
+  constexpr unsigned L = D::L;
+  const LaunchShape &launch = graph.launch;
+  const int64_t forloop = launch.forloopRange;
+  const auto &values = graph.values;
+  std::vector<View> views(values.size());
+  std::vector<Tensor> buffers(values.size());
+  std::vector<LoopState> states(graph.ops.size());
+  std::vector<int> outputOf(values.size(), -1);
+  for (size_t k = 0; k < graph.outputs.size(); ++k)
+    outputOf[graph.outputs[k]] = static_cast<int>(k);
+  for (unsigned i = 0; i < graph.numInputs; ++i)
+    views[i] = viewOf(*inputs[i]);
+
+  std::vector<const OpNode *> perIteration, accums, postLoop;
+  for (size_t k = 0; k < graph.ops.size(); ++k) {
+    const OpNode &op = graph.ops[k];
+    if (op.kind == OpKind::Saver) {
+      postLoop.push_back(&op);
+      continue;
+    }
+    if (op.kind != OpKind::Loader)
+      for (ValueId r : op.results) {
+        buffers[r] = Tensor(values[r].shape, values[r].dtype, L);
+        views[r] = viewOf(buffers[r]);
+      }
+    if (op.kind == OpKind::Accum) {
+      accums.push_back(&op);
+      states[k].acc.resize(buffers[op.results[0]].data.size());
+      perIteration.push_back(&op);
+    } else if (op.kind == OpKind::RunningMax) {
+      states[k].acc.resize(buffers[op.results[0]].data.size());
+      perIteration.push_back(&op);
+    } else if (op.kind == OpKind::Loader ||
+               !values[op.results[0]].accumulated) {
+      perIteration.push_back(&op);
+    } else {
+      postLoop.push_back(&op);
+    }
+  }
+  auto stateOf = [&](const OpNode *op) -> LoopState & {
+    return states[static_cast<size_t>(op - graph.ops.data())];
+  };
+
+  llvm::SmallVector<View, 4> operandViews;
+  auto runOp = [&](const OpNode &op) {
+    operandViews.clear();
+    for (ValueId v : op.operands)
+      operandViews.push_back(views[v]);
+    runCommonOp(op, operandViews, values, buffers[op.results[0]],
+                launch.reductionDimx);
+  };
+
+  int64_t block[3];
+  for (block[2] = 0; block[2] < launch.grid[2]; ++block[2])
+    for (block[1] = 0; block[1] < launch.grid[1]; ++block[1])
+      for (block[0] = 0; block[0] < launch.grid[0]; ++block[0]) {
+        for (LoopState &s : states) {
+          std::fill(s.acc.begin(), s.acc.end(), 0.0);
+          s.first = true;
+        }
+        for (int64_t iter = 0; iter < forloop; ++iter) {
+          for (const OpNode *op : perIteration) {
+            switch (op->kind) {
+            case OpKind::Loader: {
+              ValueId src = op->operands[0];
+              views[op->results[0]] = loaderView<L>(
+                  views[src], values[src].shape.size(), *op,
+                  padShape(values[op->results[0]].shape), block, iter, forloop);
+              break;
+            }
+            case OpKind::Accum:
+              accumulate(*op, views, values, stateOf(op).acc, stateOf(op).first,
+                         launch.reductionDimx);
+              stateOf(op).first = false;
+              break;
+            case OpKind::RunningMax:
+              runningMax(*op, views[op->operands[0]], values, stateOf(op).acc,
+                         stateOf(op).first, buffers);
+              stateOf(op).first = false;
+              break;
+            default:
+              runOp(*op);
+            }
+          }
+        }
+        for (const OpNode *op : accums)
+          finishAccum(*op, values, stateOf(op).acc, forloop,
+                      buffers[op->results[0]]);
+        for (const OpNode *op : postLoop) {
+          if (op->kind != OpKind::Saver) {
+            runOp(*op);
+            continue;
+          }
+          const Tensor &tile = buffers[op->operands[0]];
+          Tensor &out = outputs[outputOf[op->results[0]]];
+          Dims tileShape = padShape(tile.shape);
+          Dims outStrides = denseStrides(padShape(out.shape));
+          size_t rank = out.shape.size();
+          int64_t offset = 0;
+          for (unsigned a = 0; a < kNumGridAxes; ++a)
+            if (op->map[a] >= 0) {
+              unsigned pd = padDim(op->map[a], rank);
+              offset += block[a] * tileShape[pd] * outStrides[pd];
+            }
+          float *y = out.data.data() + offset * L;
+          const float *x = tile.data.data();
+          Kernels<D>::forEach2(tileShape, denseStrides(tileShape), outStrides,
+                               [&](int64_t, int64_t i, int64_t j) {
+                                 for (unsigned l = 0; l < L; ++l)
+                                   y[j * L + l] = x[i * L + l];
+                               });
+        }
+      }
+}
+
+template <class D>
+void Evaluator<D>::accumulate(const OpNode &op, const std::vector<View> &views,
+                              const std::vector<ValueInfo> &values,
+                              std::vector<double> &acc, bool first,
+                              int64_t dimx) {
+  constexpr unsigned L = D::L;
+  const View &x = views[op.operands[0]];
+  int64_t last = x.shape[3];
+  double *a = acc.data();
+  const float *in = x.data;
+  auto each = [&](auto f) { Kernels<D>::forEach(x.shape, f, x.stride); };
+  switch (op.accum) {
+  case AccumKind::None:
+    each([&](int64_t o, int64_t i) {
+      for (unsigned l = 0; l < L; ++l)
+        a[o * L + l] += in[i * L + l];
+    });
+    return;
+  case AccumKind::Sum:
+  case AccumKind::Mean:
+    each([&](int64_t o, int64_t i) {
+      for (unsigned l = 0; l < L; ++l)
+        a[(o / last) * L + l] += in[i * L + l];
+    });
+    return;
+  case AccumKind::Rms:
+    each([&](int64_t o, int64_t i) {
+      for (unsigned l = 0; l < L; ++l)
+        a[(o / last) * L + l] += D::square(in[i * L + l], l);
+    });
+    return;
+  case AccumKind::SumToDimx:
+    each([&](int64_t o, int64_t i) {
+      int64_t slot = (o / last) * dimx + (o % last) % dimx;
+      for (unsigned l = 0; l < L; ++l)
+        a[slot * L + l] += in[i * L + l];
+    });
+    return;
+  case AccumKind::Rescale: {
+    View s = broadcastTo(views[op.operands[1]], x.shape);
+    Kernels<D>::forEach2(
+        x.shape, x.stride, s.stride, [&](int64_t o, int64_t i, int64_t j) {
+          for (unsigned l = 0; l < L; ++l)
+            a[o * L + l] =
+                D::mulAdd(a[o * L + l], s.data[j * L + l], in[i * L + l], l);
+        });
+    return;
+  }
+  case AccumKind::Max:
+    each([&](int64_t o, int64_t i) {
+      double v[L];
+      for (unsigned l = 0; l < L; ++l)
+        v[l] = in[i * L + l];
+      if (first || D::greater(v, a + o * L))
+        for (unsigned l = 0; l < L; ++l)
+          a[o * L + l] = v[l];
+    });
+    return;
+  }
+  (void)values;
+}
+
+template <class D>
+void Evaluator<D>::finishAccum(const OpNode &op,
+                               const std::vector<ValueInfo> &values,
+                               std::vector<double> &acc, int64_t forloop,
+                               Tensor &out) {
+  constexpr unsigned L = D::L;
+  int64_t count = forloop * values[op.operands[0]].shape.back();
+  for (size_t t = 0; t < acc.size(); ++t) {
+    auto l = static_cast<unsigned>(t % L);
+    double v = acc[t];
+    if (op.accum == AccumKind::Mean)
+      v = dom.divCount(v, count, l);
+    else if (op.accum == AccumKind::Rms)
+      v = D::sqrtValue(dom.divCount(v, count, l), l);
+    out.data[t] = D::finish(v, l, out.dtype);
+  }
+}
+
+/// m_i = max(m_{i-1}, max_dim x_i), diff = m_{i-1} - m_i (0 at first).
+template <class D>
+void Evaluator<D>::runningMax(const OpNode &op, const View &x,
+                              const std::vector<ValueInfo> &values,
+                              std::vector<double> &m, bool first,
+                              std::vector<Tensor> &buffers) {
+  constexpr unsigned L = D::L;
+  unsigned pd = padDim(op.dim, values[op.operands[0]].shape.size());
+  Dims outShape = x.shape;
+  outShape[pd] = 1;
+  Tensor &maxOut = buffers[op.results[0]];
+  Tensor &diffOut = buffers[op.results[1]];
+  Kernels<D>::forEach(
+      outShape,
+      [&](int64_t o, int64_t i) {
+        double cur[L], v[L];
+        for (unsigned l = 0; l < L; ++l)
+          cur[l] = x.data[i * L + l];
+        for (int64_t k = 1; k < x.shape[pd]; ++k) {
+          for (unsigned l = 0; l < L; ++l)
+            v[l] = x.data[(i + k * x.stride[pd]) * L + l];
+          if (D::greater(v, cur))
+            std::copy(v, v + L, cur);
+        }
+        double *old = m.data() + o * L;
+        bool keepOld = !first && !D::greater(cur, old);
+        for (unsigned l = 0; l < L; ++l) {
+          double next = keepOld ? old[l] : cur[l];
+          double diff = first ? D::zero() : D::sub(old[l], next, l);
+          old[l] = next;
+          maxOut.data[o * L + l] = D::finish(next, l, maxOut.dtype);
+          diffOut.data[o * L + l] = D::finish(diff, l, diffOut.dtype);
+        }
+      },
+      x.stride);
+}
+
+template class mirage::detail::Evaluator<FloatDomain>;
+template class mirage::detail::Evaluator<FieldDomain>;

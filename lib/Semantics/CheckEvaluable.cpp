@@ -1,0 +1,148 @@
+//===- CheckEvaluable.cpp - What the evaluator can run --------------------===//
+//
+// The evaluator trusts its graph in the hot loops, so graphs (from the
+// importer or the search) are checked once here: operand counts, ranks, and
+// every result shape against the shape rules.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Mirage/Semantics/Interpreter.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mirage;
+
+static llvm::Error fail(const llvm::Twine &where, const OpNode &op,
+                        const llvm::Twine &what) {
+  return llvm::createStringError(
+      (where + ": op " + opKindName(op.kind) + " " + what).str());
+}
+
+static llvm::Expected<Shape> expectedShape(const OpNode &op,
+                                           const std::vector<ValueInfo> &v,
+                                           const LaunchShape *launch) {
+  auto shape = [&](unsigned i) -> llvm::ArrayRef<int64_t> {
+    return v[op.operands[i]].shape;
+  };
+  if (isUnaryElementwise(op.kind))
+    return Shape(shape(0));
+  if (isBinaryElementwise(op.kind))
+    return inferBroadcastShape(shape(0), shape(1));
+  switch (op.kind) {
+  case OpKind::Matmul:
+    return inferMatmulShape(shape(0), shape(1));
+  case OpKind::ConcatMatmul:
+    return inferMatmulShape(shape(0), shape(2));
+  case OpKind::Reduction:
+    return inferReductionShape(shape(0), op.dim, op.size);
+  case OpKind::ReductionToDimx:
+    return inferReductionShape(shape(0), op.dim, launch->reductionDimx);
+  case OpKind::RmsNorm:
+    return Shape(shape(0));
+  case OpKind::Concat: {
+    llvm::SmallVector<llvm::ArrayRef<int64_t>, 4> shapes;
+    for (unsigned i = 0; i < op.operands.size(); ++i)
+      shapes.push_back(shape(i));
+    return inferConcatShape(shapes, op.dim);
+  }
+  case OpKind::Loader:
+    return inferLoaderTileShape(shape(0), op.map, op.dim, *launch);
+  case OpKind::Saver:
+    return inferSaverTensorShape(shape(0), op.map, *launch);
+  case OpKind::Accum:
+    return inferAccumShape(op.accum, shape(0), launch->reductionDimx);
+  case OpKind::RunningMax: {
+    Shape s(shape(0));
+    if (op.dim < 0 || op.dim >= static_cast<int64_t>(s.size()))
+      return llvm::createStringError("dim out of range");
+    s[op.dim] = 1;
+    return s;
+  }
+  default:
+    return llvm::createStringError("is not supported here");
+  }
+}
+
+static unsigned minOperands(OpKind kind) {
+  if (isBinaryElementwise(kind) || kind == OpKind::Matmul ||
+      kind == OpKind::Concat)
+    return 2;
+  if (kind == OpKind::ConcatMatmul)
+    return 4;
+  return 1;
+}
+
+static llvm::Error checkOps(const llvm::Twine &where,
+                            const std::vector<ValueInfo> &values,
+                            const std::vector<OpNode> &ops, unsigned numInputs,
+                            const LaunchShape *launch) {
+  for (const ValueInfo &info : values)
+    if (info.shape.empty() || info.shape.size() > kMaxRank)
+      return llvm::createStringError(
+          (where + ": values must have rank 1 to 4").str());
+  ValueId defined = static_cast<ValueId>(numInputs);
+  for (const OpNode &op : ops) {
+    bool blockOnly =
+        op.kind == OpKind::Loader || op.kind == OpKind::Saver ||
+        op.kind == OpKind::ReductionToDimx || op.kind == OpKind::RunningMax ||
+        op.kind == OpKind::ConcatMatmul || op.kind == OpKind::Accum;
+    if (launch == nullptr ? blockOnly : op.kind == OpKind::GraphDefined)
+      return fail(where, op, "is not supported at this level");
+    if (op.operands.size() < minOperands(op.kind) || op.results.empty())
+      return fail(where, op, "has too few operands or results");
+    for (ValueId v : op.operands)
+      if (v < 0 || v >= defined)
+        return fail(where, op, "uses a value before its definition");
+    for (ValueId r : op.results)
+      if (r != defined++ || static_cast<size_t>(r) >= values.size())
+        return fail(where, op, "has results out of order");
+    if (op.kind == OpKind::GraphDefined)
+      continue;
+    if (op.kind == OpKind::Loader &&
+        op.operands[0] >= static_cast<ValueId>(numInputs))
+      return fail(where, op, "must load a kernel input");
+    llvm::Expected<Shape> shape = expectedShape(op, values, launch);
+    if (!shape)
+      return fail(where, op, llvm::toString(shape.takeError()));
+    if (*shape != values[op.results[0]].shape)
+      return fail(where, op,
+                  "has result shape " +
+                      formatShape(values[op.results[0]].shape) +
+                      ", the shape rules give " + formatShape(*shape));
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error mirage::checkEvaluable(const KernelGraph &graph) {
+  if (llvm::Error err = checkOps("'" + graph.name + "'", graph.values,
+                                 graph.ops, graph.numInputs, nullptr))
+    return err;
+  for (const OpNode &op : graph.ops) {
+    if (op.kind != OpKind::GraphDefined)
+      continue;
+    if (op.blockGraph < 0 ||
+        static_cast<size_t>(op.blockGraph) >= graph.blockGraphs.size())
+      return fail(graph.name, op, "has no block graph");
+    const BlockGraph &bg = graph.blockGraphs[op.blockGraph];
+    std::string where =
+        llvm::formatv("'{0}' block graph {1}", graph.name, op.blockGraph);
+    if (llvm::Error err = checkLaunchShape(bg.launch))
+      return err;
+    if (bg.numInputs != op.operands.size() ||
+        bg.outputs.size() != op.results.size())
+      return fail(where, op, "has inputs or outputs its kernel does not");
+    for (unsigned i = 0; i < bg.numInputs; ++i)
+      if (bg.values[i].shape != graph.values[op.operands[i]].shape)
+        return fail(where, op, "has an input of another shape");
+    for (size_t i = 0; i < bg.outputs.size(); ++i)
+      if (bg.values[bg.outputs[i]].shape != graph.values[op.results[i]].shape)
+        return fail(where, op, "has an output of another shape");
+    if (llvm::Error err =
+            checkOps(where, bg.values, bg.ops, bg.numInputs, &bg.launch))
+      return err;
+  }
+  for (ValueId v : graph.outputs)
+    if (v < 0 || static_cast<size_t>(v) >= graph.values.size())
+      return llvm::createStringError("output out of range");
+  return llvm::Error::success();
+}

@@ -1,0 +1,49 @@
+//===- Evaluator.h - Graph walkers of the interpreter -----------*- C++ -*-===//
+
+#ifndef MIRAGE_LIB_SEMANTICS_EVALUATOR_H
+#define MIRAGE_LIB_SEMANTICS_EVALUATOR_H
+
+#include "Engine.h"
+
+namespace mirage::detail {
+
+/// Evaluates kernel graphs and block graphs in domain D.
+template <class D> class Evaluator {
+public:
+  Evaluator() : kernels(dom) {}
+
+  /// Runs the kernel graph; inputs are checked by the caller.
+  std::vector<Tensor> run(const KernelGraph &graph,
+                          llvm::ArrayRef<Tensor> inputs);
+
+  /// Runs one graph-defined kernel: every block of the grid, every
+  /// iteration of the for-loop, writing the saved tensors to `outputs`.
+  void runBlockGraph(const BlockGraph &graph,
+                     llvm::ArrayRef<const Tensor *> inputs,
+                     llvm::MutableArrayRef<Tensor> outputs);
+
+  /// Runs a structured or element-wise op shared by both levels.
+  void runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
+                   const std::vector<ValueInfo> &values, Tensor &out,
+                   int64_t reductionDimx);
+
+  D dom;
+  Kernels<D> kernels;
+
+private:
+  void accumulate(const OpNode &op, const std::vector<View> &views,
+                  const std::vector<ValueInfo> &values,
+                  std::vector<double> &acc, bool first, int64_t dimx);
+  void finishAccum(const OpNode &op, const std::vector<ValueInfo> &values,
+                   std::vector<double> &acc, int64_t forloop, Tensor &out);
+  void runningMax(const OpNode &op, const View &x,
+                  const std::vector<ValueInfo> &values, std::vector<double> &m,
+                  bool first, std::vector<Tensor> &buffers);
+};
+
+extern template class Evaluator<FloatDomain>;
+extern template class Evaluator<FieldDomain>;
+
+} // namespace mirage::detail
+
+#endif // MIRAGE_LIB_SEMANTICS_EVALUATOR_H

@@ -1,0 +1,190 @@
+//===- Interpreter.cpp - Kernel-level evaluation and the public API -------===//
+
+#include "Evaluator.h"
+#include "Mirage/Semantics/FloatFormats.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace mirage;
+using namespace mirage::detail;
+
+Tensor::Tensor(Shape shape, DType dtype, unsigned lanes)
+    : shape(std::move(shape)), dtype(dtype), lanes(lanes),
+      data(static_cast<size_t>(mirage::numElements(this->shape) * lanes),
+           0.0f) {}
+
+template <class D>
+void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
+                               const std::vector<ValueInfo> &values,
+                               Tensor &out, int64_t reductionDimx) {
+  size_t rank = values[op.operands[0]].shape.size();
+  if (isUnaryElementwise(op.kind))
+    return kernels.unary(op, operands[0], out);
+  if (isBinaryElementwise(op.kind))
+    return kernels.binary(op.kind, operands[0], operands[1], out);
+  switch (op.kind) {
+  case OpKind::Matmul:
+    return kernels.matmul(operands[0], operands[1], out);
+  case OpKind::ConcatMatmul:
+    return kernels.matmul(operands[0], operands[2], out, &operands[1],
+                          &operands[3]);
+  case OpKind::Reduction:
+    return kernels.reduce(operands[0], padDim(op.dim, rank), op.size, out);
+  case OpKind::ReductionToDimx:
+    return kernels.reduce(operands[0], padDim(op.dim, rank), reductionDimx,
+                          out);
+  case OpKind::RmsNorm: {
+    // Kernel level: over `normalizedShape`, with eps and weight; block
+    // level: over the last dim.
+    int64_t rowLength = op.normalizedShape.empty()
+                            ? values[op.operands[0]].shape.back()
+                            : numElements(op.normalizedShape);
+    View weight;
+    if (operands.size() > 1)
+      weight = operands[1];
+    return kernels.rmsNorm(operands[0], rowLength, op.scalarA,
+                           operands.size() > 1 ? &weight : nullptr, out);
+  }
+  case OpKind::Concat:
+    return kernels.concat(operands, padDim(op.dim, rank), out);
+  default:
+    return;
+  }
+}
+
+template <class D>
+std::vector<Tensor> Evaluator<D>::run(const KernelGraph &graph,
+                                      llvm::ArrayRef<Tensor> inputs) {
+  constexpr unsigned L = D::L;
+  size_t n = graph.values.size();
+  std::vector<Tensor> owned(n);
+  std::vector<const Tensor *> value(n, nullptr);
+  for (unsigned i = 0; i < graph.numInputs; ++i)
+    value[i] = &inputs[i];
+  // Free intermediates after their last use: the examples' tensors are large.
+  std::vector<size_t> lastUse(n, 0);
+  for (size_t k = 0; k < graph.ops.size(); ++k)
+    for (ValueId v : graph.ops[k].operands)
+      lastUse[v] = k;
+  for (ValueId v : graph.outputs)
+    lastUse[v] = graph.ops.size();
+
+  llvm::SmallVector<View, 4> views;
+  llvm::SmallVector<const Tensor *, 4> blockInputs;
+  for (size_t k = 0; k < graph.ops.size(); ++k) {
+    const OpNode &op = graph.ops[k];
+    for (ValueId r : op.results) {
+      owned[r] = Tensor(graph.values[r].shape, graph.values[r].dtype, L);
+      value[r] = &owned[r];
+    }
+    if (op.kind == OpKind::GraphDefined) {
+      blockInputs.clear();
+      for (ValueId v : op.operands)
+        blockInputs.push_back(value[v]);
+      llvm::SmallVector<Tensor, 4> outs;
+      for (ValueId r : op.results)
+        outs.push_back(std::move(owned[r]));
+      runBlockGraph(graph.blockGraphs[op.blockGraph], blockInputs, outs);
+      for (auto [r, t] : llvm::zip(op.results, outs))
+        owned[r] = std::move(t);
+    } else {
+      views.clear();
+      for (ValueId v : op.operands)
+        views.push_back(viewOf(*value[v]));
+      runCommonOp(op, views, graph.values, owned[op.results[0]], 64);
+    }
+    for (ValueId v : op.operands)
+      if (lastUse[v] == k && static_cast<unsigned>(v) >= graph.numInputs)
+        owned[v] = Tensor();
+  }
+  std::vector<Tensor> results;
+  for (ValueId v : graph.outputs)
+    results.push_back(*value[v]);
+  return results;
+}
+
+template class mirage::detail::Evaluator<FloatDomain>;
+template class mirage::detail::Evaluator<FieldDomain>;
+
+llvm::Expected<EvalResult> mirage::evaluate(const KernelGraph &graph,
+                                            NumberSystem system,
+                                            llvm::ArrayRef<Tensor> inputs) {
+  if (llvm::Error err = checkEvaluable(graph))
+    return std::move(err);
+  if (inputs.size() != graph.numInputs)
+    return llvm::createStringError(
+        llvm::formatv("'{0}' takes {1} inputs, got {2}", graph.name,
+                      graph.numInputs, inputs.size())
+            .str());
+  for (unsigned i = 0; i < graph.numInputs; ++i) {
+    const ValueInfo &info = graph.values[i];
+    if (inputs[i].shape != info.shape || inputs[i].lanes != lanesOf(system) ||
+        inputs[i].data.size() !=
+            static_cast<size_t>(numElements(info.shape) * lanesOf(system)))
+      return llvm::createStringError(
+          llvm::formatv("input {0} of '{1}' has shape {2}, expected {3}", i,
+                        graph.name, formatShape(inputs[i].shape),
+                        formatShape(info.shape))
+              .str());
+  }
+  EvalResult result;
+  if (system == NumberSystem::Float) {
+    Evaluator<FloatDomain> evaluator;
+    result.outputs = evaluator.run(graph, inputs);
+  } else {
+    Evaluator<FieldDomain> evaluator;
+    result.outputs = evaluator.run(graph, inputs);
+    result.inconclusive = evaluator.dom.inconclusive;
+    result.inconclusiveReason = evaluator.dom.reason;
+  }
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
+// Seeded inputs
+//===----------------------------------------------------------------------===//
+
+static constexpr uint64_t kGamma = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+uint64_t mirage::randomBits(uint64_t seed, unsigned inputIndex,
+                            uint64_t element) {
+  // splitmix64 streams: one key per (seed, input), element i draws the
+  // (i + 1)-th output of the stream seeded with that key.
+  uint64_t key = mix64(seed * kGamma + inputIndex + 1);
+  return mix64(key + (element + 1) * kGamma);
+}
+
+Tensor mirage::randomInput(const ValueInfo &info, NumberSystem system,
+                           uint64_t seed, unsigned inputIndex, double scale) {
+  Tensor tensor(info.shape, info.dtype, lanesOf(system));
+  int64_t n = tensor.numElements();
+  for (int64_t i = 0; i < n; ++i) {
+    uint64_t bits = randomBits(seed, inputIndex, static_cast<uint64_t>(i));
+    if (system == NumberSystem::Float) {
+      double u = static_cast<double>(bits >> 11) * 0x1.0p-53;
+      tensor.data[i] =
+          static_cast<float>(roundToDType((2 * u - 1) * scale, info.dtype));
+    } else {
+      tensor.data[2 * i] = static_cast<float>(((bits >> 32) * field::kP) >> 32);
+      tensor.data[2 * i + 1] =
+          static_cast<float>(((bits & 0xffffffffULL) * field::kQ) >> 32);
+    }
+  }
+  return tensor;
+}
+
+std::vector<Tensor> mirage::randomInputs(const KernelGraph &graph,
+                                         NumberSystem system, uint64_t seed,
+                                         double scale) {
+  std::vector<Tensor> inputs;
+  for (unsigned i = 0; i < graph.numInputs; ++i)
+    inputs.push_back(randomInput(graph.values[i], system, seed, i, scale));
+  return inputs;
+}
