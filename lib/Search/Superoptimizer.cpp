@@ -40,6 +40,7 @@ void SearchStats::add(const SearchStats &other) {
   prunedShape += other.prunedShape;
   prunedSharedMemory += other.prunedSharedMemory;
   prunedAbstractExpr += other.prunedAbstractExpr;
+  prunedCost += other.prunedCost;
   candidatesVerified += other.candidatesVerified;
   candidatesRejected += other.candidatesRejected;
   candidatesFound += other.candidatesFound;
@@ -79,6 +80,13 @@ OpKey keyOf(const OpNode &op) {
           : *std::max_element(key.operands.begin(), key.operands.end());
   key.kind = static_cast<uint8_t>(op.kind);
   return key;
+}
+
+/// Whether a tile has a leading dimension other than 1 (a block matmul
+/// takes none).
+bool isBatched(llvm::ArrayRef<int64_t> shape) {
+  return shape.size() > 2 &&
+         llvm::any_of(shape.drop_back(2), [](int64_t d) { return d != 1; });
 }
 
 int64_t bytesOf(const ValueInfo &info) {
@@ -153,14 +161,38 @@ struct Shared {
   std::mutex mutex;
   std::map<uint64_t, std::vector<Candidate>> found; // by task
   SearchStats stats;
+  /// The reference's predicted time: a candidate that is not faster is of
+  /// no use and is not verified.
+  double referenceSeconds = 0;
+  /// The predicted times of the best verified candidates so far, at most
+  /// topK, ascending (guarded by `mutex`).
+  std::vector<double> bestSeconds;
+
+  /// Whether a candidate predicted to take `seconds` could still be among
+  /// the topK results. Only candidates strictly worse than the k-th best
+  /// are dropped, so ties (and therefore the result) do not depend on the
+  /// order in which the workers find candidates.
+  bool worthVerifying(double seconds) {
+    if (!(seconds < referenceSeconds))
+      return false;
+    std::lock_guard<std::mutex> lock(mutex);
+    return bestSeconds.size() < options.topK || seconds <= bestSeconds.back();
+  }
+
+  void recordVerified(double seconds) {
+    // Caller holds `mutex`.
+    bestSeconds.insert(llvm::upper_bound(bestSeconds, seconds), seconds);
+    if (bestSeconds.size() > options.topK)
+      bestSeconds.pop_back();
+  }
 };
 
 /// One thread of the search: its own expression pool and pruner (the
 /// pruner's memo is not shared), its own graph under construction.
 class Worker {
 public:
-  Worker(Shared &shared)
-      : shared(shared), options(shared.options), builder(pool) {}
+  Worker(Shared &shared, unsigned index)
+      : shared(shared), options(shared.options), builder(pool), index(index) {}
 
   llvm::Error init() {
     auto start = Clock::now();
@@ -192,14 +224,15 @@ public:
 
 private:
   //===--------------------------------------------------------------------===//
-  // Tasks: the children of the root, claimed in order by the workers.
+  // Tasks, claimed in order by the workers.
   //===--------------------------------------------------------------------===//
 
-  /// At depth 0, whether this worker owns the child being entered (then it
-  /// is recorded as the current task); deeper, always true.
-  bool enterChild(unsigned depth) {
-    if (depth > 0)
-      return true;
+  /// Claims the task starting here, in the order every worker meets task
+  /// starts, or says that another worker owns it. A task is the first
+  /// graph-defined launch on a path (with everything below it), or a
+  /// complete candidate of pre-defined ops only; the pre-defined ops above
+  /// the tasks are few and every worker walks them.
+  bool claimTask() {
     uint64_t index = taskIndex++;
     if (index != claimed)
       return false;
@@ -207,6 +240,24 @@ private:
     claimed = shared.nextTask.fetch_add(1);
     return true;
   }
+
+  /// Runs `body` as the task starting here if this worker owns it; inside
+  /// a task, just runs it.
+  template <typename Fn> void inTask(Fn &&body) {
+    if (insideTask) {
+      body();
+      return;
+    }
+    if (!claimTask())
+      return;
+    insideTask = true;
+    body();
+    insideTask = false;
+  }
+
+  /// The statistics to count into: the part of the tree outside tasks is
+  /// walked by every worker, and only worker 0 counts it.
+  SearchStats &tally() { return insideTask || index == 0 ? stats : discarded; }
 
   bool outOfTime() {
     if (!shared.hasDeadline)
@@ -231,7 +282,7 @@ private:
         buildAbstractExprs(builder, op, values, exprs, launch);
     for (ExprId e : results)
       if (pruner->query(e) == QueryResult::Prune) {
-        ++stats.prunedAbstractExpr;
+        ++tally().prunedAbstractExpr;
         return {};
       }
     return results;
@@ -244,14 +295,13 @@ private:
   void kernelLevel(unsigned depth) {
     if (outOfTime())
       return;
-    if (depth > 0)
-      ++stats.statesVisited;
+    ++tally().statesVisited;
     llvm::SmallVector<ValueId, 4> dangling;
     for (ValueId v = 0, e = graph.values.size(); v < e; ++v)
       if (kernel.uses[v] == 0)
         dangling.push_back(v);
     if (depth > 0 && dangling.size() == shared.reference.outputs.size()) {
-      verify(dangling);
+      inTask([&] { verify(dangling); });
       return;
     }
     if (graph.numInputs + graph.ops.size() >= options.maxKernelOps)
@@ -262,11 +312,9 @@ private:
   }
 
   void tryKernelOp(OpNode op, unsigned depth) {
-    if (!enterChild(depth))
-      return;
     OpKey key = keyOf(op);
     if (!kernel.admits(key)) {
-      ++stats.prunedCanonical;
+      ++tally().prunedCanonical;
       return;
     }
     llvm::SmallVector<ValueInfo, 1> results;
@@ -274,16 +322,14 @@ private:
     ValueInfo result = lhs;
     if (op.operands.size() == 2) {
       const ValueInfo &rhs = graph.values[op.operands[1]];
-      auto shape = op.kind == OpKind::Matmul
-                       ? inferMatmulShape(lhs.shape, rhs.shape)
-                       : inferBroadcastShape(lhs.shape, rhs.shape);
-      if (!shape || lhs.dtype != rhs.dtype) {
-        if (!shape)
-          llvm::consumeError(shape.takeError());
-        ++stats.prunedShape;
+      bool fits =
+          op.kind == OpKind::Matmul
+              ? tryInferMatmulShape(lhs.shape, rhs.shape, result.shape)
+              : tryInferBroadcastShape(lhs.shape, rhs.shape, result.shape);
+      if (!fits || lhs.dtype != rhs.dtype) {
+        ++tally().prunedShape;
         return;
       }
-      result.shape = *shape;
     }
     results.push_back(result);
     llvm::SmallVector<ExprId, 2> exprs =
@@ -340,7 +386,7 @@ private:
       probe.kind = OpKind::GraphDefined;
       probe.operands.assign(inputs.begin(), inputs.end());
       if (!kernel.admits(keyOf(probe))) {
-        ++stats.prunedCanonical;
+        ++tally().prunedCanonical;
         continue;
       }
       enumerateLaunches(inputs, depth);
@@ -411,8 +457,14 @@ private:
                        llvm::ArrayRef<DimMap> imaps,
                        llvm::ArrayRef<int64_t> fmaps, int64_t range,
                        unsigned depth) {
-    if (outOfTime() || !enterChild(depth))
+    if (outOfTime())
       return;
+    inTask([&] { buildLoaders(inputs, grid, imaps, fmaps, range, depth); });
+  }
+
+  void buildLoaders(llvm::ArrayRef<ValueId> inputs, const Grid &grid,
+                    llvm::ArrayRef<DimMap> imaps, llvm::ArrayRef<int64_t> fmaps,
+                    int64_t range, unsigned depth) {
     BlockGraph block;
     block.launch.grid.assign(grid.begin(), grid.end());
     block.launch.block = {128, 1, 1};
@@ -433,7 +485,7 @@ private:
                                        fmaps[i], block.launch);
       if (!tile) {
         llvm::consumeError(tile.takeError());
-        ++stats.prunedShape;
+        ++tally().prunedShape;
         return;
       }
       OpNode loader;
@@ -449,7 +501,7 @@ private:
       state.push(loader, info, state.exprs[i]);
     }
     if (smem > options.sharedMemoryBytes) {
-      ++stats.prunedSharedMemory;
+      ++tally().prunedSharedMemory;
       return;
     }
     // Loaders are fixed by the launch; the search orders the ops after them.
@@ -474,7 +526,7 @@ private:
   void blockLevel(BlockContext &ctx, unsigned depth) {
     if (outOfTime())
       return;
-    ++stats.statesVisited;
+    ++tally().statesVisited;
     BlockGraph &block = ctx.graph;
     // Close the graph when every dangling tile is accumulated and none is a
     // loader's: savers for each, under each candidate omap.
@@ -533,7 +585,7 @@ private:
         outputExprs.push_back(ctx.state.exprs[v]);
       }
       if (!ok) {
-        ++stats.prunedShape;
+        ++tally().prunedShape;
         continue;
       }
       OpNode kernelOp;
@@ -555,13 +607,13 @@ private:
                   unsigned depth) {
     OpKey key = keyOf(op);
     if (!ctx.state.admits(key)) {
-      ++stats.prunedCanonical;
+      ++tally().prunedCanonical;
       return;
     }
     bool inPlace = isUnaryElementwise(op.kind);
     int64_t smem = ctx.smem + (inPlace ? 0 : bytesOf(result));
     if (smem > options.sharedMemoryBytes) {
-      ++stats.prunedSharedMemory;
+      ++tally().prunedSharedMemory;
       return;
     }
     llvm::SmallVector<ExprId, 2> exprs =
@@ -588,62 +640,61 @@ private:
     if (options.preset == Preset::Attention)
       accums.push_back(AccumKind::SumToDimx);
     ValueId n = block.values.size();
+    // A new op's key must exceed the last op's, whose largest operand bounds
+    // the new op's largest operand from below: skip what cannot qualify
+    // before building anything.
+    ValueId floor =
+        ctx.state.keys.empty() ? -1 : ctx.state.keys.back().maxOperand;
     for (ValueId a = block.numInputs; a < n; ++a) {
       // Copies: trying an op appends to block.values, which may reallocate.
       const ValueInfo lhs = block.values[a];
-      for (OpKind kind : unary) {
-        OpNode op;
-        op.kind = kind;
-        op.operands = {a};
-        tryBlockOp(ctx, op, lhs, depth);
-      }
-      if (!lhs.accumulated)
-        for (AccumKind accum : accums) {
-          auto shape =
-              inferAccumShape(accum, lhs.shape, block.launch.reductionDimx);
-          if (!shape) {
-            llvm::consumeError(shape.takeError());
-            continue;
-          }
+      if (a >= floor) {
+        for (OpKind kind : unary) {
           OpNode op;
-          op.kind = OpKind::Accum;
-          op.accum = accum;
+          op.kind = kind;
           op.operands = {a};
-          ValueInfo result = lhs;
-          result.shape = *shape;
-          result.accumulated = true;
-          tryBlockOp(ctx, op, result, depth);
+          tryBlockOp(ctx, op, lhs, depth);
         }
+        if (!lhs.accumulated)
+          for (AccumKind accum : accums) {
+            auto shape =
+                inferAccumShape(accum, lhs.shape, block.launch.reductionDimx);
+            if (!shape) {
+              llvm::consumeError(shape.takeError());
+              continue;
+            }
+            OpNode op;
+            op.kind = OpKind::Accum;
+            op.accum = accum;
+            op.operands = {a};
+            ValueInfo result = lhs;
+            result.shape = *shape;
+            result.accumulated = true;
+            tryBlockOp(ctx, op, result, depth);
+          }
+      }
       for (ValueId b = block.numInputs; b < n; ++b) {
+        if (std::max(a, b) < floor)
+          continue;
         const ValueInfo rhs = block.values[b];
         if (lhs.accumulated != rhs.accumulated || lhs.dtype != rhs.dtype)
           continue;
         for (OpKind kind : binary) {
           if ((kind == OpKind::Add || kind == OpKind::Mul) && b < a)
             continue;
-          llvm::Expected<Shape> shape = Shape();
-          if (kind == OpKind::Matmul) {
-            bool batched =
-                llvm::any_of(llvm::ArrayRef<int64_t>(lhs.shape).drop_back(2),
-                             [](int64_t d) { return d != 1; }) ||
-                llvm::any_of(llvm::ArrayRef<int64_t>(rhs.shape).drop_back(2),
-                             [](int64_t d) { return d != 1; });
-            shape = batched ? llvm::createStringError(
-                                  llvm::inconvertibleErrorCode(), "batched")
-                            : inferMatmulShape(lhs.shape, rhs.shape);
-          } else {
-            shape = inferBroadcastShape(lhs.shape, rhs.shape);
-          }
-          if (!shape) {
-            llvm::consumeError(shape.takeError());
-            ++stats.prunedShape;
+          ValueInfo result = lhs;
+          bool fits =
+              kind == OpKind::Matmul
+                  ? !isBatched(lhs.shape) && !isBatched(rhs.shape) &&
+                        tryInferMatmulShape(lhs.shape, rhs.shape, result.shape)
+                  : tryInferBroadcastShape(lhs.shape, rhs.shape, result.shape);
+          if (!fits) {
+            ++tally().prunedShape;
             continue;
           }
           OpNode op;
           op.kind = kind;
           op.operands = {a, b};
-          ValueInfo result = lhs;
-          result.shape = *shape;
           tryBlockOp(ctx, op, result, depth);
         }
       }
@@ -657,8 +708,13 @@ private:
   //===--------------------------------------------------------------------===//
 
   void verify(llvm::ArrayRef<ValueId> dangling) {
-    ++stats.candidatesVerified;
     graph.outputs.assign(dangling.begin(), dangling.end());
+    ProgramCost cost = estimateCost(graph, options.gpu);
+    if (!shared.worthVerifying(cost.seconds)) {
+      ++tally().prunedCost;
+      return;
+    }
+    ++tally().candidatesVerified;
     unsigned numOutputs = dangling.size();
     // The permutations pairing candidate outputs with reference outputs of
     // the same shape and type.
@@ -695,18 +751,19 @@ private:
       });
     }
     if (perms.empty()) {
-      ++stats.candidatesRejected;
+      ++tally().candidatesRejected;
       return;
     }
-    ++stats.candidatesFound;
+    ++tally().candidatesFound;
     Candidate candidate;
     candidate.graph = graph;
     llvm::SmallVector<ValueId, 4> ordered;
     for (unsigned i = 0; i < numOutputs; ++i)
       ordered.push_back(dangling[perms.front()[i]]);
     candidate.graph.outputs.assign(ordered.begin(), ordered.end());
-    candidate.cost = estimateCost(candidate.graph, options.gpu);
+    candidate.cost = std::move(cost);
     std::lock_guard<std::mutex> lock(shared.mutex);
+    shared.recordVerified(candidate.cost.seconds);
     shared.found[currentTask].push_back(std::move(candidate));
   }
 
@@ -718,6 +775,9 @@ private:
   KernelGraph graph;
   GraphState kernel;
   SearchStats stats;
+  unsigned index;
+  SearchStats discarded;
+  bool insideTask = false;
   uint64_t claimed = 0;
   uint64_t taskIndex = 0;
   uint64_t currentTask = 0;
@@ -757,6 +817,7 @@ mirage::superoptimize(const KernelGraph &reference,
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         "every fingerprint test of the reference was inconclusive");
+  shared.referenceSeconds = estimateCost(reference, options.gpu).seconds;
   if (options.timeBudgetSeconds > 0) {
     shared.hasDeadline = true;
     shared.deadline =
@@ -769,7 +830,7 @@ mirage::superoptimize(const KernelGraph &reference,
     threads = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < threads; ++i) {
-    workers.push_back(std::make_unique<Worker>(shared));
+    workers.push_back(std::make_unique<Worker>(shared, i));
     if (llvm::Error err = workers.back()->init())
       return std::move(err);
   }
@@ -785,7 +846,6 @@ mirage::superoptimize(const KernelGraph &reference,
 
   SearchResult result;
   result.stats = shared.stats;
-  ++result.stats.statesVisited; // the root
   result.stats.tasks = shared.nextTask.load() - threads;
   result.stats.budgetExhausted = shared.outOfTime.load();
   result.referenceCost = estimateCost(reference, options.gpu);

@@ -9,6 +9,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "Evaluator.h"
+#include "Gemm.h"
+
+#include <algorithm>
 
 using namespace mirage;
 using namespace mirage::detail;
@@ -45,6 +48,31 @@ static View loaderView(const View &source, size_t rank, const OpNode &op,
   }
   view.data = source.data + offset * L;
   return view;
+}
+
+/// The lanes of each value that some op reads (a bit set per value). Only
+/// matmuls skip lanes nobody reads, and only exp and tanh read fewer lanes
+/// than they produce (their Z_p result depends on the Z_q residue alone);
+/// every other op reads all lanes of its operands, so that a skipped lane
+/// can never reach a division or a saver.
+template <class D>
+static std::vector<unsigned> lanesNeeded(const BlockGraph &graph) {
+  constexpr unsigned all = Kernels<D>::kAllLanes;
+  std::vector<unsigned> need(graph.values.size(), 0);
+  for (auto it = graph.ops.rbegin(); it != graph.ops.rend(); ++it) {
+    unsigned mine = 0;
+    for (ValueId r : it->results)
+      mine |= need[r];
+    unsigned demand = all;
+    if (it->kind == OpKind::Matmul || it->kind == OpKind::ConcatMatmul)
+      demand = mine;
+    else if (D::kIsField &&
+             (it->kind == OpKind::Exp || it->kind == OpKind::Tanh))
+      demand = mine ? 2u : 0u;
+    for (ValueId v : it->operands)
+      need[v] |= demand;
+  }
+  return need;
 }
 
 template <class D>
@@ -94,13 +122,14 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
     return states[static_cast<size_t>(op - graph.ops.data())];
   };
 
+  std::vector<unsigned> need = lanesNeeded<D>(graph);
   llvm::SmallVector<View, 4> operandViews;
   auto runOp = [&](const OpNode &op) {
     operandViews.clear();
     for (ValueId v : op.operands)
       operandViews.push_back(views[v]);
     runCommonOp(op, operandViews, values, buffers[op.results[0]],
-                launch.reductionDimx);
+                launch.reductionDimx, need[op.results[0]]);
   };
 
   int64_t block[3];
@@ -177,6 +206,16 @@ void Evaluator<D>::accumulate(const OpNode &op, const std::vector<View> &views,
   double *a = acc.data();
   const float *in = x.data;
   auto each = [&](auto f) { Kernels<D>::forEach(x.shape, f, x.stride); };
+  // f(row number, first element) for every row of the last dim.
+  int64_t step = x.stride[3] * L;
+  auto eachRow = [&](auto f) {
+    int64_t r = 0;
+    for (int64_t i0 = 0; i0 < x.shape[0]; ++i0)
+      for (int64_t i1 = 0; i1 < x.shape[1]; ++i1)
+        for (int64_t i2 = 0; i2 < x.shape[2]; ++i2)
+          f(r++,
+            in + (i0 * x.stride[0] + i1 * x.stride[1] + i2 * x.stride[2]) * L);
+  };
   switch (op.accum) {
   case AccumKind::None:
     each([&](int64_t o, int64_t i) {
@@ -186,22 +225,73 @@ void Evaluator<D>::accumulate(const OpNode &op, const std::vector<View> &views,
     return;
   case AccumKind::Sum:
   case AccumKind::Mean:
-    each([&](int64_t o, int64_t i) {
-      for (unsigned l = 0; l < L; ++l)
-        a[(o / last) * L + l] += in[i * L + l];
+    eachRow([&](int64_t r, const float *row) {
+      if constexpr (D::kIsField) {
+        if (step == L) {
+          // Exact sums: four independent partial sums per lane.
+          double part[4 * L] = {};
+          int64_t j = 0;
+          for (; j + 4 <= last; j += 4)
+            for (unsigned t = 0; t < 4 * L; ++t)
+              part[t] += row[j * L + t];
+          for (unsigned l = 0; l < L; ++l) {
+            double s = a[r * L + l];
+            for (unsigned u = 0; u < 4; ++u)
+              s += part[u * L + l];
+            for (int64_t jj = j; jj < last; ++jj)
+              s += row[jj * L + l];
+            a[r * L + l] = s;
+          }
+          return;
+        }
+      }
+      for (unsigned l = 0; l < L; ++l) {
+        double s = a[r * L + l];
+        for (int64_t j = 0; j < last; ++j)
+          s += row[j * step + l];
+        a[r * L + l] = s;
+      }
     });
     return;
   case AccumKind::Rms:
-    each([&](int64_t o, int64_t i) {
-      for (unsigned l = 0; l < L; ++l)
-        a[(o / last) * L + l] += D::square(in[i * L + l], l);
+    eachRow([&](int64_t r, const float *row) {
+      for (unsigned l = 0; l < L; ++l) {
+        double s = a[r * L + l];
+        if constexpr (D::kIsField) {
+          // Unreduced squares (below 2^42), reduced every kChunk - 1: the
+          // accumulator only needs the right residue.
+          // Four partial sums for throughput; all exact.
+          for (int64_t j0 = 0; j0 < last; j0 += D::kChunk - 1) {
+            int64_t j1 = std::min(last, j0 + D::kChunk - 1), j = j0;
+            double part[4] = {};
+            for (; j + 4 <= j1; j += 4)
+              for (int u = 0; u < 4; ++u) {
+                double v = row[(j + u) * step + l];
+                part[u] += v * v;
+              }
+            for (; j < j1; ++j) {
+              double v = row[j * step + l];
+              part[0] += v * v;
+            }
+            s = D::reduce(s + part[0] + part[1] + part[2] + part[3], l);
+          }
+        } else {
+          for (int64_t j = 0; j < last; ++j)
+            s += D::square(row[j * step + l], l);
+        }
+        a[r * L + l] = s;
+      }
     });
     return;
   case AccumKind::SumToDimx:
-    each([&](int64_t o, int64_t i) {
-      int64_t slot = (o / last) * dimx + (o % last) % dimx;
-      for (unsigned l = 0; l < L; ++l)
-        a[slot * L + l] += in[i * L + l];
+    eachRow([&](int64_t r, const float *row) {
+      double *slots = a + r * dimx * L;
+      for (int64_t j = 0, slot = 0; j < last; ++j) {
+        for (unsigned l = 0; l < L; ++l)
+          slots[slot * L + l] += row[j * step + l];
+        if (++slot == dimx)
+          slot = 0;
+      }
     });
     return;
   case AccumKind::Rescale: {
@@ -235,6 +325,15 @@ void Evaluator<D>::finishAccum(const OpNode &op,
                                Tensor &out) {
   constexpr unsigned L = D::L;
   int64_t count = forloop * values[op.operands[0]].shape.back();
+  if constexpr (D::kIsField) {
+    if (op.accum == AccumKind::None || op.accum == AccumKind::Sum ||
+        op.accum == AccumKind::SumToDimx || op.accum == AccumKind::Max) {
+      const unsigned lanes[2] = {0, 1};
+      gemm::reduceToFloats(acc.data(), static_cast<int64_t>(acc.size()), lanes,
+                           out.data.data(), 1);
+      return;
+    }
+  }
   for (size_t t = 0; t < acc.size(); ++t) {
     auto l = static_cast<unsigned>(t % L);
     double v = acc[t];

@@ -1,6 +1,10 @@
 //===- Engine.cpp - Tensor kernels of the interpreter ---------------------===//
 
 #include "Engine.h"
+#include "Gemm.h"
+
+#include <algorithm>
+#include <type_traits>
 
 using namespace mirage;
 using namespace mirage::detail;
@@ -40,79 +44,219 @@ View detail::broadcastTo(View view, const Dims &shape) {
   return view;
 }
 
+template <class D> void Kernels<D>::expField(const View &in, Tensor &out) {
+  if constexpr (!D::kIsField)
+    return;
+  // (g^(x mod q) mod p, 1): the mod-q residue indexes the tables.
+  const double *table = field::expTables();
+  int64_t count = out.numElements();
+  accBuffer.resize(static_cast<size_t>(count * L));
+  double *products = accBuffer.data();
+  forEach(
+      in.shape,
+      [&](int64_t o, int64_t i) {
+        auto e = static_cast<uint32_t>(in.data[i * L + 1]);
+        products[o * L] = table[e & 1023] * table[1024 + (e >> 10)];
+        products[o * L + 1] = 1.0;
+      },
+      in.stride);
+  const unsigned lanes[2] = {0, 1};
+  gemm::reduceToFloats(products, count * L, lanes, out.data.data(), 1);
+}
+
 template <class D>
-void Kernels<D>::accumulateProducts(const View &a, const View &b, int64_t b0,
-                                    int64_t b1, int64_t i, double *acc,
-                                    int64_t &terms) {
-  int64_t k = a.shape[3], n = b.shape[3];
-  const float *arow =
-      a.data + (b0 * a.stride[0] + b1 * a.stride[1] + i * a.stride[2]) * L;
-  const float *bbase = b.data + (b0 * b.stride[0] + b1 * b.stride[1]) * L;
-  for (int64_t kk = 0; kk < k; ++kk) {
-    if (terms == D::kChunk) {
-      for (int64_t t = 0; t < n * L; ++t)
-        acc[t] = D::reduce(acc[t], static_cast<unsigned>(t % L));
-      terms = 0;
-    }
-    ++terms;
-    const float *ap = arow + kk * a.stride[3] * L;
-    const float *brow = bbase + kk * b.stride[2] * L;
-    if constexpr (L == 1) {
-      double av = ap[0];
-      for (int64_t j = 0; j < n; ++j)
-        acc[j] += av * static_cast<double>(brow[j]);
+bool Kernels<D>::allOnes(const View &a, int64_t b0, int64_t b1, unsigned lane) {
+  const float *base = a.data + (b0 * a.stride[0] + b1 * a.stride[1]) * L + lane;
+  int64_t step = a.stride[3] * L;
+  for (int64_t i = 0; i < a.shape[2]; ++i) {
+    const float *row = base + i * a.stride[2] * L;
+    bool ones = true;
+    if (step == L) {
+      for (int64_t kk = 0; kk < a.shape[3]; ++kk)
+        ones &= row[kk * L] == 1.0f;
     } else {
-      double a0 = ap[0], a1 = ap[1];
-      for (int64_t j = 0; j < n; ++j) {
-        acc[2 * j] += a0 * static_cast<double>(brow[2 * j]);
-        acc[2 * j + 1] += a1 * static_cast<double>(brow[2 * j + 1]);
+      for (int64_t kk = 0; kk < a.shape[3]; ++kk)
+        ones &= row[kk * step] == 1.0f;
+    }
+    if (!ones)
+      return false;
+  }
+  return true;
+}
+
+template <class D>
+void Kernels<D>::packA(const View &a, int64_t b0, int64_t b1,
+                       const unsigned *sel, unsigned w, int64_t k0, int64_t k) {
+  using gemm::kMR;
+  const float *base = a.data + (b0 * a.stride[0] + b1 * a.stride[1]) * L;
+  int64_t step = a.stride[3] * L;
+  for (int64_t i = 0; i < a.shape[2]; ++i) {
+    double *dst =
+        packedA.data() + (i / kMR) * k * kMR * w + k0 * kMR * w + (i % kMR) * w;
+    const float *row = base + i * a.stride[2] * L;
+    if (w == 1 && step == L) {
+      const float *src = row + sel[0];
+      for (int64_t kk = 0; kk < a.shape[3]; ++kk)
+        dst[kk * kMR] = src[kk * L];
+      continue;
+    }
+    for (int64_t kk = 0; kk < a.shape[3]; ++kk)
+      for (unsigned v = 0; v < w; ++v)
+        dst[kk * kMR * w + v] = row[kk * step + sel[v]];
+  }
+}
+
+template <class D>
+void Kernels<D>::packB(const View &b, int64_t b0, int64_t b1,
+                       const unsigned *sel, unsigned w, int64_t k0, int64_t k) {
+  using gemm::kNR;
+  const float *base = b.data + (b0 * b.stride[0] + b1 * b.stride[1]) * L;
+  int64_t cols = b.shape[3] * w, step = b.stride[3] * L;
+  // All lanes of unit-stride rows: the packed columns are the floats.
+  bool dense = w == L && b.stride[3] == 1;
+  // Rows of a large operand are far apart: fetch a few rows ahead (also
+  // past the tile, where the next for-loop iteration usually reads).
+  constexpr int64_t kAhead = 16;
+  int64_t span = ((b.shape[3] - 1) * b.stride[3] + 1) * L;
+  bool prefetch = b.stride[2] * L > 64 && span <= 256;
+  for (int64_t kk = 0; kk < b.shape[2]; ++kk) {
+    const float *row = base + kk * b.stride[2] * L;
+    if (prefetch) {
+      auto ahead =
+          reinterpret_cast<uintptr_t>(row) +
+          static_cast<uintptr_t>(kAhead * b.stride[2] * L) * sizeof(float);
+      for (int64_t f = 0; f < span + 16; f += 16)
+        __builtin_prefetch(
+            reinterpret_cast<const void *>(ahead + f * sizeof(float)));
+    }
+    double *dst0 = packedB.data() + (k0 + kk) * kNR;
+    int64_t full = cols / kNR * kNR;
+    // Whole panels with a constant trip count (and stride, if small).
+    auto panels = [&](const float *src, auto s) {
+      for (int64_t c0 = 0; c0 < full; c0 += kNR) {
+        double *dst = dst0 + c0 * k;
+        const float *from = src + c0 * s;
+        for (int64_t c = 0; c < kNR; ++c)
+          dst[c] = from[c * s];
       }
+    };
+    if (dense)
+      panels(row, std::integral_constant<int64_t, 1>());
+    else if (w == 1 && step == 2)
+      panels(row + sel[0], std::integral_constant<int64_t, 2>());
+    else if (w == 1)
+      panels(row + sel[0], step);
+    for (int64_t c0 = (dense || w == 1) ? full : 0; c0 < cols; c0 += kNR) {
+      double *dst = dst0 + c0 * k;
+      int64_t width = std::min(kNR, cols - c0);
+      if (dense) {
+        for (int64_t c = 0; c < width; ++c)
+          dst[c] = row[c0 + c];
+      } else if (w == 1) {
+        const float *src = row + c0 * step + sel[0];
+        for (int64_t c = 0; c < width; ++c)
+          dst[c] = src[c * step];
+      } else {
+        for (int64_t c = 0; c < width; ++c) {
+          int64_t col = c0 + c;
+          dst[c] = row[(col / w) * step + sel[col % w]];
+        }
+      }
+      for (int64_t c = width; c < kNR; ++c)
+        dst[c] = 0;
     }
   }
 }
 
 template <class D>
 void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
-                        const View *a2, const View *b2) {
-  // The fast path reads rows of the right operand contiguously.
-  std::vector<float> dense1, dense2;
-  auto contiguous = [](const View &v, std::vector<float> &buf) {
-    if (v.stride[3] == 1 || v.shape[3] == 1)
-      return v;
-    View d = v;
-    buf.resize(static_cast<size_t>(v.shape[0] * v.shape[1] * v.shape[2] *
-                                   v.shape[3] * L));
-    Kernels<D>::forEach(
-        v.shape,
-        [&](int64_t o, int64_t i) {
-          for (unsigned l = 0; l < L; ++l)
-            buf[o * L + l] = v.data[i * L + l];
-        },
-        v.stride);
-    d.data = buf.data();
-    d.stride = denseStrides(v.shape);
-    return d;
-  };
-  View rb = contiguous(b, dense1);
-  View rb2 = b2 ? contiguous(*b2, dense2) : View();
+                        const View *a2, const View *b2, unsigned lanes) {
+  using gemm::kMR;
+  using gemm::kNR;
   Dims shape = padShape(out.shape);
   int64_t m = shape[2], n = shape[3];
-  accBuffer.resize(static_cast<size_t>(n * L));
-  float *y = out.data.data();
-  int64_t o = 0;
+  int64_t k1 = a.shape[3], k = k1 + (a2 ? a2->shape[3] : 0);
   for (int64_t b0 = 0; b0 < shape[0]; ++b0)
-    for (int64_t b1 = 0; b1 < shape[1]; ++b1)
-      for (int64_t i = 0; i < m; ++i) {
-        std::fill(accBuffer.begin(), accBuffer.end(), 0.0);
-        int64_t terms = 0;
-        accumulateProducts(a, rb, b0, b1, i, accBuffer.data(), terms);
-        if (a2)
-          accumulateProducts(*a2, rb2, b0, b1, i, accBuffer.data(), terms);
-        for (int64_t t = 0; t < n * L; ++t)
-          y[(o + t / L) * L + t % L] =
-              D::finish(accBuffer[t], static_cast<unsigned>(t % L), out.dtype);
-        o += n;
+    for (int64_t b1 = 0; b1 < shape[1]; ++b1) {
+      float *y = out.data.data() + (b0 * shape[1] + b1) * m * n * L;
+      unsigned rest = lanes;
+      if constexpr (D::kIsField) {
+        // A lane of ones (the mod-q lane of exp): every row of the product
+        // is the column sums of b; they are exact without reduction.
+        for (unsigned l = 0; l < L; ++l) {
+          if (!(lanes >> l & 1) || !allOnes(a, b0, b1, l) ||
+              (a2 && !allOnes(*a2, b0, b1, l)))
+            continue;
+          rest &= ~(1u << l);
+          accBuffer.assign(static_cast<size_t>(n), 0.0);
+          for (const View *v : {&b, b2}) {
+            if (!v)
+              continue;
+            const float *base =
+                v->data + (b0 * v->stride[0] + b1 * v->stride[1]) * L;
+            double *sums = accBuffer.data();
+            for (int64_t kk = 0; kk < v->shape[2]; ++kk) {
+              const float *row = base + kk * v->stride[2] * L + l;
+              if (v->stride[3] == 1) {
+                for (int64_t j = 0; j < n; ++j)
+                  sums[j] += row[j * L];
+              } else {
+                for (int64_t j = 0; j < n; ++j)
+                  sums[j] += row[j * v->stride[3] * L];
+              }
+            }
+          }
+          const unsigned lane[2] = {l, l};
+          gemm::reduceToFloats(accBuffer.data(), n, lane, y + l, L);
+          for (int64_t i = 1; i < m; ++i)
+            for (int64_t j = 0; j < n; ++j)
+              y[(i * n + j) * L + l] = y[j * L + l];
+        }
       }
+      if (!rest)
+        continue;
+      unsigned sel[L], w = 0;
+      for (unsigned l = 0; l < L; ++l)
+        if (rest >> l & 1)
+          sel[w++] = l;
+      int64_t cols = n * w, ldc = (cols + 3) / 4 * 4;
+      packedA.resize(static_cast<size_t>((m + kMR - 1) / kMR * k * kMR * w));
+      packedB.resize(static_cast<size_t>((cols + kNR - 1) / kNR * k * kNR));
+      packA(a, b0, b1, sel, w, 0, k);
+      packB(b, b0, b1, sel, w, 0, k);
+      if (a2) {
+        packA(*a2, b0, b1, sel, w, k1, k);
+        packB(*b2, b0, b1, sel, w, k1, k);
+      }
+      accBuffer.resize(static_cast<size_t>(m * ldc));
+      if (k == 0)
+        std::fill(accBuffer.begin(), accBuffer.end(), 0.0);
+      int64_t chunk = std::min<int64_t>(D::kChunk, k);
+      for (int64_t k0 = 0; k0 < k; k0 += chunk) {
+        if (k0)
+          for (int64_t i = 0; i < m; ++i)
+            for (int64_t c = 0; c < cols; ++c)
+              accBuffer[i * ldc + c] =
+                  D::reduce(accBuffer[i * ldc + c], sel[c % w]);
+        gemm::multiply(m, cols, std::min(chunk, k - k0), w,
+                       packedA.data() + k0 * kMR * w, k * kMR * w,
+                       packedB.data() + k0 * kNR, k * kNR, accBuffer.data(),
+                       ldc, D::kIsField, /*accumulate=*/k0 > 0);
+      }
+      if constexpr (D::kIsField) {
+        // Columns are (j, lane sel[c % w]): with all lanes the floats of a
+        // row, with one lane every L-th float.
+        const unsigned pattern[2] = {sel[0], sel[w - 1]};
+        for (int64_t i = 0; i < m; ++i)
+          gemm::reduceToFloats(accBuffer.data() + i * ldc, cols, pattern,
+                               y + i * n * L + (w == L ? 0 : sel[0]),
+                               w == L ? 1 : L);
+      } else {
+        for (int64_t i = 0; i < m; ++i)
+          for (int64_t c = 0; c < cols; ++c)
+            y[i * n + c] = D::finish(accBuffer[i * ldc + c], 0, out.dtype);
+      }
+    }
 }
 
 template <class D>

@@ -60,6 +60,9 @@ public:
   }
 
   void unary(const OpNode &node, const View &in, Tensor &out) {
+    if constexpr (D::kIsField)
+      if (node.kind == OpKind::Exp)
+        return expField(in, out);
     float *y = out.data.data();
     forEach(
         in.shape,
@@ -116,10 +119,13 @@ public:
   }
 
   /// out = a x b (+ a2 x b2 for concat_matmul), batched over the two
-  /// leading padded dims; accumulation in double, reduced every kChunk
-  /// products, rounded once.
+  /// leading padded dims; accumulation in double (for each element in
+  /// increasing k, a's terms before a2's), reduced every kChunk products,
+  /// rounded once. Only the lanes in the bit set `lanes` are written.
   void matmul(const View &a, const View &b, Tensor &out,
-              const View *a2 = nullptr, const View *b2 = nullptr);
+              const View *a2 = nullptr, const View *b2 = nullptr,
+              unsigned lanes = kAllLanes);
+  static constexpr unsigned kAllLanes = (1u << L) - 1;
 
   /// Strided sum of dim `dim` (padded) down to `size` elements.
   void reduce(const View &in, unsigned dim, int64_t size, Tensor &out);
@@ -158,11 +164,20 @@ public:
   }
 
 private:
-  void accumulateProducts(const View &a, const View &b, int64_t b0, int64_t b1,
-                          int64_t i, double *acc, int64_t &terms);
+  /// Exp of fingerprints (FieldDomain::unary), in bulk: table products,
+  /// then one vectorized reduction.
+  void expField(const View &in, Tensor &out);
+  /// Whether lane `lane` of batch (b0, b1) of `a` is 1 everywhere.
+  static bool allOnes(const View &a, int64_t b0, int64_t b1, unsigned lane);
+  /// Packs lanes `sel[0..w)` of batch (b0, b1) of a (rows) and b (columns)
+  /// into the panels of Gemm.h, k-offset `k0` of `k` terms in all.
+  void packA(const View &a, int64_t b0, int64_t b1, const unsigned *sel,
+             unsigned w, int64_t k0, int64_t k);
+  void packB(const View &b, int64_t b0, int64_t b1, const unsigned *sel,
+             unsigned w, int64_t k0, int64_t k);
 
   D &dom;
-  std::vector<double> accBuffer;
+  std::vector<double> packedA, packedB, accBuffer;
   std::vector<float> scratch;
 };
 

@@ -22,10 +22,13 @@ public:
                      llvm::ArrayRef<const Tensor *> inputs,
                      llvm::MutableArrayRef<Tensor> outputs);
 
-  /// Runs a structured or element-wise op shared by both levels.
+  /// Runs a structured or element-wise op shared by both levels. Matmuls
+  /// only compute the lanes in the bit set `lanes`; the others are never
+  /// read (see lanesNeeded).
   void runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
                    const std::vector<ValueInfo> &values, Tensor &out,
-                   int64_t reductionDimx);
+                   int64_t reductionDimx,
+                   unsigned lanes = Kernels<D>::kAllLanes);
 
   D dom;
   Kernels<D> kernels;

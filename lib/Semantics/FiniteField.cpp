@@ -21,9 +21,9 @@ double field::power(double a, uint64_t e, unsigned lane) {
 namespace {
 /// g^i and g^(1024 i) for i < 1024; q < 2^20, so two lookups cover Z_q.
 struct ExpTables {
-  std::array<double, 1024> low;
-  std::array<double, 1024> high;
+  std::array<double, 2048> table;
   ExpTables() {
+    double *low = table.data(), *high = table.data() + 1024;
     double g1024 = field::power(field::kG, 1024, 0);
     low[0] = high[0] = 1;
     for (unsigned i = 1; i < 1024; ++i) {
@@ -34,10 +34,15 @@ struct ExpTables {
 };
 } // namespace
 
-double field::expP(double e) {
+const double *field::expTables() {
   static const ExpTables tables;
+  return tables.table.data();
+}
+
+double field::expP(double e) {
+  static const double *tables = expTables();
   auto i = static_cast<uint32_t>(e);
-  return mul(tables.low[i & 1023], tables.high[i >> 10], 0);
+  return mul(tables[i & 1023], tables[1024 + (i >> 10)], 0);
 }
 
 double field::dyadicImage(double value, unsigned lane) {

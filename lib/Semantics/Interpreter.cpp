@@ -17,7 +17,8 @@ Tensor::Tensor(Shape shape, DType dtype, unsigned lanes)
 template <class D>
 void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
                                const std::vector<ValueInfo> &values,
-                               Tensor &out, int64_t reductionDimx) {
+                               Tensor &out, int64_t reductionDimx,
+                               unsigned lanes) {
   size_t rank = values[op.operands[0]].shape.size();
   if (isUnaryElementwise(op.kind))
     return kernels.unary(op, operands[0], out);
@@ -25,10 +26,11 @@ void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
     return kernels.binary(op.kind, operands[0], operands[1], out);
   switch (op.kind) {
   case OpKind::Matmul:
-    return kernels.matmul(operands[0], operands[1], out);
+    return kernels.matmul(operands[0], operands[1], out, nullptr, nullptr,
+                          lanes);
   case OpKind::ConcatMatmul:
     return kernels.matmul(operands[0], operands[2], out, &operands[1],
-                          &operands[3]);
+                          &operands[3], lanes);
   case OpKind::Reduction:
     return kernels.reduce(operands[0], padDim(op.dim, rank), op.size, out);
   case OpKind::ReductionToDimx:

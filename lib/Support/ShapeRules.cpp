@@ -42,6 +42,30 @@ int64_t mirage::numElements(ArrayRef<int64_t> shape) {
       std::min<uint64_t>(n, std::numeric_limits<int64_t>::max()));
 }
 
+bool mirage::tryInferMatmulShape(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
+                                 Shape &result) {
+  size_t rank = lhs.size();
+  if (rank < 2 || rhs.size() != rank || lhs[rank - 1] != rhs[rank - 2] ||
+      lhs.drop_back(2) != rhs.drop_back(2))
+    return false;
+  result.assign(lhs.begin(), lhs.end());
+  result[rank - 1] = rhs[rank - 1];
+  return true;
+}
+
+bool mirage::tryInferBroadcastShape(ArrayRef<int64_t> lhs,
+                                    ArrayRef<int64_t> rhs, Shape &result) {
+  if (lhs.size() != rhs.size())
+    return false;
+  result.resize(lhs.size());
+  for (size_t i = 0, e = lhs.size(); i < e; ++i) {
+    if (lhs[i] != rhs[i] && lhs[i] != 1 && rhs[i] != 1)
+      return false;
+    result[i] = std::max(lhs[i], rhs[i]);
+  }
+  return true;
+}
+
 llvm::Expected<Shape> mirage::inferMatmulShape(ArrayRef<int64_t> lhs,
                                                ArrayRef<int64_t> rhs) {
   if (lhs.size() < 2 || rhs.size() < 2)

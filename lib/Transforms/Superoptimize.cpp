@@ -61,6 +61,7 @@ llvm::json::Object statsToJson(const ::mirage::SearchStats &stats) {
       {"pruned_shape", static_cast<int64_t>(stats.prunedShape)},
       {"pruned_shared_memory", static_cast<int64_t>(stats.prunedSharedMemory)},
       {"pruned_abstract_expr", static_cast<int64_t>(stats.prunedAbstractExpr)},
+      {"pruned_cost", static_cast<int64_t>(stats.prunedCost)},
       {"candidates_verified", static_cast<int64_t>(stats.candidatesVerified)},
       {"candidates_rejected", static_cast<int64_t>(stats.candidatesRejected)},
       {"candidates_found", static_cast<int64_t>(stats.candidatesFound)},
@@ -196,8 +197,9 @@ struct SuperoptimizePass
            << " states visited, pruned " << s.prunedAbstractExpr
            << " by abstract expressions, " << s.prunedShape << " by shape, "
            << s.prunedSharedMemory << " by shared memory, " << s.prunedCanonical
-           << " by canonical order; " << s.candidatesVerified
-           << " candidates verified, " << s.candidatesFound << " equivalent; "
+           << " by canonical order, " << s.prunedCost << " by cost; "
+           << s.candidatesVerified << " candidates verified, "
+           << s.candidatesFound << " equivalent; "
            << llvm::formatv("{0:f2}", s.seconds) << " s";
     if (s.budgetExhausted)
       remark << " (time budget exhausted: best found so far)";

@@ -15,7 +15,7 @@
 
 // EQUIV: equivalent
 
-// REMARK: remark: mirage-superoptimize: {{[0-9]+}} states visited, pruned {{[0-9]+}} by abstract expressions, {{[0-9]+}} by shape, {{[0-9]+}} by shared memory, {{[0-9]+}} by canonical order; {{[0-9]+}} candidates verified, {{[1-9][0-9]*}} equivalent; {{.*}} s; predicted {{.*}} us -> {{.*}} us ({{.*}}x)
+// REMARK: remark: mirage-superoptimize: {{[0-9]+}} states visited, pruned {{[0-9]+}} by abstract expressions, {{[0-9]+}} by shape, {{[0-9]+}} by shared memory, {{[0-9]+}} by canonical order, {{[0-9]+}} by cost; {{[0-9]+}} candidates verified, {{[1-9][0-9]*}} equivalent; {{.*}} s; predicted {{.*}} us -> {{.*}} us ({{.*}}x)
 
 // STATS: "budget_exhausted": false
 // STATS: "candidates_found": {{[1-9]}}

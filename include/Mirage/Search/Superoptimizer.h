@@ -7,8 +7,8 @@
 // abstract-expression checks, with every complete candidate verified by
 // fingerprints against the reference program and ranked by the cost model.
 //
-// The search is parallel and deterministic: the tree is cut into tasks at
-// its first level (each first kernel op or graph-defined kernel launch),
+// The search is parallel and deterministic: the tree is cut into tasks (the
+// first graph-defined launch on each path, with everything below it),
 // workers take tasks in order, and results are merged in task order, so one
 // thread and many give the same answer (unless the time budget runs out,
 // which the statistics report).
@@ -69,6 +69,9 @@ struct SearchStats {
   uint64_t prunedShape = 0;
   uint64_t prunedSharedMemory = 0;
   uint64_t prunedAbstractExpr = 0;
+  /// Complete candidates not verified because they could not be among the
+  /// topK (predicted slower than the k-th best so far, or than the input).
+  uint64_t prunedCost = 0;
   uint64_t candidatesVerified = 0;
   uint64_t candidatesRejected = 0;
   uint64_t candidatesFound = 0;

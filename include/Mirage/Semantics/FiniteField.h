@@ -29,14 +29,23 @@ constexpr int64_t kExactTerms = 2048;
 /// The modulus of a component: 0 is Z_p, 1 is Z_q.
 constexpr double modulus(unsigned lane) { return lane == 0 ? kP : kQ; }
 
+/// 1 / modulus(lane), rounded once.
+constexpr double reciprocal(unsigned lane) {
+  return lane == 0 ? 1.0 / kP : 1.0 / kQ;
+}
+
 /// Reduces a non-negative integer-valued double below 2^53.
 inline double reduce(double x, unsigned lane) {
   double m = modulus(lane);
-  double r = x - std::floor(x * (1.0 / m)) * m;
-  if (r < 0)
-    r += m;
-  else if (r >= m)
-    r -= m;
+  // floor(t) by truncation (t < 2^63), without a call to libm's floor.
+  double t = x * reciprocal(lane);
+  double f = static_cast<double>(static_cast<int64_t>(t));
+  if (f > t)
+    f -= 1;
+  double r = x - f * m;
+  // Branch-free corrections (r is in (-m, 2m)): selects, not jumps.
+  r += r < 0 ? m : 0.0;
+  r -= r >= m ? m : 0.0;
   return r;
 }
 
@@ -68,6 +77,9 @@ inline double sqrtMap(double a, unsigned lane) {
 }
 /// g^e mod p for a residue e of Z_q, by two 1024-entry tables.
 double expP(double e);
+/// Those tables: g^i at [i] and g^(1024 i) at [1024 + i], i < 1024, so that
+/// expP(e) = t[e & 1023] * t[1024 + (e >> 10)] mod p.
+const double *expTables();
 
 /// The image of a double (a dyadic rational m * 2^k) under the ring
 /// homomorphism Z[1/2] -> Z_m; infinities and NaN map to 0.

@@ -39,10 +39,19 @@ std::string formatShape(llvm::ArrayRef<int64_t> shape);
 llvm::Expected<Shape> inferMatmulShape(llvm::ArrayRef<int64_t> lhs,
                                        llvm::ArrayRef<int64_t> rhs);
 
+/// The same rule without a diagnostic, for the search's inner loop: false
+/// when the shapes do not fit.
+bool tryInferMatmulShape(llvm::ArrayRef<int64_t> lhs,
+                         llvm::ArrayRef<int64_t> rhs, Shape &result);
+
 /// Element-wise broadcast: equal ranks, each pair of dims equal or one of them
 /// 1; the result takes the per-dimension maximum.
 llvm::Expected<Shape> inferBroadcastShape(llvm::ArrayRef<int64_t> lhs,
                                           llvm::ArrayRef<int64_t> rhs);
+
+/// The same rule without a diagnostic, for the search's inner loop.
+bool tryInferBroadcastShape(llvm::ArrayRef<int64_t> lhs,
+                            llvm::ArrayRef<int64_t> rhs, Shape &result);
 
 /// Strided sum reduction along `dim` to `size` elements (size 1 is a plain
 /// sum): out[j] = sum_k in[j + k * size]; requires in[dim] % size == 0.

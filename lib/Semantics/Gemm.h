@@ -1,0 +1,50 @@
+//===- Gemm.h - Register-blocked double matmul of the interpreter -*- C++
+//-*-===//
+//
+// The inner product loop of every matmul: C += A x B on packed double
+// panels. A is packed in panels of kMR rows, B in panels of kNR columns (the
+// GotoBLAS layout), so that a micro-kernel keeps a kMR x kNR block of C in
+// registers and reads each packed value once per block. An AVX2 version is
+// chosen at run time where the CPU has it; the binary runs on any x86-64.
+//
+// reduceToFloats is the fingerprints' rounding of such results.
+//
+// Every output element sums its products in increasing k, one add per
+// product, as a plain loop would: float results are bit-identical to the
+// naive loop. `fused` allows fused multiply-adds, for exact (fingerprint)
+// arithmetic only.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIRAGE_LIB_SEMANTICS_GEMM_H
+#define MIRAGE_LIB_SEMANTICS_GEMM_H
+
+#include <cstdint>
+
+namespace mirage::detail::gemm {
+
+/// Rows of a packed A panel and columns of a packed B panel.
+constexpr int64_t kMR = 4;
+constexpr int64_t kNR = 12;
+
+/// C[i][c] += sum_{kk < k} A[i][kk] * B[kk][c] for i < m, c < cols.
+///   * A: panel p (rows p*kMR ...) at a + p * aStride, laid out
+///     [kk][kMR][aw]; with aw = 2 the pair (A0, A1) multiplies the even and
+///     the odd columns (two interleaved lanes), so cols is even.
+///   * B: panel p (columns p*kNR ...) at b + p * bStride, laid out
+///     [kk][kNR], zero-padded.
+///   * C: row-major with leading dimension ldc >= cols rounded up to 4;
+///     without `accumulate` its old contents are ignored (C = 0 + ...).
+void multiply(int64_t m, int64_t cols, int64_t k, unsigned aw, const double *a,
+              int64_t aStride, const double *b, int64_t bStride, double *c,
+              int64_t ldc, bool fused, bool accumulate);
+
+/// out[t * outStride] = (float)(in[t] mod m_t) for t < n, where m_t is the
+/// modulus of lane lanes[t % 2] of field::modulus; every in[t] is a
+/// non-negative integer below 2^53. Exactly field::reduce, vectorized.
+void reduceToFloats(const double *in, int64_t n, const unsigned lanes[2],
+                    float *out, int64_t outStride);
+
+} // namespace mirage::detail::gemm
+
+#endif // MIRAGE_LIB_SEMANTICS_GEMM_H
