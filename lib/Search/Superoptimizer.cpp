@@ -14,6 +14,7 @@
 #include "Mirage/Semantics/Interpreter.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallSet.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -41,6 +42,7 @@ void SearchStats::add(const SearchStats &other) {
   prunedSharedMemory += other.prunedSharedMemory;
   prunedAbstractExpr += other.prunedAbstractExpr;
   prunedCost += other.prunedCost;
+  prunedUnclosable += other.prunedUnclosable;
   candidatesVerified += other.candidatesVerified;
   candidatesRejected += other.candidatesRejected;
   candidatesFound += other.candidatesFound;
@@ -57,27 +59,31 @@ using Clock = std::chrono::steady_clock;
 /// graphs unreachable, e.g. div(v0, exp(v1))).
 struct OpKey {
   ValueId maxOperand = -1;
-  llvm::SmallVector<ValueId, 4> operands;
+  uint8_t numOperands = 0;
   uint8_t kind = 0;
+  std::array<ValueId, 4> operands = {};
 
   bool operator<(const OpKey &other) const {
     if (maxOperand != other.maxOperand)
       return maxOperand < other.maxOperand;
-    if (operands != other.operands)
-      return std::lexicographical_compare(operands.begin(), operands.end(),
-                                          other.operands.begin(),
-                                          other.operands.end());
+    // Lexicographic on the operand lists; a proper prefix is smaller.
+    for (unsigned i = 0, e = std::min(numOperands, other.numOperands); i < e;
+         ++i)
+      if (operands[i] != other.operands[i])
+        return operands[i] < other.operands[i];
+    if (numOperands != other.numOperands)
+      return numOperands < other.numOperands;
     return kind < other.kind;
   }
 };
 
 OpKey keyOf(const OpNode &op) {
   OpKey key;
-  key.operands.assign(op.operands.begin(), op.operands.end());
-  key.maxOperand =
-      key.operands.empty()
-          ? -1
-          : *std::max_element(key.operands.begin(), key.operands.end());
+  key.numOperands = std::min<size_t>(op.operands.size(), 4);
+  for (unsigned i = 0; i < key.numOperands; ++i) {
+    key.operands[i] = op.operands[i];
+    key.maxOperand = std::max(key.maxOperand, op.operands[i]);
+  }
   key.kind = static_cast<uint8_t>(op.kind);
   return key;
 }
@@ -105,6 +111,52 @@ bool sameTensor(const Tensor &a, const Tensor &b) {
   return a.shape == b.shape && a.data == b.data;
 }
 
+/// The pairing of `candidate`'s outputs with the reference's (outputs of
+/// equal shape and type) under which their fingerprints agree on tests
+/// [0, endTest), or nothing; `perm[i]` is the candidate output matching
+/// reference output i. A test whose inputs hit a zero divisor in the
+/// candidate makes it unverifiable: nothing.
+std::optional<llvm::SmallVector<unsigned, 4>>
+matchOutputs(const KernelGraph &reference, const KernelGraph &candidate,
+             const ReferenceTests &tests, size_t endTest) {
+  unsigned numOutputs = candidate.outputs.size();
+  if (numOutputs != reference.outputs.size())
+    return std::nullopt;
+  llvm::SmallVector<unsigned, 4> perm(numOutputs);
+  std::iota(perm.begin(), perm.end(), 0);
+  std::vector<llvm::SmallVector<unsigned, 4>> perms;
+  do {
+    bool fits = true;
+    for (unsigned i = 0; i < numOutputs; ++i) {
+      const ValueInfo &ref = reference.values[reference.outputs[i]];
+      const ValueInfo &cand = candidate.values[candidate.outputs[perm[i]]];
+      fits &= ref.shape == cand.shape && ref.dtype == cand.dtype;
+    }
+    if (fits)
+      perms.push_back(perm);
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  for (size_t test = 0;
+       test < std::min(endTest, tests.inputs.size()) && !perms.empty();
+       ++test) {
+    llvm::Expected<EvalResult> result =
+        evaluate(candidate, NumberSystem::Field, tests.inputs[test]);
+    if (!result || result->inconclusive) {
+      if (!result)
+        llvm::consumeError(result.takeError());
+      return std::nullopt;
+    }
+    llvm::erase_if(perms, [&](const llvm::SmallVector<unsigned, 4> &p) {
+      for (unsigned i = 0; i < numOutputs; ++i)
+        if (!sameTensor(tests.outputs[test][i], result->outputs[p[i]]))
+          return true;
+      return false;
+    });
+  }
+  if (perms.empty())
+    return std::nullopt;
+  return perms.front();
+}
+
 /// A graph under construction with the use counts and expressions of its
 /// values, undone op by op.
 struct GraphState {
@@ -114,8 +166,9 @@ struct GraphState {
   std::vector<ExprId> exprs;
   std::vector<OpKey> keys; // of the ops created by the search, in order
 
-  void push(OpNode op, llvm::ArrayRef<ValueInfo> results,
+  void push(const OpNode &opIn, llvm::ArrayRef<ValueInfo> results,
             llvm::ArrayRef<ExprId> resultExprs) {
+    OpNode op = opIn;
     for (ValueId v : op.operands)
       ++uses[v];
     for (auto [info, expr] : llvm::zip_equal(results, resultExprs)) {
@@ -198,6 +251,23 @@ public:
     auto start = Clock::now();
     AbstractExprs target = computeAbstractExprs(builder, shared.reference);
     pruner = std::make_unique<AbstractPruner>(builder, target.outputs);
+    // An element-wise function whose operator appears nowhere in the
+    // saturated target cannot pass the query: skip it without building its
+    // expression. (Its expression's root is always that operator.)
+    auto present = [&](AbsOp kind) {
+      return !pruner->egraph().classesWithOp(op(kind)).empty();
+    };
+    for (auto [kind, abs] : {std::pair{OpKind::Exp, AbsOp::Exp},
+                             std::pair{OpKind::Square, AbsOp::Square},
+                             std::pair{OpKind::Sqrt, AbsOp::Sqrt},
+                             std::pair{OpKind::Silu, AbsOp::Silu},
+                             std::pair{OpKind::Gelu, AbsOp::Gelu},
+                             std::pair{OpKind::Relu, AbsOp::Relu}})
+      if (!present(abs))
+        absentKinds.insert(kind);
+    // Block rms_norm is x / rms(n, x).
+    if (!present(AbsOp::Rms) || !present(AbsOp::Div))
+      absentKinds.insert(OpKind::RmsNorm);
     stats.saturationSeconds =
         std::chrono::duration<double>(Clock::now() - start).count();
     return llvm::Error::success();
@@ -349,6 +419,10 @@ private:
     ValueId n = graph.values.size();
     for (ValueId a = 0; a < n; ++a) {
       for (OpKind kind : unary) {
+        if (absentKinds.contains(kind)) {
+          ++tally().prunedAbstractExpr;
+          continue;
+        }
         OpNode op;
         op.kind = kind;
         op.operands = {a};
@@ -544,8 +618,19 @@ private:
         dangling.size() <= options.maxBlockOutputs &&
         used + dangling.size() <= options.maxBlockOps)
       closeBlockGraph(ctx, dangling, depth);
-    if (used + 1 + (dangling.empty() ? 1 : 0) > options.maxBlockOps)
+    // A lower bound on the ops still needed to close the graph: every op
+    // removes at most one dangling `pre` tile (an accumulator turns one into
+    // a `post` tile, a binary op merges two into one; `pre` and `post` never
+    // meet), and every dangling `post` tile costs at least one op (a saver,
+    // or a binary op merging it into another).
+    unsigned pre = llvm::count_if(
+        dangling, [&](ValueId v) { return !block.values[v].accumulated; });
+    unsigned post = dangling.size() - pre;
+    unsigned needed = pre + std::max(post, 1u);
+    if (used + 1 > options.maxBlockOps || used + needed > options.maxBlockOps) {
+      ++tally().prunedUnclosable;
       return;
+    }
     enumerateBlockOps(ctx, depth);
   }
 
@@ -603,7 +688,7 @@ private:
     }
   }
 
-  void tryBlockOp(BlockContext &ctx, OpNode op, ValueInfo result,
+  void tryBlockOp(BlockContext &ctx, const OpNode &op, const ValueInfo &result,
                   unsigned depth) {
     OpKey key = keyOf(op);
     if (!ctx.state.admits(key)) {
@@ -622,7 +707,7 @@ private:
       return;
     int64_t saved = ctx.smem;
     ctx.smem = smem;
-    ctx.state.push(std::move(op), result, exprs);
+    ctx.state.push(op, result, exprs);
     blockLevel(ctx, depth);
     ctx.state.pop();
     ctx.smem = saved;
@@ -650,6 +735,10 @@ private:
       const ValueInfo lhs = block.values[a];
       if (a >= floor) {
         for (OpKind kind : unary) {
+          if (absentKinds.contains(kind)) {
+            ++tally().prunedAbstractExpr;
+            continue;
+          }
           OpNode op;
           op.kind = kind;
           op.operands = {a};
@@ -707,6 +796,9 @@ private:
   // Verification
   //===--------------------------------------------------------------------===//
 
+  /// Screens a complete candidate with the first fingerprint test (most
+  /// wrong candidates fail it); the survivors are confirmed with all tests
+  /// at the end of the search, cheapest first (confirmCandidates).
   void verify(llvm::ArrayRef<ValueId> dangling) {
     graph.outputs.assign(dangling.begin(), dangling.end());
     ProgramCost cost = estimateCost(graph, options.gpu);
@@ -715,52 +807,15 @@ private:
       return;
     }
     ++tally().candidatesVerified;
-    unsigned numOutputs = dangling.size();
-    // The permutations pairing candidate outputs with reference outputs of
-    // the same shape and type.
-    llvm::SmallVector<unsigned, 4> perm(numOutputs);
-    std::iota(perm.begin(), perm.end(), 0);
-    std::vector<llvm::SmallVector<unsigned, 4>> perms;
-    do {
-      bool fits = true;
-      for (unsigned i = 0; i < numOutputs; ++i) {
-        const ValueInfo &ref =
-            shared.reference.values[shared.reference.outputs[i]];
-        const ValueInfo &cand = graph.values[dangling[perm[i]]];
-        fits &= ref.shape == cand.shape && ref.dtype == cand.dtype;
-      }
-      if (fits)
-        perms.push_back(perm);
-    } while (std::next_permutation(perm.begin(), perm.end()));
-    for (size_t test = 0; test < shared.tests.inputs.size(); ++test) {
-      if (perms.empty())
-        break;
-      llvm::Expected<EvalResult> result =
-          evaluate(graph, NumberSystem::Field, shared.tests.inputs[test]);
-      if (!result || result->inconclusive) {
-        if (!result)
-          llvm::consumeError(result.takeError());
-        perms.clear();
-        break;
-      }
-      llvm::erase_if(perms, [&](const llvm::SmallVector<unsigned, 4> &p) {
-        for (unsigned i = 0; i < numOutputs; ++i)
-          if (!sameTensor(shared.tests.outputs[test][i], result->outputs[p[i]]))
-            return true;
-        return false;
-      });
-    }
-    if (perms.empty()) {
+    std::optional<llvm::SmallVector<unsigned, 4>> perm =
+        matchOutputs(shared.reference, graph, shared.tests, /*endTest=*/1);
+    if (!perm) {
       ++tally().candidatesRejected;
       return;
     }
     ++tally().candidatesFound;
     Candidate candidate;
     candidate.graph = graph;
-    llvm::SmallVector<ValueId, 4> ordered;
-    for (unsigned i = 0; i < numOutputs; ++i)
-      ordered.push_back(dangling[perms.front()[i]]);
-    candidate.graph.outputs.assign(ordered.begin(), ordered.end());
     candidate.cost = std::move(cost);
     std::lock_guard<std::mutex> lock(shared.mutex);
     shared.recordVerified(candidate.cost.seconds);
@@ -776,6 +831,8 @@ private:
   GraphState kernel;
   SearchStats stats;
   unsigned index;
+  /// Element-wise kinds whose operator the target lacks.
+  llvm::SmallSet<OpKind, 8> absentKinds;
   SearchStats discarded;
   bool insideTask = false;
   uint64_t claimed = 0;
@@ -859,12 +916,25 @@ mirage::superoptimize(const KernelGraph &reference,
       return a.second.cost.seconds < b.second.cost.seconds;
     return a.first < b.first;
   });
-  std::vector<Candidate> all;
-  for (auto &entry : ordered)
-    all.push_back(std::move(entry.second));
-  if (all.size() > options.topK)
-    all.resize(options.topK);
-  result.best = std::move(all);
+  // Confirm the cheapest screened candidates with every fingerprint test,
+  // in rank order, until topK are confirmed; their outputs are put in the
+  // reference's order.
+  for (auto &entry : ordered) {
+    if (result.best.size() == options.topK)
+      break;
+    Candidate &candidate = entry.second;
+    std::optional<llvm::SmallVector<unsigned, 4>> perm = matchOutputs(
+        reference, candidate.graph, shared.tests, shared.tests.inputs.size());
+    if (!perm) {
+      ++result.stats.candidatesUnconfirmed;
+      continue;
+    }
+    llvm::SmallVector<ValueId, 4> outputs;
+    for (unsigned i : *perm)
+      outputs.push_back(candidate.graph.outputs[i]);
+    candidate.graph.outputs.assign(outputs.begin(), outputs.end());
+    result.best.push_back(std::move(candidate));
+  }
   result.stats.seconds =
       std::chrono::duration<double>(Clock::now() - start).count();
   return result;

@@ -72,9 +72,15 @@ struct SearchStats {
   /// Complete candidates not verified because they could not be among the
   /// topK (predicted slower than the k-th best so far, or than the input).
   uint64_t prunedCost = 0;
+  /// Block-graph states whose op budget cannot close the graph any more.
+  uint64_t prunedUnclosable = 0;
+  /// Complete candidates screened with the first fingerprint test, those
+  /// it rejected, and those that passed it.
   uint64_t candidatesVerified = 0;
   uint64_t candidatesRejected = 0;
   uint64_t candidatesFound = 0;
+  /// Screened candidates that then failed one of the remaining tests.
+  uint64_t candidatesUnconfirmed = 0;
   uint64_t tasks = 0;
   double seconds = 0;
   double saturationSeconds = 0;
@@ -89,7 +95,8 @@ struct Candidate {
 };
 
 struct SearchResult {
-  /// Verified candidates, cheapest first (at most topK).
+  /// Candidates verified with every fingerprint test, cheapest first (at
+  /// most topK).
   std::vector<Candidate> best;
   ProgramCost referenceCost;
   SearchStats stats;
