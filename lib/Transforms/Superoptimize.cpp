@@ -2,11 +2,15 @@
 
 #include "Mirage/Bridge/UGraphExport.h"
 #include "Mirage/Bridge/UGraphImport.h"
+#include "Mirage/Search/SearchCache.h"
 #include "Mirage/Search/Superoptimizer.h"
+#include "Mirage/Semantics/Equivalence.h"
 #include "Mirage/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Parser/Parser.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -73,6 +77,46 @@ llvm::json::Object statsToJson(const ::mirage::SearchStats &stats) {
       {"saturation_seconds", stats.saturationSeconds},
       {"budget_exhausted", stats.budgetExhausted},
   };
+}
+
+/// The first line of a cache payload; the rest is either `unchanged` or the
+/// printed module holding the result function and its runners-up.
+constexpr llvm::StringLiteral kPayloadHeader = "mirage-superoptimize-result 1";
+constexpr llvm::StringLiteral kPayloadUnchanged = "unchanged";
+
+/// Every option that changes the result, in a fixed order (threads and the
+/// time budget do not: a search stopped by its budget is not cached).
+std::string canonicalOptions(const ::mirage::SearchOptions &o) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "kernel-ops=" << o.maxKernelOps << ";block-ops=" << o.maxBlockOps
+     << ";graph-defined=" << o.maxGraphDefinedKernels
+     << ";block-inputs=" << o.maxBlockInputs
+     << ";block-outputs=" << o.maxBlockOutputs
+     << ";preset=" << ::mirage::presetName(o.preset) << ";grids=";
+  for (const ::mirage::Grid &g : o.grids)
+    os << g[0] << "x" << g[1] << "x" << g[2] << ",";
+  for (auto [name, maps] :
+       {std::pair{";imaps=", &o.imaps}, std::pair{";omaps=", &o.omaps}}) {
+    os << name;
+    for (const ::mirage::DimMap &m : *maps)
+      os << m[0] << "." << m[1] << "." << m[2] << ",";
+  }
+  os << ";ranges=";
+  for (int64_t r : o.forloopRanges)
+    os << r << ",";
+  os << ";seed=" << o.seed << ";top-k=" << o.topK
+     << ";smem=" << o.sharedMemoryBytes << ";tests=" << o.verifyTests
+     << ";gpu=" << o.gpu.name;
+  return text;
+}
+
+/// The function in a form that does not depend on formatting or locations.
+std::string canonicalFunctionText(func::FuncOp func) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  func->print(os, OpPrintingFlags().printGenericOpForm().useLocalScope());
+  return text;
 }
 
 struct SuperoptimizePass
@@ -161,6 +205,14 @@ struct SuperoptimizePass
         signalPassFailure();
       return;
     }
+    std::optional<::mirage::SearchCache> cache = openCache();
+    std::optional<::mirage::CacheKey> key;
+    if (cache) {
+      key = ::mirage::CacheKey::compute(canonicalFunctionText(func),
+                                        canonicalOptions(*options));
+      if (succeeded(applyCachedResult(*cache, *key, *reference)))
+        return;
+    }
     llvm::Expected<::mirage::SearchResult> result =
         ::mirage::superoptimize(*reference, *options);
     if (!result) {
@@ -176,9 +228,14 @@ struct SuperoptimizePass
     report(*result);
     if (!statsFile.empty() && failed(writeStats(*result)))
       return signalPassFailure();
-    if (result->best.empty() ||
-        result->best.front().cost.seconds >= result->referenceCost.seconds)
+    bool improves = !result->best.empty() && result->best.front().cost.seconds <
+                                                 result->referenceCost.seconds;
+    if (!improves) {
+      if (cache && !result->stats.budgetExhausted)
+        storeInCache(*cache, *key,
+                     (kPayloadHeader + "\n" + kPayloadUnchanged + "\n").str());
       return;
+    }
     // Runners-up first, as new functions next to this one.
     OpBuilder builder(func);
     builder.setInsertionPointAfter(func);
@@ -191,6 +248,127 @@ struct SuperoptimizePass
     }
     if (failed(::mirage::replaceBodyWithGraph(func, result->best[0].graph)))
       return signalPassFailure();
+    if (cache && !result->stats.budgetExhausted)
+      storeInCache(*cache, *key, resultPayload(result->best.size()));
+  }
+
+  /// The cache, unless disabled; an unusable directory is a warning and
+  /// the search goes on without it.
+  std::optional<::mirage::SearchCache> openCache() {
+    if (!useCache)
+      return std::nullopt;
+    std::string directory = cacheDir.empty()
+                                ? ::mirage::SearchCache::defaultDirectory()
+                                : std::string(cacheDir);
+    if (directory.empty())
+      return std::nullopt;
+    llvm::Expected<::mirage::SearchCache> cache =
+        ::mirage::SearchCache::open(directory);
+    if (!cache) {
+      getOperation().emitWarning()
+          << "mirage-superoptimize: search cache disabled: "
+          << llvm::toString(cache.takeError());
+      return std::nullopt;
+    }
+    return std::move(*cache);
+  }
+
+  void storeInCache(const ::mirage::SearchCache &cache,
+                    const ::mirage::CacheKey &key, llvm::StringRef payload) {
+    if (llvm::Error err = cache.store(key, payload))
+      getOperation().emitWarning()
+          << "mirage-superoptimize: could not record the result in the "
+             "search cache: "
+          << llvm::toString(std::move(err));
+  }
+
+  /// The optimized function and its runners-up, printed as one module.
+  std::string resultPayload(size_t numCandidates) {
+    func::FuncOp func = getOperation();
+    std::string text = (kPayloadHeader + "\nmodule {\n").str();
+    llvm::raw_string_ostream os(text);
+    auto print = [&](Operation *op) {
+      op->print(os, OpPrintingFlags().useLocalScope());
+      os << "\n";
+    };
+    print(func);
+    SymbolTable symbols(func->getParentOp());
+    for (size_t i = 1; i < numCandidates; ++i)
+      if (Operation *runnerUp = symbols.lookup(
+              (func.getSymName() + "_candidate" + std::to_string(i)).str()))
+        print(runnerUp);
+    os << "}\n";
+    return text;
+  }
+
+  /// Uses a cached result after checking it against `reference`; fails (and
+  /// the caller searches) when there is none or it does not check out.
+  LogicalResult applyCachedResult(const ::mirage::SearchCache &cache,
+                                  const ::mirage::CacheKey &key,
+                                  const ::mirage::KernelGraph &reference) {
+    func::FuncOp func = getOperation();
+    ::mirage::CacheLookupStatus status;
+    std::optional<std::string> payload = cache.lookup(key, &status);
+    if (!payload) {
+      if (status == ::mirage::CacheLookupStatus::Corrupt)
+        func.emitRemark() << "mirage-superoptimize: ignoring a corrupt search "
+                             "cache entry; searching again";
+      return failure();
+    }
+    auto [header, body] = llvm::StringRef(*payload).split('\n');
+    if (header != kPayloadHeader)
+      return rejectCacheEntry("unknown payload");
+    if (body.trim() == kPayloadUnchanged) {
+      func.emitRemark() << "mirage-superoptimize: search cache hit: no "
+                           "faster μGraph; function unchanged";
+      return success();
+    }
+    // Parse quietly: a bad entry is a reason to search, not an error.
+    OwningOpRef<ModuleOp> module = [&] {
+      ScopedDiagnosticHandler quiet(&getContext(),
+                                    [](Diagnostic &) { return success(); });
+      return parseSourceString<ModuleOp>(body, ParserConfig(&getContext()));
+    }();
+    if (!module)
+      return rejectCacheEntry("it does not parse");
+    std::vector<std::pair<std::string, ::mirage::KernelGraph>> graphs;
+    for (auto cached : module->getOps<func::FuncOp>()) {
+      FailureOr<::mirage::KernelGraph> graph =
+          ::mirage::importKernelGraph(cached);
+      if (failed(graph))
+        return rejectCacheEntry("it holds an op the search cannot produce");
+      // Never trust the cache: every function must match the input.
+      ::mirage::EquivalenceOptions check;
+      check.seed = seed;
+      llvm::Expected<::mirage::EquivalenceResult> same =
+          ::mirage::checkEquivalence(reference, *graph, check);
+      if (!same || !same->equivalent) {
+        if (!same)
+          llvm::consumeError(same.takeError());
+        return rejectCacheEntry("it is not equivalent to the function");
+      }
+      graphs.emplace_back(cached.getSymName().str(), std::move(*graph));
+    }
+    if (graphs.empty() || graphs.front().first != func.getSymName())
+      return rejectCacheEntry("it does not hold this function");
+    OpBuilder builder(func);
+    builder.setInsertionPointAfter(func);
+    for (size_t i = 1; i < graphs.size(); ++i)
+      if (failed(::mirage::createFunctionFromGraph(
+              builder, func.getLoc(), graphs[i].first, graphs[i].second)))
+        return failure();
+    if (failed(::mirage::replaceBodyWithGraph(func, graphs.front().second)))
+      return failure();
+    func.emitRemark() << "mirage-superoptimize: search cache hit: result "
+                         "re-verified by fingerprints and reused";
+    return success();
+  }
+
+  LogicalResult rejectCacheEntry(llvm::StringRef why) {
+    getOperation().emitRemark()
+        << "mirage-superoptimize: ignoring a search cache entry (" << why
+        << "); searching again";
+    return failure();
   }
 
   void report(const ::mirage::SearchResult &result) {

@@ -225,6 +225,14 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
     under `strict`. A function with the unit attribute
     `mirage.no_superoptimize` is skipped.
 
+    Results are cached on disk (docs/Search.md, "Search cache"), keyed by the
+    function, every option that changes the result, and the tool's cache
+    version: the second run of the same search reads the result, checks it
+    by fingerprints against the input (an entry that does not parse or check
+    is ignored and rewritten), and uses it. A search stopped by its time
+    budget is not cached. `cache=false` disables the cache, `cache-dir`
+    moves it.
+
     Candidate lists: grids as `XxYxZ` (`grids=256x1x1,64x4x2`), maps as three
     characters, one per grid axis, each a dimension or `_` for none
     (`imaps=_1_,0__`).
@@ -271,6 +279,11 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
            "Shared memory per block available to a graph-defined kernel">,
     Option<"strict", "strict", "bool", /*default=*/"false",
            "Make a function the search cannot take an error, not a remark">,
+    Option<"useCache", "cache", "bool", /*default=*/"true",
+           "Reuse and record search results in the persistent cache">,
+    Option<"cacheDir", "cache-dir", "std::string", /*default=*/"\"\"",
+           "Cache directory (default: $XDG_CACHE_HOME/mirage-mlir or "
+           "~/.cache/mirage-mlir)">,
   ];
   let dependentDialects = ["::mirage::kernel::KernelDialect",
                            "::mirage::block::BlockDialect"];
