@@ -39,3 +39,8 @@ if os.path.exists(numpy_python) and subprocess.call(
         stderr=subprocess.DEVNULL) == 0:
     config.available_features.add("numpy")
 config.substitutions.append(("%numpy_python", numpy_python))
+
+# Tests never touch the user's search cache: the default cache directory of
+# --mirage-superoptimize lives in the build tree during tests.
+config.environment["XDG_CACHE_HOME"] = os.path.join(config.mirage_obj_root,
+                                                    "test", "xdg-cache")

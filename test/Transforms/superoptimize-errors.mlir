@@ -12,11 +12,11 @@
 // RUN:   | FileCheck %s --check-prefix=GPU
 // RUN: not mirage-opt %s --mirage-superoptimize='forloop-ranges=0' 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=RANGE
-// RUN: mirage-opt %s --mirage-superoptimize='max-kernel-ops=3 max-block-ops=5' \
+// RUN: mirage-opt %s --mirage-superoptimize='max-kernel-ops=3 max-block-ops=5 cache=false' \
 // RUN:   2>&1 >/dev/null | FileCheck %s --check-prefix=REMARK
-// RUN: mirage-opt %s --mirage-superoptimize='max-kernel-ops=3 max-block-ops=5' \
+// RUN: mirage-opt %s --mirage-superoptimize='max-kernel-ops=3 max-block-ops=5 cache=false' \
 // RUN:   2>/dev/null | FileCheck %s --check-prefix=UNCHANGED
-// RUN: not mirage-opt %s --mirage-superoptimize='strict=true max-kernel-ops=3 max-block-ops=5' 2>&1 \
+// RUN: not mirage-opt %s --mirage-superoptimize='strict=true max-kernel-ops=3 max-block-ops=5 cache=false' 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=STRICT
 
 // PRESET: error: mirage-superoptimize: unknown preset 'attn' (expected none, attention, mlp or lora)

@@ -2,14 +2,14 @@
 // is re-checked by the fingerprint checker against the untouched reference,
 // and one thread and two give byte-identical output.
 //
-// RUN: mirage-opt %s --mirage-superoptimize='threads=1 max-kernel-ops=3 max-block-ops=7' > %t.1
-// RUN: mirage-opt %s --mirage-superoptimize='threads=2 max-kernel-ops=3 max-block-ops=7' > %t.2
+// RUN: mirage-opt %s --mirage-superoptimize='threads=1 max-kernel-ops=3 max-block-ops=7 cache=false' > %t.1
+// RUN: mirage-opt %s --mirage-superoptimize='threads=2 max-kernel-ops=3 max-block-ops=7 cache=false' > %t.2
 // RUN: diff %t.1 %t.2
 // RUN: FileCheck %s < %t.1
 // RUN: mirage-opt %t.1 --mirage-check-equivalence='lhs=reference rhs=rmsnorm_matmul' -o /dev/null \
 // RUN:   | FileCheck %s --check-prefix=EQUIV
 // The remark reports the search.
-// RUN: mirage-opt %s --mirage-superoptimize='threads=2 max-kernel-ops=3 max-block-ops=7 stats-file=%t.json' \
+// RUN: mirage-opt %s --mirage-superoptimize='threads=2 max-kernel-ops=3 max-block-ops=7 cache=false stats-file=%t.json' \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s --check-prefix=STATS < %t.json
 
