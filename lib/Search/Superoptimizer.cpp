@@ -618,15 +618,17 @@ private:
         dangling.size() <= options.maxBlockOutputs &&
         used + dangling.size() <= options.maxBlockOps)
       closeBlockGraph(ctx, dangling, depth);
-    // A lower bound on the ops still needed to close the graph: every op
-    // removes at most one dangling `pre` tile (an accumulator turns one into
-    // a `post` tile, a binary op merges two into one; `pre` and `post` never
-    // meet), and every dangling `post` tile costs at least one op (a saver,
-    // or a binary op merging it into another).
+    // A lower bound on the ops still needed to close the graph. An op
+    // consuming c dangling `pre` tiles and producing one removes at most
+    // c - 1 of them (a binary op merges two; concat_matmul, with `lora`,
+    // merges four), an accumulator turns one into `post`, and `pre` and
+    // `post` never meet; every dangling `post` tile costs at least one op
+    // (a saver, or a merge into another).
     unsigned pre = llvm::count_if(
         dangling, [&](ValueId v) { return !block.values[v].accumulated; });
     unsigned post = dangling.size() - pre;
-    unsigned needed = pre + std::max(post, 1u);
+    unsigned perOp = options.preset == Preset::Lora ? 3 : 1;
+    unsigned needed = (pre + perOp - 1) / perOp + std::max(post, 1u);
     if (used + 1 > options.maxBlockOps || used + needed > options.maxBlockOps) {
       ++tally().prunedUnclosable;
       return;
@@ -790,6 +792,46 @@ private:
       if (outOfTime())
         return;
     }
+    if (options.preset == Preset::Lora)
+      enumerateConcatMatmuls(ctx, depth, floor);
+  }
+
+  /// LoRA's [A1|A2] x [B1;B2] = A1 B1 + A2 B2 on every quadruple of tiles of
+  /// one state whose two products have the same shape.
+  void enumerateConcatMatmuls(BlockContext &ctx, unsigned depth,
+                              ValueId floor) {
+    BlockGraph &block = ctx.graph;
+    ValueId first = block.numInputs, n = block.values.size();
+    for (ValueId a1 = first; a1 < n; ++a1)
+      for (ValueId a2 = first; a2 < n; ++a2)
+        for (ValueId b1 = first; b1 < n; ++b1) {
+          ValueInfo lhs1 = block.values[a1], rhs1 = block.values[b1];
+          ValueInfo product = lhs1;
+          if (lhs1.accumulated != rhs1.accumulated || isBatched(lhs1.shape) ||
+              isBatched(rhs1.shape) ||
+              !tryInferMatmulShape(lhs1.shape, rhs1.shape, product.shape))
+            continue;
+          for (ValueId b2 = first; b2 < n; ++b2) {
+            if (std::max({a1, a2, b1, b2}) < floor)
+              continue;
+            const ValueInfo &lhs2 = block.values[a2];
+            const ValueInfo &rhs2 = block.values[b2];
+            Shape second;
+            if (lhs2.accumulated != lhs1.accumulated ||
+                rhs2.accumulated != lhs1.accumulated ||
+                lhs2.dtype != lhs1.dtype || rhs2.dtype != lhs1.dtype ||
+                isBatched(lhs2.shape) || isBatched(rhs2.shape) ||
+                !tryInferMatmulShape(lhs2.shape, rhs2.shape, second) ||
+                second != product.shape) {
+              ++tally().prunedShape;
+              continue;
+            }
+            OpNode op;
+            op.kind = OpKind::ConcatMatmul;
+            op.operands = {a1, a2, b1, b2};
+            tryBlockOp(ctx, op, product, depth);
+          }
+        }
   }
 
   //===--------------------------------------------------------------------===//

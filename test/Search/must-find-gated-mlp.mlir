@@ -1,0 +1,38 @@
+// GatedMLP, silu(X W1) * (X W2), at a small shape: the search must find one
+// graph-defined kernel with both matmuls, silu and the product, checked
+// against the input.
+//
+// RUN: mirage-opt %s --mirage-superoptimize='threads=2 max-block-ops=10 cache=false' -o %t 2>/dev/null
+// RUN: FileCheck %s < %t
+// RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=gated_mlp' -o /dev/null \
+// RUN:   | FileCheck %s --check-prefix=EQUIV
+
+// EQUIV: equivalent
+
+// CHECK-LABEL: func.func @gated_mlp
+// CHECK-NEXT: kernel.graph_defined
+// CHECK-DAG: block.matmul
+// CHECK-DAG: block.matmul
+// CHECK-DAG: block.silu
+// CHECK-DAG: block.mul
+// CHECK: block.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+func.func @gated_mlp(%x: tensor<8x64xf16>, %w1: tensor<64x128xf16>,
+                     %w2: tensor<64x128xf16>) -> tensor<8x128xf16> {
+  %a = kernel.matmul %x, %w1 : tensor<8x64xf16>, tensor<64x128xf16>
+  %s = kernel.silu %a : tensor<8x128xf16>
+  %b = kernel.matmul %x, %w2 : tensor<8x64xf16>, tensor<64x128xf16>
+  %y = kernel.mul %s, %b : tensor<8x128xf16>, tensor<8x128xf16>
+  return %y : tensor<8x128xf16>
+}
+
+func.func @reference(%x: tensor<8x64xf16>, %w1: tensor<64x128xf16>,
+                     %w2: tensor<64x128xf16>) -> tensor<8x128xf16>
+    attributes {mirage.no_superoptimize} {
+  %a = kernel.matmul %x, %w1 : tensor<8x64xf16>, tensor<64x128xf16>
+  %s = kernel.silu %a : tensor<8x128xf16>
+  %b = kernel.matmul %x, %w2 : tensor<8x64xf16>, tensor<64x128xf16>
+  %y = kernel.mul %s, %b : tensor<8x128xf16>, tensor<8x128xf16>
+  return %y : tensor<8x128xf16>
+}

@@ -1,0 +1,38 @@
+// LoRA, X W + (X A) B, at a small shape with the `lora` preset: the search
+// must put the three matmuls in one graph-defined kernel, the LoRA product
+// as concat_matmul ([X | X A] x [W ; B]), checked against the input.
+//
+// RUN: mirage-opt %s --mirage-superoptimize='threads=2 preset=lora max-block-ops=8 cache=false' -o %t 2>/dev/null
+// RUN: FileCheck %s < %t
+// RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=lora' -o /dev/null \
+// RUN:   | FileCheck %s --check-prefix=EQUIV
+
+// EQUIV: equivalent
+
+// CHECK-LABEL: func.func @lora
+// CHECK-NEXT: kernel.graph_defined
+// CHECK: %[[XA:.*]] = block.matmul
+// CHECK: block.concat_matmul %{{.*}}, %[[XA]], %{{.*}}, %{{.*}}
+// CHECK: block.accum none
+// CHECK: block.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+func.func @lora(%x: tensor<16x64xf16>, %w: tensor<64x256xf16>,
+                %a: tensor<64x16xf16>, %b: tensor<16x256xf16>)
+    -> tensor<16x256xf16> {
+  %xw = kernel.matmul %x, %w : tensor<16x64xf16>, tensor<64x256xf16>
+  %xa = kernel.matmul %x, %a : tensor<16x64xf16>, tensor<64x16xf16>
+  %xab = kernel.matmul %xa, %b : tensor<16x16xf16>, tensor<16x256xf16>
+  %y = kernel.add %xw, %xab : tensor<16x256xf16>, tensor<16x256xf16>
+  return %y : tensor<16x256xf16>
+}
+
+func.func @reference(%x: tensor<16x64xf16>, %w: tensor<64x256xf16>,
+                     %a: tensor<64x16xf16>, %b: tensor<16x256xf16>)
+    -> tensor<16x256xf16> attributes {mirage.no_superoptimize} {
+  %xw = kernel.matmul %x, %w : tensor<16x64xf16>, tensor<64x256xf16>
+  %xa = kernel.matmul %x, %a : tensor<16x64xf16>, tensor<64x16xf16>
+  %xab = kernel.matmul %xa, %b : tensor<16x16xf16>, tensor<16x256xf16>
+  %y = kernel.add %xw, %xab : tensor<16x256xf16>, tensor<16x256xf16>
+  return %y : tensor<16x256xf16>
+}
