@@ -53,15 +53,9 @@ static double floatAttr(Operation *op, StringRef name) {
   return attr ? attr.getValueAsDouble() : 0.0;
 }
 
-static OpNode makeNode(OpKind kind) {
-  OpNode node;
-  node.kind = kind;
-  return node;
-}
-
 /// Fills the attributes of an element-wise op node from `op`.
 static OpNode elementwiseNode(OpKind kind, Operation *op) {
-  OpNode node = makeNode(kind);
+  OpNode node = makeOpNode(kind);
   if (kind == OpKind::Clamp) {
     node.scalarA = floatAttr(op, "min");
     node.scalarB = floatAttr(op, "max");
@@ -188,48 +182,48 @@ static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
     FailureOr<OpNode> node =
         llvm::TypeSwitch<Operation *, FailureOr<OpNode>>(&op)
             .Case([](block::LoaderOp loader) {
-              OpNode n = makeNode(OpKind::Loader);
+              OpNode n = makeOpNode(OpKind::Loader);
               llvm::copy(loader.getImap(), n.map.begin());
               n.dim = loader.getFmap();
               return n;
             })
             .Case([](block::SaverOp saver) {
-              OpNode n = makeNode(OpKind::Saver);
+              OpNode n = makeOpNode(OpKind::Saver);
               llvm::copy(saver.getOmap(), n.map.begin());
               return n;
             })
-            .Case([](block::MatmulOp) { return makeNode(OpKind::Matmul); })
+            .Case([](block::MatmulOp) { return makeOpNode(OpKind::Matmul); })
             .Case([](block::ConcatMatmulOp) {
-              return makeNode(OpKind::ConcatMatmul);
+              return makeOpNode(OpKind::ConcatMatmul);
             })
             .Case([](block::ReductionOp r) {
-              OpNode n = makeNode(OpKind::Reduction);
+              OpNode n = makeOpNode(OpKind::Reduction);
               n.dim = r.getDim();
               return n;
             })
             .Case([](block::ReductionToDimxOp r) {
-              OpNode n = makeNode(OpKind::ReductionToDimx);
+              OpNode n = makeOpNode(OpKind::ReductionToDimx);
               n.dim = r.getDim();
               return n;
             })
             .Case([](block::RunningMaxOp r) {
-              OpNode n = makeNode(OpKind::RunningMax);
+              OpNode n = makeOpNode(OpKind::RunningMax);
               n.dim = r.getDim();
               return n;
             })
             .Case([](block::RmsNormOp r) {
-              OpNode n = makeNode(OpKind::RmsNorm);
+              OpNode n = makeOpNode(OpKind::RmsNorm);
               if (std::optional<APFloat> eps = r.getEps())
                 n.scalarA = eps->convertToDouble();
               return n;
             })
             .Case([](block::ConcatOp c) {
-              OpNode n = makeNode(OpKind::Concat);
+              OpNode n = makeOpNode(OpKind::Concat);
               n.dim = c.getDim();
               return n;
             })
             .Case([](block::AccumOp a) {
-              OpNode n = makeNode(OpKind::Accum);
+              OpNode n = makeOpNode(OpKind::Accum);
               n.accum = block::toShapeRuleKind(a.getKind());
               return n;
             })
@@ -280,15 +274,15 @@ FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func) {
     }
     FailureOr<OpNode> node =
         llvm::TypeSwitch<Operation *, FailureOr<OpNode>>(&op)
-            .Case([](kernel::MatmulOp) { return makeNode(OpKind::Matmul); })
+            .Case([](kernel::MatmulOp) { return makeOpNode(OpKind::Matmul); })
             .Case([](kernel::ReductionOp r) {
-              OpNode n = makeNode(OpKind::Reduction);
+              OpNode n = makeOpNode(OpKind::Reduction);
               n.dim = r.getDim();
               n.size = r.getSize();
               return n;
             })
             .Case([](kernel::RmsNormOp r) {
-              OpNode n = makeNode(OpKind::RmsNorm);
+              OpNode n = makeOpNode(OpKind::RmsNorm);
               n.normalizedShape.assign(r.getNormalizedShape().begin(),
                                        r.getNormalizedShape().end());
               if (std::optional<APFloat> eps = r.getEps())
@@ -296,12 +290,12 @@ FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func) {
               return n;
             })
             .Case([](kernel::ConcatOp c) {
-              OpNode n = makeNode(OpKind::Concat);
+              OpNode n = makeOpNode(OpKind::Concat);
               n.dim = c.getDim();
               return n;
             })
             .Case([&](kernel::GraphDefinedOp k) -> FailureOr<OpNode> {
-              OpNode n = makeNode(OpKind::GraphDefined);
+              OpNode n = makeOpNode(OpKind::GraphDefined);
               n.blockGraph = static_cast<int32_t>(graph.blockGraphs.size());
               graph.blockGraphs.emplace_back();
               if (failed(importBlockGraph(k, graph.blockGraphs.back())))

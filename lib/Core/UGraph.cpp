@@ -86,6 +86,15 @@ bool mirage::isBinaryElementwise(OpKind kind) {
   return kind >= OpKind::Add && kind <= OpKind::Pow;
 }
 
+OpNode mirage::makeOpNode(OpKind kind, llvm::ArrayRef<ValueId> operands,
+                          llvm::ArrayRef<ValueId> results) {
+  OpNode op;
+  op.kind = kind;
+  op.operands.assign(operands.begin(), operands.end());
+  op.results.assign(results.begin(), results.end());
+  return op;
+}
+
 ValueId mirage::addValue(std::vector<ValueInfo> &values, ValueInfo info) {
   values.push_back(std::move(info));
   return static_cast<ValueId>(values.size() - 1);

@@ -381,7 +381,20 @@ private:
       enumerateGraphDefined(depth);
   }
 
-  void tryKernelOp(OpNode op, unsigned depth) {
+  /// Calls `tryOp` with each unary op of `kinds` on `operand`, skipping the
+  /// kinds whose operator the target lacks.
+  template <typename Fn>
+  void forEachUnary(llvm::ArrayRef<OpKind> kinds, ValueId operand, Fn &&tryOp) {
+    for (OpKind kind : kinds) {
+      if (absentKinds.contains(kind)) {
+        ++tally().prunedAbstractExpr;
+        continue;
+      }
+      tryOp(makeOpNode(kind, {operand}));
+    }
+  }
+
+  void tryKernelOp(const OpNode &op, unsigned depth) {
     OpKey key = keyOf(op);
     if (!kernel.admits(key)) {
       ++tally().prunedCanonical;
@@ -406,7 +419,7 @@ private:
         checkExprs(op, graph.values, kernel.exprs, nullptr);
     if (exprs.empty())
       return;
-    kernel.push(std::move(op), results, exprs);
+    kernel.push(op, results, exprs);
     kernelLevel(depth + 1);
     kernel.pop();
   }
@@ -418,16 +431,7 @@ private:
                                     OpKind::Div, OpKind::Pow};
     ValueId n = graph.values.size();
     for (ValueId a = 0; a < n; ++a) {
-      for (OpKind kind : unary) {
-        if (absentKinds.contains(kind)) {
-          ++tally().prunedAbstractExpr;
-          continue;
-        }
-        OpNode op;
-        op.kind = kind;
-        op.operands = {a};
-        tryKernelOp(op, depth);
-      }
+      forEachUnary(unary, a, [&](const OpNode &op) { tryKernelOp(op, depth); });
       for (ValueId b = 0; b < n; ++b)
         for (OpKind kind : binary) {
           if ((kind == OpKind::Add || kind == OpKind::Mul) && b < a)
@@ -736,16 +740,9 @@ private:
       // Copies: trying an op appends to block.values, which may reallocate.
       const ValueInfo lhs = block.values[a];
       if (a >= floor) {
-        for (OpKind kind : unary) {
-          if (absentKinds.contains(kind)) {
-            ++tally().prunedAbstractExpr;
-            continue;
-          }
-          OpNode op;
-          op.kind = kind;
-          op.operands = {a};
+        forEachUnary(unary, a, [&](const OpNode &op) {
           tryBlockOp(ctx, op, lhs, depth);
-        }
+        });
         if (!lhs.accumulated)
           for (AccumKind accum : accums) {
             auto shape =

@@ -315,7 +315,9 @@ struct SuperoptimizePass
                              "cache entry; searching again";
       return failure();
     }
-    auto [header, body] = llvm::StringRef(*payload).split('\n');
+    std::pair<llvm::StringRef, llvm::StringRef> split =
+        llvm::StringRef(*payload).split('\n');
+    llvm::StringRef header = split.first, body = split.second;
     if (header != kPayloadHeader)
       return rejectCacheEntry("unknown payload");
     if (body.trim() == kPayloadUnchanged) {

@@ -230,32 +230,23 @@ ValueInfo tensor(Shape shape, bool accumulated = false) {
   return info;
 }
 
-OpNode makeOp(OpKind kind, llvm::ArrayRef<ValueId> operands,
-              llvm::ArrayRef<ValueId> results) {
-  OpNode op;
-  op.kind = kind;
-  op.operands.assign(operands.begin(), operands.end());
-  op.results.assign(results.begin(), results.end());
-  return op;
-}
-
 TEST(AbstractExpr, KernelOps) {
   KernelGraph g;
   g.addInput(tensor({2, 4096}));
   g.addInput(tensor({4096, 64}));
   ValueId norm = addValue(g.values, tensor({2, 4096}));
-  OpNode rmsNorm = makeOp(OpKind::RmsNorm, {0}, {norm});
+  OpNode rmsNorm = makeOpNode(OpKind::RmsNorm, {0}, {norm});
   rmsNorm.normalizedShape = {4096};
   g.ops.push_back(rmsNorm);
   ValueId mm = addValue(g.values, tensor({2, 64}));
-  g.ops.push_back(makeOp(OpKind::Matmul, {norm, 1}, {mm}));
+  g.ops.push_back(makeOpNode(OpKind::Matmul, {norm, 1}, {mm}));
   ValueId red = addValue(g.values, tensor({2, 4}));
-  OpNode reduction = makeOp(OpKind::Reduction, {mm}, {red});
+  OpNode reduction = makeOpNode(OpKind::Reduction, {mm}, {red});
   reduction.dim = 1;
   reduction.size = 4;
   g.ops.push_back(reduction);
   ValueId scaled = addValue(g.values, tensor({2, 4}));
-  OpNode mulScalar = makeOp(OpKind::MulScalar, {red}, {scaled});
+  OpNode mulScalar = makeOpNode(OpKind::MulScalar, {red}, {scaled});
   mulScalar.scalarA = 0.5;
   g.ops.push_back(mulScalar);
   g.outputs.push_back(scaled);
@@ -286,14 +277,14 @@ TEST(AbstractExpr, Accumulators) {
   g.numInputs = 1;
   addValue(g.values, tensor({8, 256}));
   ValueId tile = addValue(g.values, tensor({8, 64}));
-  g.ops.push_back(makeOp(OpKind::Loader, {0}, {tile}));
+  g.ops.push_back(makeOpNode(OpKind::Loader, {0}, {tile}));
   std::vector<std::pair<AccumKind, const char *>> kinds = {
       {AccumKind::None, "sum(4, v0)"},         {AccumKind::Sum, "sum(256, v0)"},
       {AccumKind::Mean, "sum(256, v0) / 256"}, {AccumKind::Rms, "rms(256, v0)"},
       {AccumKind::SumToDimx, "sum(16, v0)"},   {AccumKind::Max, "opaque#0"}};
   for (auto &[kind, text] : kinds) {
     ValueId out = addValue(g.values, tensor({8, 1}, true));
-    OpNode accum = makeOp(OpKind::Accum, {tile}, {out});
+    OpNode accum = makeOpNode(OpKind::Accum, {tile}, {out});
     accum.accum = kind;
     g.ops.push_back(accum);
   }

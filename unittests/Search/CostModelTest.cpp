@@ -18,15 +18,6 @@ ValueInfo f16(Shape shape, bool accumulated = false) {
   return info;
 }
 
-OpNode node(OpKind kind, llvm::ArrayRef<ValueId> operands,
-            llvm::ArrayRef<ValueId> results) {
-  OpNode op;
-  op.kind = kind;
-  op.operands.assign(operands.begin(), operands.end());
-  op.results.assign(results.begin(), results.end());
-  return op;
-}
-
 /// rms_norm(X) · W as two pre-defined kernel ops.
 KernelGraph unfusedRmsNormMatmul() {
   KernelGraph g;
@@ -34,11 +25,11 @@ KernelGraph unfusedRmsNormMatmul() {
   g.addInput(f16({2, 4096}));
   g.addInput(f16({4096, 6144}));
   ValueId normed = addValue(g.values, f16({2, 4096}));
-  OpNode norm = node(OpKind::RmsNorm, {0}, {normed});
+  OpNode norm = makeOpNode(OpKind::RmsNorm, {0}, {normed});
   norm.normalizedShape = {4096};
   g.ops.push_back(norm);
   ValueId y = addValue(g.values, f16({2, 6144}));
-  g.ops.push_back(node(OpKind::Matmul, {normed, 1}, {y}));
+  g.ops.push_back(makeOpNode(OpKind::Matmul, {normed, 1}, {y}));
   g.outputs = {y};
   return g;
 }
@@ -56,32 +47,32 @@ KernelGraph fusedRmsNormMatmul() {
   b.numInputs = 2;
   b.values = {f16({2, 4096}), f16({4096, 6144})};
   ValueId xt = addValue(b.values, f16({2, 128}));
-  OpNode lx = node(OpKind::Loader, {0}, {xt});
+  OpNode lx = makeOpNode(OpKind::Loader, {0}, {xt});
   lx.dim = 1;
   b.ops.push_back(lx);
   ValueId wt = addValue(b.values, f16({128, 24}));
-  OpNode lw = node(OpKind::Loader, {1}, {wt});
+  OpNode lw = makeOpNode(OpKind::Loader, {1}, {wt});
   lw.map = {1, kReplicate, kReplicate};
   lw.dim = 0;
   b.ops.push_back(lw);
   ValueId rms = addValue(b.values, f16({2, 1}, true));
-  OpNode acc = node(OpKind::Accum, {xt}, {rms});
+  OpNode acc = makeOpNode(OpKind::Accum, {xt}, {rms});
   acc.accum = AccumKind::Rms;
   b.ops.push_back(acc);
   ValueId mm = addValue(b.values, f16({2, 24}));
-  b.ops.push_back(node(OpKind::Matmul, {xt, wt}, {mm}));
+  b.ops.push_back(makeOpNode(OpKind::Matmul, {xt, wt}, {mm}));
   ValueId sum = addValue(b.values, f16({2, 24}, true));
-  b.ops.push_back(node(OpKind::Accum, {mm}, {sum}));
+  b.ops.push_back(makeOpNode(OpKind::Accum, {mm}, {sum}));
   ValueId div = addValue(b.values, f16({2, 24}, true));
-  b.ops.push_back(node(OpKind::Div, {sum, rms}, {div}));
+  b.ops.push_back(makeOpNode(OpKind::Div, {sum, rms}, {div}));
   ValueId out = addValue(b.values, f16({2, 6144}));
-  OpNode saver = node(OpKind::Saver, {div}, {out});
+  OpNode saver = makeOpNode(OpKind::Saver, {div}, {out});
   saver.map = {1, kReplicate, kReplicate};
   b.ops.push_back(saver);
   b.outputs = {out};
   g.blockGraphs.push_back(b);
   ValueId y = addValue(g.values, f16({2, 6144}));
-  OpNode kernel = node(OpKind::GraphDefined, {0, 1}, {y});
+  OpNode kernel = makeOpNode(OpKind::GraphDefined, {0, 1}, {y});
   kernel.blockGraph = 0;
   g.ops.push_back(kernel);
   g.outputs = {y};

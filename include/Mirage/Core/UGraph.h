@@ -107,6 +107,10 @@ struct OpNode {
   int32_t blockGraph = -1;
 };
 
+/// An op node of `kind` on `operands` with `results`, attributes defaulted.
+OpNode makeOpNode(OpKind kind, llvm::ArrayRef<ValueId> operands = {},
+                  llvm::ArrayRef<ValueId> results = {});
+
 /// The block graph of one graph-defined kernel. Values [0, numInputs) are
 /// the kernel's input tensors (loaded by Loader ops); `outputs` are the
 /// Saver results in the order the kernel returns them.
