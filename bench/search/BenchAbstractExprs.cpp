@@ -95,17 +95,35 @@ static std::vector<ExprId> candidates(AbstractExprBuilder &b,
 int main(int argc, char **argv) {
   std::string output;
   std::string examplesDir;
+  const char *usage =
+      "usage: mirage-bench-abstract [--output FILE] EXAMPLES_DIR\n"
+      "Saturates the abstract expressions of every example's outputs and "
+      "times queries\nof its intermediate values; prints (or writes to FILE) "
+      "the results as JSON.\n";
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      llvm::outs() << usage;
+      return 0;
+    }
     if (arg == "--output" && i + 1 < argc)
       output = argv[++i];
-    else
+    else if (arg.starts_with("-") || !examplesDir.empty()) {
+      llvm::errs() << "mirage-bench-abstract: unexpected argument '" << arg
+                   << "'\n"
+                   << usage;
+      return 2;
+    } else
       examplesDir = arg.str();
   }
   if (examplesDir.empty()) {
-    llvm::errs() << "usage: mirage-bench-abstract [--output FILE] "
-                    "EXAMPLES_DIR\n";
+    llvm::errs() << usage;
     return 2;
+  }
+  if (!llvm::sys::fs::is_directory(examplesDir)) {
+    llvm::errs() << "mirage-bench-abstract: '" << examplesDir
+                 << "' is not a directory\n";
+    return 1;
   }
 
   DialectRegistry registry;
