@@ -53,6 +53,13 @@ static double floatAttr(Operation *op, StringRef name) {
   return attr ? attr.getValueAsDouble() : 0.0;
 }
 
+/// A node whose one attribute is a dimension.
+static OpNode dimNode(OpKind kind, int64_t dim) {
+  OpNode node = makeOpNode(kind);
+  node.dim = dim;
+  return node;
+}
+
 /// Fills the attributes of an element-wise op node from `op`.
 static OpNode elementwiseNode(OpKind kind, Operation *op) {
   OpNode node = makeOpNode(kind);
@@ -197,19 +204,13 @@ static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
               return makeOpNode(OpKind::ConcatMatmul);
             })
             .Case([](block::ReductionOp r) {
-              OpNode n = makeOpNode(OpKind::Reduction);
-              n.dim = r.getDim();
-              return n;
+              return dimNode(OpKind::Reduction, r.getDim());
             })
             .Case([](block::ReductionToDimxOp r) {
-              OpNode n = makeOpNode(OpKind::ReductionToDimx);
-              n.dim = r.getDim();
-              return n;
+              return dimNode(OpKind::ReductionToDimx, r.getDim());
             })
             .Case([](block::RunningMaxOp r) {
-              OpNode n = makeOpNode(OpKind::RunningMax);
-              n.dim = r.getDim();
-              return n;
+              return dimNode(OpKind::RunningMax, r.getDim());
             })
             .Case([](block::RmsNormOp r) {
               OpNode n = makeOpNode(OpKind::RmsNorm);
@@ -218,9 +219,7 @@ static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
               return n;
             })
             .Case([](block::ConcatOp c) {
-              OpNode n = makeOpNode(OpKind::Concat);
-              n.dim = c.getDim();
-              return n;
+              return dimNode(OpKind::Concat, c.getDim());
             })
             .Case([](block::AccumOp a) {
               OpNode n = makeOpNode(OpKind::Accum);
@@ -290,9 +289,7 @@ FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func) {
               return n;
             })
             .Case([](kernel::ConcatOp c) {
-              OpNode n = makeOpNode(OpKind::Concat);
-              n.dim = c.getDim();
-              return n;
+              return dimNode(OpKind::Concat, c.getDim());
             })
             .Case([&](kernel::GraphDefinedOp k) -> FailureOr<OpNode> {
               OpNode n = makeOpNode(OpKind::GraphDefined);
