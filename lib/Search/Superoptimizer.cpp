@@ -8,6 +8,8 @@
 
 #include "Mirage/Search/Superoptimizer.h"
 
+#include "SearchState.h"
+
 #include "Mirage/Search/AbstractExpr.h"
 #include "Mirage/Search/AbstractPruner.h"
 #include "Mirage/Semantics/Equivalence.h"
@@ -50,151 +52,8 @@ void SearchStats::add(const SearchStats &other) {
 
 namespace {
 
+using namespace mirage::search;
 using Clock = std::chrono::steady_clock;
-
-/// The canonical-order key of an op. Ops must be created in strictly
-/// increasing key order, which admits exactly one creation order per graph.
-/// The largest operand comes first so that an op always sorts after the ops
-/// producing its operands (Mirage's key, the operand list alone, makes some
-/// graphs unreachable, e.g. div(v0, exp(v1))).
-struct OpKey {
-  ValueId maxOperand = -1;
-  uint8_t numOperands = 0;
-  uint8_t kind = 0;
-  std::array<ValueId, 4> operands = {};
-
-  bool operator<(const OpKey &other) const {
-    if (maxOperand != other.maxOperand)
-      return maxOperand < other.maxOperand;
-    // Lexicographic on the operand lists; a proper prefix is smaller.
-    for (unsigned i = 0, e = std::min(numOperands, other.numOperands); i < e;
-         ++i)
-      if (operands[i] != other.operands[i])
-        return operands[i] < other.operands[i];
-    if (numOperands != other.numOperands)
-      return numOperands < other.numOperands;
-    return kind < other.kind;
-  }
-};
-
-OpKey keyOf(const OpNode &op) {
-  OpKey key;
-  key.numOperands = std::min<size_t>(op.operands.size(), 4);
-  for (unsigned i = 0; i < key.numOperands; ++i) {
-    key.operands[i] = op.operands[i];
-    key.maxOperand = std::max(key.maxOperand, op.operands[i]);
-  }
-  key.kind = static_cast<uint8_t>(op.kind);
-  return key;
-}
-
-/// Whether a tile has a leading dimension other than 1 (a block matmul
-/// takes none).
-bool isBatched(llvm::ArrayRef<int64_t> shape) {
-  return shape.size() > 2 &&
-         llvm::any_of(shape.drop_back(2), [](int64_t d) { return d != 1; });
-}
-
-int64_t bytesOf(const ValueInfo &info) {
-  return numElements(info.shape) * (info.dtype == DType::F32 ? 4 : 2);
-}
-
-/// The random inputs and reference outputs of the fingerprint tests, shared
-/// read-only by the workers.
-struct ReferenceTests {
-  std::vector<std::vector<Tensor>> inputs;
-  std::vector<std::vector<Tensor>> outputs;
-};
-
-/// Equal fingerprints, element for element.
-bool sameTensor(const Tensor &a, const Tensor &b) {
-  return a.shape == b.shape && a.data == b.data;
-}
-
-/// The pairing of `candidate`'s outputs with the reference's (outputs of
-/// equal shape and type) under which their fingerprints agree on tests
-/// [0, endTest), or nothing; `perm[i]` is the candidate output matching
-/// reference output i. A test whose inputs hit a zero divisor in the
-/// candidate makes it unverifiable: nothing.
-std::optional<llvm::SmallVector<unsigned, 4>>
-matchOutputs(const KernelGraph &reference, const KernelGraph &candidate,
-             const ReferenceTests &tests, size_t endTest) {
-  unsigned numOutputs = candidate.outputs.size();
-  if (numOutputs != reference.outputs.size())
-    return std::nullopt;
-  llvm::SmallVector<unsigned, 4> perm(numOutputs);
-  std::iota(perm.begin(), perm.end(), 0);
-  std::vector<llvm::SmallVector<unsigned, 4>> perms;
-  do {
-    bool fits = true;
-    for (unsigned i = 0; i < numOutputs; ++i) {
-      const ValueInfo &ref = reference.values[reference.outputs[i]];
-      const ValueInfo &cand = candidate.values[candidate.outputs[perm[i]]];
-      fits &= ref.shape == cand.shape && ref.dtype == cand.dtype;
-    }
-    if (fits)
-      perms.push_back(perm);
-  } while (std::next_permutation(perm.begin(), perm.end()));
-  for (size_t test = 0;
-       test < std::min(endTest, tests.inputs.size()) && !perms.empty();
-       ++test) {
-    llvm::Expected<EvalResult> result =
-        evaluate(candidate, NumberSystem::Field, tests.inputs[test]);
-    if (!result || result->inconclusive) {
-      if (!result)
-        llvm::consumeError(result.takeError());
-      return std::nullopt;
-    }
-    llvm::erase_if(perms, [&](const llvm::SmallVector<unsigned, 4> &p) {
-      for (unsigned i = 0; i < numOutputs; ++i)
-        if (!sameTensor(tests.outputs[test][i], result->outputs[p[i]]))
-          return true;
-      return false;
-    });
-  }
-  if (perms.empty())
-    return std::nullopt;
-  return perms.front();
-}
-
-/// A graph under construction with the use counts and expressions of its
-/// values, undone op by op.
-struct GraphState {
-  std::vector<ValueInfo> *values = nullptr;
-  std::vector<OpNode> *ops = nullptr;
-  std::vector<uint16_t> uses;
-  std::vector<ExprId> exprs;
-  std::vector<OpKey> keys; // of the ops created by the search, in order
-
-  void push(const OpNode &opIn, llvm::ArrayRef<ValueInfo> results,
-            llvm::ArrayRef<ExprId> resultExprs) {
-    OpNode op = opIn;
-    for (ValueId v : op.operands)
-      ++uses[v];
-    for (auto [info, expr] : llvm::zip_equal(results, resultExprs)) {
-      op.results.push_back(addValue(*values, info));
-      uses.push_back(0);
-      exprs.push_back(expr);
-    }
-    keys.push_back(keyOf(op));
-    ops->push_back(std::move(op));
-  }
-
-  void pop() {
-    const OpNode &op = ops->back();
-    for (ValueId v : op.operands)
-      --uses[v];
-    values->resize(values->size() - op.results.size());
-    uses.resize(values->size());
-    exprs.resize(values->size());
-    keys.pop_back();
-    ops->pop_back();
-  }
-
-  bool admits(const OpKey &key) const {
-    return keys.empty() || keys.back() < key;
-  }
-};
 
 class Worker;
 
