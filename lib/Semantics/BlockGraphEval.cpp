@@ -11,6 +11,8 @@
 #include "Evaluator.h"
 #include "Gemm.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <algorithm>
 
 using namespace mirage;
@@ -123,11 +125,42 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
   };
 
   std::vector<unsigned> need = lanesNeeded<D>(graph);
+  // A matmul whose only reader is an exp that reads its q lane alone writes
+  // the exp's result itself (Kernels::kExpOfQLane); the exp is skipped.
+  std::vector<const OpNode *> fusedExp(graph.ops.size(), nullptr);
+  if constexpr (D::kIsField) {
+    std::vector<int> readers(values.size(), 0);
+    std::vector<const OpNode *> reader(values.size(), nullptr);
+    for (const OpNode &op : graph.ops)
+      for (ValueId v : op.operands) {
+        ++readers[v];
+        reader[v] = &op;
+      }
+    for (size_t k = 0; k < graph.ops.size(); ++k) {
+      const OpNode &op = graph.ops[k];
+      if (op.kind != OpKind::Matmul)
+        continue;
+      ValueId r = op.results[0];
+      const OpNode *user = reader[r];
+      if (readers[r] == 1 && user->kind == OpKind::Exp && need[r] == 2u &&
+          values[user->results[0]].accumulated == values[r].accumulated)
+        fusedExp[k] = user;
+    }
+    auto isFused = [&](const OpNode *op) {
+      return std::find(fusedExp.begin(), fusedExp.end(), op) != fusedExp.end();
+    };
+    llvm::erase_if(perIteration, isFused);
+    llvm::erase_if(postLoop, isFused);
+  }
   llvm::SmallVector<View, 4> operandViews;
   auto runOp = [&](const OpNode &op) {
     operandViews.clear();
     for (ValueId v : op.operands)
       operandViews.push_back(views[v]);
+    if (const OpNode *exp =
+            fusedExp[static_cast<size_t>(&op - graph.ops.data())])
+      return runCommonOp(op, operandViews, values, buffers[exp->results[0]],
+                         launch.reductionDimx, 2u | Kernels<D>::kExpOfQLane);
     runCommonOp(op, operandViews, values, buffers[op.results[0]],
                 launch.reductionDimx, need[op.results[0]]);
   };
@@ -186,6 +219,18 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
             }
           float *y = out.data.data() + offset * L;
           const float *x = tile.data.data();
+          if (outStrides[3] == 1) {
+            // Whole rows of the last dim.
+            int64_t len = tileShape[3] * L;
+            for (int64_t i0 = 0; i0 < tileShape[0]; ++i0)
+              for (int64_t i1 = 0; i1 < tileShape[1]; ++i1)
+                for (int64_t i2 = 0; i2 < tileShape[2]; ++i2, x += len)
+                  std::copy(x, x + len,
+                            y + (i0 * outStrides[0] + i1 * outStrides[1] +
+                                 i2 * outStrides[2]) *
+                                    L);
+            continue;
+          }
           Kernels<D>::forEach2(tileShape, denseStrides(tileShape), outStrides,
                                [&](int64_t, int64_t i, int64_t j) {
                                  for (unsigned l = 0; l < L; ++l)
@@ -218,6 +263,13 @@ void Evaluator<D>::accumulate(const OpNode &op, const std::vector<View> &views,
   };
   switch (op.accum) {
   case AccumKind::None:
+    if (x.stride == denseStrides(x.shape)) {
+      // The usual tile: one vectorizable loop.
+      int64_t n = static_cast<int64_t>(acc.size());
+      for (int64_t t = 0; t < n; ++t)
+        a[t] += in[t];
+      return;
+    }
     each([&](int64_t o, int64_t i) {
       for (unsigned l = 0; l < L; ++l)
         a[o * L + l] += in[i * L + l];

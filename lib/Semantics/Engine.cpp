@@ -50,7 +50,10 @@ template <class D> void Kernels<D>::expField(const View &in, Tensor &out) {
   // (g^(x mod q) mod p, 1): the mod-q residue indexes the tables.
   const double *table = field::expTables();
   int64_t count = out.numElements();
-  accBuffer.resize(static_cast<size_t>(count * L));
+  if (in.stride == denseStrides(in.shape))
+    return gemm::expToFloats(in.data, count, out.data.data());
+  if (accBuffer.size() < static_cast<size_t>(count * L))
+    accBuffer.resize(static_cast<size_t>(count * L));
   double *products = accBuffer.data();
   forEach(
       in.shape,
@@ -90,6 +93,12 @@ void Kernels<D>::packA(const View &a, int64_t b0, int64_t b1,
   using gemm::kMR;
   const float *base = a.data + (b0 * a.stride[0] + b1 * a.stride[1]) * L;
   int64_t step = a.stride[3] * L;
+  if (w == 1 && step == 2 && a.shape[2] % kMR == 0) {
+    for (int64_t i = 0; i < a.shape[2]; i += kMR)
+      gemm::packA4(base + i * a.stride[2] * L + sel[0], a.stride[2] * L,
+                   a.shape[3], packedA.data() + i * k + k0 * kMR);
+    return;
+  }
   for (int64_t i = 0; i < a.shape[2]; ++i) {
     double *dst =
         packedA.data() + (i / kMR) * k * kMR * w + k0 * kMR * w + (i % kMR) * w;
@@ -143,7 +152,7 @@ void Kernels<D>::packB(const View &b, int64_t b0, int64_t b1,
     if (dense)
       panels(row, std::integral_constant<int64_t, 1>());
     else if (w == 1 && step == 2)
-      panels(row + sel[0], std::integral_constant<int64_t, 2>());
+      gemm::widenPanels(row + sel[0], 2, full / kNR, dst0, kNR * k);
     else if (w == 1)
       panels(row + sel[0], step);
     for (int64_t c0 = (dense || w == 1) ? full : 0; c0 < cols; c0 += kNR) {
@@ -179,27 +188,27 @@ void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
   for (int64_t b0 = 0; b0 < shape[0]; ++b0)
     for (int64_t b1 = 0; b1 < shape[1]; ++b1) {
       float *y = out.data.data() + (b0 * shape[1] + b1) * m * n * L;
-      unsigned rest = lanes;
+      unsigned rest = lanes & kAllLanes;
       if constexpr (D::kIsField) {
         // A lane of ones (the mod-q lane of exp): every row of the product
         // is the column sums of b; they are exact without reduction.
         for (unsigned l = 0; l < L; ++l) {
-          if (!(lanes >> l & 1) || !allOnes(a, b0, b1, l) ||
-              (a2 && !allOnes(*a2, b0, b1, l)))
+          // (Not with a fused exp: the matmul below applies it.)
+          if (!(lanes >> l & 1) || (lanes & kExpOfQLane) ||
+              !allOnes(a, b0, b1, l) || (a2 && !allOnes(*a2, b0, b1, l)))
             continue;
           rest &= ~(1u << l);
-          accBuffer.assign(static_cast<size_t>(n), 0.0);
+          sumBuffer.assign(static_cast<size_t>(n), 0.0);
           for (const View *v : {&b, b2}) {
             if (!v)
               continue;
             const float *base =
                 v->data + (b0 * v->stride[0] + b1 * v->stride[1]) * L;
-            double *sums = accBuffer.data();
+            double *sums = sumBuffer.data();
             for (int64_t kk = 0; kk < v->shape[2]; ++kk) {
               const float *row = base + kk * v->stride[2] * L + l;
               if (v->stride[3] == 1) {
-                for (int64_t j = 0; j < n; ++j)
-                  sums[j] += row[j * L];
+                gemm::addEvens(row, n, sums);
               } else {
                 for (int64_t j = 0; j < n; ++j)
                   sums[j] += row[j * v->stride[3] * L];
@@ -207,11 +216,17 @@ void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
             }
           }
           const unsigned lane[2] = {l, l};
-          gemm::reduceToFloats(accBuffer.data(), n, lane, y + l, L);
-          for (int64_t i = 1; i < m; ++i)
-            for (int64_t j = 0; j < n; ++j)
-              y[(i * n + j) * L + l] = y[j * L + l];
+          gemm::reduceToFloats(sumBuffer.data(), n, lane, y + l, L);
+          if (lanes != kAllLanes)
+            for (int64_t i = 1; i < m; ++i)
+              for (int64_t j = 0; j < n; ++j)
+                y[(i * n + j) * L + l] = y[j * L + l];
         }
+        // All lanes wanted: copy whole rows; the matmul below overwrites
+        // the other lanes of every row.
+        if (lanes == kAllLanes && rest != lanes)
+          for (int64_t i = 1; i < m; ++i)
+            std::copy(y, y + n * L, y + i * n * L);
       }
       if (!rest)
         continue;
@@ -220,17 +235,23 @@ void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
         if (rest >> l & 1)
           sel[w++] = l;
       int64_t cols = n * w, ldc = (cols + 3) / 4 * 4;
-      packedA.resize(static_cast<size_t>((m + kMR - 1) / kMR * k * kMR * w));
-      packedB.resize(static_cast<size_t>((cols + kNR - 1) / kNR * k * kNR));
+      auto grow = [](std::vector<double> &v, int64_t size) {
+        if (v.size() < static_cast<size_t>(size))
+          v.resize(static_cast<size_t>(size));
+      };
+      grow(packedA, (m + kMR - 1) / kMR * k * kMR * w);
+      grow(packedB, (cols + kNR - 1) / kNR * k * kNR);
       packA(a, b0, b1, sel, w, 0, k);
       packB(b, b0, b1, sel, w, 0, k);
       if (a2) {
         packA(*a2, b0, b1, sel, w, k1, k);
         packB(*b2, b0, b1, sel, w, k1, k);
       }
-      accBuffer.resize(static_cast<size_t>(m * ldc));
+      // Grown, never shrunk: the two matmuls of a loop body would zero
+      // the difference on every call.
+      grow(accBuffer, m * ldc);
       if (k == 0)
-        std::fill(accBuffer.begin(), accBuffer.end(), 0.0);
+        std::fill(accBuffer.begin(), accBuffer.begin() + m * ldc, 0.0);
       int64_t chunk = std::min<int64_t>(D::kChunk, k);
       for (int64_t k0 = 0; k0 < k; k0 += chunk) {
         if (k0)
@@ -244,6 +265,12 @@ void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
                        ldc, D::kIsField, /*accumulate=*/k0 > 0);
       }
       if constexpr (D::kIsField) {
+        if (lanes & kExpOfQLane) {
+          // The consumer exp, fused: rest is the q lane alone.
+          for (int64_t i = 0; i < m; ++i)
+            gemm::expOfSums(accBuffer.data() + i * ldc, n, y + i * n * L);
+          continue;
+        }
         // Columns are (j, lane sel[c % w]): with all lanes the floats of a
         // row, with one lane every L-th float.
         const unsigned pattern[2] = {sel[0], sel[w - 1]};

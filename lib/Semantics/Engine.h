@@ -126,6 +126,9 @@ public:
               const View *a2 = nullptr, const View *b2 = nullptr,
               unsigned lanes = kAllLanes);
   static constexpr unsigned kAllLanes = (1u << L) - 1;
+  /// With `lanes` = 2 | kExpOfQLane (fingerprints): out = exp(a x b), from
+  /// the mod-q lane of the product (see FieldDomain::unary).
+  static constexpr unsigned kExpOfQLane = 1u << 8;
 
   /// Strided sum of dim `dim` (padded) down to `size` elements.
   void reduce(const View &in, unsigned dim, int64_t size, Tensor &out);
@@ -177,7 +180,7 @@ private:
              unsigned w, int64_t k0, int64_t k);
 
   D &dom;
-  std::vector<double> packedA, packedB, accBuffer;
+  std::vector<double> packedA, packedB, accBuffer, sumBuffer;
   std::vector<float> scratch;
 };
 

@@ -45,6 +45,24 @@ void multiply(int64_t m, int64_t cols, int64_t k, unsigned aw, const double *a,
 void reduceToFloats(const double *in, int64_t n, const unsigned lanes[2],
                     float *out, int64_t outStride);
 
+/// Exp of n dense fingerprints: out[2t] = g^(in[2t + 1]) mod p and
+/// out[2t + 1] = 1 (FieldDomain::unary), vectorized.
+void expToFloats(const float *in, int64_t n, float *out);
+
+/// expToFloats of the mod-q residues of in[t] (non-negative integers below
+/// 2^53), t < n: the exp op fused into the mod-q lane of a matmul.
+void expOfSums(const double *in, int64_t n, float *out);
+
+/// Packing of strided floats (s = 2: one lane of fingerprints):
+/// dst[p * dstStride + c] = src[s * (p * kNR + c)], p < panels, c < kNR.
+void widenPanels(const float *src, int64_t s, int64_t panels, double *dst,
+                 int64_t dstStride);
+/// A panel of kMR rows of one lane: dst[kk * kMR + r] =
+/// row0[r * rowStride + 2 kk], kk < k.
+void packA4(const float *row0, int64_t rowStride, int64_t k, double *dst);
+/// sums[j] += src[2 j], j < n.
+void addEvens(const float *src, int64_t n, double *sums);
+
 } // namespace mirage::detail::gemm
 
 #endif // MIRAGE_LIB_SEMANTICS_GEMM_H
