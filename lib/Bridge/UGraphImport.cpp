@@ -108,6 +108,18 @@ public:
     return success();
   }
 
+  /// Imports `op` if it is a thread.fused region or an element-wise op of
+  /// `dialect` (the level being imported); nothing if it is neither.
+  std::optional<LogicalResult> importElementwise(Operation &op,
+                                                 StringRef dialect) {
+    if (auto fused = dyn_cast<thread::FusedOp>(op))
+      return importFused(fused);
+    std::optional<OpKind> kind = elementwiseKind(&op);
+    if (!kind || op.getName().getDialectNamespace() != dialect)
+      return std::nullopt;
+    return append(elementwiseNode(*kind, &op), &op);
+  }
+
   /// Flattens a thread.fused region into element-wise ops on whole values of
   /// the fused op's type: per-element evaluation in registers computes the
   /// same function.
@@ -176,13 +188,9 @@ static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
         graph.outputs.push_back(importer.idOf(v));
       continue;
     }
-    if (auto fused = dyn_cast<thread::FusedOp>(op)) {
-      if (failed(importer.importFused(fused)))
-        return failure();
-      continue;
-    }
-    if (std::optional<OpKind> kind = elementwiseKind(&op)) {
-      if (failed(importer.append(elementwiseNode(*kind, &op), &op)))
+    if (std::optional<LogicalResult> done = importer.importElementwise(
+            op, block::BlockDialect::getDialectNamespace())) {
+      if (failed(*done))
         return failure();
       continue;
     }
@@ -258,16 +266,9 @@ FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func) {
       }
       continue;
     }
-    if (auto fused = dyn_cast<thread::FusedOp>(op)) {
-      if (failed(importer.importFused(fused)))
-        return failure();
-      continue;
-    }
-    if (std::optional<OpKind> kind = elementwiseKind(&op);
-        kind && op.getDialect() &&
-        op.getDialect()->getNamespace() ==
-            kernel::KernelDialect::getDialectNamespace()) {
-      if (failed(importer.append(elementwiseNode(*kind, &op), &op)))
+    if (std::optional<LogicalResult> done = importer.importElementwise(
+            op, kernel::KernelDialect::getDialectNamespace())) {
+      if (failed(*done))
         return failure();
       continue;
     }
