@@ -25,7 +25,8 @@ llvm_config.use_default_substitutions()
 # Our tools first, then FileCheck, not, count from LLVM.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.mirage_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["mirage-opt"], [config.mirage_tools_dir])
+llvm_config.add_tool_substitutions(["mirage-opt", "mirage-cpu-runner"],
+                                   [config.mirage_tools_dir])
 
 # Python for test scripts, and Debian's python3 with numpy for the tests that
 # compare the interpreter with an independent numpy implementation (REQUIRES:
@@ -44,3 +45,10 @@ config.substitutions.append(("%numpy_python", numpy_python))
 # --mirage-superoptimize lives in the build tree during tests.
 config.environment["XDG_CACHE_HOME"] = os.path.join(config.mirage_obj_root,
                                                     "test", "xdg-cache")
+
+# CUDA's PTX assembler, for the tests that assemble the PTX of --mirage-to-ptx
+# (REQUIRES: ptxas). No GPU is needed.
+ptxas = "/usr/local/cuda/bin/ptxas"
+if os.path.exists(ptxas):
+    config.available_features.add("ptxas")
+config.substitutions.append(("%ptxas", ptxas))

@@ -51,4 +51,289 @@ def DefaultSchedules : Pass<"mirage-default-schedules", "::mlir::func::FuncOp"> 
                            "::mirage::block::BlockDialect"];
 }
 
+def LowerToStructured : Pass<"mirage-lower-to-structured",
+                              "::mlir::func::FuncOp"> {
+  let summary = "Lower graph-defined kernels to target-neutral loops";
+  let description = [{
+    Rewrites a function whose body is made of `kernel.graph_defined` ops
+    (run `--mirage-default-schedules` first) into the structured level of
+    docs/Lowering.md: a function on memrefs in destination-passing style
+    (inputs, then one memref per result, then a workspace `memref<Wxi8>` that
+    holds the intermediate tensors at 256-byte aligned offsets), with, per
+    kernel:
+
+    * one `scf.parallel` over the grid, tagged `mirage.kernel` with the
+      kernel's name, thread-block shape and for-loop range;
+    * workgroup buffers (`memref.alloca {mirage.memory = "workgroup"}`) for
+      the tiles that are read by index patterns other than their own
+      (matmul operands, results of matmuls, reductions, rms_norm, concat,
+      running_max and accumulators, values read more than once), and
+      per-thread buffers (`{mirage.memory = "private"}`, leading dimension
+      the thread count) for accumulator and running-max state;
+    * the μGraph for-loop as an `scf.for` tagged `mirage.forloop`;
+    * barrier phases: `scf.parallel` over the threads tagged `mirage.phase`,
+      each thread taking elements t, t + T, ... of the tile it computes;
+    * cooperative ops: `linalg.copy` of a global tile into a workgroup
+      buffer for loaders that feed a matmul, and `linalg.matmul` /
+      `linalg.batch_matmul` accumulating in f32.
+
+    Element-wise chains that feed a single element-wise op, accumulator or
+    saver are evaluated where they are read (the thread level, fused into
+    their consumer) and never stored. Values are computed in f32 and stored
+    in their μGraph element type, as the interpreter rounds them.
+
+    A function without kernel ops and tensor types is left alone. A kernel op
+    without a block graph, a block matmul of rank 4, a result that is an
+    input or the same tensor as another result are reported as errors.
+
+    Example:
+
+    ```
+    mirage-opt --mirage-default-schedules --mirage-lower-to-structured \
+        examples/rmsnorm_matmul.mlir
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def MapToCPU : Pass<"mirage-map-to-cpu", "::mlir::func::FuncOp"> {
+  let summary = "Map the structured level to sequential CPU code";
+  let description = [{
+    Maps every function at the structured level (docs/Lowering.md; the
+    functions with `mirage.structured`) to sequential code for one CPU
+    thread:
+
+    * each kernel's grid `scf.parallel` becomes a nest of `scf.for` loops
+      (z outermost, x innermost) and each phase an `scf.for` over the
+      threads: all threads finish a phase before any starts the next, so
+      running them in order is a valid schedule, and no barrier is needed;
+    * the workgroup and private buffers of every kernel move to the function
+      entry: the blocks run one at a time, so one copy serves them all, and
+      an `alloca` inside the block loop would grow the stack with every
+      block;
+    * the mapping attributes (`mirage.kernel`, `mirage.phase`,
+      `mirage.memory`, `mirage.forloop`) are dropped. The function keeps
+      `mirage.structured`: it is its calling convention (inputs, outputs,
+      workspace size), which callers such as `mirage-cpu-runner` read.
+
+    Cooperative ops (`linalg.copy`, `linalg.matmul`, `linalg.batch_matmul`)
+    stay as they are; `--mirage-to-cpu` lowers them to loops.
+
+    Before rewriting anything the pass checks the rules of the contract that
+    this mapping relies on and reports IR that breaks one: the signature
+    (inputs, outputs, then `memref<Wxi8>`), kernels (a 3-d grid loop from 0
+    in unit steps, a thread-block shape), buffers (allocated first in the
+    kernel, static, in a known memory space), phases (over exactly [0, block
+    x), not nested, only arith, math, scf.for, scf.if, memref.load and
+    memref.store inside, nothing that allocates), private buffers (accessed
+    only by loads and stores inside a phase whose first index is the phase's
+    thread id), workgroup buffers (accessed only by loads, stores and the
+    cooperative ops) and what may appear at block and function level. The
+    hoisted buffers must fit in `max-stack-bytes`.
+
+    Functions without `mirage.structured` are left alone, unless they hold a
+    kernel or a phase, which is an error.
+
+    Example:
+
+    ```
+    mirage-opt --mirage-default-schedules --mirage-lower-to-structured \
+        --mirage-map-to-cpu examples/rmsnorm_matmul.mlir
+    ```
+  }];
+  let options = [
+    Option<"maxStackBytes", "max-stack-bytes", "int64_t",
+           /*default=*/"4194304",
+           "Largest total size of the buffers hoisted to the stack of one "
+           "function (half of the usual 8 MiB main-thread stack)">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def ToCPU : Pass<"mirage-to-cpu", "::mlir::ModuleOp"> {
+  let summary = "Lower kernel-level functions to the LLVM dialect for the CPU";
+  let description = [{
+    The CPU pipeline, from kernel-level (or graph-defined) functions to the
+    LLVM dialect, run as one pass over the module:
+
+    1. `mirage-default-schedules`, `mirage-lower-to-structured` and
+       `mirage-map-to-cpu` (per function);
+    2. every function with a body gets `llvm.emit_c_interface`, so that it
+       can be called from C with one memref descriptor per argument
+       (`_mlir_ciface_NAME`);
+    3. `convert-linalg-to-loops`, `convert-math-to-llvm` (exp, sqrt, rsqrt,
+       tanh, powf as LLVM intrinsics, which LLVM compiles to instructions or
+       C library calls) then `convert-math-to-libm` for the rest (erf: a
+       call to `erff`, accurate to an ulp),
+       `arith-expand{include-bf16}` (bf16 conversions as integer code, with
+       no runtime library call), `convert-scf-to-cf`,
+       `expand-strided-metadata`, `lower-affine`,
+       `finalize-memref-to-llvm`, `convert-arith-to-llvm`,
+       `convert-index-to-llvm`, `convert-cf-to-llvm`, `convert-func-to-llvm`
+       and `reconcile-unrealized-casts`.
+
+    The first failing step stops the pipeline with its diagnostics. Every
+    function is lowered: put only the functions to run in the module.
+    `mirage-cpu-runner` JIT-compiles the result and compares it with the
+    reference interpreter.
+
+    Example:
+
+    ```
+    mirage-opt --mirage-to-cpu examples/rmsnorm_matmul.mlir
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def MapToGPU : Pass<"mirage-map-to-gpu", "::mlir::func::FuncOp"> {
+  let summary = "Map the structured level to the gpu dialect";
+  let description = [{
+    Maps every kernel of a function at the structured level (docs/Lowering.md)
+    to one `gpu.launch`:
+
+    * the kernel's `scf.parallel` over the grid becomes a `gpu.launch` with
+      the grid and the `block` shape of `mirage.kernel`; the block ids replace
+      the induction variables, and the launch names its kernel
+      (`function(@NAME)`, the kernel's name) and module
+      (`module(@FUNC_kernels)`), so that outlining puts all the kernels of a
+      function into one `gpu.module`;
+    * workgroup buffers become `memref.view`s into `gpu.dynamic_shared_memory`
+      at planned offsets (16-byte aligned). Buffers whose live ranges do not
+      overlap share bytes: a buffer is live from the first to the last
+      block-level op (phase, cooperative op, loop) that uses it, and a buffer
+      used inside the for-loop is live for the whole loop. The leading
+      dimension of a tile is padded by 16 bytes when its rows would start at
+      the same bank offset, so that column accesses and `ldmatrix` rows do not
+      conflict;
+    * private buffers `[T, n]` become a per-thread `memref.alloca` `[n]`: the
+      first index of every access must be the thread id of its phase;
+    * each phase is inlined with `gpu.thread_id x` as the thread id and
+      followed by `gpu.barrier` (left out when the phase touches neither
+      workgroup memory nor writes global memory, and at the end of a kernel);
+    * a cooperative `linalg.copy` is distributed over the threads, with
+      16-byte `vector.load`/`vector.store` when the innermost dimension is
+      contiguous and 16-byte aligned on both sides, scalar otherwise; with
+      `async-copy`, the copies at the top of the for-loop whose destination is
+      only read after them in the loop are double-buffered: the copies of
+      iteration i + 1 are issued with `nvgpu.device_async_copy` (cp.async)
+      while iteration i computes;
+    * a cooperative `linalg.matmul` / `linalg.batch_matmul` with f16 or bf16
+      operands, an f32 accumulator, all in workgroup buffers, and k a
+      multiple of 16 runs on tensor cores (`nvgpu.ldmatrix` and
+      `nvgpu.mma.sync` m16n8k16, or `nvvm.mma.sync` for bf16, which
+      nvgpu cannot lower; one to four 16x8 tiles of C per warp at a time, m
+      and n padded to 16 and 8 in the buffers); any other matmul runs as a
+      SIMT loop, thread t computing the elements t, t + T, ... of C.
+
+    Every rule of the contract that this mapping relies on is checked, and IR
+    that breaks one is reported with the op that breaks it. A kernel whose
+    buffers need more than `shared-memory-bytes` bytes is reported with the
+    bytes it needs.
+
+    Example:
+
+    ```
+    mirage-opt --mirage-default-schedules --mirage-lower-to-structured \
+        --mirage-map-to-gpu examples/rmsnorm_matmul.mlir
+    ```
+  }];
+  let options = [
+    Option<"sharedMemoryBytes", "shared-memory-bytes", "int64_t",
+           /*default=*/"232448",
+           "Dynamic shared memory available to one block (default: the "
+           "227 KiB of an H100)">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
+           "Use mma.sync m16n8k16 for f16/bf16 matmuls (sm_80 and newer)">,
+    Option<"vectorize", "vectorize", "bool", /*default=*/"true",
+           "Copy tiles with 16-byte vector loads and stores where aligned">,
+    Option<"asyncCopy", "async-copy", "bool", /*default=*/"true",
+           "Double-buffer the copies of the for-loop with cp.async (sm_80 "
+           "and newer)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def ToPTX : Pass<"mirage-to-ptx", "::mlir::ModuleOp"> {
+  let summary = "Compile kernel-level functions to PTX and launch manifests";
+  let description = [{
+    The GPU pipeline, run as one pass over the module, from kernel-level (or
+    graph-defined, or structured) functions to a bundle per function:
+    `OUTPUT/NAME.ptx` and the launch manifest `OUTPUT/NAME.json`
+    (docs/Lowering.md, "The bundle").
+
+    1. `mirage-default-schedules`, `mirage-lower-to-structured` (functions
+       already at the structured level are left as they are) and
+       `mirage-map-to-gpu` with this pass's `shared-memory-bytes`,
+       `tensor-cores`, `vectorize` and `async-copy`;
+    2. `gpu-launch-sink-index-computations`, `gpu-kernel-outlining` (one
+       `gpu.module` per function), `convert-nvgpu-to-nvvm`;
+    3. in each `gpu.module`: `expand-strided-metadata`, `lower-affine`,
+       `convert-scf-to-cf`, `convert-gpu-to-nvvm` with the bare-pointer
+       calling convention (every kernel parameter is one pointer),
+       `convert-nvvm-to-llvm`, `canonicalize`, `cse`,
+       `reconcile-unrealized-casts`;
+    4. `nvvm-attach-target` with `chip` and the PTX ISA chosen for it
+       (sm_75 and sm_80: PTX 7.0; sm_86: 7.1; sm_87: 7.4; sm_89: 7.8; sm_90
+       and sm_90a: 8.0; sm_100(a): 8.6; sm_120(a): 8.7; sm_100f, sm_103*,
+       sm_120f, sm_121*: 8.8; sm_88 and sm_110*: 9.0) and `opt-level`;
+    5. `gpu-module-to-binary` (format `isa`: PTX text); libdevice is linked
+       from `cuda-path` for the math functions;
+    6. the bundle: the PTX of each function, and a manifest whose kernels are
+       the function's `gpu.launch_func`s in order, with grid, block, dynamic
+       shared memory and one argument per kernel parameter, traced back to
+       an input, an output or the workspace.
+
+    Files are written to temporary names in `output` (created if missing) and
+    renamed only when every function succeeded: a failing step leaves no
+    bundle behind. Output is deterministic. `chip` must be one that CUDA 13's
+    ptxas knows (sm_75 and newer); tensor cores and cp.async are turned off
+    for sm_75. `shared-memory-bytes` = 0 takes the chip's opt-in maximum
+    (sm_75: 64 KiB, sm_80/87: 163 KiB, sm_86/88/89/120/121: 99 KiB, sm_90,
+    sm_100, sm_103, sm_110: 227 KiB).
+
+    The result of the pass is the module after step 5 (host functions with
+    `gpu.launch_func`, one `gpu.binary` per function).
+
+    Example:
+
+    ```
+    mirage-opt --mirage-to-ptx="chip=sm_90 output=out" examples/gated_mlp.mlir
+    ```
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
+           "The GPU to compile for (sm_75 and newer, e.g. sm_80, sm_90a)">,
+    Option<"output", "output", "std::string", /*default=*/"",
+           "The directory the bundles are written to (required)">,
+    Option<"sharedMemoryBytes", "shared-memory-bytes", "int64_t",
+           /*default=*/"0",
+           "Dynamic shared memory available to one block; 0 takes the "
+           "chip's maximum">,
+    Option<"cudaPath", "cuda-path", "std::string",
+           /*default=*/"\"/usr/local/cuda\"",
+           "The CUDA toolkit whose nvvm/libdevice is linked">,
+    Option<"optLevel", "opt-level", "int", /*default=*/"3",
+           "LLVM optimization level of the device code">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
+           "Use mma.sync for f16/bf16 matmuls (from sm_80)">,
+    Option<"vectorize", "vectorize", "bool", /*default=*/"true",
+           "Copy tiles with 16-byte vector loads and stores where aligned">,
+    Option<"asyncCopy", "async-copy", "bool", /*default=*/"true",
+           "Double-buffer the copies of the for-loop with cp.async (from "
+           "sm_80)">,
+  ];
+}
+
 #endif // MIRAGE_CONVERSION_PASSES

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""The GPU benchmark: our kernels against PyTorch, on every example.
+
+For every case (each example at batch sizes 1 and 8; cases.py) it times
+  * mirage:  our bundle, through mirage_runtime (runtime/python),
+  * eager:   PyTorch eager, references.py (written from the .mlir),
+  * compile: torch.compile of the same function,
+  * sdpa:    scaled_dot_product_attention (attention examples only),
+all the same way: CUDA graphs for all (or, with --no-graphs, for none),
+each replay bracketed by its own pair of CUDA events, median / min / p90 of
+--iters (at least 100) runs after --warmup runs. It checks each output
+against an fp32 evaluation of the reference at fp16 tolerances, reports
+the HBM floor of each case (compulsory bytes / bandwidth) and writes
+bench/results/gpu-<device>-<date>.json and the table in
+bench/results/README.md.
+
+  bench/gpu/run.py --bundles DIR [--only gqa,mqa] [--batch-sizes 1,8]
+      [--no-graphs] [--warmup 20] [--iters 200] [--seed 0]
+
+Bundles come from bench/gpu/make_bundles.py (run it on the CPU machine).
+mirage_runtime is found on PYTHONPATH, else in build/runtime/python or
+build-runtime/python.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cases as C  # noqa: E402
+import report  # noqa: E402
+
+# fp16 tolerances: |got - ref| <= RTOL |ref| + ATOL_SCALE max|ref|. fp16
+# keeps 11 significant bits (ulp 2^-10 relative); results of long f32
+# reductions rounded to fp16 are within a few ulps. Scaling the absolute
+# part by the output's magnitude keeps the check meaningful for outputs far
+# from 1 (attention outputs are ~1e-2, gated MLP outputs ~1e2).
+RTOL = 1e-2
+ATOL_SCALE = 1e-2
+
+
+def import_runtime():
+    try:
+        import mirage_runtime
+        return mirage_runtime
+    except ImportError:
+        pass
+    for candidate in ("build/runtime/python", "build-runtime/python"):
+        path = os.path.join(C.ROOT, candidate)
+        if os.path.isdir(os.path.join(path, "mirage_runtime")):
+            sys.path.insert(0, path)
+            import mirage_runtime
+            return mirage_runtime
+    return None
+
+
+def time_callable(torch, fn, warmup, iters, graphs):
+    """Milliseconds of each of `iters` runs of fn (or of its graph)."""
+    for _ in range(warmup):
+        fn()
+    torch.cuda.synchronize()
+    run = fn
+    if graphs:
+        # Warm up on a side stream before capturing, as PyTorch advises.
+        side = torch.cuda.Stream()
+        side.wait_stream(torch.cuda.current_stream())
+        with torch.cuda.stream(side):
+            for _ in range(3):
+                fn()
+        torch.cuda.current_stream().wait_stream(side)
+        graph = torch.cuda.CUDAGraph()
+        with torch.cuda.graph(graph):
+            fn()
+        run = graph.replay
+        for _ in range(3):
+            run()
+        torch.cuda.synchronize()
+    starts = [torch.cuda.Event(enable_timing=True) for _ in range(iters)]
+    ends = [torch.cuda.Event(enable_timing=True) for _ in range(iters)]
+    for i in range(iters):
+        starts[i].record()
+        run()
+        ends[i].record()
+    torch.cuda.synchronize()
+    return [s.elapsed_time(e) for s, e in zip(starts, ends)]
+
+
+def numerics(torch, got, ref):
+    """Errors of `got` against the fp32 reference `ref`."""
+    got, ref = got.float(), ref.float()
+    scale = ref.abs().max().item()
+    err = (got - ref).abs()
+    bad = err > RTOL * ref.abs() + ATOL_SCALE * scale
+    bad |= ~torch.isfinite(got)
+    return {"max_abs_error": err.max().item(), "max_abs_reference": scale,
+            "mismatches": int(bad.sum().item()), "elements": got.numel(),
+            "passed": not bool(bad.any().item())}
+
+
+def measure_bandwidth(torch, device):
+    """Device-to-device copy bandwidth in GB/s (bytes read + written)."""
+    n = 256 * 1024 * 1024  # 512 MiB of fp16
+    src = torch.empty(n, dtype=torch.float16, device=device)
+    dst = torch.empty_like(src)
+    samples = time_callable(torch, lambda: dst.copy_(src), 5, 20, False)
+    median = sorted(samples)[len(samples) // 2]
+    return 2 * n * 2 / (median * 1e-3) / 1e9
+
+
+def run_case(torch, runtime, references, case, args, device):
+    ex = case.example
+    gen = torch.Generator(device=device).manual_seed(args.seed)
+    inputs = [((torch.rand(s, generator=gen, device=device) * 2 - 1) *
+               ex.scale).half() for s in case.input_shapes]
+    ref_fn = references.REFERENCES[ex.name]
+    ref32 = ref_fn(*[x.float() for x in inputs])
+    result = {"example": ex.name, "batch": case.label,
+              "bundle": case.bundle_name,
+              "inputs": [list(s) for s in case.input_shapes],
+              "outputs": [list(s) for s in case.output_shapes],
+              "input_scale": ex.scale, "bytes_moved": case.bytes_moved,
+              "hbm_floor_us": C.hbm_floor_us(case, args.bandwidth),
+              "impls": {}}
+    if args.peak_bandwidth:
+        result["hbm_floor_peak_us"] = C.hbm_floor_us(case,
+                                                     args.peak_bandwidth)
+
+    impls = {}
+    bundle_dir = os.path.join(args.bundles, case.bundle_name)
+    if runtime is None:
+        result["impls"]["mirage"] = {"error": "mirage_runtime not found"}
+    elif not os.path.isdir(bundle_dir):
+        result["impls"]["mirage"] = {"error": f"no bundle {bundle_dir}"}
+    else:
+        try:
+            bundle = runtime.Bundle(bundle_dir)
+            outs = tuple(torch.empty(s, dtype=torch.float16, device=device)
+                         for s in case.output_shapes)
+            impls["mirage"] = lambda: bundle(*inputs, out=outs)[0]
+        except Exception as e:  # report and go on with the baselines
+            result["impls"]["mirage"] = {"error": str(e)}
+    impls["eager"] = lambda: ref_fn(*inputs)
+    try:
+        compiled = torch.compile(ref_fn)
+        impls["compile"] = lambda: compiled(*inputs)
+    except Exception as e:
+        result["impls"]["compile"] = {"error": str(e)}
+    if ex.attention:
+        sdpa_in = references.sdpa_inputs(ex.name, *inputs)
+        sdpa_fn = references.sdpa(ex.name)
+        impls["sdpa"] = lambda: sdpa_fn(*sdpa_in)
+
+    for name, fn in impls.items():
+        try:
+            out = fn()
+            torch.cuda.synchronize()
+            entry = {"numerics": numerics(torch, out, ref32)}
+            samples = time_callable(torch, fn, args.warmup, args.iters,
+                                    not args.no_graphs)
+            entry.update(C.percentile_stats(samples))
+            entry["vs_hbm_floor"] = entry["median_us"] / result["hbm_floor_us"]
+        except Exception as e:
+            entry = {"error": f"{type(e).__name__}: {e}"}
+        result["impls"][name] = entry
+        torch.cuda.synchronize()
+    return result
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bundles", required=True,
+                        help="directory of <example>-bs<N>/ bundles")
+    parser.add_argument("--only", help="comma-separated example names")
+    parser.add_argument("--batch-sizes", default="1,8")
+    parser.add_argument("--no-graphs", action="store_true",
+                        help="time plain launches instead of CUDA graphs")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--iters", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", type=int, default=0)
+    parser.add_argument("--results-dir",
+                        default=os.path.join(C.ROOT, "bench", "results"))
+    args = parser.parse_args(argv)
+    if args.iters < 100:
+        parser.error("--iters must be at least 100")
+    try:
+        todo = C.cases(args.only.split(",") if args.only else None,
+                       [int(b) for b in args.batch_sizes.split(",")])
+    except ValueError as e:
+        parser.error(str(e))
+
+    try:
+        import torch
+    except ImportError:
+        sys.exit("run.py needs PyTorch with CUDA (pip install torch)")
+    if not torch.cuda.is_available():
+        sys.exit("run.py needs a CUDA GPU: torch.cuda.is_available() is "
+                 "False")
+    import references
+    runtime = import_runtime()
+    if runtime is None:
+        print("warning: mirage_runtime not found (build runtime/ and put "
+              "its python/ on PYTHONPATH); timing the baselines only",
+              file=sys.stderr)
+
+    device = torch.device("cuda", args.device)
+    torch.cuda.set_device(device)
+    name = torch.cuda.get_device_name(device)
+    args.bandwidth = measure_bandwidth(torch, device)
+    args.peak_bandwidth = C.peak_bandwidth_gbs(name)
+    print(f"{name}: copy bandwidth {args.bandwidth:.0f} GB/s"
+          + (f", peak {args.peak_bandwidth:.0f} GB/s"
+             if args.peak_bandwidth else ""), flush=True)
+
+    results = []
+    for case in todo:
+        r = run_case(torch, runtime, references, case, args, device)
+        print(report.case_line(r), flush=True)
+        results.append(r)
+
+    date = datetime.date.today().isoformat()
+    major, minor = torch.cuda.get_device_capability(device)
+    doc = {
+        "date": date,
+        "device": name,
+        "compute_capability": f"sm_{major}{minor}",
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "command": " ".join(["bench/gpu/run.py"] + (argv or sys.argv[1:])),
+        "timing": {"graphs": not args.no_graphs, "warmup": args.warmup,
+                   "iters": args.iters, "statistic": "median"},
+        "tolerance": {"rtol": RTOL, "atol_times_max_abs_reference":
+                      ATOL_SCALE},
+        "bandwidth_gbs": {"measured_copy": args.bandwidth,
+                          "peak": args.peak_bandwidth},
+        "cases": results,
+    }
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    os.makedirs(args.results_dir, exist_ok=True)
+    path = os.path.join(args.results_dir, f"gpu-{slug}-{date}.json")
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
+    readme = os.path.join(args.results_dir, "README.md")
+    report.update_readme(readme, doc, os.path.basename(path))
+    print(f"wrote {path} and the table in {readme}")
+    # Non-zero when any case has no passing result of our kernels.
+    failed = [r["bundle"] for r in results
+              if not r["impls"]["mirage"].get("numerics", {}).get("passed")]
+    if failed:
+        print(f"no passing mirage result: {', '.join(failed)}",
+              file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+//===- LowerToStructured.cpp - Block graphs to target-neutral loops -------===//
+//
+// Rewrites a function of graph-defined kernels into the structured level of
+// docs/Lowering.md: a function on memrefs in destination-passing style, one
+// scf.parallel over the grid per kernel, barrier phases over the threads of a
+// block, cooperative linalg.copy / linalg.matmul ops, tiles in workgroup
+// buffers and accumulators in per-thread buffers.
+//
+// The emitter reads the compact μGraph (Core/UGraph.h) that the interpreter
+// also runs, so the lowering and the executable spec agree on every offset
+// and accumulator by construction.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Mirage/Bridge/UGraphImport.h"
+#include "Mirage/Conversion/Passes.h"
+#include "Mirage/Core/UGraph.h"
+#include "Mirage/Dialect/Kernel/IR/KernelOps.h"
+
+#include "StructuredEmitter.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+
+namespace mirage {
+#define GEN_PASS_DEF_LOWERTOSTRUCTURED
+#include "Mirage/Conversion/Passes.h.inc"
+} // namespace mirage
+
+using namespace mlir;
+using ::mirage::KernelGraph;
+using ::mirage::OpKind;
+using ::mirage::OpNode;
+using ::mirage::ValueId;
+using namespace mirage::structured;
+
+namespace {
+
+/// Intermediate tensors start at multiples of this many workspace bytes.
+constexpr int64_t kWorkspaceAlignment = 256;
+
+/// Builds the structured function that replaces `func`.
+LogicalResult lowerFunction(func::FuncOp func) {
+  FailureOr<KernelGraph> imported = ::mirage::importKernelGraph(func);
+  if (failed(imported))
+    return failure();
+  const KernelGraph &graph = *imported;
+  MLIRContext *ctx = func.getContext();
+  Location loc = func.getLoc();
+
+  // Where each kernel-level value lives: an argument or the workspace.
+  SmallVector<int> outputIndex(graph.values.size(), -1);
+  for (size_t k = 0; k < graph.outputs.size(); ++k) {
+    ValueId v = graph.outputs[k];
+    if (v < static_cast<ValueId>(graph.numInputs))
+      return func.emitError() << "result " << k
+                              << " returns an input unchanged, which the "
+                                 "lowering does not support";
+    if (outputIndex[v] >= 0)
+      return func.emitError()
+             << "results " << outputIndex[v] << " and " << k
+             << " are the same tensor, which the lowering does not support";
+    outputIndex[v] = static_cast<int>(k);
+  }
+  SmallVector<int64_t> workspaceOffset(graph.values.size(), -1);
+  int64_t workspaceBytes = 0;
+  for (size_t v = graph.numInputs; v < graph.values.size(); ++v) {
+    if (outputIndex[v] >= 0)
+      continue;
+    workspaceOffset[v] = workspaceBytes;
+    int64_t bytes = ::mirage::numElements(graph.values[v].shape) *
+                    bytesOf(graph.values[v].dtype);
+    workspaceBytes += (bytes + kWorkspaceAlignment - 1) / kWorkspaceAlignment *
+                      kWorkspaceAlignment;
+  }
+
+  SmallVector<Type> argTypes;
+  for (unsigned i = 0; i < graph.numInputs; ++i)
+    argTypes.push_back(memrefOf(ctx, graph.values[i]));
+  for (ValueId v : graph.outputs)
+    argTypes.push_back(memrefOf(ctx, graph.values[v]));
+  argTypes.push_back(MemRefType::get({workspaceBytes}, IntegerType::get(ctx, 8)));
+
+  std::string signature;
+  {
+    llvm::raw_string_ostream os(signature);
+    os << func.getFunctionType();
+  }
+  // A new body replaces the old one, whose values have no users left.
+  Block *old = &func.getBody().front();
+  old->dropAllDefinedValueUses();
+  old->dropAllReferences();
+  old->erase();
+  Block &entry = func.getBody().emplaceBlock();
+  for (Type t : argTypes)
+    entry.addArgument(t, loc);
+  func.setFunctionType(FunctionType::get(ctx, argTypes, {}));
+  func.setAllArgAttrs(ArrayRef<DictionaryAttr>{});
+  func.setAllResultAttrs(ArrayRef<DictionaryAttr>{});
+
+  ConstantPool constants(entry, loc);
+  OpBuilder b = OpBuilder::atBlockEnd(&entry);
+  SmallVector<Value> memrefs(graph.values.size());
+  for (unsigned i = 0; i < graph.numInputs; ++i)
+    memrefs[i] = entry.getArgument(i);
+  for (size_t k = 0; k < graph.outputs.size(); ++k)
+    memrefs[graph.outputs[k]] = entry.getArgument(graph.numInputs + k);
+  Value workspace = entry.getArguments().back();
+  for (size_t v = 0; v < graph.values.size(); ++v)
+    if (workspaceOffset[v] >= 0)
+      memrefs[v] = memref::ViewOp::create(
+          b, loc, memrefOf(ctx, graph.values[v]), workspace,
+          constants.index(workspaceOffset[v]),
+          ValueRange{});
+
+  int kernelCount = 0;
+  for (const OpNode &op : graph.ops) {
+    if (op.kind != OpKind::GraphDefined)
+      return func.emitError()
+             << "the kernel op '" << ::mirage::opKindName(op.kind)
+             << "' has no block graph; run --mirage-default-schedules first";
+    SmallVector<Value> ins, outs;
+    for (ValueId v : op.operands)
+      ins.push_back(memrefs[v]);
+    for (ValueId v : op.results)
+      outs.push_back(memrefs[v]);
+    KernelEmitter emitter(b, constants, loc, graph.blockGraphs[op.blockGraph], ins, outs);
+    std::string name =
+        (func.getSymName() + "_kernel" + Twine(kernelCount++)).str();
+    if (failed(emitter.emit(name)))
+      return failure();
+  }
+  func::ReturnOp::create(b, loc);
+
+  NamedAttrList info;
+  info.append("num_inputs", b.getI64IntegerAttr(graph.numInputs));
+  info.append("num_outputs", b.getI64IntegerAttr(graph.outputs.size()));
+  info.append("workspace_bytes", b.getI64IntegerAttr(workspaceBytes));
+  info.append("signature", b.getStringAttr(signature));
+  func->setAttr("mirage.structured", info.getDictionary(ctx));
+  return success();
+}
+
+struct LowerToStructuredPass
+    : ::mirage::impl::LowerToStructuredBase<LowerToStructuredPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal() || func->hasAttr("mirage.structured"))
+      return;
+    bool hasKernelOps = false;
+    func.walk([&](Operation *op) {
+      if (isa<::mirage::kernel::KernelDialect>(op->getDialect()))
+        hasKernelOps = true;
+    });
+    bool tensorSignature =
+        llvm::any_of(func.getArgumentTypes(), llvm::IsaPred<TensorType>) ||
+        llvm::any_of(func.getResultTypes(), llvm::IsaPred<TensorType>);
+    if (!hasKernelOps && !tensorSignature)
+      return;
+    if (failed(lowerFunction(func)))
+      signalPassFailure();
+  }
+};
+
+} // namespace

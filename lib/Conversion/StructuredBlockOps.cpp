@@ -1,0 +1,238 @@
+//===- StructuredBlockOps.cpp - The structured code of each block op ------===//
+//
+// KernelEmitter::emitOp: loaders that feed a matmul become linalg.copy into
+// workgroup buffers, matmuls cooperative linalg ops, reductions, rms_norm,
+// concat, running_max and element-wise values read twice phases that fill
+// a buffer. Element-wise values read once are not emitted here: their
+// readers evaluate them (KernelEmitter::valueAt).
+//
+//===----------------------------------------------------------------------===//
+
+#include "StructuredEmitter.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mirage::structured;
+using ::mirage::AccumKind;
+using ::mirage::OpKind;
+using ::mirage::OpNode;
+using ::mirage::ValueId;
+
+LogicalResult KernelEmitter::emitOp(const OpNode &op) {
+  const auto &values = graph.values;
+  switch (op.kind) {
+  case OpKind::Loader: {
+    ValueId r = op.results[0];
+    if (storage[r] != Storage::Workgroup)
+      return success();
+    const auto &tile = values[r].shape;
+    SmallVector<Value> zeros(tile.size(), index(0));
+    SmallVector<Value> offsets = loaderIndices(op, zeros);
+    SmallVector<OpFoldResult> offs(offsets.begin(), offsets.end()), sizes,
+        strides;
+    for (int64_t t : tile) {
+      sizes.push_back(b.getIndexAttr(t));
+      strides.push_back(b.getIndexAttr(1));
+    }
+    Value view = memref::SubViewOp::create(b, loc, inputs[op.operands[0]],
+                                           offs, sizes, strides);
+    linalg::CopyOp::create(b, loc, ValueRange{view}, ValueRange{buffer[r]});
+    return success();
+  }
+  case OpKind::Matmul:
+  case OpKind::ConcatMatmul: {
+    ValueId r = op.results[0];
+    Value c = buffer[r];
+    const auto &shape = values[r].shape;
+    if (shape.size() > 3)
+      return emitError(loc) << "a block matmul of rank " << shape.size()
+                            << " has no lowering (ranks 2 and 3 do)";
+    phase([&](Value tid) {
+      forEachElement(tid, shape, [&](ArrayRef<Value> idx, Value) {
+        memref::StoreOp::create(b, loc, constF32(0.0), c, idx);
+      });
+    });
+    auto product = [&](ValueId lhs, ValueId rhs) {
+      SmallVector<Value, 2> ins{buffer[lhs], buffer[rhs]};
+      if (shape.size() == 2)
+        linalg::MatmulOp::create(b, loc, ins, ValueRange{c});
+      else
+        linalg::BatchMatmulOp::create(b, loc, ins, ValueRange{c});
+    };
+    if (op.kind == OpKind::Matmul) {
+      product(op.operands[0], op.operands[1]);
+    } else {
+      product(op.operands[0], op.operands[2]);
+      product(op.operands[1], op.operands[3]);
+    }
+    return success();
+  }
+  case OpKind::Reduction:
+  case OpKind::ReductionToDimx: {
+    ValueId x = op.operands[0], r = op.results[0];
+    int64_t d = op.dim;
+    int64_t size = op.kind == OpKind::Reduction ? op.size
+                                                : graph.launch.reductionDimx;
+    int64_t count = values[x].shape[d] / size;
+    Value out = buffer[r];
+    Type type = cast<MemRefType>(out.getType()).getElementType();
+    phase([&](Value tid) {
+      forEachElement(tid, values[r].shape, [&](ArrayRef<Value> idx, Value) {
+        auto loop = scf::ForOp::create(b, loc, index(0), index(count),
+                                       index(1), ValueRange{constF32(0.0)});
+        {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(loop.getBody());
+          SmallVector<Value> sub(idx.begin(), idx.end());
+          sub[d] = addIndex(idx[d], mulIndex(loop.getInductionVar(), size));
+          Value sum = arith::AddFOp::create(b, loc, loop.getRegionIterArg(0),
+                                            valueAt(x, sub));
+          scf::YieldOp::create(b, loc, sum);
+        }
+        memref::StoreOp::create(b, loc, fromF32(loop.getResult(0), type), out,
+                                idx);
+      });
+    });
+    return success();
+  }
+  case OpKind::RmsNorm: {
+    ValueId x = op.operands[0], r = op.results[0];
+    const auto &shape = values[x].shape;
+    int64_t last = shape.back();
+    ::mirage::Shape rows(shape.begin(), shape.end());
+    rows.back() = 1;
+    Value factors = scratch[&op - graph.ops.data()];
+    phase([&](Value tid) {
+      forEachElement(tid, rows, [&](ArrayRef<Value> idx, Value) {
+        auto loop = scf::ForOp::create(b, loc, index(0), index(last), index(1),
+                                       ValueRange{constF32(0.0)});
+        {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(loop.getBody());
+          SmallVector<Value> sub(idx.begin(), idx.end());
+          sub.back() = loop.getInductionVar();
+          Value v = valueAt(x, sub);
+          Value sq = arith::MulFOp::create(b, loc, v, v);
+          scf::YieldOp::create(
+              b, loc,
+              Value(arith::AddFOp::create(b, loc, loop.getRegionIterArg(0),
+                                          sq)));
+        }
+        Value mean = arith::DivFOp::create(b, loc, loop.getResult(0),
+                                           constF32(static_cast<double>(last)));
+        Value shifted =
+            arith::AddFOp::create(b, loc, mean, constF32(op.scalarA));
+        memref::StoreOp::create(b, loc, math::RsqrtOp::create(b, loc, shifted),
+                                factors, idx);
+      });
+    });
+    Value out = buffer[r];
+    Type type = cast<MemRefType>(out.getType()).getElementType();
+    phase([&](Value tid) {
+      forEachElement(tid, shape, [&](ArrayRef<Value> idx, Value) {
+        SmallVector<Value> row(idx.begin(), idx.end());
+        row.back() = index(0);
+        Value factor = memref::LoadOp::create(b, loc, factors, row);
+        Value y = arith::MulFOp::create(b, loc, valueAt(x, idx), factor);
+        memref::StoreOp::create(b, loc, fromF32(y, type), out, idx);
+      });
+    });
+    return success();
+  }
+  case OpKind::Concat: {
+    ValueId r = op.results[0];
+    Value out = buffer[r];
+    Type type = cast<MemRefType>(out.getType()).getElementType();
+    phase([&](Value tid) {
+      int64_t offset = 0;
+      for (ValueId x : op.operands) {
+        forEachElement(tid, values[x].shape, [&](ArrayRef<Value> idx, Value) {
+          SmallVector<Value> dst(idx.begin(), idx.end());
+          dst[op.dim] = addIndex(idx[op.dim], index(offset));
+          memref::StoreOp::create(b, loc, fromF32(valueAt(x, idx), type), out,
+                                  dst);
+        });
+        offset += values[x].shape[op.dim];
+      }
+    });
+    return success();
+  }
+  case OpKind::RunningMax: {
+    ValueId x = op.operands[0];
+    ValueId maxOut = op.results[0], diffOut = op.results[1];
+    Value state = accState[&op - graph.ops.data()];
+    int64_t d = op.dim;
+    int64_t extent = values[x].shape[d];
+    Type maxType = cast<MemRefType>(buffer[maxOut].getType()).getElementType();
+    Type diffType =
+        cast<MemRefType>(buffer[diffOut].getType()).getElementType();
+    phase([&](Value tid) {
+      forEachElement(
+          tid, values[maxOut].shape, [&](ArrayRef<Value> idx, Value slot) {
+            auto loop = scf::ForOp::create(b, loc, index(0), index(extent),
+                                           index(1),
+                                           ValueRange{constF32(-INFINITY)});
+            {
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPointToStart(loop.getBody());
+              SmallVector<Value> sub(idx.begin(), idx.end());
+              sub[d] = loop.getInductionVar();
+              scf::YieldOp::create(
+                  b, loc,
+                  Value(arith::MaximumFOp::create(
+                      b, loc, loop.getRegionIterArg(0), valueAt(x, sub))));
+            }
+            SmallVector<Value, 2> at{tid, slot};
+            Value old = memref::LoadOp::create(b, loc, state, at);
+            Value next =
+                arith::MaximumFOp::create(b, loc, old, loop.getResult(0));
+            Value first = arith::CmpIOp::create(
+                b, loc, arith::CmpIPredicate::eq, iteration, index(0));
+            Value diff = arith::SelectOp::create(
+                b, loc, first, constF32(0.0),
+                arith::SubFOp::create(b, loc, old, next));
+            memref::StoreOp::create(b, loc, next, state, at);
+            memref::StoreOp::create(b, loc, fromF32(next, maxType),
+                                    buffer[maxOut], idx);
+            memref::StoreOp::create(b, loc, fromF32(diff, diffType),
+                                    buffer[diffOut], idx);
+          });
+    });
+    return success();
+  }
+  case OpKind::Accum:
+    emitAccumUpdate(op);
+    return success();
+  default:
+    break;
+  }
+  if (::mirage::isUnaryElementwise(op.kind) ||
+      ::mirage::isBinaryElementwise(op.kind)) {
+    ValueId r = op.results[0];
+    if (storage[r] != Storage::Workgroup)
+      return success();
+    // A value read more than once is computed once, into a buffer.
+    Storage saved = storage[r];
+    storage[r] = Storage::Virtual;
+    Value out = buffer[r];
+    Type type = cast<MemRefType>(out.getType()).getElementType();
+    phase([&](Value tid) {
+      forEachElement(tid, values[r].shape, [&](ArrayRef<Value> idx, Value) {
+        memref::StoreOp::create(b, loc, fromF32(valueAt(r, idx), type), out,
+                                idx);
+      });
+    });
+    storage[r] = saved;
+    return success();
+  }
+  return emitError(loc) << "a block op '" << ::mirage::opKindName(op.kind)
+                        << "' has no lowering";
+}

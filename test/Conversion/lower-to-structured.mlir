@@ -1,0 +1,156 @@
+// RUN: mirage-opt %s --mirage-lower-to-structured -split-input-file \
+// RUN:   -verify-diagnostics | FileCheck %s
+
+// RMSNorm + MatMul as one kernel (examples/ugraphs): the matmul operands are
+// staged by linalg.copy into workgroup buffers and multiplied by a
+// cooperative linalg.matmul into an f32 buffer; the accumulators live in
+// per-thread buffers; the division after the loop is fused into the saver.
+// CHECK-LABEL: func.func @rmsnorm_matmul
+// CHECK-SAME: (%[[X:.*]]: memref<2x4096xf16>, %[[W:.*]]: memref<4096x6144xf16>, %[[Y:.*]]: memref<2x6144xf16>, %{{.*}}: memref<0xi8>)
+// CHECK-SAME: mirage.structured = {num_inputs = 2 : i64, num_outputs = 1 : i64, signature = "(tensor<2x4096xf16>, tensor<4096x6144xf16>) -> tensor<2x6144xf16>", workspace_bytes = 0 : i64}
+// CHECK: scf.parallel (%[[BX:.*]], %{{.*}}, %{{.*}}) = {{.*}} to (%c256, %c1, %c1)
+// CHECK-DAG: %[[XT:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<2x128xf16>
+// CHECK-DAG: %[[WT:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<128x24xf16>
+// CHECK-DAG: %[[MM:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<2x24xf32>
+// CHECK-DAG: memref.alloca() {mirage.memory = "private"} : memref<128x1xf32>
+// The accumulators start at zero, in one phase.
+// CHECK: scf.parallel (%{{.*}}) = (%c0) to (%c128) step (%c1) {
+// CHECK: } {mirage.phase}
+// CHECK-NEXT: scf.for %[[I:.*]] = %c0 to %c32 step %c1 {
+// The loaders: x is replicated and walks dim 1 with the loop; w walks dim 0
+// and is split along dim 1 by grid x (tile 24, so block bx starts at 24 bx).
+// CHECK: %[[XOFF:.*]] = arith.muli %[[I]], %c128 : index
+// CHECK: %[[XS:.*]] = memref.subview %[[X]][%c0, %[[XOFF]]] [2, 128] [1, 1]
+// CHECK: linalg.copy ins(%[[XS]] : {{.*}}) outs(%[[XT]] : memref<2x128xf16>)
+// CHECK: %[[WS:.*]] = memref.subview %[[W]]
+// CHECK: linalg.copy ins(%[[WS]] : {{.*}}) outs(%[[WT]] : memref<128x24xf16>)
+// The rms accumulator sums squares of the staged x tile; the matmul result
+// is zeroed in the same phase (they touch no common shared buffer, so they
+// need no barrier between them), then accumulated by linalg.matmul.
+// CHECK: scf.parallel
+// CHECK: arith.mulf
+// CHECK-NOT: mirage.phase
+// CHECK: memref.store %cst{{.*}}, %[[MM]]
+// CHECK: } {mirage.phase}
+// CHECK: linalg.matmul ins(%[[XT]], %[[WT]] : memref<2x128xf16>, memref<128x24xf16>) outs(%[[MM]] : memref<2x24xf32>)
+// CHECK: } {mirage.phase}
+// CHECK-NEXT: } {mirage.forloop}
+// After the loop: rms = sqrt(sum / (32 * 128)).
+// CHECK: arith.divf %{{.*}}, %cst{{.*}} : f32
+// CHECK: math.sqrt
+// CHECK: } {mirage.phase}
+// The saver divides and stores at column 24 bx + j.
+// CHECK: scf.parallel
+// CHECK: %[[COL:.*]] = arith.muli %[[BX]], %c24 : index
+// CHECK: %[[J:.*]] = arith.addi %{{.*}}, %[[COL]] : index
+// CHECK: %[[Q:.*]] = arith.divf
+// The quotient is rounded to f16, as the μGraph's div result is.
+// CHECK: arith.truncf %[[Q]] : f32 to f16
+// CHECK: memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[J]]] : memref<2x6144xf16>
+// CHECK: } {mirage.phase}
+// CHECK: } {mirage.kernel = {block = array<i64: 128, 1, 1>, forloop = 32 : i64, name = "rmsnorm_matmul_kernel0"}}
+// CHECK: return
+func.func @rmsnorm_matmul(%x: tensor<2x4096xf16>, %w: tensor<4096x6144xf16>)
+    -> tensor<2x6144xf16> {
+  %y = kernel.graph_defined (%x, %w) grid [256, 1, 1] block [128, 1, 1]
+      forloop 32 : (tensor<2x4096xf16>, tensor<4096x6144xf16>)
+      -> tensor<2x6144xf16> {
+  ^bb0(%xd: tensor<2x4096xf16>, %wd: tensor<4096x6144xf16>):
+    %xt = block.loader %xd imap [-1, -1, -1] fmap 1
+        : tensor<2x4096xf16> -> !block.tile<2x128xf16, pre>
+    %wt = block.loader %wd imap [1, -1, -1] fmap 0
+        : tensor<4096x6144xf16> -> !block.tile<128x24xf16, pre>
+    %rms = block.accum rms %xt
+        : !block.tile<2x128xf16, pre> -> !block.tile<2x1xf16, post>
+    %mm = block.matmul %xt, %wt
+        : !block.tile<2x128xf16, pre>, !block.tile<128x24xf16, pre>
+    %acc = block.accum none %mm
+        : !block.tile<2x24xf16, pre> -> !block.tile<2x24xf16, post>
+    %out = block.div %acc, %rms
+        : !block.tile<2x24xf16, post>, !block.tile<2x1xf16, post>
+    %saved = block.saver %out omap [1, -1, -1]
+        : !block.tile<2x24xf16, post> -> tensor<2x6144xf16>
+    block.yield %saved : tensor<2x6144xf16>
+  }
+  return %y : tensor<2x6144xf16>
+}
+
+// -----
+
+// An element-wise chain read once is never stored: the loader reads global
+// memory where the exp needs it (thread-level fusion into the saver's
+// phase). Two kernels: the intermediate lives in the workspace.
+// CHECK-LABEL: func.func @chain
+// CHECK-SAME: %[[A:.*]]: memref<16x256xf32>, %[[OUT:.*]]: memref<16x256xf32>, %[[WS:.*]]: memref<16384xi8>
+// CHECK: %[[T:.*]] = memref.view %[[WS]][%c0][] : memref<16384xi8> to memref<16x256xf32>
+// CHECK: scf.parallel
+// Only the accumulator has buffers: its result and its per-thread state.
+// CHECK-NEXT: memref.alloca() {mirage.memory = "workgroup"} : memref<4x256xf32>
+// CHECK-NEXT: %[[ACC:.*]] = memref.alloca() {mirage.memory = "private"} : memref<128x8xf32>
+// CHECK-NOT: memref.alloca
+// CHECK: scf.for
+// CHECK: %[[OLD:.*]] = memref.load %[[ACC]]
+// CHECK: %[[V:.*]] = memref.load %[[A]]
+// CHECK: %[[E:.*]] = math.exp %[[V]] : f32
+// CHECK: %[[NEW:.*]] = arith.addf %[[OLD]], %[[E]] : f32
+// CHECK: memref.store %[[NEW]], %[[ACC]]
+// CHECK: memref.store %{{.*}}, %[[T]]
+// CHECK: name = "chain_kernel0"
+// CHECK: scf.parallel
+// CHECK: memref.load %[[T]]
+// CHECK: arith.mulf
+// CHECK: memref.store %{{.*}}, %[[OUT]]
+// CHECK: name = "chain_kernel1"
+func.func @chain(%a: tensor<16x256xf32>) -> tensor<16x256xf32> {
+  %t = kernel.graph_defined (%a) grid [4, 1, 1] block [128, 1, 1] forloop 1
+      : (tensor<16x256xf32>) -> tensor<16x256xf32> {
+  ^bb0(%ad: tensor<16x256xf32>):
+    %at = block.loader %ad imap [0, -1, -1] fmap -1
+        : tensor<16x256xf32> -> !block.tile<4x256xf32, pre>
+    %e = block.exp %at : !block.tile<4x256xf32, pre>
+    %acc = block.accum none %e
+        : !block.tile<4x256xf32, pre> -> !block.tile<4x256xf32, post>
+    %s = block.saver %acc omap [0, -1, -1]
+        : !block.tile<4x256xf32, post> -> tensor<16x256xf32>
+    block.yield %s : tensor<16x256xf32>
+  }
+  %u = kernel.graph_defined (%t) grid [4, 1, 1] block [128, 1, 1] forloop 1
+      : (tensor<16x256xf32>) -> tensor<16x256xf32> {
+  ^bb0(%td: tensor<16x256xf32>):
+    %tt = block.loader %td imap [0, -1, -1] fmap -1
+        : tensor<16x256xf32> -> !block.tile<4x256xf32, pre>
+    %acc = block.accum none %tt
+        : !block.tile<4x256xf32, pre> -> !block.tile<4x256xf32, post>
+    %sq = block.mul %acc, %acc
+        : !block.tile<4x256xf32, post>, !block.tile<4x256xf32, post>
+    %s = block.saver %sq omap [0, -1, -1]
+        : !block.tile<4x256xf32, post> -> tensor<16x256xf32>
+    block.yield %s : tensor<16x256xf32>
+  }
+  return %u : tensor<16x256xf32>
+}
+
+// -----
+
+// A plain kernel op must get a block graph first.
+func.func @plain(%a: tensor<16x256xf32>) -> tensor<16x256xf32> {
+  // expected-error @-1 {{the kernel op 'exp' has no block graph; run --mirage-default-schedules first}}
+  %e = kernel.exp %a : tensor<16x256xf32>
+  return %e : tensor<16x256xf32>
+}
+
+// -----
+
+// expected-error @+1 {{result 0 returns an input unchanged, which the lowering does not support}}
+func.func @identity(%a: tensor<16x256xf32>) -> tensor<16x256xf32> {
+  return %a : tensor<16x256xf32>
+}
+
+// -----
+
+// A function without kernel ops or tensors is not the pass's business.
+// CHECK-LABEL: func.func @scalar
+// CHECK-NEXT: return %arg0 : f32
+func.func @scalar(%a: f32) -> f32 {
+  return %a : f32
+}

@@ -1,0 +1,582 @@
+// RUN: mirage-opt %s -split-input-file -verify-diagnostics --mirage-map-to-gpu \
+// RUN:   | FileCheck %s
+// RUN: mirage-opt %s -split-input-file -verify-diagnostics \
+// RUN:   --mirage-map-to-gpu="tensor-cores=false vectorize=false async-copy=false" \
+// RUN:   | FileCheck %s --check-prefix=PLAIN
+
+// A kernel becomes a gpu.launch of its grid and block, named after it. Phases
+// are inlined with the thread id and followed by a barrier only when they
+// touch workgroup memory or write global memory, and not at the end. A
+// private buffer becomes a per-thread array, indexed by constants once the
+// loops over it are unrolled.
+// CHECK-LABEL: func.func @phases
+// CHECK:         %[[GRID:.*]] = arith.constant 4 : index
+// CHECK:         %[[BYTES:.*]] = arith.constant 1024 : i32
+// CHECK:         %[[THREADS:.*]] = arith.constant 128 : index
+// CHECK:         gpu.launch blocks(%[[BX:[a-z0-9]+]], %{{[a-z0-9]+}}, %{{[a-z0-9]+}}) in (%{{[a-z0-9]+}} = %[[GRID]],
+// CHECK-SAME:      threads(%{{[a-z0-9]+}}, %{{[a-z0-9]+}}, %{{[a-z0-9]+}}) in (%{{[a-z0-9]+}} = %[[THREADS]],
+// CHECK-SAME:      dynamic_shared_memory_size %[[BYTES]] module(@phases_kernels) function(@phases_kernel0)
+// CHECK:         %[[TID:.*]] = gpu.thread_id x
+// CHECK:         %[[SMEM:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// CHECK:         %[[TILE:.*]] = memref.view %[[SMEM]][%{{.*}}][] : memref<?xi8, #gpu.address_space<workgroup>> to memref<1x256xf32, #gpu.address_space<workgroup>>
+// CHECK:         %[[ACC:.*]] = memref.alloca() : memref<2xf32>
+// CHECK-NOT:     scf.parallel
+// CHECK:         memref.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<2xf32>
+// CHECK:         memref.store %{{.*}}, %[[ACC]][%{{.*}}] : memref<2xf32>
+// CHECK-NEXT:    scf.for
+// CHECK:           %[[J:.*]] = arith.addi %[[TID]], %{{.*}} : index
+// CHECK:           %[[X:.*]] = memref.load %{{.*}}[%[[BX]], %[[J]]] : memref<4x256xf32>
+// CHECK:           memref.store %[[X]], %[[TILE]][%{{.*}}, %[[J]]]
+// CHECK:         }
+// CHECK-NEXT:    gpu.barrier
+// CHECK:         memref.load %[[TILE]]
+// CHECK:         memref.load %[[ACC]]
+// CHECK:         memref.store %{{.*}}, %{{.*}}[%[[BX]], %{{.*}}] : memref<4x256xf32>
+// CHECK:         memref.load %[[TILE]]
+// CHECK:         memref.load %[[ACC]]
+// CHECK:         memref.store %{{.*}}, %{{.*}}[%[[BX]], %{{.*}}] : memref<4x256xf32>
+// CHECK-NEXT:    gpu.terminator
+func.func @phases(%in: memref<4x256xf32>, %out: memref<4x256xf32>, %ws: memref<0xi8>)
+    attributes {mirage.structured = {num_inputs = 1 : i64, num_outputs = 1 : i64,
+                                     workspace_bytes = 0 : i64,
+                                     signature = "(tensor<4x256xf32>) -> tensor<4x256xf32>"}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c128 = arith.constant 128 : index
+  %c255 = arith.constant 255 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c4, %c1, %c1) step (%c1, %c1, %c1) {
+    %tile = memref.alloca() {mirage.memory = "workgroup"} : memref<1x256xf32>
+    %acc = memref.alloca() {mirage.memory = "private"} : memref<128x2xf32>
+    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+      scf.for %s = %c0 to %c2 step %c1 {
+        memref.store %zero, %acc[%t, %s] : memref<128x2xf32>
+      }
+      scf.reduce
+    } {mirage.phase}
+    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+      scf.for %s = %c0 to %c2 step %c1 {
+        %o = arith.muli %s, %c128 : index
+        %j = arith.addi %t, %o : index
+        %v = memref.load %in[%bx, %j] : memref<4x256xf32>
+        memref.store %v, %tile[%c0, %j] : memref<1x256xf32>
+      }
+      scf.reduce
+    } {mirage.phase}
+    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+      scf.for %s = %c0 to %c2 step %c1 {
+        %o = arith.muli %s, %c128 : index
+        %j = arith.addi %t, %o : index
+        %r = arith.subi %c255, %j : index
+        %v = memref.load %tile[%c0, %r] : memref<1x256xf32>
+        %a = memref.load %acc[%t, %s] : memref<128x2xf32>
+        %w = arith.addf %a, %v : f32
+        memref.store %w, %out[%bx, %j] : memref<4x256xf32>
+      }
+      scf.reduce
+    } {mirage.phase}
+    scf.reduce
+  } {mirage.kernel = {name = "phases_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+// Shared-memory planning: %a is dead when %c is born, so they share bytes;
+// %b is live at the same time as both and goes after them. Rows of 64 f16
+// (128 bytes, an even number of 16-byte chunks) are padded to 72.
+// CHECK-LABEL: func.func @planning
+// CHECK-SAME:    (%{{.*}}: memref<64x64xf16>, %[[OUT:[a-z0-9]+]]: memref<64x64xf16>, %{{.*}}: memref<0xi8>)
+// CHECK:         dynamic_shared_memory_size %c9280_i32
+// CHECK:         %[[SMEM:.*]] = gpu.dynamic_shared_memory
+// CHECK:         %[[A:.*]] = memref.view %[[SMEM]][%[[ZERO:c0[_0-9]*]]][] {{.*}} to memref<64x72xf16, #gpu.address_space<workgroup>>
+// CHECK:         %[[AV:.*]] = memref.subview %[[A]][0, 0] [64, 64] [1, 1] {{.*}} to memref<64x64xf16, strided<[72, 1]>, #gpu.address_space<workgroup>>
+// CHECK:         %[[B:.*]] = memref.view %[[SMEM]][%c9216][] {{.*}} to memref<16xf32, #gpu.address_space<workgroup>>
+// CHECK:         %[[C:.*]] = memref.view %[[SMEM]][%[[ZERO]]][] {{.*}} to memref<64x72xf16, #gpu.address_space<workgroup>>
+// CHECK:         %[[CV:.*]] = memref.subview %[[C]]
+// CHECK:         memref.store %{{.*}}, %[[AV]]
+// CHECK-NEXT:    gpu.barrier
+// CHECK:         memref.load %[[AV]]
+// CHECK:         memref.store %{{.*}}, %[[B]]
+// CHECK-NEXT:    gpu.barrier
+// CHECK:         memref.load %[[B]]
+// CHECK:         memref.store %{{.*}}, %[[CV]]
+// CHECK-NEXT:    gpu.barrier
+// CHECK:         memref.load %[[CV]]
+// CHECK:         memref.store %{{.*}}, %[[OUT]]
+// CHECK-NEXT:    gpu.terminator
+func.func @planning(%in: memref<64x64xf16>, %out: memref<64x64xf16>, %ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %h = arith.constant 0.0 : f16
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<64x64xf16>
+    %b = memref.alloca() {mirage.memory = "workgroup"} : memref<16xf32>
+    %c = memref.alloca() {mirage.memory = "workgroup"} : memref<64x64xf16>
+    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+      memref.store %h, %a[%t, %c0] : memref<64x64xf16>
+      scf.reduce
+    } {mirage.phase}
+    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+      %v = memref.load %a[%t, %c0] : memref<64x64xf16>
+      %f = arith.extf %v : f16 to f32
+      memref.store %f, %b[%c0] : memref<16xf32>
+      scf.reduce
+    } {mirage.phase}
+    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+      %f = memref.load %b[%c0] : memref<16xf32>
+      %v = arith.truncf %f : f32 to f16
+      memref.store %v, %c[%t, %c0] : memref<64x64xf16>
+      scf.reduce
+    } {mirage.phase}
+    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+      %v = memref.load %c[%t, %c0] : memref<64x64xf16>
+      memref.store %v, %out[%t, %c0] : memref<64x64xf16>
+      scf.reduce
+    } {mirage.phase}
+    scf.reduce
+  } {mirage.kernel = {name = "planning_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+// A cooperative copy: 16-byte vectors when both sides are contiguous and
+// aligned (the source offset is a multiple of 64 elements), elements
+// otherwise (rows of 3 f32); a barrier after each.
+// CHECK-LABEL: func.func @copies
+// CHECK:         %[[TID:.*]] = gpu.thread_id x
+// CHECK:         %[[XT:.*]] = memref.subview %{{.*}}[0, 0] [8, 64] [1, 1] {{.*}} to memref<8x64xf16, strided<[72, 1]>, #gpu.address_space<workgroup>>
+// CHECK:         %[[YT:.*]] = memref.view {{.*}} to memref<4x3xf32, #gpu.address_space<workgroup>>
+// CHECK:         %[[XS:.*]] = memref.subview %{{.*}}[%{{.*}}, %{{.*}}] [8, 64] [1, 1]
+// CHECK:         arith.cmpi ult, %[[TID]], %c64
+// CHECK:         %[[V:.*]] = vector.load %[[XS]][%{{.*}}, %{{.*}}] {alignment = 16 : i64} : {{.*}}, vector<8xf16>
+// CHECK:         vector.store %[[V]], %[[XT]][%{{.*}}, %{{.*}}] {alignment = 16 : i64} : {{.*}}, vector<8xf16>
+// CHECK:         gpu.barrier
+// CHECK:         %[[YS:.*]] = memref.subview %{{.*}}[4, 2] [4, 3] [1, 1]
+// CHECK:         arith.cmpi ult, %[[TID]], %c12
+// CHECK:         %[[E:.*]] = memref.load %[[YS]]
+// CHECK:         memref.store %[[E]], %[[YT]]
+// CHECK-NOT:     gpu.barrier
+// CHECK:         gpu.terminator
+// PLAIN-LABEL: func.func @copies
+// PLAIN-NOT:     vector.load
+// PLAIN:         gpu.terminator
+func.func @copies(%x: memref<8x4096xf16>, %y: memref<8x6xf32>, %ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c64, %c1, %c1) step (%c1, %c1, %c1) {
+    %xt = memref.alloca() {mirage.memory = "workgroup"} : memref<8x64xf16>
+    %yt = memref.alloca() {mirage.memory = "workgroup"} : memref<4x3xf32>
+    %col = arith.muli %bx, %c64 : index
+    %xs = memref.subview %x[%c0, %col] [8, 64] [1, 1] : memref<8x4096xf16> to memref<8x64xf16, strided<[4096, 1], offset: ?>>
+    linalg.copy ins(%xs : memref<8x64xf16, strided<[4096, 1], offset: ?>>) outs(%xt : memref<8x64xf16>)
+    %ys = memref.subview %y[4, 2] [4, 3] [1, 1] : memref<8x6xf32> to memref<4x3xf32, strided<[6, 1], offset: 26>>
+    linalg.copy ins(%ys : memref<4x3xf32, strided<[6, 1], offset: 26>>) outs(%yt : memref<4x3xf32>)
+    scf.reduce
+  } {mirage.kernel = {name = "copies_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+// Tensor cores: two warps, one 16x8 tile of C each; k = 32 takes two steps
+// of ldmatrix (A x4, B x2 transposed) and mma.sync m16n8k16. The tiles are
+// padded against bank conflicts (rows of 32 and 16 f16, 16 f32).
+// CHECK-LABEL: func.func @mma
+// CHECK:         %[[A:.*]] = memref.view {{.*}} to memref<16x40xf16, #gpu.address_space<workgroup>>
+// CHECK:         %[[B:.*]] = memref.view {{.*}} to memref<32x24xf16, #gpu.address_space<workgroup>>
+// CHECK:         %[[C:.*]] = memref.view {{.*}} to memref<16x20xf32, #gpu.address_space<workgroup>>
+// CHECK:         vector.load %[[C]]{{.*}} vector<2xf32>
+// CHECK:         vector.load %[[C]]{{.*}} vector<2xf32>
+// CHECK:         %[[ACC:.*]] = scf.for %{{.*}} = %{{.*}} to %c2 step %{{.*}} iter_args(%[[IT:.*]] = %{{.*}}) -> (vector<2x2xf32>)
+// CHECK:           %[[FA:.*]] = nvgpu.ldmatrix %[[A]][{{.*}}] {numTiles = 4 : i32, transpose = false} : {{.*}} -> vector<4x2xf16>
+// CHECK:           %[[FB:.*]] = nvgpu.ldmatrix %[[B]][{{.*}}] {numTiles = 2 : i32, transpose = true} : {{.*}} -> vector<2x2xf16>
+// CHECK:           nvgpu.mma.sync(%[[FA]], %[[FB]], %[[IT]]) {mmaShape = [16, 8, 16]}
+// CHECK:         vector.extract %[[ACC]][0]
+// CHECK:         vector.extract %[[ACC]][1]
+// CHECK:         vector.store %{{.*}}, %[[C]]
+// CHECK:         vector.store %{{.*}}, %[[C]]
+// CHECK:         gpu.barrier
+// PLAIN-LABEL: func.func @mma
+// PLAIN-NOT:     nvgpu
+// PLAIN:         arith.mulf
+// PLAIN:         gpu.terminator
+func.func @mma(%x: memref<16x32xf16>, %w: memref<32x16xf16>, %ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<16x32xf16>
+    %b = memref.alloca() {mirage.memory = "workgroup"} : memref<32x16xf16>
+    %c = memref.alloca() {mirage.memory = "workgroup"} : memref<16x16xf32>
+    linalg.copy ins(%x : memref<16x32xf16>) outs(%a : memref<16x32xf16>)
+    linalg.copy ins(%w : memref<32x16xf16>) outs(%b : memref<32x16xf16>)
+    linalg.matmul ins(%a, %b : memref<16x32xf16>, memref<32x16xf16>) outs(%c : memref<16x16xf32>)
+    scf.parallel (%t) = (%c0) to (%c64) step (%c1) {
+      %v = memref.load %c[%c0, %t] : memref<16x16xf32>
+      memref.store %v, %c[%c1, %t] : memref<16x16xf32>
+      scf.reduce
+    } {mirage.phase}
+    scf.reduce
+  } {mirage.kernel = {name = "mma_kernel0", block = array<i64: 64, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+// Other matmuls (here f32) run as a SIMT loop: thread t computes the elements
+// t, t + T, ... of C as dot products.
+// CHECK-LABEL: func.func @simt
+// CHECK:         %[[TID:.*]] = gpu.thread_id x
+// CHECK-NOT:     nvgpu
+// CHECK:         %[[INIT:.*]] = memref.load %[[C:.*]][%{{.*}}, %{{.*}}, %{{.*}}] : memref<2x4x4xf32
+// CHECK:         %[[DOT:.*]] = scf.for %{{.*}} = %{{.*}} to %c8 step %{{.*}} iter_args(%[[S:.*]] = %[[INIT]]) -> (f32)
+// CHECK:           %[[P:.*]] = arith.mulf
+// CHECK:           %[[N:.*]] = arith.addf %[[S]], %[[P]]
+// CHECK:           scf.yield %[[N]]
+// CHECK:         memref.store %[[DOT]], %[[C]]
+// CHECK-NEXT:    gpu.terminator
+func.func @simt(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c32 = arith.constant 32 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<2x4x8xf32>
+    %b = memref.alloca() {mirage.memory = "workgroup"} : memref<2x8x4xf32>
+    %c = memref.alloca() {mirage.memory = "workgroup"} : memref<2x4x4xf32>
+    linalg.batch_matmul ins(%a, %b : memref<2x4x8xf32>, memref<2x8x4xf32>) outs(%c : memref<2x4x4xf32>)
+    scf.reduce
+  } {mirage.kernel = {name = "simt_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+// Copies at the top of the for-loop are double-buffered: the first tile is
+// fetched before the loop, iteration i fetches tile i + 1 into the other
+// stage with cp.async, waits for its own and meets the other threads.
+// CHECK-LABEL: func.func @pipelined
+// CHECK:         dynamic_shared_memory_size %c4608_i32
+// CHECK:         %[[S0:.*]] = memref.subview %{{.*}}[0, 0] [16, 64] [1, 1]
+// CHECK:         %[[S1:.*]] = memref.subview %{{.*}}[0, 0] [16, 64] [1, 1]
+// CHECK:         nvgpu.device_async_copy %{{.*}}, %[[S0]][%{{.*}}], 8 {bypassL1}
+// CHECK:         %[[FIRST:.*]] = nvgpu.device_async_create_group
+// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK:           %[[CUR:.*]] = arith.select %[[ODD:.*]], %[[S1]], %[[S0]]
+// CHECK:           %[[NEXT:.*]] = arith.select %[[ODD]], %[[S0]], %[[S1]]
+// CHECK:           scf.if
+// CHECK:             nvgpu.device_async_copy %{{.*}}, %[[NEXT]][%{{.*}}], 8 {bypassL1}
+// CHECK:             %[[G:.*]] = nvgpu.device_async_create_group
+// CHECK:             nvgpu.device_async_wait %[[G]] {numGroups = 1 : i32}
+// CHECK:           } else {
+// CHECK:             nvgpu.device_async_wait %[[FIRST]] {numGroups = 0 : i32}
+// CHECK:           }
+// CHECK-NEXT:      gpu.barrier
+// CHECK-NOT:       linalg.copy
+// CHECK:           memref.load %[[CUR]]
+// CHECK:           gpu.barrier
+// CHECK-NEXT:    } {mirage.forloop}
+// PLAIN-LABEL: func.func @pipelined
+// PLAIN-NOT:     nvgpu
+// PLAIN:         scf.for
+// PLAIN:           memref.load %{{.*}} : memref<16x64xf16, strided<[256, 1], offset: ?>>
+// PLAIN:           memref.store
+// PLAIN:           gpu.barrier
+// PLAIN:       } {mirage.forloop}
+func.func @pipelined(%x: memref<16x256xf16>, %ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<16x64xf16>
+    %acc = memref.alloca() {mirage.memory = "private"} : memref<128x1xf32>
+    scf.for %i = %c0 to %c4 step %c1 {
+      %col = arith.muli %i, %c64 : index
+      %xs = memref.subview %x[%c0, %col] [16, 64] [1, 1] : memref<16x256xf16> to memref<16x64xf16, strided<[256, 1], offset: ?>>
+      linalg.copy ins(%xs : memref<16x64xf16, strided<[256, 1], offset: ?>>) outs(%a : memref<16x64xf16>)
+      scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+        %v = memref.load %a[%c0, %c0] : memref<16x64xf16>
+        %f = arith.extf %v : f16 to f32
+        %s = memref.load %acc[%t, %c0] : memref<128x1xf32>
+        %n = arith.addf %s, %f : f32
+        memref.store %n, %acc[%t, %c0] : memref<128x1xf32>
+        scf.reduce
+      } {mirage.phase}
+    } {mirage.forloop}
+    scf.reduce
+  } {mirage.kernel = {name = "pipelined_kernel0", block = array<i64: 128, 1, 1>, forloop = 4 : i64}}
+  return
+}
+
+// -----
+
+func.func @too_big(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant 0.0 : f32
+  // expected-error @+1 {{kernel 'too_big_kernel0' needs 266240 bytes of shared memory, but only 232448 are available (option shared-memory-bytes)}}
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<256x256xf32>
+    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+      memref.store %zero, %a[%t, %t] : memref<256x256xf32>
+      scf.reduce
+    } {mirage.phase}
+    scf.reduce
+  } {mirage.kernel = {name = "too_big_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @private_index(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    %p = memref.alloca() {mirage.memory = "private"} : memref<128x1xf32>
+    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+      // expected-error @+1 {{'memref.store' op in kernel 'private_index_kernel0': the first index of a private buffer access must be the thread id of its phase}}
+      memref.store %zero, %p[%c0, %c0] : memref<128x1xf32>
+      scf.reduce
+    } {mirage.phase}
+    scf.reduce
+  } {mirage.kernel = {name = "private_index_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @private_threads(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    // expected-error @+1 {{'memref.alloca' op in kernel 'private_threads_kernel0': the leading dimension of a private buffer must be the block's thread count 128}}
+    %p = memref.alloca() {mirage.memory = "private"} : memref<64x1xf32>
+    scf.reduce
+  } {mirage.kernel = {name = "private_threads_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @private_outside_phase(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    %p = memref.alloca() {mirage.memory = "private"} : memref<128x1xf32>
+    // expected-error @+1 {{'memref.store' op in kernel 'private_outside_phase_kernel0': accesses a private buffer outside a phase}}
+    memref.store %zero, %p[%c0, %c0] : memref<128x1xf32>
+    scf.reduce
+  } {mirage.kernel = {name = "private_outside_phase_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @no_mapping(%x: memref<4xf32>, %y: memref<4xf32>, %ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    // expected-error @+1 {{'memref.copy' op in kernel 'no_mapping_kernel0': has no GPU mapping at block level (index arithmetic, subviews, loops, phases, buffers and cooperative ops have)}}
+    memref.copy %x, %y : memref<4xf32> to memref<4xf32>
+    scf.reduce
+  } {mirage.kernel = {name = "no_mapping_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @no_lowering_in_phase(%x: memref<4xf32>, %ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    scf.parallel (%t) = (%c0) to (%c32) step (%c1) {
+      // expected-error @+1 {{'vector.load' op in kernel 'no_lowering_in_phase_kernel0': has no lowering inside a phase (arith, math, scf.for, scf.if, memref.load and memref.store have)}}
+      %v = vector.load %x[%c0] : memref<4xf32>, vector<4xf32>
+      scf.reduce
+    } {mirage.phase}
+    scf.reduce
+  } {mirage.kernel = {name = "no_lowering_in_phase_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @element_type(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    // expected-error @+1 {{'memref.alloca' op has unsupported element type 'f64' (the GPU mapping supports f16, bf16 and f32)}}
+    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<4xf64>
+    scf.reduce
+  } {mirage.kernel = {name = "element_type_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op argument 0 has type 'memref<4xf64>'; the GPU mapping supports memrefs of f16, bf16 and f32}}
+func.func @argument_type(%x: memref<4xf64>, %ws: memref<0xi8>)
+    attributes {mirage.structured = {num_inputs = 1 : i64, num_outputs = 0 : i64,
+                                     workspace_bytes = 0 : i64, signature = ""}} {
+  return
+}
+
+// -----
+
+func.func @block_shape(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // expected-error @+1 {{kernel 'block_shape_kernel0' has block [32, 2, 1]; the GPU mapping supports blocks [T, 1, 1] with T >= 1}}
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    scf.reduce
+  } {mirage.kernel = {name = "block_shape_kernel0", block = array<i64: 32, 2, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @too_many_threads(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // expected-error @+1 {{kernel 'too_many_threads_kernel0' has 2048 threads per block; CUDA allows at most 1024}}
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    scf.reduce
+  } {mirage.kernel = {name = "too_many_threads_kernel0", block = array<i64: 2048, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @grid(%n: index, %ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // expected-error @+1 {{kernel 'grid_kernel0': grid dimension 0 must run from 0 to a positive constant in unit steps}}
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%n, %c1, %c1) step (%c1, %c1, %c1) {
+    scf.reduce
+  } {mirage.kernel = {name = "grid_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @kernel_name(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  // expected-error @+1 {{kernel name 'kernel-0' is not a PTX identifier (letters, digits and '_', not starting with a digit)}}
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    scf.reduce
+  } {mirage.kernel = {name = "kernel-0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @phase_bounds(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    // expected-error @+1 {{'scf.parallel' op in kernel 'phase_bounds_kernel0': a phase must run over the block's threads [0, 128) in unit steps, without reductions}}
+    scf.parallel (%t) = (%c0) to (%c64) step (%c1) {
+      scf.reduce
+    } {mirage.phase}
+    scf.reduce
+  } {mirage.kernel = {name = "phase_bounds_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @nested_phase(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    scf.parallel (%t) = (%c0) to (%c32) step (%c1) {
+      // expected-error @+1 {{'scf.parallel' op in kernel 'nested_phase_kernel0': phases do not nest}}
+      scf.parallel (%u) = (%c0) to (%c32) step (%c1) {
+        scf.reduce
+      } {mirage.phase}
+      scf.reduce
+    } {mirage.phase}
+    scf.reduce
+  } {mirage.kernel = {name = "nested_phase_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @phase_outside(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  // expected-error @+1 {{'scf.parallel' op a phase must be inside a kernel}}
+  scf.parallel (%t) = (%c0) to (%c32) step (%c1) {
+    scf.reduce
+  } {mirage.phase}
+  return
+}
+
+// -----
+
+func.func @workgroup_use(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<4xf32>
+    // expected-error @+1 {{'memref.cast' op in kernel 'workgroup_use_kernel0': uses a workgroup buffer; only loads, stores, subviews and cooperative ops may}}
+    %b = memref.cast %a : memref<4xf32> to memref<?xf32>
+    scf.reduce
+  } {mirage.kernel = {name = "workgroup_use_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+func.func @no_memory(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    // expected-error @+1 {{'memref.alloca' op in kernel 'no_memory_kernel0': a kernel buffer needs mirage.memory = "workgroup" or "private"}}
+    %a = memref.alloca() : memref<4xf32>
+    scf.reduce
+  } {mirage.kernel = {name = "no_memory_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  return
+}
+
+// -----
+
+#map_a = affine_map<(m, n, k) -> (k, m)>
+#map_b = affine_map<(m, n, k) -> (k, n)>
+#map_c = affine_map<(m, n, k) -> (m, n)>
+func.func @transposed_matmul(%ws: memref<0xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<16x16xf16>
+    %b = memref.alloca() {mirage.memory = "workgroup"} : memref<16x16xf16>
+    %c = memref.alloca() {mirage.memory = "workgroup"} : memref<16x16xf32>
+    // expected-error @+1 {{'linalg.matmul' op in kernel 'transposed_matmul_kernel0': a matmul with other than the default indexing maps has no GPU mapping}}
+    linalg.matmul indexing_maps = [#map_a, #map_b, #map_c]
+        ins(%a, %b : memref<16x16xf16>, memref<16x16xf16>) outs(%c : memref<16x16xf32>)
+    scf.reduce
+  } {mirage.kernel = {name = "transposed_matmul_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  return
+}
