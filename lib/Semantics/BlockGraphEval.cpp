@@ -23,6 +23,10 @@ namespace {
 struct LoopState {
   std::vector<double> acc;
   bool first = true;
+  /// A plain accumulator fed by a matmul alone: its sums (Kernels::
+  /// matmulInto), made acc's when the loop ends.
+  const OpNode *feedingMatmul = nullptr;
+  MatmulSums sums;
 };
 } // namespace
 
@@ -49,6 +53,7 @@ static View loaderView(const View &source, size_t rank, const OpNode &op,
     offset += pos * source.stride[pd];
   }
   view.data = source.data + offset * L;
+  view.stable = source.stable;
   return view;
 }
 
@@ -91,8 +96,13 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
   std::vector<int> outputOf(values.size(), -1);
   for (size_t k = 0; k < graph.outputs.size(); ++k)
     outputOf[graph.outputs[k]] = static_cast<int>(k);
-  for (unsigned i = 0; i < graph.numInputs; ++i)
+  // The inputs do not change while the graph runs: work derived from their
+  // tiles may be kept (Kernels::cached) until the end.
+  for (unsigned i = 0; i < graph.numInputs; ++i) {
     views[i] = viewOf(*inputs[i]);
+    views[i].stable = true;
+  }
+  kernels.clearCache();
 
   std::vector<const OpNode *> perIteration, accums, postLoop;
   for (size_t k = 0; k < graph.ops.size(); ++k) {
@@ -105,6 +115,9 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
       for (ValueId r : op.results) {
         buffers[r] = Tensor(values[r].shape, values[r].dtype, L);
         views[r] = viewOf(buffers[r]);
+        // The mod-q lane of exp is 1 (FieldDomain::unary).
+        if (D::kIsField && op.kind == OpKind::Exp)
+          views[r].onesLanes = 2u;
       }
     if (op.kind == OpKind::Accum) {
       accums.push_back(&op);
@@ -145,13 +158,29 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
       if (readers[r] == 1 && user->kind == OpKind::Exp && need[r] == 2u &&
           values[user->results[0]].accumulated == values[r].accumulated)
         fusedExp[k] = user;
+      // A per-iteration matmul of one tile whose only reader is a plain
+      // accumulator (E V in MQA) adds its unreduced products to the
+      // accumulator's sums: the same residues, without rounding the
+      // product to floats and adding those.
+      Dims dims = padShape(values[r].shape);
+      if (readers[r] == 1 && user->kind == OpKind::Accum &&
+          user->accum == AccumKind::None && !values[r].accumulated &&
+          dims[0] == 1 && dims[1] == 1)
+        stateOf(user).feedingMatmul = &op;
     }
     auto isFused = [&](const OpNode *op) {
-      return std::find(fusedExp.begin(), fusedExp.end(), op) != fusedExp.end();
+      return std::find(fusedExp.begin(), fusedExp.end(), op) !=
+                 fusedExp.end() ||
+             (op->kind == OpKind::Accum && stateOf(op).feedingMatmul);
     };
     llvm::erase_if(perIteration, isFused);
     llvm::erase_if(postLoop, isFused);
   }
+  // The accumulator a matmul feeds, by op.
+  std::vector<const OpNode *> feeds(graph.ops.size(), nullptr);
+  for (const OpNode *op : accums)
+    if (const OpNode *matmul = stateOf(op).feedingMatmul)
+      feeds[static_cast<size_t>(matmul - graph.ops.data())] = op;
   llvm::SmallVector<View, 4> operandViews;
   auto runOp = [&](const OpNode &op) {
     operandViews.clear();
@@ -170,8 +199,10 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
     for (block[1] = 0; block[1] < launch.grid[1]; ++block[1])
       for (block[0] = 0; block[0] < launch.grid[0]; ++block[0]) {
         for (LoopState &s : states) {
-          std::fill(s.acc.begin(), s.acc.end(), 0.0);
+          if (!s.feedingMatmul)
+            std::fill(s.acc.begin(), s.acc.end(), 0.0);
           s.first = true;
+          s.sums.empty = true;
         }
         for (int64_t iter = 0; iter < forloop; ++iter) {
           for (const OpNode *op : perIteration) {
@@ -194,13 +225,27 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
               stateOf(op).first = false;
               break;
             default:
+              if (const OpNode *accum =
+                      feeds[static_cast<size_t>(op - graph.ops.data())]) {
+                kernels.matmulInto(views[op->operands[0]],
+                                   views[op->operands[1]], stateOf(accum).sums);
+                break;
+              }
               runOp(*op);
             }
           }
         }
-        for (const OpNode *op : accums)
+        for (const OpNode *op : accums) {
+          if (const OpNode *matmul = stateOf(op).feedingMatmul) {
+            const View &a = views[matmul->operands[0]];
+            kernels.finishSums(stateOf(op).sums, a.shape[2],
+                               views[matmul->operands[1]].shape[3], a.onesLanes,
+                               buffers[op->results[0]].data.data());
+            continue;
+          }
           finishAccum(*op, values, stateOf(op).acc, forloop,
                       buffers[op->results[0]]);
+        }
         for (const OpNode *op : postLoop) {
           if (op->kind != OpKind::Saver) {
             runOp(*op);
@@ -238,6 +283,7 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
                                });
         }
       }
+  kernels.clearCache();
 }
 
 template <class D>
@@ -265,9 +311,7 @@ void Evaluator<D>::accumulate(const OpNode &op, const std::vector<View> &views,
   case AccumKind::None:
     if (x.stride == denseStrides(x.shape)) {
       // The usual tile: one vectorizable loop.
-      int64_t n = static_cast<int64_t>(acc.size());
-      for (int64_t t = 0; t < n; ++t)
-        a[t] += in[t];
+      gemm::addFloats(in, static_cast<int64_t>(acc.size()), a);
       return;
     }
     each([&](int64_t o, int64_t i) {
@@ -280,20 +324,8 @@ void Evaluator<D>::accumulate(const OpNode &op, const std::vector<View> &views,
     eachRow([&](int64_t r, const float *row) {
       if constexpr (D::kIsField) {
         if (step == L) {
-          // Exact sums: four independent partial sums per lane.
-          double part[4 * L] = {};
-          int64_t j = 0;
-          for (; j + 4 <= last; j += 4)
-            for (unsigned t = 0; t < 4 * L; ++t)
-              part[t] += row[j * L + t];
-          for (unsigned l = 0; l < L; ++l) {
-            double s = a[r * L + l];
-            for (unsigned u = 0; u < 4; ++u)
-              s += part[u * L + l];
-            for (int64_t jj = j; jj < last; ++jj)
-              s += row[jj * L + l];
-            a[r * L + l] = s;
-          }
+          // Exact sums, in any order.
+          gemm::addPairSums(row, last, a + r * L);
           return;
         }
       }
@@ -338,6 +370,12 @@ void Evaluator<D>::accumulate(const OpNode &op, const std::vector<View> &views,
   case AccumKind::SumToDimx:
     eachRow([&](int64_t r, const float *row) {
       double *slots = a + r * dimx * L;
+      if (step == L && last % dimx == 0) {
+        // Whole rounds of the slots, in the same order.
+        for (int64_t j = 0; j < last; j += dimx)
+          gemm::addFloats(row + j * L, dimx * L, slots);
+        return;
+      }
       for (int64_t j = 0, slot = 0; j < last; ++j) {
         for (unsigned l = 0; l < L; ++l)
           slots[slot * L + l] += row[j * step + l];

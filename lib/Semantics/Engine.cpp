@@ -4,6 +4,7 @@
 #include "Gemm.h"
 
 #include <algorithm>
+#include <tuple>
 #include <type_traits>
 
 using namespace mirage;
@@ -67,8 +68,52 @@ template <class D> void Kernels<D>::expField(const View &in, Tensor &out) {
   gemm::reduceToFloats(products, count * L, lanes, out.data.data(), 1);
 }
 
+template <class D> void Kernels<D>::invertAll(float *values, int64_t count) {
+  if (count == 0)
+    return;
+  // prefix[t] = x_0 ... x_t; then 1/x_t = prefix[t-1] / prefix[t], walking
+  // down from the inverse of the whole product.
+  std::vector<double> prefix(static_cast<size_t>(count));
+  for (unsigned l = 0; l < L; ++l) {
+    double product = 1;
+    for (int64_t t = 0; t < count; ++t)
+      prefix[t] = product = field::mul(product, values[t * L + l], l);
+    double inverse = field::inverse(product, l);
+    for (int64_t t = count - 1; t > 0; --t) {
+      double x = values[t * L + l];
+      values[t * L + l] =
+          static_cast<float>(field::mul(inverse, prefix[t - 1], l));
+      inverse = field::mul(inverse, x, l);
+    }
+    values[l] = static_cast<float>(inverse);
+  }
+}
+
+template <class D>
+bool Kernels<D>::mulRows(const View &a, const View &b, const Dims &shape,
+                         float *y) {
+  if (!D::kIsField || a.stride[3] != 1 ||
+      (b.stride[3] != 0 && b.stride[3] != 1))
+    return false;
+  int64_t o = 0;
+  for (int64_t i0 = 0; i0 < shape[0]; ++i0)
+    for (int64_t i1 = 0; i1 < shape[1]; ++i1)
+      for (int64_t i2 = 0; i2 < shape[2]; ++i2, o += shape[3]) {
+        const float *x =
+            a.data +
+            (i0 * a.stride[0] + i1 * a.stride[1] + i2 * a.stride[2]) * L;
+        const float *z =
+            b.data +
+            (i0 * b.stride[0] + i1 * b.stride[1] + i2 * b.stride[2]) * L;
+        gemm::mulPairs(x, z, b.stride[3], shape[3], y + o * L);
+      }
+  return true;
+}
+
 template <class D>
 bool Kernels<D>::allOnes(const View &a, int64_t b0, int64_t b1, unsigned lane) {
+  if (a.onesLanes >> lane & 1)
+    return true;
   const float *base = a.data + (b0 * a.stride[0] + b1 * a.stride[1]) * L + lane;
   int64_t step = a.stride[3] * L;
   for (int64_t i = 0; i < a.shape[2]; ++i) {
@@ -88,20 +133,54 @@ bool Kernels<D>::allOnes(const View &a, int64_t b0, int64_t b1, unsigned lane) {
 }
 
 template <class D>
+bool Kernels<D>::CacheKey::operator<(const CacheKey &o) const {
+  return std::tie(data, shape, stride, lanes, kind) <
+         std::tie(o.data, o.shape, o.stride, o.lanes, o.kind);
+}
+
+template <class D>
+template <class T>
+T *Kernels<D>::cached(const View &v, int64_t b0, int64_t b1, unsigned lanes,
+                      Derived kind, int64_t size, bool *filled) {
+  if (!v.stable)
+    return nullptr;
+  CacheKey key{v.data + (b0 * v.stride[0] + b1 * v.stride[1]) * L, v.shape,
+               v.stride, lanes, kind};
+  auto [it, inserted] = cache.try_emplace(key);
+  CacheEntry &entry = it->second;
+  if (inserted)
+    return nullptr;
+  // Storage is only handed out to be filled at once.
+  T *tag = nullptr;
+  if (T *data = entry.get(tag)) {
+    *filled = true;
+    return data;
+  }
+  int64_t bytes = size * static_cast<int64_t>(sizeof(T));
+  if (cachedBytes + bytes > kCacheBudget || size == 0)
+    return nullptr;
+  cachedBytes += bytes;
+  entry.allocate(static_cast<size_t>(size), tag);
+  *filled = false;
+  return entry.get(tag);
+}
+
+template <class D>
 void Kernels<D>::packA(const View &a, int64_t b0, int64_t b1,
-                       const unsigned *sel, unsigned w, int64_t k0, int64_t k) {
+                       const unsigned *sel, unsigned w, int64_t k0, int64_t k,
+                       double *packed) {
   using gemm::kMR;
   const float *base = a.data + (b0 * a.stride[0] + b1 * a.stride[1]) * L;
   int64_t step = a.stride[3] * L;
   if (w == 1 && step == 2 && a.shape[2] % kMR == 0) {
     for (int64_t i = 0; i < a.shape[2]; i += kMR)
       gemm::packA4(base + i * a.stride[2] * L + sel[0], a.stride[2] * L,
-                   a.shape[3], packedA.data() + i * k + k0 * kMR);
+                   a.shape[3], packed + i * k + k0 * kMR);
     return;
   }
   for (int64_t i = 0; i < a.shape[2]; ++i) {
     double *dst =
-        packedA.data() + (i / kMR) * k * kMR * w + k0 * kMR * w + (i % kMR) * w;
+        packed + (i / kMR) * k * kMR * w + k0 * kMR * w + (i % kMR) * w;
     const float *row = base + i * a.stride[2] * L;
     if (w == 1 && step == L) {
       const float *src = row + sel[0];
@@ -116,8 +195,10 @@ void Kernels<D>::packA(const View &a, int64_t b0, int64_t b1,
 }
 
 template <class D>
+template <class T>
 void Kernels<D>::packB(const View &b, int64_t b0, int64_t b1,
-                       const unsigned *sel, unsigned w, int64_t k0, int64_t k) {
+                       const unsigned *sel, unsigned w, int64_t k0, int64_t k,
+                       T *packed) {
   using gemm::kNR;
   const float *base = b.data + (b0 * b.stride[0] + b1 * b.stride[1]) * L;
   int64_t cols = b.shape[3] * w, step = b.stride[3] * L;
@@ -138,12 +219,12 @@ void Kernels<D>::packB(const View &b, int64_t b0, int64_t b1,
         __builtin_prefetch(
             reinterpret_cast<const void *>(ahead + f * sizeof(float)));
     }
-    double *dst0 = packedB.data() + (k0 + kk) * kNR;
+    T *dst0 = packed + (k0 + kk) * kNR;
     int64_t full = cols / kNR * kNR;
     // Whole panels with a constant trip count (and stride, if small).
     auto panels = [&](const float *src, auto s) {
       for (int64_t c0 = 0; c0 < full; c0 += kNR) {
-        double *dst = dst0 + c0 * k;
+        T *dst = dst0 + c0 * k;
         const float *from = src + c0 * s;
         for (int64_t c = 0; c < kNR; ++c)
           dst[c] = from[c * s];
@@ -151,12 +232,16 @@ void Kernels<D>::packB(const View &b, int64_t b0, int64_t b1,
     };
     if (dense)
       panels(row, std::integral_constant<int64_t, 1>());
+    else if (w == 1 && step == 2 && std::is_same_v<T, double>)
+      gemm::widenPanels(row + sel[0], 2, full / kNR,
+                        reinterpret_cast<double *>(dst0), kNR * k);
     else if (w == 1 && step == 2)
-      gemm::widenPanels(row + sel[0], 2, full / kNR, dst0, kNR * k);
+      gemm::narrowPanels(row + sel[0], 2, full / kNR,
+                         reinterpret_cast<float *>(dst0), kNR * k);
     else if (w == 1)
       panels(row + sel[0], step);
     for (int64_t c0 = (dense || w == 1) ? full : 0; c0 < cols; c0 += kNR) {
-      double *dst = dst0 + c0 * k;
+      T *dst = dst0 + c0 * k;
       int64_t width = std::min(kNR, cols - c0);
       if (dense) {
         for (int64_t c = 0; c < width; ++c)
@@ -178,53 +263,181 @@ void Kernels<D>::packB(const View &b, int64_t b0, int64_t b1,
 }
 
 template <class D>
-void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
-                        const View *a2, const View *b2, unsigned lanes) {
+template <class T>
+const T *Kernels<D>::packOperand(const View &v, const View *v2, bool isA,
+                                 int64_t b0, int64_t b1, unsigned rest,
+                                 const unsigned *sel, unsigned w, int64_t k1,
+                                 int64_t k, int64_t size,
+                                 std::vector<T> &buffer) {
+  bool filled = false;
+  T *dst = nullptr;
+  Derived kind = isA                        ? Derived::PackedA
+                 : std::is_same_v<T, float> ? Derived::FloatPackedB
+                                            : Derived::PackedB;
+  if (!v2)
+    dst = cached<T>(v, b0, b1, rest, kind, size, &filled);
+  if (dst && filled)
+    return dst;
+  if (!dst) {
+    if (buffer.size() < static_cast<size_t>(size))
+      buffer.resize(static_cast<size_t>(size));
+    dst = buffer.data();
+  }
+  if constexpr (std::is_same_v<T, double>) {
+    if (isA) {
+      packA(v, b0, b1, sel, w, 0, k, dst);
+      if (v2)
+        packA(*v2, b0, b1, sel, w, k1, k, dst);
+      return dst;
+    }
+  }
+  packB(v, b0, b1, sel, w, 0, k, dst);
+  if (v2)
+    packB(*v2, b0, b1, sel, w, k1, k, dst);
+  return dst;
+}
+
+template <class D>
+template <class T>
+void Kernels<D>::multiplyPanels(int64_t m, int64_t cols, int64_t k, unsigned w,
+                                const unsigned *sel, const double *pa,
+                                const T *pb, double *c, int64_t ldc,
+                                bool accumulate, int64_t *terms) {
   using gemm::kMR;
   using gemm::kNR;
+  if (!accumulate) {
+    *terms = 0;
+    if (k == 0)
+      std::fill(c, c + m * ldc, 0.0);
+  }
+  int64_t chunk = std::min<int64_t>(D::kChunk, k);
+  for (int64_t k0 = 0; k0 < k; k0 += chunk) {
+    int64_t len = std::min(chunk, k - k0);
+    bool add = accumulate || k0 > 0;
+    // A residue plus kChunk products is still below 2^53.
+    if (add && *terms + len > D::kChunk) {
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t col = 0; col < cols; ++col)
+          c[i * ldc + col] = D::reduce(c[i * ldc + col], sel[col % w]);
+      *terms = 0;
+    }
+    if constexpr (std::is_same_v<T, float>)
+      gemm::multiply(m, cols, len, pa + k0 * kMR, k * kMR, pb + k0 * kNR,
+                     k * kNR, c, ldc, add);
+    else
+      gemm::multiply(m, cols, len, w, pa + k0 * kMR * w, k * kMR * w,
+                     pb + k0 * kNR, k * kNR, c, ldc, D::kIsField, add);
+    *terms = add ? *terms + len : len;
+  }
+}
+
+template <class D>
+void Kernels<D>::multiplyViews(const View &a, const View &b, const View *a2,
+                               const View *b2, int64_t b0, int64_t b1,
+                               unsigned rest, double *c, int64_t ldc,
+                               bool accumulate, int64_t *terms) {
+  using gemm::kMR;
+  using gemm::kNR;
+  unsigned sel[L], w = 0;
+  for (unsigned l = 0; l < L; ++l)
+    if (rest >> l & 1)
+      sel[w++] = l;
+  int64_t m = a.shape[2], cols = b.shape[3] * w;
+  int64_t k1 = a.shape[3], k = k1 + (a2 ? a2->shape[3] : 0);
+  // Panels of a stable operand are kept (Q, K and V in MQA).
+  const double *pa = packOperand(a, a2, true, b0, b1, rest, sel, w, k1, k,
+                                 (m + kMR - 1) / kMR * k * kMR * w, packedA);
+  int64_t sizeB = (cols + kNR - 1) / kNR * k * kNR;
+  if (D::kIsField && w == 1) {
+    // Residues are exact in floats: half the bytes to keep and to read.
+    const float *pb = packOperand(b, b2, false, b0, b1, rest, sel, w, k1, k,
+                                  sizeB, packedBFloats);
+    return multiplyPanels(m, cols, k, w, sel, pa, pb, c, ldc, accumulate,
+                          terms);
+  }
+  const double *pb =
+      packOperand(b, b2, false, b0, b1, rest, sel, w, k1, k, sizeB, packedB);
+  multiplyPanels(m, cols, k, w, sel, pa, pb, c, ldc, accumulate, terms);
+}
+
+template <class D>
+const double *Kernels<D>::columnSums(const View &b, const View *b2, int64_t b0,
+                                     int64_t b1, unsigned l) {
+  int64_t n = b.shape[3];
+  // The sums of a stable b (V in MQA: every block along z loads the same
+  // tiles) are kept.
+  bool filled = false;
+  double *sums = nullptr;
+  if (!b2)
+    sums = cached<double>(b, b0, b1, 1u << l, Derived::ColumnSums, n, &filled);
+  if (sums && filled)
+    return sums;
+  if (!sums) {
+    if (sumBuffer.size() < static_cast<size_t>(n))
+      sumBuffer.resize(static_cast<size_t>(n));
+    sums = sumBuffer.data();
+  }
+  std::fill(sums, sums + n, 0.0);
+  for (const View *v : {&b, b2}) {
+    if (!v)
+      continue;
+    const float *base = v->data + (b0 * v->stride[0] + b1 * v->stride[1]) * L;
+    for (int64_t kk = 0; kk < v->shape[2]; ++kk) {
+      const float *row = base + kk * v->stride[2] * L + l;
+      if (v->stride[3] == 1) {
+        gemm::addEvens(row, n, sums);
+      } else {
+        for (int64_t j = 0; j < n; ++j)
+          sums[j] += row[j * v->stride[3] * L];
+      }
+    }
+  }
+  return sums;
+}
+
+template <class D>
+void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
+                        const View *a2, const View *b2, unsigned lanes) {
   Dims shape = padShape(out.shape);
   int64_t m = shape[2], n = shape[3];
-  int64_t k1 = a.shape[3], k = k1 + (a2 ? a2->shape[3] : 0);
   for (int64_t b0 = 0; b0 < shape[0]; ++b0)
     for (int64_t b1 = 0; b1 < shape[1]; ++b1) {
       float *y = out.data.data() + (b0 * shape[1] + b1) * m * n * L;
       unsigned rest = lanes & kAllLanes;
+      // The lane of ones below, as floats (none: -1).
+      int onesLane = -1;
       if constexpr (D::kIsField) {
         // A lane of ones (the mod-q lane of exp): every row of the product
         // is the column sums of b; they are exact without reduction.
-        for (unsigned l = 0; l < L; ++l) {
+        unsigned ones = 0;
+        for (unsigned l = 0; l < L; ++l)
           // (Not with a fused exp: the matmul below applies it.)
-          if (!(lanes >> l & 1) || (lanes & kExpOfQLane) ||
-              !allOnes(a, b0, b1, l) || (a2 && !allOnes(*a2, b0, b1, l)))
+          if ((lanes >> l & 1) && !(lanes & kExpOfQLane) &&
+              allOnes(a, b0, b1, l) && (!a2 || allOnes(*a2, b0, b1, l)))
+            ones |= 1u << l;
+        rest &= ~ones;
+        for (unsigned l = 0; l < L; ++l) {
+          if (!(ones >> l & 1))
             continue;
-          rest &= ~(1u << l);
-          sumBuffer.assign(static_cast<size_t>(n), 0.0);
-          for (const View *v : {&b, b2}) {
-            if (!v)
-              continue;
-            const float *base =
-                v->data + (b0 * v->stride[0] + b1 * v->stride[1]) * L;
-            double *sums = sumBuffer.data();
-            for (int64_t kk = 0; kk < v->shape[2]; ++kk) {
-              const float *row = base + kk * v->stride[2] * L + l;
-              if (v->stride[3] == 1) {
-                gemm::addEvens(row, n, sums);
-              } else {
-                for (int64_t j = 0; j < n; ++j)
-                  sums[j] += row[j * v->stride[3] * L];
-              }
-            }
-          }
+          const double *sums = columnSums(b, b2, b0, b1, l);
           const unsigned lane[2] = {l, l};
-          gemm::reduceToFloats(sumBuffer.data(), n, lane, y + l, L);
+          if (lanes == kAllLanes && rest) {
+            // The other lane (L = 2) comes from the matmul below: both are
+            // written together, row by row.
+            if (onesRow.size() < static_cast<size_t>(n))
+              onesRow.resize(static_cast<size_t>(n));
+            gemm::reduceToFloats(sums, n, lane, onesRow.data(), 1);
+            onesLane = static_cast<int>(l);
+            continue;
+          }
+          gemm::reduceToFloats(sums, n, lane, y + l, L);
           if (lanes != kAllLanes)
             for (int64_t i = 1; i < m; ++i)
               for (int64_t j = 0; j < n; ++j)
                 y[(i * n + j) * L + l] = y[j * L + l];
         }
-        // All lanes wanted: copy whole rows; the matmul below overwrites
-        // the other lanes of every row.
-        if (lanes == kAllLanes && rest != lanes)
+        // All lanes are ones: copy whole rows.
+        if (lanes == kAllLanes && !rest)
           for (int64_t i = 1; i < m; ++i)
             std::copy(y, y + n * L, y + i * n * L);
       }
@@ -235,40 +448,25 @@ void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
         if (rest >> l & 1)
           sel[w++] = l;
       int64_t cols = n * w, ldc = (cols + 3) / 4 * 4;
-      auto grow = [](std::vector<double> &v, int64_t size) {
-        if (v.size() < static_cast<size_t>(size))
-          v.resize(static_cast<size_t>(size));
-      };
-      grow(packedA, (m + kMR - 1) / kMR * k * kMR * w);
-      grow(packedB, (cols + kNR - 1) / kNR * k * kNR);
-      packA(a, b0, b1, sel, w, 0, k);
-      packB(b, b0, b1, sel, w, 0, k);
-      if (a2) {
-        packA(*a2, b0, b1, sel, w, k1, k);
-        packB(*b2, b0, b1, sel, w, k1, k);
-      }
       // Grown, never shrunk: the two matmuls of a loop body would zero
       // the difference on every call.
-      grow(accBuffer, m * ldc);
-      if (k == 0)
-        std::fill(accBuffer.begin(), accBuffer.begin() + m * ldc, 0.0);
-      int64_t chunk = std::min<int64_t>(D::kChunk, k);
-      for (int64_t k0 = 0; k0 < k; k0 += chunk) {
-        if (k0)
-          for (int64_t i = 0; i < m; ++i)
-            for (int64_t c = 0; c < cols; ++c)
-              accBuffer[i * ldc + c] =
-                  D::reduce(accBuffer[i * ldc + c], sel[c % w]);
-        gemm::multiply(m, cols, std::min(chunk, k - k0), w,
-                       packedA.data() + k0 * kMR * w, k * kMR * w,
-                       packedB.data() + k0 * kNR, k * kNR, accBuffer.data(),
-                       ldc, D::kIsField, /*accumulate=*/k0 > 0);
-      }
+      if (accBuffer.size() < static_cast<size_t>(m * ldc))
+        accBuffer.resize(static_cast<size_t>(m * ldc));
+      int64_t terms = 0;
+      multiplyViews(a, b, a2, b2, b0, b1, rest, accBuffer.data(), ldc,
+                    /*accumulate=*/false, &terms);
       if constexpr (D::kIsField) {
         if (lanes & kExpOfQLane) {
           // The consumer exp, fused: rest is the q lane alone.
           for (int64_t i = 0; i < m; ++i)
             gemm::expOfSums(accBuffer.data() + i * ldc, n, y + i * n * L);
+          continue;
+        }
+        if (onesLane >= 0) {
+          // One lane computed, the other the column sums.
+          for (int64_t i = 0; i < m; ++i)
+            gemm::reduceInterleaved(accBuffer.data() + i * ldc, n, sel[0],
+                                    onesRow.data(), y + i * n * L);
           continue;
         }
         // Columns are (j, lane sel[c % w]): with all lanes the floats of a
@@ -284,6 +482,77 @@ void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
             y[i * n + c] = D::finish(accBuffer[i * ldc + c], 0, out.dtype);
       }
     }
+}
+
+template <class D>
+void Kernels<D>::matmulInto(const View &a, const View &b, MatmulSums &sums) {
+  int64_t m = a.shape[2], n = b.shape[3];
+  unsigned ones = a.onesLanes & kAllLanes, rest = kAllLanes & ~ones;
+  unsigned w = 0;
+  for (unsigned l = 0; l < L; ++l)
+    w += rest >> l & 1;
+  int64_t cols = n * w, ldc = (cols + 3) / 4 * 4;
+  if (sums.empty) {
+    sums.c.resize(static_cast<size_t>(m * ldc));
+    sums.columns.assign(static_cast<size_t>(n * L), 0.0);
+  }
+  for (unsigned l = 0; l < L; ++l)
+    if (ones >> l & 1) {
+      const double *add = columnSums(b, nullptr, 0, 0, l);
+      double *to = sums.columns.data() + l * n;
+      for (int64_t j = 0; j < n; ++j)
+        to[j] += add[j];
+    }
+  if (w)
+    multiplyViews(a, b, nullptr, nullptr, 0, 0, rest, sums.c.data(), ldc,
+                  /*accumulate=*/!sums.empty, &sums.terms);
+  sums.empty = false;
+}
+
+template <class D>
+void Kernels<D>::finishSums(const MatmulSums &sums, int64_t m, int64_t n,
+                            unsigned onesLanes, float *out) {
+  if constexpr (D::kIsField) {
+    static_assert(L == 2, "fingerprints have two lanes");
+    if (sums.empty) {
+      std::fill(out, out + m * n * L, 0.0f);
+      return;
+    }
+    // The rows of the lanes of ones are all the same.
+    if (onesRow.size() < static_cast<size_t>(n * L))
+      onesRow.resize(static_cast<size_t>(n * L));
+    const unsigned lanes[2] = {0, 1};
+    for (unsigned l = 0; l < L; ++l)
+      if (onesLanes >> l & 1) {
+        const unsigned lane[2] = {l, l};
+        gemm::reduceToFloats(sums.columns.data() + l * n, n, lane,
+                             onesRow.data() + l * n, 1);
+      }
+    switch (onesLanes & kAllLanes) {
+    case 0: {
+      int64_t ldc = (n * L + 3) / 4 * 4;
+      for (int64_t i = 0; i < m; ++i)
+        gemm::reduceToFloats(sums.c.data() + i * ldc, n * L, lanes,
+                             out + i * n * L, 1);
+      return;
+    }
+    case 1:
+    case 2: {
+      unsigned computed = onesLanes == 1 ? 1 : 0;
+      const float *ones = onesRow.data() + (1 - computed) * n;
+      int64_t ldc = (n + 3) / 4 * 4;
+      for (int64_t i = 0; i < m; ++i)
+        gemm::reduceInterleaved(sums.c.data() + i * ldc, n, computed, ones,
+                                out + i * n * L);
+      return;
+    }
+    default:
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j)
+          for (unsigned l = 0; l < L; ++l)
+            out[(i * n + j) * L + l] = onesRow[l * n + j];
+    }
+  }
 }
 
 template <class D>

@@ -16,7 +16,10 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
+#include <algorithm>
 #include <array>
+#include <map>
+#include <memory>
 #include <vector>
 
 namespace mirage::detail {
@@ -28,6 +31,11 @@ struct View {
   const float *data = nullptr;
   Dims shape = {1, 1, 1, 1};
   Dims stride = {0, 0, 0, 0};
+  /// The data do not change while a block graph runs (a window on one of
+  /// its inputs): kernels may keep work derived from them (Kernels::cached).
+  bool stable = false;
+  /// A bit set of lanes known to be 1 everywhere (the mod-q lane of exp).
+  unsigned onesLanes = 0;
 };
 
 /// `shape` padded at the front to rank 4.
@@ -42,6 +50,16 @@ View broadcastTo(View view, const Dims &shape);
 inline unsigned padDim(int64_t dim, size_t rank) {
   return static_cast<unsigned>(dim + (4 - static_cast<int64_t>(rank)));
 }
+
+/// The sums of an accumulator that only a matmul feeds (fingerprints): the
+/// lanes the matmul computes, unreduced (their residues are the same), and
+/// the column sums of b for its lanes of ones (Kernels::matmulInto).
+struct MatmulSums {
+  std::vector<double> c;       // m x ldc: the kernel's C.
+  std::vector<double> columns; // L x n.
+  int64_t terms = 0;           // Products in c since its last reduction.
+  bool empty = true;
+};
 
 template <class D> class Kernels {
 public:
@@ -82,16 +100,18 @@ public:
       // Invert each divisor element once (the divisor is often a
       // broadcast row sum), then multiply.
       if (kind == OpKind::Div) {
-        std::vector<float> inverses(static_cast<size_t>(
-            b.shape[0] * b.shape[1] * b.shape[2] * b.shape[3] * L));
-        forEach(
-            b.shape,
-            [&](int64_t o, int64_t i) {
-              for (unsigned l = 0; l < L; ++l)
-                inverses[o * L + l] =
-                    static_cast<float>(dom.inv(b.data[i * L + l], l));
-            },
-            b.stride);
+        int64_t count = b.shape[0] * b.shape[1] * b.shape[2] * b.shape[3];
+        std::vector<float> inverses(static_cast<size_t>(count * L));
+        copy(b, inverses.data());
+        if (std::find(inverses.begin(), inverses.end(), 0.0f) ==
+            inverses.end()) {
+          invertAll(inverses.data(), count);
+        } else {
+          // Inconclusive: dom.inv reports the first zero.
+          for (float &v : inverses)
+            v = static_cast<float>(
+                dom.inv(v, static_cast<unsigned>(&v - inverses.data()) % L));
+        }
         View inverted = b;
         inverted.data = inverses.data();
         inverted.stride = denseStrides(b.shape);
@@ -106,6 +126,8 @@ public:
     a = broadcastTo(a, shape);
     b = broadcastTo(b, shape);
     float *y = out.data.data();
+    if (D::kIsField && kind == OpKind::Mul && mulRows(a, b, shape, y))
+      return;
     forEach2(shape, a.stride, b.stride, [&](int64_t o, int64_t i, int64_t j) {
       double x[L], z[L], r[L];
       for (unsigned l = 0; l < L; ++l) {
@@ -126,6 +148,14 @@ public:
               const View *a2 = nullptr, const View *b2 = nullptr,
               unsigned lanes = kAllLanes);
   static constexpr unsigned kAllLanes = (1u << L) - 1;
+  /// sums += a x b for one (unbatched) tile, without reducing or rounding
+  /// the product: the accumulator's result is the same (fingerprints).
+  /// Lanes of a that are 1 by construction (View::onesLanes) add the
+  /// column sums of b.
+  void matmulInto(const View &a, const View &b, MatmulSums &sums);
+  /// out (m x n fingerprints) = the residues of the sums.
+  void finishSums(const MatmulSums &sums, int64_t m, int64_t n,
+                  unsigned onesLanes, float *out);
   /// With `lanes` = 2 | kExpOfQLane (fingerprints): out = exp(a x b), from
   /// the mod-q lane of the product (see FieldDomain::unary).
   static constexpr unsigned kExpOfQLane = 1u << 8;
@@ -140,6 +170,13 @@ public:
 
   /// Concatenation along padded dim `dim`.
   void concat(llvm::ArrayRef<View> inputs, unsigned dim, Tensor &out);
+
+  /// Forgets the work kept for stable operands (their storage may be freed
+  /// after the block graph).
+  void clearCache() {
+    cache.clear();
+    cachedBytes = 0;
+  }
 
   /// Calls f(denseIndex, strided offset) for every index of `shape`.
   template <class F>
@@ -170,18 +207,81 @@ private:
   /// Exp of fingerprints (FieldDomain::unary), in bulk: table products,
   /// then one vectorized reduction.
   void expField(const View &in, Tensor &out);
+  /// Replaces `count` fingerprints, none with a zero lane, by their
+  /// inverses: one inversion per lane (Montgomery's batch inversion).
+  void invertAll(float *values, int64_t count);
+  /// Fingerprint products of views broadcast to `shape`, row by row, when
+  /// a's rows are dense and b's dense or one element; false otherwise.
+  bool mulRows(const View &a, const View &b, const Dims &shape, float *y);
   /// Whether lane `lane` of batch (b0, b1) of `a` is 1 everywhere.
   static bool allOnes(const View &a, int64_t b0, int64_t b1, unsigned lane);
   /// Packs lanes `sel[0..w)` of batch (b0, b1) of a (rows) and b (columns)
-  /// into the panels of Gemm.h, k-offset `k0` of `k` terms in all.
+  /// into the panels of Gemm.h at `dst`, k-offset `k0` of `k` terms in all.
   void packA(const View &a, int64_t b0, int64_t b1, const unsigned *sel,
-             unsigned w, int64_t k0, int64_t k);
+             unsigned w, int64_t k0, int64_t k, double *dst);
+  template <class T>
   void packB(const View &b, int64_t b0, int64_t b1, const unsigned *sel,
-             unsigned w, int64_t k0, int64_t k);
+             unsigned w, int64_t k0, int64_t k, T *dst);
+
+  /// Panels of batch (b0, b1) of v (and v2 at k-offset k1) for lanes `sel`
+  /// of the bit set `rest`: kept ones where v is stable, else in `buffer`.
+  /// B panels are floats (T = float) for fingerprints of one lane.
+  template <class T>
+  const T *packOperand(const View &v, const View *v2, bool isA, int64_t b0,
+                       int64_t b1, unsigned rest, const unsigned *sel,
+                       unsigned w, int64_t k1, int64_t k, int64_t size,
+                       std::vector<T> &buffer);
+  /// c (m x ldc) = (or +=, with `accumulate`) the product of packed panels
+  /// over lanes sel[0..w); *terms counts the products in c since it was
+  /// last reduced, which happens before kChunk would be exceeded.
+  template <class T>
+  void multiplyPanels(int64_t m, int64_t cols, int64_t k, unsigned w,
+                      const unsigned *sel, const double *pa, const T *pb,
+                      double *c, int64_t ldc, bool accumulate, int64_t *terms);
+  /// The product of a and b (and a2 x b2) for lanes `rest` into c, packing
+  /// (or finding) the panels.
+  void multiplyViews(const View &a, const View &b, const View *a2,
+                     const View *b2, int64_t b0, int64_t b1, unsigned rest,
+                     double *c, int64_t ldc, bool accumulate, int64_t *terms);
+  /// The column sums of lane l of batch (b0, b1) of b (and b2), exact:
+  /// kept ones where b is stable, else in sumBuffer.
+  const double *columnSums(const View &b, const View *b2, int64_t b0,
+                           int64_t b1, unsigned l);
+
+  /// Work derived from batch (b0, b1) of a stable view: its packed panels
+  /// as an A or a B operand, or the column sums of one lane.
+  enum class Derived : unsigned { PackedA, PackedB, FloatPackedB, ColumnSums };
+  struct CacheKey {
+    const float *data;
+    Dims shape, stride;
+    unsigned lanes;
+    Derived kind;
+    bool operator<(const CacheKey &o) const;
+  };
+  struct CacheEntry {
+    // Not zeroed: they are filled first.
+    std::unique_ptr<double[]> doubles;
+    std::unique_ptr<float[]> floats;
+    double *get(double *) { return doubles.get(); }
+    float *get(float *) { return floats.get(); }
+    void allocate(size_t n, double *) { doubles.reset(new double[n]); }
+    void allocate(size_t n, float *) { floats.reset(new float[n]); }
+  };
+  /// Storage for `size` elements of derived work, or nullptr. A tile that
+  /// several blocks load (K and V in MQA) is asked for again and again: the
+  /// first request only records the key (most tiles are loaded once), the
+  /// second returns empty storage to fill (*filled = false) and every later
+  /// one the filled storage (*filled = true). At most kCacheBudget bytes.
+  template <class T>
+  T *cached(const View &v, int64_t b0, int64_t b1, unsigned lanes, Derived kind,
+            int64_t size, bool *filled);
+  static constexpr int64_t kCacheBudget = int64_t(32) << 20;
 
   D &dom;
   std::vector<double> packedA, packedB, accBuffer, sumBuffer;
-  std::vector<float> scratch;
+  std::vector<float> packedBFloats, scratch, onesRow;
+  std::map<CacheKey, CacheEntry> cache;
+  int64_t cachedBytes = 0;
 };
 
 extern template class Kernels<FloatDomain>;

@@ -19,17 +19,19 @@ double field::power(double a, uint64_t e, unsigned lane) {
 }
 
 namespace {
-/// g^i and g^(1024 i) for i < 1024; q < 2^20, so two lookups cover Z_q.
+/// g^i for i < 1024 and g^(1024 i) for i < 2048: two lookups cover every
+/// exponent below 2^21, not only Z_q (q < 2^20), so that vectorized exp may
+/// use a representative below 2q.
 struct ExpTables {
-  std::array<double, 2048> table;
+  std::array<double, 3072> table;
   ExpTables() {
     double *low = table.data(), *high = table.data() + 1024;
     double g1024 = field::power(field::kG, 1024, 0);
     low[0] = high[0] = 1;
-    for (unsigned i = 1; i < 1024; ++i) {
+    for (unsigned i = 1; i < 1024; ++i)
       low[i] = field::mul(low[i - 1], field::kG, 0);
+    for (unsigned i = 1; i < 2048; ++i)
       high[i] = field::mul(high[i - 1], g1024, 0);
-    }
   }
 };
 } // namespace

@@ -75,10 +75,11 @@ inline double inverse(double a, unsigned lane) {
 inline double sqrtMap(double a, unsigned lane) {
   return power(a, (static_cast<uint64_t>(modulus(lane)) + 1) / 4, lane);
 }
-/// g^e mod p for a residue e of Z_q, by two 1024-entry tables.
+/// g^e mod p for a residue e of Z_q, by two table lookups.
 double expP(double e);
-/// Those tables: g^i at [i] and g^(1024 i) at [1024 + i], i < 1024, so that
-/// expP(e) = t[e & 1023] * t[1024 + (e >> 10)] mod p.
+/// Those tables: g^i at [i] for i < 1024 and g^(1024 i) at [1024 + i] for
+/// i < 2048, so that expP(e) = t[e & 1023] * t[1024 + (e >> 10)] mod p for
+/// every e < 2^21 (any representative of a residue below 2q).
 const double *expTables();
 
 /// The image of a double (a dyadic rational m * 2^k) under the ring
