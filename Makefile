@@ -37,14 +37,29 @@ build: configure
 # μGraph found is printed, and the statistics are also written as JSON. The
 # second run of the same search is answered from the persistent cache.
 SEARCH_OPTIONS ?= time-budget=300 stats-file=$(BUILD_DIR)/search-stats.json
+# Where `make run` writes the optimized program and its PTX bundle, and the
+# chip the bundle is for.
+RUN_DIR ?= $(BUILD_DIR)/run
+CHIP    ?= sm_90
 
 run: build
 	@echo "== $(EXAMPLE): the input program"
 	@$(BUILD_DIR)/bin/mirage-opt $(EXAMPLE)
 	@echo "== superoptimizing (--mirage-superoptimize='$(SEARCH_OPTIONS)')"
+	@mkdir -p $(RUN_DIR)
 	@$(BUILD_DIR)/bin/mirage-opt $(EXAMPLE) \
-	  --mirage-superoptimize='$(SEARCH_OPTIONS)' --mlir-print-op-on-diagnostic=false
+	  --mirage-superoptimize='$(SEARCH_OPTIONS)' --mlir-print-op-on-diagnostic=false \
+	  -o $(RUN_DIR)/optimized.mlir
+	@cat $(RUN_DIR)/optimized.mlir
 	@echo "== statistics: $(BUILD_DIR)/search-stats.json"
+	@echo "== the μGraph found, lowered to the CPU and compared with the interpreter"
+	@$(BUILD_DIR)/bin/mirage-cpu-runner $(RUN_DIR)/optimized.mlir \
+	  --entry=$(basename $(notdir $(EXAMPLE)))
+	@echo "== the μGraph found, lowered to PTX (bundle: $(RUN_DIR)/bundle)"
+	@$(BUILD_DIR)/bin/mirage-opt $(RUN_DIR)/optimized.mlir \
+	  --mirage-to-ptx='chip=$(CHIP) output=$(RUN_DIR)/bundle' -o /dev/null
+	@if [ -x $(BUILD_DIR)/bin/mirage-run ]; then \
+	  $(BUILD_DIR)/bin/mirage-run $(RUN_DIR)/bundle --validate; fi
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

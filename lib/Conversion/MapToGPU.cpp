@@ -150,6 +150,7 @@ private:
   bool canPipeline(linalg::CopyOp copy, scf::ForOp loop);
   int64_t positionOf(Operation *op);
   void computeLiveRange(SharedBuffer &buffer);
+  /// Places every buffer; fails when they exceed the shared-memory budget.
   LogicalResult placeBuffers();
 
   void createViews(OpBuilder &b, Value sharedMemory);
@@ -311,7 +312,29 @@ LogicalResult KernelMapper::plan() {
       buffer.bytes *= extent;
     computeLiveRange(buffer);
   }
-  return placeBuffers();
+  if (succeeded(placeBuffers()))
+    return success();
+  if (!pipelined.empty()) {
+    // Double buffering is an optimization: without it the kernel may fit.
+    int64_t doubleBuffered = sharedBytes;
+    for (PipelinedCopy &copy : pipelined)
+      copy.buffer->stages = 1;
+    pipelined.clear();
+    sharedBytes = 0;
+    if (succeeded(placeBuffers())) {
+      // At the location, not the op: the note would print the whole kernel.
+      emitRemark(kernel.getLoc()) << "kernel '" << shape.name
+                          << "': double-buffered copies would need "
+                          << doubleBuffered << " bytes of shared memory (of "
+                          << options.sharedMemoryBytes
+                          << "); its copies are single-buffered";
+      return success();
+    }
+  }
+  return emitError(kernel.getLoc())
+         << "kernel '" << shape.name << "' needs " << sharedBytes
+         << " bytes of shared memory, but only " << options.sharedMemoryBytes
+         << " are available (option shared-memory-bytes)";
 }
 
 /// First fit, largest buffers first: each stage of each buffer takes the
@@ -354,12 +377,7 @@ LogicalResult KernelMapper::placeBuffers() {
     placed.push_back(item);
   }
   sharedBytes = roundUp(sharedBytes, kSharedAlignment);
-  if (sharedBytes > options.sharedMemoryBytes)
-    return kernel.emitError()
-           << "kernel '" << shape.name << "' needs " << sharedBytes
-           << " bytes of shared memory, but only " << options.sharedMemoryBytes
-           << " are available (option shared-memory-bytes)";
-  return success();
+  return success(sharedBytes <= options.sharedMemoryBytes);
 }
 
 void KernelMapper::createViews(OpBuilder &b, Value sharedMemory) {

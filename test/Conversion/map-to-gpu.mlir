@@ -580,3 +580,4 @@ func.func @transposed_matmul(%ws: memref<0xi8>) {
   } {mirage.kernel = {name = "transposed_matmul_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
   return
 }
+
