@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -310,11 +311,12 @@ LogicalResult ContractChecker::checkPhase(scf::ParallelOp phase,
     if (isa_and_nonnull<arith::ArithDialect, math::MathDialect>(
             op->getDialect()) ||
         isa<scf::ForOp, scf::IfOp, scf::YieldOp, scf::ReduceOp, memref::LoadOp,
-            memref::StoreOp>(op))
+            memref::StoreOp, vector::FromElementsOp, vector::StoreOp>(op))
       return WalkResult::advance();
     op->emitError() << "'" << op->getName()
                     << "' is not allowed inside a phase (arith, math, scf.for, "
-                       "scf.if, memref.load, memref.store)";
+                       "scf.if, memref.load, memref.store, "
+                       "vector.from_elements, vector.store)";
     return WalkResult::interrupt();
   });
   return failure(result.wasInterrupted());

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -178,12 +179,14 @@ LogicalResult KernelVerifier::verifyPhase(scf::ParallelOp phase) {
       return failed(verifyElementType(op, store.getMemRef()))
                  ? WalkResult::interrupt()
                  : WalkResult::advance();
-    if (isa<scf::ForOp, scf::IfOp, scf::YieldOp, scf::ReduceOp>(op) ||
+    if (isa<scf::ForOp, scf::IfOp, scf::YieldOp, scf::ReduceOp,
+            vector::FromElementsOp, vector::StoreOp>(op) ||
         isa_and_present<arith::ArithDialect, math::MathDialect>(
             op->getDialect()))
       return WalkResult::advance();
     error(op) << "has no lowering inside a phase (arith, math, scf.for, "
-                 "scf.if, memref.load and memref.store have)";
+                 "scf.if, memref.load, memref.store, vector.from_elements "
+                 "and vector.store have)";
     return WalkResult::interrupt();
   });
   return failure(walk.wasInterrupted());

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
@@ -444,16 +445,45 @@ void KernelEmitter::emitSavers() {
       ValueId tile = op->operands[0];
       auto *it = llvm::find(graph.outputs, op->results[0]);
       Value dest = outputs[it - graph.outputs.begin()];
-      Type type = cast<MemRefType>(dest.getType()).getElementType();
+      auto destType = cast<MemRefType>(dest.getType());
+      Type type = destType.getElementType();
       const auto &shape = values[tile].shape;
-      forEachElement(tid, shape, [&](ArrayRef<Value> idx, Value) {
+      // The position in the output tensor of tile element `idx`.
+      auto positionOf = [&](ArrayRef<Value> idx) {
         SmallVector<Value> pos(idx.begin(), idx.end());
         for (unsigned a = 0; a < ::mirage::kNumGridAxes; ++a)
           if (op->map[a] >= 0)
             pos[op->map[a]] = addIndex(
                 pos[op->map[a]], mulIndex(blockId[a], shape[op->map[a]]));
+        return pos;
+      };
+      // 16-byte stores: each thread writes whole 16-byte chunks of a row
+      // when rows of the tile and of the tensor are made of such chunks
+      // (then every chunk is 16-byte aligned, the buffers being 256-byte
+      // aligned).
+      int64_t width = 16 / (type.getIntOrFloatBitWidth() / 8);
+      if (shape.back() % width == 0 && destType.getShape().back() % width == 0) {
+        ::mirage::Shape chunks(shape.begin(), shape.end());
+        chunks.back() /= width;
+        auto vectorType = VectorType::get({width}, type);
+        forEachElement(tid, chunks, [&](ArrayRef<Value> chunk, Value) {
+          SmallVector<Value> idx(chunk.begin(), chunk.end());
+          Value first = mulIndex(chunk.back(), width);
+          SmallVector<Value> lanes;
+          for (int64_t k = 0; k < width; ++k) {
+            idx.back() = addIndex(first, index(k));
+            lanes.push_back(fromF32(valueAt(tile, idx), type));
+          }
+          idx.back() = first;
+          Value vec = vector::FromElementsOp::create(b, loc, vectorType, lanes);
+          vector::StoreOp::create(b, loc, vec, dest, positionOf(idx),
+                                  /*nontemporal=*/false, llvm::MaybeAlign(16));
+        });
+        continue;
+      }
+      forEachElement(tid, shape, [&](ArrayRef<Value> idx, Value) {
         memref::StoreOp::create(b, loc, fromF32(valueAt(tile, idx), type),
-                                dest, pos);
+                                dest, positionOf(idx));
       });
     }
   });

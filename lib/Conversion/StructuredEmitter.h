@@ -114,6 +114,10 @@ private:
   Value fromF32(Value v, Type type) {
     if (type == f32)
       return v;
+    // A value just extended from `type` is already rounded to it.
+    if (auto ext = v.getDefiningOp<arith::ExtFOp>();
+        ext && ext.getIn().getType() == type)
+      return ext.getIn();
     return arith::TruncFOp::create(b, loc, type, v);
   }
   // Index arithmetic, folded where an operand is a constant so that the IR

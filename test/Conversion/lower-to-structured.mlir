@@ -39,14 +39,16 @@
 // CHECK: arith.divf %{{.*}}, %cst{{.*}} : f32
 // CHECK: math.sqrt
 // CHECK: } {mirage.phase}
-// The saver divides and stores at column 24 bx + j.
+// The saver divides and stores whole 16-byte chunks (8 f16) at column
+// 24 bx + 8 c, chunk c of a row taken by one thread.
 // CHECK: scf.parallel
-// CHECK: %[[COL:.*]] = arith.muli %[[BX]], %c24 : index
-// CHECK: %[[J:.*]] = arith.addi %{{.*}}, %[[COL]] : index
 // CHECK: %[[Q:.*]] = arith.divf
 // The quotient is rounded to f16, as the μGraph's div result is.
 // CHECK: arith.truncf %[[Q]] : f32 to f16
-// CHECK: memref.store %{{.*}}, %[[Y]][%{{.*}}, %[[J]]] : memref<2x6144xf16>
+// CHECK: %[[V:.*]] = vector.from_elements {{.*}} : vector<8xf16>
+// CHECK: %[[COL:.*]] = arith.muli %[[BX]], %c24 : index
+// CHECK: %[[J:.*]] = arith.addi %{{.*}}, %[[COL]] : index
+// CHECK: vector.store %[[V]], %[[Y]][%{{.*}}, %[[J]]] {alignment = 16 : i64} : memref<2x6144xf16>, vector<8xf16>
 // CHECK: } {mirage.phase}
 // CHECK: } {mirage.kernel = {block = array<i64: 128, 1, 1>, forloop = 32 : i64, name = "rmsnorm_matmul_kernel0"}}
 // CHECK: return
@@ -94,12 +96,12 @@ func.func @rmsnorm_matmul(%x: tensor<2x4096xf16>, %w: tensor<4096x6144xf16>)
 // CHECK: %[[E:.*]] = math.exp %[[V]] : f32
 // CHECK: %[[NEW:.*]] = arith.addf %[[OLD]], %[[E]] : f32
 // CHECK: memref.store %[[NEW]], %[[ACC]]
-// CHECK: memref.store %{{.*}}, %[[T]]
+// CHECK: vector.store %{{.*}}, %[[T]]
 // CHECK: name = "chain_kernel0"
 // CHECK: scf.parallel
 // CHECK: memref.load %[[T]]
 // CHECK: arith.mulf
-// CHECK: memref.store %{{.*}}, %[[OUT]]
+// CHECK: vector.store %{{.*}}, %[[OUT]]
 // CHECK: name = "chain_kernel1"
 func.func @chain(%a: tensor<16x256xf32>) -> tensor<16x256xf32> {
   %t = kernel.graph_defined (%a) grid [4, 1, 1] block [128, 1, 1] forloop 1

@@ -407,7 +407,7 @@ func.func @no_lowering_in_phase(%x: memref<4xf32>, %ws: memref<0xi8>) {
   %c32 = arith.constant 32 : index
   scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
     scf.parallel (%t) = (%c0) to (%c32) step (%c1) {
-      // expected-error @+1 {{'vector.load' op in kernel 'no_lowering_in_phase_kernel0': has no lowering inside a phase (arith, math, scf.for, scf.if, memref.load and memref.store have)}}
+      // expected-error @+1 {{'vector.load' op in kernel 'no_lowering_in_phase_kernel0': has no lowering inside a phase (arith, math, scf.for, scf.if, memref.load, memref.store, vector.from_elements and vector.store have)}}
       %v = vector.load %x[%c0] : memref<4xf32>, vector<4xf32>
       scf.reduce
     } {mirage.phase}

@@ -75,7 +75,9 @@ def LowerToStructured : Pass<"mirage-lower-to-structured",
       each thread taking elements t, t + T, ... of the tile it computes;
     * cooperative ops: `linalg.copy` of a global tile into a workgroup
       buffer for loaders that feed a matmul, and `linalg.matmul` /
-      `linalg.batch_matmul` accumulating in f32.
+      `linalg.batch_matmul` accumulating in f32;
+    * savers whose rows are made of 16-byte chunks store whole chunks
+      (`vector.store` with 16-byte alignment), others one element at a time.
 
     Element-wise chains that feed a single element-wise op, accumulator or
     saver are evaluated where they are read (the thread level, fused into
@@ -97,7 +99,8 @@ def LowerToStructured : Pass<"mirage-lower-to-structured",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::scf::SCFDialect"];
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def MapToCPU : Pass<"mirage-map-to-cpu", "::mlir::func::FuncOp"> {
