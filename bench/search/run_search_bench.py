@@ -89,6 +89,7 @@ def main():
                     "pruned_canonical": stats["pruned_canonical"],
                     "pruned_cost": stats["pruned_cost"],
                     "pruned_unclosable": stats["pruned_unclosable"],
+                    "pruned_dangling": stats.get("pruned_dangling", 0),
                     "candidates_verified": stats["candidates_verified"],
                     "candidates_found": stats["candidates_found"],
                     "budget_exhausted": stats["budget_exhausted"],

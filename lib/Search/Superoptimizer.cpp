@@ -27,6 +27,7 @@
 #include <mutex>
 #include <numeric>
 #include <thread>
+#include <unordered_map>
 
 using namespace mirage;
 
@@ -45,6 +46,7 @@ void SearchStats::add(const SearchStats &other) {
   prunedAbstractExpr += other.prunedAbstractExpr;
   prunedCost += other.prunedCost;
   prunedUnclosable += other.prunedUnclosable;
+  prunedDangling += other.prunedDangling;
   candidatesVerified += other.candidatesVerified;
   candidatesRejected += other.candidatesRejected;
   candidatesFound += other.candidatesFound;
@@ -56,6 +58,49 @@ using namespace mirage::search;
 using Clock = std::chrono::steady_clock;
 
 class Worker;
+
+/// A block graph the search can close: the values and ops after the
+/// loaders, and its dangling tiles (all accumulated) with their
+/// expressions.
+struct BlockClosure {
+  std::vector<ValueInfo> values;
+  std::vector<OpNode> ops;
+  llvm::SmallVector<ValueId, 2> dangling;
+  llvm::SmallVector<ExprId, 2> exprs;
+};
+
+/// The outcome of the search of one block graph from its loaders: what
+/// can be closed, in enumeration order, and the statistics of the search.
+struct BlockSearch {
+  std::vector<BlockClosure> closures;
+  SearchStats stats;
+};
+
+using BlockSearchKey = llvm::SmallVector<int64_t, 24>;
+
+struct BlockSearchKeyHash {
+  size_t operator()(const BlockSearchKey &key) const {
+    return llvm::hash_combine_range(key.begin(), key.end());
+  }
+};
+
+/// The counters `after` has more than `before`.
+static SearchStats difference(const SearchStats &after,
+                              const SearchStats &before) {
+  SearchStats d;
+  d.statesVisited = after.statesVisited - before.statesVisited;
+  d.prunedCanonical = after.prunedCanonical - before.prunedCanonical;
+  d.prunedShape = after.prunedShape - before.prunedShape;
+  d.prunedSharedMemory = after.prunedSharedMemory - before.prunedSharedMemory;
+  d.prunedAbstractExpr = after.prunedAbstractExpr - before.prunedAbstractExpr;
+  d.prunedCost = after.prunedCost - before.prunedCost;
+  d.prunedUnclosable = after.prunedUnclosable - before.prunedUnclosable;
+  d.prunedDangling = after.prunedDangling - before.prunedDangling;
+  d.candidatesVerified = after.candidatesVerified - before.candidatesVerified;
+  d.candidatesRejected = after.candidatesRejected - before.candidatesRejected;
+  d.candidatesFound = after.candidatesFound - before.candidatesFound;
+  return d;
+}
 
 /// State shared by all workers.
 struct Shared {
@@ -235,9 +280,72 @@ private:
     }
     if (graph.numInputs + graph.ops.size() >= options.maxKernelOps)
       return;
+    if (!canReachOutputs(dangling.size(), kernelOpsLeft(), kernelsLeft())) {
+      ++tally().prunedDangling;
+      return;
+    }
     enumerateKernelOps(depth);
     if (graph.blockGraphs.size() < options.maxGraphDefinedKernels)
       enumerateGraphDefined(depth);
+  }
+
+  unsigned kernelOpsLeft() const {
+    unsigned used = graph.numInputs + graph.ops.size();
+    return used < options.maxKernelOps ? options.maxKernelOps - used : 0;
+  }
+
+  unsigned kernelsLeft() const {
+    unsigned used = graph.blockGraphs.size();
+    return used < options.maxGraphDefinedKernels
+               ? options.maxGraphDefinedKernels - used
+               : 0;
+  }
+
+  /// Whether `opsLeft` more kernel ops, `kernelsLeft` of them at most
+  /// graph-defined, can take a graph with `dangling` dangling tensors to
+  /// exactly the reference's output count (where it is verified). An op
+  /// changes the count by at most: a pre-defined op -1 (a binary op on two
+  /// dangling tensors) to +1; a graph-defined kernel -(inputs - 1) to
+  /// +outputs.
+  bool canReachOutputs(int64_t dangling, unsigned opsLeft,
+                       unsigned kernelsLeft) const {
+    int64_t outputs = shared.reference.outputs.size();
+    int64_t launches = std::min(opsLeft, kernelsLeft);
+    int64_t others = opsLeft - launches;
+    int64_t down =
+        launches * std::max<int64_t>(1, options.maxBlockInputs - 1) + others;
+    int64_t up =
+        launches * std::max<int64_t>(1, options.maxBlockOutputs) + others;
+    return dangling - outputs <= down && outputs - dangling <= up;
+  }
+
+  /// The output counts a graph-defined kernel on `inputs` may have so that
+  /// the kernel graph can still be completed: once it closes, the dangling
+  /// tensors are those it leaves unconsumed plus its outputs, and the ops
+  /// left must take them to the reference's output count (the kernel that
+  /// uses the last op must produce exactly the missing outputs). Empty
+  /// when no count works; the block graph is then not searched at all,
+  /// which is what keeps the second kernel of a two-kernel program from
+  /// being searched on inputs that leave a tensor dangling.
+  std::optional<std::pair<unsigned, unsigned>>
+  outputCounts(llvm::ArrayRef<ValueId> inputs) const {
+    int64_t dangling = llvm::count(kernel.uses, 0);
+    for (ValueId v : inputs)
+      if (kernel.uses[v] == 0)
+        --dangling;
+    int64_t outputs = shared.reference.outputs.size();
+    unsigned opsLeft = kernelOpsLeft() - 1, launchesLeft = kernelsLeft() - 1;
+    std::optional<std::pair<unsigned, unsigned>> range;
+    for (unsigned n = 1; n <= options.maxBlockOutputs; ++n) {
+      int64_t after = dangling + n;
+      if (after != outputs &&
+          (opsLeft == 0 || !canReachOutputs(after, opsLeft, launchesLeft)))
+        continue;
+      if (!range)
+        range = {n, n};
+      range->second = n;
+    }
+    return range;
   }
 
   /// Calls `tryOp` with each unary op of `kinds` on `operand`, skipping the
@@ -326,6 +434,10 @@ private:
         ++tally().prunedCanonical;
         continue;
       }
+      if (!outputCounts(inputs)) {
+        ++tally().prunedDangling;
+        continue;
+      }
       enumerateLaunches(inputs, depth);
       if (outOfTime())
         return;
@@ -402,11 +514,43 @@ private:
   void buildLoaders(llvm::ArrayRef<ValueId> inputs, const Grid &grid,
                     llvm::ArrayRef<DimMap> imaps, llvm::ArrayRef<int64_t> fmaps,
                     int64_t range, unsigned depth) {
+    LaunchShape launch;
+    launch.grid.assign(grid.begin(), grid.end());
+    launch.block = {128, 1, 1};
+    launch.forloopRange = range;
+    launch.reductionDimx = 64;
+    // The tiles first: most launches end at a cached search with nothing to
+    // close, and need no block graph at all.
+    llvm::SmallVector<ValueInfo, 4> tiles;
+    int64_t smem = 0;
+    for (unsigned i = 0; i < inputs.size(); ++i) {
+      const ValueInfo &input = graph.values[inputs[i]];
+      auto tile = inferLoaderTileShape(input.shape, imaps[i], fmaps[i], launch);
+      if (!tile) {
+        llvm::consumeError(tile.takeError());
+        ++tally().prunedShape;
+        return;
+      }
+      ValueInfo info = input;
+      info.shape = std::move(*tile);
+      info.accumulated = false;
+      smem += bytesOf(info);
+      tiles.push_back(std::move(info));
+    }
+    if (smem > options.sharedMemoryBytes) {
+      ++tally().prunedSharedMemory;
+      return;
+    }
+    auto [minOutputs, maxOutputs] = *outputCounts(inputs);
+    BlockSearchKey key =
+        blockSearchKey(inputs, tiles, launch, minOutputs, maxOutputs);
+    // Shared: the closures' continuations may search (and evict) others.
+    std::shared_ptr<const BlockSearch> search = cachedBlockSearch(key);
+    if (search && search->closures.empty())
+      return;
+
     BlockGraph block;
-    block.launch.grid.assign(grid.begin(), grid.end());
-    block.launch.block = {128, 1, 1};
-    block.launch.forloopRange = range;
-    block.launch.reductionDimx = 64;
+    block.launch = launch;
     block.numInputs = inputs.size();
     GraphState state;
     state.values = &block.values;
@@ -416,37 +560,92 @@ private:
       state.uses.push_back(1); // each kernel input is loaded once
       state.exprs.push_back(kernel.exprs[v]);
     }
-    int64_t smem = 0;
     for (unsigned i = 0; i < inputs.size(); ++i) {
-      auto tile = inferLoaderTileShape(block.values[i].shape, imaps[i],
-                                       fmaps[i], block.launch);
-      if (!tile) {
-        llvm::consumeError(tile.takeError());
-        ++tally().prunedShape;
-        return;
-      }
       OpNode loader;
       loader.kind = OpKind::Loader;
       loader.operands = {static_cast<ValueId>(i)};
       loader.map = imaps[i];
       loader.dim = fmaps[i];
-      ValueInfo info = block.values[i];
-      info.shape = *tile;
-      info.accumulated = false;
-      smem += bytesOf(info);
       // A loader's expression is its input's (partitioning is ignored).
-      state.push(loader, info, state.exprs[i]);
-    }
-    if (smem > options.sharedMemoryBytes) {
-      ++tally().prunedSharedMemory;
-      return;
+      state.push(loader, tiles[i], state.exprs[i]);
     }
     // Loaders are fixed by the launch; the search orders the ops after them.
     state.keys.clear();
-    BlockContext context{
-        block, state, smem,
-        llvm::SmallVector<ValueId, 4>(inputs.begin(), inputs.end())};
-    blockLevel(context, depth);
+    if (!search)
+      search = searchBlockGraphs(std::move(key), block, state, smem, minOutputs,
+                                 maxOutputs);
+    // Each closable block graph becomes a kernel op, under each omap, and
+    // the search goes on at the kernel level.
+    for (const BlockClosure &closure : search->closures) {
+      BlockGraph closed = block;
+      llvm::append_range(closed.values, closure.values);
+      llvm::append_range(closed.ops, closure.ops);
+      closeBlockGraph(closed, inputs, closure.dangling, closure.exprs, depth);
+      if (outOfTime())
+        return;
+    }
+  }
+
+  /// The key of a block-graph search: everything it depends on. The
+  /// loaders' tiles (not the tensors they come from, nor the maps: the block
+  /// ops see only tiles), their expressions, the for-loop range and
+  /// reduction dimx (they enter accumulators' shapes and expressions), and
+  /// the output counts the closure may have. The grid is not part of it:
+  /// it only matters to the omaps and savers, which come after.
+  BlockSearchKey blockSearchKey(llvm::ArrayRef<ValueId> inputs,
+                                llvm::ArrayRef<ValueInfo> tiles,
+                                const LaunchShape &launch, unsigned minOutputs,
+                                unsigned maxOutputs) const {
+    BlockSearchKey key = {static_cast<int64_t>(inputs.size()),
+                          launch.forloopRange, launch.reductionDimx, minOutputs,
+                          maxOutputs};
+    for (auto [v, tile] : llvm::zip_equal(inputs, tiles)) {
+      key.push_back(kernel.exprs[v]);
+      key.push_back(static_cast<int64_t>(tile.dtype));
+      key.push_back(tile.shape.size());
+      key.append(tile.shape.begin(), tile.shape.end());
+    }
+    return key;
+  }
+
+  /// The search made before in the same context, if any; its statistics
+  /// are counted again, so that hits and misses cannot be told apart and
+  /// the statistics do not depend on which worker searched what.
+  std::shared_ptr<const BlockSearch>
+  cachedBlockSearch(const BlockSearchKey &key) {
+    auto it = blockSearches.find(key);
+    if (it == blockSearches.end())
+      return nullptr;
+    tally().add(it->second->stats);
+    return it->second;
+  }
+
+  /// Searches the block graphs that start from `block`'s loaders, and
+  /// keeps the outcome under `key`. Many launches give the same tiles
+  /// (another grid or imap with the same per-block extents), and in a
+  /// two-kernel program every closure of the first kernel searches the
+  /// second anew: without the cache, the second kernel's block graphs are
+  /// enumerated again for each.
+  std::shared_ptr<const BlockSearch>
+  searchBlockGraphs(BlockSearchKey key, BlockGraph &block, GraphState &state,
+                    int64_t smem, unsigned minOutputs, unsigned maxOutputs) {
+    // Bounded memory: forgetting is invisible (see above), only slower.
+    if (blockSearches.size() >= kMaxBlockSearches ||
+        cachedClosures >= kMaxCachedClosures) {
+      blockSearches.clear();
+      cachedClosures = 0;
+    }
+    SearchStats before = tally();
+    auto search = std::make_shared<BlockSearch>();
+    BlockContext context{block,      state,      smem,
+                         minOutputs, maxOutputs, search->closures};
+    blockLevel(context);
+    search->stats = difference(tally(), before);
+    // A search cut short by the time budget is incomplete: not kept.
+    if (!outOfTime() &&
+        blockSearches.try_emplace(std::move(key), search).second)
+      cachedClosures += search->closures.size();
+    return search;
   }
 
   //===--------------------------------------------------------------------===//
@@ -457,10 +656,15 @@ private:
     BlockGraph &graph;
     GraphState &state;
     int64_t smem;
-    llvm::SmallVector<ValueId, 4> kernelInputs;
+    /// The output counts that leave the kernel graph completable
+    /// (outputCounts).
+    unsigned minOutputs;
+    unsigned maxOutputs;
+    /// Where the closable block graphs go.
+    std::vector<BlockClosure> &closures;
   };
 
-  void blockLevel(BlockContext &ctx, unsigned depth) {
+  void blockLevel(BlockContext &ctx) {
     if (outOfTime())
       return;
     ++tally().statesVisited;
@@ -477,10 +681,18 @@ private:
       dangling.push_back(v);
     }
     unsigned used = block.ops.size();
-    if (closable && !dangling.empty() &&
-        dangling.size() <= options.maxBlockOutputs &&
-        used + dangling.size() <= options.maxBlockOps)
-      closeBlockGraph(ctx, dangling, depth);
+    if (closable && dangling.size() >= ctx.minOutputs &&
+        dangling.size() <= ctx.maxOutputs &&
+        used + dangling.size() <= options.maxBlockOps) {
+      BlockClosure closure;
+      closure.values.assign(block.values.begin() + 2 * block.numInputs,
+                            block.values.end());
+      closure.ops.assign(block.ops.begin() + block.numInputs, block.ops.end());
+      closure.dangling.assign(dangling.begin(), dangling.end());
+      for (ValueId v : dangling)
+        closure.exprs.push_back(ctx.state.exprs[v]);
+      ctx.closures.push_back(std::move(closure));
+    }
     // A lower bound on the ops still needed to close the graph. An op
     // consuming c dangling `pre` tiles and producing one removes at most
     // c - 1 of them (a binary op merges two; concat_matmul, with `lora`,
@@ -496,12 +708,13 @@ private:
       ++tally().prunedUnclosable;
       return;
     }
-    enumerateBlockOps(ctx, depth);
+    enumerateBlockOps(ctx);
   }
 
-  void closeBlockGraph(BlockContext &ctx, llvm::ArrayRef<ValueId> dangling,
-                       unsigned depth) {
-    BlockGraph &block = ctx.graph;
+  void closeBlockGraph(const BlockGraph &block,
+                       llvm::ArrayRef<ValueId> kernelInputs,
+                       llvm::ArrayRef<ValueId> dangling,
+                       llvm::ArrayRef<ExprId> danglingExprs, unsigned depth) {
     unsigned rank = block.values[dangling.front()].shape.size();
     for (ValueId v : dangling)
       if (block.values[v].shape.size() != rank)
@@ -513,7 +726,7 @@ private:
       llvm::SmallVector<ValueInfo, 2> outputs;
       llvm::SmallVector<ExprId, 2> outputExprs;
       bool ok = true;
-      for (ValueId v : dangling) {
+      for (auto [v, expr] : llvm::zip_equal(dangling, danglingExprs)) {
         auto shape =
             inferSaverTensorShape(block.values[v].shape, omap, block.launch);
         if (!shape) {
@@ -532,7 +745,7 @@ private:
         closed.outputs.push_back(saver.results[0]);
         closed.ops.push_back(saver);
         outputs.push_back(info);
-        outputExprs.push_back(ctx.state.exprs[v]);
+        outputExprs.push_back(expr);
       }
       if (!ok) {
         ++tally().prunedShape;
@@ -540,8 +753,7 @@ private:
       }
       OpNode kernelOp;
       kernelOp.kind = OpKind::GraphDefined;
-      kernelOp.operands.assign(ctx.kernelInputs.begin(),
-                               ctx.kernelInputs.end());
+      kernelOp.operands.assign(kernelInputs.begin(), kernelInputs.end());
       kernelOp.blockGraph = graph.blockGraphs.size();
       graph.blockGraphs.push_back(std::move(closed));
       kernel.push(kernelOp, outputs, outputExprs);
@@ -553,8 +765,8 @@ private:
     }
   }
 
-  void tryBlockOp(BlockContext &ctx, const OpNode &op, const ValueInfo &result,
-                  unsigned depth) {
+  void tryBlockOp(BlockContext &ctx, const OpNode &op,
+                  const ValueInfo &result) {
     OpKey key = keyOf(op);
     if (!ctx.state.admits(key)) {
       ++tally().prunedCanonical;
@@ -573,12 +785,12 @@ private:
     int64_t saved = ctx.smem;
     ctx.smem = smem;
     ctx.state.push(op, result, exprs);
-    blockLevel(ctx, depth);
+    blockLevel(ctx);
     ctx.state.pop();
     ctx.smem = saved;
   }
 
-  void enumerateBlockOps(BlockContext &ctx, unsigned depth) {
+  void enumerateBlockOps(BlockContext &ctx) {
     BlockGraph &block = ctx.graph;
     static const OpKind unary[] = {OpKind::Exp,    OpKind::Square, OpKind::Sqrt,
                                    OpKind::Silu,   OpKind::Gelu,   OpKind::Relu,
@@ -599,9 +811,8 @@ private:
       // Copies: trying an op appends to block.values, which may reallocate.
       const ValueInfo lhs = block.values[a];
       if (a >= floor) {
-        forEachUnary(unary, a, [&](const OpNode &op) {
-          tryBlockOp(ctx, op, lhs, depth);
-        });
+        forEachUnary(unary, a,
+                     [&](const OpNode &op) { tryBlockOp(ctx, op, lhs); });
         if (!lhs.accumulated)
           for (AccumKind accum : accums) {
             auto shape =
@@ -617,7 +828,7 @@ private:
             ValueInfo result = lhs;
             result.shape = *shape;
             result.accumulated = true;
-            tryBlockOp(ctx, op, result, depth);
+            tryBlockOp(ctx, op, result);
           }
       }
       for (ValueId b = block.numInputs; b < n; ++b) {
@@ -642,20 +853,19 @@ private:
           OpNode op;
           op.kind = kind;
           op.operands = {a, b};
-          tryBlockOp(ctx, op, result, depth);
+          tryBlockOp(ctx, op, result);
         }
       }
       if (outOfTime())
         return;
     }
     if (options.preset == Preset::Lora)
-      enumerateConcatMatmuls(ctx, depth, floor);
+      enumerateConcatMatmuls(ctx, floor);
   }
 
   /// LoRA's [A1|A2] x [B1;B2] = A1 B1 + A2 B2 on every quadruple of tiles of
   /// one state whose two products have the same shape.
-  void enumerateConcatMatmuls(BlockContext &ctx, unsigned depth,
-                              ValueId floor) {
+  void enumerateConcatMatmuls(BlockContext &ctx, ValueId floor) {
     BlockGraph &block = ctx.graph;
     ValueId first = block.numInputs, n = block.values.size();
     for (ValueId a1 = first; a1 < n; ++a1)
@@ -685,7 +895,7 @@ private:
             OpNode op;
             op.kind = OpKind::ConcatMatmul;
             op.operands = {a1, a2, b1, b2};
-            tryBlockOp(ctx, op, product, depth);
+            tryBlockOp(ctx, op, product);
           }
         }
   }
@@ -731,6 +941,15 @@ private:
   unsigned index;
   /// Element-wise kinds whose operator the target lacks.
   llvm::SmallSet<OpKind, 8> absentKinds;
+  /// Block-graph searches by context (searchBlockGraphs); their expression
+  /// ids belong to this worker's pool.
+  std::unordered_map<BlockSearchKey, std::shared_ptr<const BlockSearch>,
+                     BlockSearchKeyHash>
+      blockSearches;
+  size_t cachedClosures = 0;
+  /// About 100 MB per worker at most (a closure is a kilobyte or two).
+  static constexpr size_t kMaxBlockSearches = 1 << 16;
+  static constexpr size_t kMaxCachedClosures = 1 << 16;
   SearchStats discarded;
   bool insideTask = false;
   uint64_t claimed = 0;

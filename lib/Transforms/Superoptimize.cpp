@@ -67,6 +67,7 @@ llvm::json::Object statsToJson(const ::mirage::SearchStats &stats) {
       {"pruned_abstract_expr", static_cast<int64_t>(stats.prunedAbstractExpr)},
       {"pruned_cost", static_cast<int64_t>(stats.prunedCost)},
       {"pruned_unclosable", static_cast<int64_t>(stats.prunedUnclosable)},
+      {"pruned_dangling", static_cast<int64_t>(stats.prunedDangling)},
       {"candidates_verified", static_cast<int64_t>(stats.candidatesVerified)},
       {"candidates_rejected", static_cast<int64_t>(stats.candidatesRejected)},
       {"candidates_found", static_cast<int64_t>(stats.candidatesFound)},

@@ -6,6 +6,12 @@
 // RUN: FileCheck %s < %t
 // RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=gated_mlp' -o /dev/null \
 // RUN:   | FileCheck %s --check-prefix=EQUIV
+// The μGraph found is lowered: on the CPU it computes what the interpreter
+// computes, and it compiles to a PTX bundle.
+// RUN: mirage-cpu-runner %t --entry=gated_mlp --input-scale=0.25 | FileCheck %s --check-prefix=CPU
+// RUN: rm -rf %t.bundle && mirage-opt %t --mirage-to-ptx="chip=sm_90 output=%t.bundle" -o /dev/null
+// RUN: test -s %t.bundle/gated_mlp.ptx && test -s %t.bundle/gated_mlp.json
+// CPU: PASS
 
 // EQUIV: equivalent
 

@@ -6,6 +6,12 @@
 // RUN: FileCheck %s < %t
 // RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=lora' -o /dev/null \
 // RUN:   | FileCheck %s --check-prefix=EQUIV
+// The μGraph found is lowered: on the CPU it computes what the interpreter
+// computes, and it compiles to a PTX bundle.
+// RUN: mirage-cpu-runner %t --entry=lora | FileCheck %s --check-prefix=CPU
+// RUN: rm -rf %t.bundle && mirage-opt %t --mirage-to-ptx="chip=sm_90 output=%t.bundle" -o /dev/null
+// RUN: test -s %t.bundle/lora.ptx && test -s %t.bundle/lora.json
+// CPU: PASS
 
 // EQUIV: equivalent
 

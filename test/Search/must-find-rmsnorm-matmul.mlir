@@ -8,6 +8,12 @@
 // RUN: FileCheck %s < %t
 // RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=rmsnorm_matmul' -o /dev/null \
 // RUN:   | FileCheck %s --check-prefix=EQUIV
+// The μGraph found is lowered: on the CPU it computes what the interpreter
+// computes, and it compiles to a PTX bundle.
+// RUN: mirage-cpu-runner %t --entry=rmsnorm_matmul | FileCheck %s --check-prefix=CPU
+// RUN: rm -rf %t.bundle && mirage-opt %t --mirage-to-ptx="chip=sm_90 output=%t.bundle" -o /dev/null
+// RUN: test -s %t.bundle/rmsnorm_matmul.ptx && test -s %t.bundle/rmsnorm_matmul.json
+// CPU: PASS
 
 // REMARK: remark: mirage-superoptimize: {{.*}} equivalent; {{.*}} s; predicted {{.*}} us -> {{.*}} us
 // REMARK-NOT: time budget exhausted

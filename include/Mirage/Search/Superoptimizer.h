@@ -74,6 +74,10 @@ struct SearchStats {
   uint64_t prunedCost = 0;
   /// Block-graph states whose op budget cannot close the graph any more.
   uint64_t prunedUnclosable = 0;
+  /// Kernel-graph states, and graph-defined launches, whose remaining op
+  /// budget cannot bring the dangling tensors to the reference's output
+  /// count.
+  uint64_t prunedDangling = 0;
   /// Complete candidates screened with the first fingerprint test, those
   /// it rejected, and those that passed it.
   uint64_t candidatesVerified = 0;

@@ -1,0 +1,60 @@
+// The normalized-Transformer update, rms_norm(X + alpha * (rms_norm(H) + X)),
+// at a small shape (8x256): the search must fuse the five kernels, both
+// rms_norms included, into one graph-defined kernel in which each block
+// takes whole rows (an rms_norm needs its row), checked against the input.
+//
+// The grid is the one that gives each block a row, and the for-loop range 1:
+// a row fits in shared memory, and a loop would split the rows the norms
+// need. The imaps, fmaps, ops and their order are searched.
+//
+// RUN: mirage-opt %s --mirage-superoptimize='threads=2 cache=false grids=8x1x1 forloop-ranges=1 max-block-ops=10' -o %t 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=REMARK
+// RUN: FileCheck %s < %t
+// RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=ntrans' -o /dev/null \
+// RUN:   | FileCheck %s --check-prefix=EQUIV
+// The μGraph found is lowered: on the CPU it computes what the interpreter
+// computes, and it compiles to a PTX bundle.
+// RUN: mirage-cpu-runner %t --entry=ntrans | FileCheck %s --check-prefix=CPU
+// RUN: rm -rf %t.bundle && mirage-opt %t --mirage-to-ptx="chip=sm_90 output=%t.bundle" -o /dev/null
+// RUN: test -s %t.bundle/ntrans.ptx && test -s %t.bundle/ntrans.json
+// CPU: PASS
+
+// REMARK: remark: mirage-superoptimize: {{.*}} equivalent; {{.*}} s; predicted {{.*}} us -> {{.*}} us
+// REMARK-NOT: time budget exhausted
+// EQUIV: equivalent
+
+// CHECK-LABEL: func.func @ntrans
+// CHECK-NEXT: kernel.graph_defined (%arg0, %arg1, %arg2) grid [8, 1, 1]
+// CHECK: %[[H:.*]] = block.loader %{{.*}} imap [0, -1, -1]
+// CHECK: %[[X:.*]] = block.loader %{{.*}} imap [0, -1, -1]
+// CHECK: %[[ALPHA:.*]] = block.loader %{{.*}} imap [0, -1, -1]
+// CHECK: %[[HN:.*]] = block.rms_norm %[[H]]
+// CHECK: %[[SUM:.*]] = block.add %[[X]], %[[HN]]
+// CHECK: %[[SCALED:.*]] = block.mul %[[ALPHA]], %[[SUM]]
+// CHECK: %[[RES:.*]] = block.add %[[X]], %[[SCALED]]
+// CHECK: %[[Y:.*]] = block.rms_norm %[[RES]]
+// CHECK: block.accum none %[[Y]]
+// CHECK: block.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+// CHECK-LABEL: func.func @reference
+func.func @ntrans(%h: tensor<8x256xf16>, %x: tensor<8x256xf16>,
+                  %alpha: tensor<8x256xf16>) -> tensor<8x256xf16> {
+  %hn = kernel.rms_norm %h over [256] : tensor<8x256xf16>
+  %sum = kernel.add %hn, %x : tensor<8x256xf16>, tensor<8x256xf16>
+  %scaled = kernel.mul %alpha, %sum : tensor<8x256xf16>, tensor<8x256xf16>
+  %res = kernel.add %x, %scaled : tensor<8x256xf16>, tensor<8x256xf16>
+  %y = kernel.rms_norm %res over [256] : tensor<8x256xf16>
+  return %y : tensor<8x256xf16>
+}
+
+func.func @reference(%h: tensor<8x256xf16>, %x: tensor<8x256xf16>,
+                     %alpha: tensor<8x256xf16>) -> tensor<8x256xf16>
+    attributes {mirage.no_superoptimize} {
+  %hn = kernel.rms_norm %h over [256] : tensor<8x256xf16>
+  %sum = kernel.add %hn, %x : tensor<8x256xf16>, tensor<8x256xf16>
+  %scaled = kernel.mul %alpha, %sum : tensor<8x256xf16>, tensor<8x256xf16>
+  %res = kernel.add %x, %scaled : tensor<8x256xf16>, tensor<8x256xf16>
+  %y = kernel.rms_norm %res over [256] : tensor<8x256xf16>
+  return %y : tensor<8x256xf16>
+}
