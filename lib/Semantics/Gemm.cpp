@@ -236,6 +236,19 @@ micro4x12Fused(int64_t k, const double *a, const void *b, double *c,
 #endif
 
 #ifdef MIRAGE_GEMM_X86
+/// The steps of field::reduce on four values: x mod m in [0, m), with `inv`
+/// the double nearest 1/m.
+__attribute__((target("avx2,fma"))) inline __m256d
+reduceFour(__m256d x, __m256d m, __m256d inv) {
+  __m256d zero = _mm256_setzero_pd();
+  __m256d f = _mm256_floor_pd(_mm256_mul_pd(x, inv));
+  __m256d r = _mm256_sub_pd(x, _mm256_mul_pd(f, m));
+  r = _mm256_add_pd(r, _mm256_and_pd(_mm256_cmp_pd(r, zero, _CMP_LT_OQ), m));
+  return _mm256_sub_pd(r, _mm256_and_pd(_mm256_cmp_pd(r, m, _CMP_GE_OQ), m));
+}
+#endif
+
+#ifdef MIRAGE_GEMM_X86
 __attribute__((target("avx2,fma")))
 int64_t reduceAvx2(const double *in, int64_t n, const unsigned lanes[2],
                    float *out, int64_t outStride) {
@@ -243,15 +256,9 @@ int64_t reduceAvx2(const double *in, int64_t n, const unsigned lanes[2],
   double i0 = field::reciprocal(lanes[0]), i1 = field::reciprocal(lanes[1]);
   __m256d m = _mm256_setr_pd(m0, m1, m0, m1);
   __m256d inv = _mm256_setr_pd(i0, i1, i0, i1);
-  __m256d zero = _mm256_setzero_pd();
   int64_t t = 0;
   for (; t + 4 <= n; t += 4) {
-    // The steps of field::reduce, four at a time.
-    __m256d x = _mm256_loadu_pd(in + t);
-    __m256d f = _mm256_floor_pd(_mm256_mul_pd(x, inv));
-    __m256d r = _mm256_sub_pd(x, _mm256_mul_pd(f, m));
-    r = _mm256_add_pd(r, _mm256_and_pd(_mm256_cmp_pd(r, zero, _CMP_LT_OQ), m));
-    r = _mm256_sub_pd(r, _mm256_and_pd(_mm256_cmp_pd(r, m, _CMP_GE_OQ), m));
+    __m256d r = reduceFour(_mm256_loadu_pd(in + t), m, inv);
     __m128 v = _mm256_cvtpd_ps(r);
     if (outStride == 1) {
       _mm_storeu_ps(out + t, v);
@@ -279,15 +286,9 @@ int64_t reduceInterleavedAvx2(const double *in, int64_t n, unsigned lane,
   double mod = field::modulus(lane);
   __m256d m = _mm256_set1_pd(mod);
   __m256d inv = _mm256_set1_pd(field::reciprocal(lane));
-  __m256d zero = _mm256_setzero_pd();
   int64_t t = 0;
   for (; t + 4 <= n; t += 4) {
-    // As reduceAvx2.
-    __m256d x = _mm256_loadu_pd(in + t);
-    __m256d f = _mm256_floor_pd(_mm256_mul_pd(x, inv));
-    __m256d r = _mm256_sub_pd(x, _mm256_mul_pd(f, m));
-    r = _mm256_add_pd(r, _mm256_and_pd(_mm256_cmp_pd(r, zero, _CMP_LT_OQ), m));
-    r = _mm256_sub_pd(r, _mm256_and_pd(_mm256_cmp_pd(r, m, _CMP_GE_OQ), m));
+    __m256d r = reduceFour(_mm256_loadu_pd(in + t), m, inv);
     __m128 v = _mm256_cvtpd_ps(r), o = _mm_loadu_ps(other + t);
     __m128 lo = lane == 0 ? _mm_unpacklo_ps(v, o) : _mm_unpacklo_ps(o, v);
     __m128 hi = lane == 0 ? _mm_unpackhi_ps(v, o) : _mm_unpackhi_ps(o, v);
