@@ -79,6 +79,14 @@ static Status checkPointer(const std::string &name, const TensorArg &arg,
                            Driver &driver, CUdevice device) {
   if (!arg.data)
     return Status::error(name + ": null pointer");
+  // The kernels move tiles in 16-byte vectors (vector loads and stores,
+  // cp.async), which fault on a misaligned address: a view that starts
+  // inside an element row (x[1:] of a tensor) must be copied first.
+  if (arg.data % kRequiredAlignment != 0)
+    return Status::error(name + ": " + hexPointer(arg.data) +
+                         " is not " + std::to_string(kRequiredAlignment) +
+                         "-byte aligned, as the kernels need (pass a copy of "
+                         "the tensor)");
   auto memoryType = static_cast<CUmemorytype>(0);
   CUresult r = driver.pointerGetAttribute(
       &memoryType, CU_POINTER_ATTRIBUTE_MEMORY_TYPE, arg.data);

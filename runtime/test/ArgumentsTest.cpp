@@ -124,8 +124,8 @@ TEST_F(PointerTest, AcceptsDeviceMemory) {
 
 TEST_F(PointerTest, RejectsNullAndUnknownPointers) {
   EXPECT_EQ(error({on(0)}, {}), "input 0: null pointer");
-  EXPECT_EQ(error({on(0x42)}, {}),
-            "input 0: 0x42 is not memory of the CUDA driver (a host "
+  EXPECT_EQ(error({on(0x40)}, {}),
+            "input 0: 0x40 is not memory of the CUDA driver (a host "
             "pointer?); pass a device tensor");
 }
 
@@ -151,14 +151,27 @@ TEST_F(PointerTest, RejectsAllocationsTooSmall) {
 
 TEST_F(PointerTest, RejectsAliasedOutputs) {
   CUdeviceptr p = driver.addDeviceMemory(64, 0);
-  EXPECT_EQ(error({on(p)}, {on(p + 20)}),
+  EXPECT_EQ(error({on(p)}, {on(p + 16)}),
             "output 0 overlaps input 0 (outputs must not alias other "
             "arguments)");
-  EXPECT_EQ(error({}, {on(p), on(p + 8)}),
+  EXPECT_EQ(error({}, {on(p), on(p + 16)}),
             "output 1 overlaps output 0 (outputs must not alias other "
             "arguments)");
   // Adjacent is fine.
-  EXPECT_EQ(error({on(p)}, {on(p + 24)}), "");
+  EXPECT_EQ(error({on(p, {2, 4})}, {on(p + 32, {2, 4})}), "");
+}
+
+TEST_F(PointerTest, RejectsMisalignedPointers) {
+  CUdeviceptr p = driver.addDeviceMemory(64, 0);
+  // A view starting at the second f32 of an allocation.
+  EXPECT_EQ(error({on(p + 4)}, {}),
+            "input 0: " + hex(p + 4) +
+                " is not 16-byte aligned, as the kernels need (pass a copy "
+                "of the tensor)");
+  EXPECT_EQ(error({}, {on(p + 8)}),
+            "output 0: " + hex(p + 8) +
+                " is not 16-byte aligned, as the kernels need (pass a copy "
+                "of the tensor)");
 }
 
 TEST_F(PointerTest, ReportsDriverFailures) {

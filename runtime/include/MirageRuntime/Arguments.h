@@ -4,7 +4,8 @@
 // manifest's signature: how many there are, each shape and dtype, the
 // layout (dense row-major, since kernels index with the manifest's
 // strides), and, through the driver, that each pointer is device memory on
-// the bundle's device, large enough for the tensor, and that no output
+// the bundle's device, 16-byte aligned, large enough for the tensor, and
+// that no output
 // overlaps another argument. A wrong call is an error message, never a
 // launch, e.g.
 //   input 1: expected shape [4096, 6144] f16, got [4096, 6144] f32
@@ -21,6 +22,10 @@
 #include <vector>
 
 namespace mirage::rt {
+
+/// Every tensor pointer must be aligned to this many bytes: the kernels
+/// move 16-byte vectors (docs/Lowering.md).
+constexpr CUdeviceptr kRequiredAlignment = 16;
 
 /// A tensor in device memory, as a caller passes it.
 struct TensorArg {
