@@ -86,7 +86,8 @@ LogicalResult lowerFunction(func::FuncOp func) {
     argTypes.push_back(memrefOf(ctx, graph.values[i]));
   for (ValueId v : graph.outputs)
     argTypes.push_back(memrefOf(ctx, graph.values[v]));
-  argTypes.push_back(MemRefType::get({workspaceBytes}, IntegerType::get(ctx, 8)));
+  argTypes.push_back(
+      MemRefType::get({workspaceBytes}, IntegerType::get(ctx, 8)));
 
   std::string signature;
   {
@@ -117,8 +118,7 @@ LogicalResult lowerFunction(func::FuncOp func) {
     if (workspaceOffset[v] >= 0)
       memrefs[v] = memref::ViewOp::create(
           b, loc, memrefOf(ctx, graph.values[v]), workspace,
-          constants.index(workspaceOffset[v]),
-          ValueRange{});
+          constants.index(workspaceOffset[v]), ValueRange{});
 
   int kernelCount = 0;
   for (const OpNode &op : graph.ops) {
@@ -131,7 +131,8 @@ LogicalResult lowerFunction(func::FuncOp func) {
       ins.push_back(memrefs[v]);
     for (ValueId v : op.results)
       outs.push_back(memrefs[v]);
-    KernelEmitter emitter(b, constants, loc, graph.blockGraphs[op.blockGraph], ins, outs);
+    KernelEmitter emitter(b, constants, loc, graph.blockGraphs[op.blockGraph],
+                          ins, outs);
     std::string name =
         (func.getSymName() + "_kernel" + Twine(kernelCount++)).str();
     if (failed(emitter.emit(name)))

@@ -323,11 +323,10 @@ LogicalResult KernelMapper::plan() {
     sharedBytes = 0;
     if (succeeded(placeBuffers())) {
       // At the location, not the op: the note would print the whole kernel.
-      emitRemark(kernel.getLoc()) << "kernel '" << shape.name
-                          << "': double-buffered copies would need "
-                          << doubleBuffered << " bytes of shared memory (of "
-                          << options.sharedMemoryBytes
-                          << "); its copies are single-buffered";
+      emitRemark(kernel.getLoc())
+          << "kernel '" << shape.name << "': double-buffered copies would need "
+          << doubleBuffered << " bytes of shared memory (of "
+          << options.sharedMemoryBytes << "); its copies are single-buffered";
       return success();
     }
   }

@@ -42,8 +42,8 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
       sizes.push_back(b.getIndexAttr(t));
       strides.push_back(b.getIndexAttr(1));
     }
-    Value view = memref::SubViewOp::create(b, loc, inputs[op.operands[0]],
-                                           offs, sizes, strides);
+    Value view = memref::SubViewOp::create(b, loc, inputs[op.operands[0]], offs,
+                                           sizes, strides);
     linalg::CopyOp::create(b, loc, ValueRange{view}, ValueRange{buffer[r]});
     return success();
   }
@@ -79,15 +79,15 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
   case OpKind::ReductionToDimx: {
     ValueId x = op.operands[0], r = op.results[0];
     int64_t d = op.dim;
-    int64_t size = op.kind == OpKind::Reduction ? op.size
-                                                : graph.launch.reductionDimx;
+    int64_t size =
+        op.kind == OpKind::Reduction ? op.size : graph.launch.reductionDimx;
     int64_t count = values[x].shape[d] / size;
     Value out = buffer[r];
     Type type = cast<MemRefType>(out.getType()).getElementType();
     phase([&](Value tid) {
       forEachElement(tid, values[r].shape, [&](ArrayRef<Value> idx, Value) {
-        auto loop = scf::ForOp::create(b, loc, index(0), index(count),
-                                       index(1), ValueRange{constF32(0.0)});
+        auto loop = scf::ForOp::create(b, loc, index(0), index(count), index(1),
+                                       ValueRange{constF32(0.0)});
         {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToStart(loop.getBody());
@@ -121,10 +121,9 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
           sub.back() = loop.getInductionVar();
           Value v = valueAt(x, sub);
           Value sq = arith::MulFOp::create(b, loc, v, v);
-          scf::YieldOp::create(
-              b, loc,
-              Value(arith::AddFOp::create(b, loc, loop.getRegionIterArg(0),
-                                          sq)));
+          scf::YieldOp::create(b, loc,
+                               Value(arith::AddFOp::create(
+                                   b, loc, loop.getRegionIterArg(0), sq)));
         }
         Value mean = arith::DivFOp::create(b, loc, loop.getResult(0),
                                            constF32(static_cast<double>(last)));
@@ -177,9 +176,9 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
     phase([&](Value tid) {
       forEachElement(
           tid, values[maxOut].shape, [&](ArrayRef<Value> idx, Value slot) {
-            auto loop = scf::ForOp::create(b, loc, index(0), index(extent),
-                                           index(1),
-                                           ValueRange{constF32(-INFINITY)});
+            auto loop =
+                scf::ForOp::create(b, loc, index(0), index(extent), index(1),
+                                   ValueRange{constF32(-INFINITY)});
             {
               OpBuilder::InsertionGuard guard(b);
               b.setInsertionPointToStart(loop.getBody());

@@ -12,8 +12,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -91,8 +91,8 @@ Value KernelEmitter::allocWorkgroup(MemRefType type) {
 }
 
 Value KernelEmitter::allocPrivate(int64_t slots) {
-  auto alloc = memref::AllocaOp::create(
-      b, loc, MemRefType::get({threads, slots}, f32));
+  auto alloc =
+      memref::AllocaOp::create(b, loc, MemRefType::get({threads, slots}, f32));
   alloc->setAttr("mirage.memory", b.getStringAttr("private"));
   return alloc;
 }
@@ -107,9 +107,9 @@ SmallVector<Value> KernelEmitter::loaderIndices(const OpNode &loader,
     Value pos = idx[d];
     for (unsigned a = 0; a < ::mirage::kNumGridAxes; ++a)
       if (loader.map[a] == dim)
-        pos = addIndex(pos, mulIndex(blockId[a],
-                                     tile[d] * (loader.dim == dim ? forloop
-                                                                  : 1)));
+        pos = addIndex(
+            pos,
+            mulIndex(blockId[a], tile[d] * (loader.dim == dim ? forloop : 1)));
     if (loader.dim == dim)
       pos = addIndex(pos, mulIndex(iteration, tile[d]));
     out.push_back(pos);
@@ -249,8 +249,8 @@ void KernelEmitter::planStorage() {
     if (storage[v] != Storage::Workgroup)
       continue;
     const OpNode *op = producer[v];
-    bool matmul = op && (op->kind == OpKind::Matmul ||
-                         op->kind == OpKind::ConcatMatmul);
+    bool matmul =
+        op && (op->kind == OpKind::Matmul || op->kind == OpKind::ConcatMatmul);
     auto type = memrefOf(ctx, graph.values[v]);
     if (matmul)
       type = MemRefType::get(type.getShape(), f32);
@@ -355,8 +355,8 @@ void KernelEmitter::emitAccumUpdate(const OpNode &op) {
       // Sums `term(c)` over the last-dim positions c = first + k * step.
       auto sumAlongLast = [&](Value first, int64_t step, int64_t count,
                               bool square) {
-        auto loop = scf::ForOp::create(b, loc, index(0), index(count),
-                                       index(1), ValueRange{acc});
+        auto loop = scf::ForOp::create(b, loc, index(0), index(count), index(1),
+                                       ValueRange{acc});
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(loop.getBody());
         SmallVector<Value> sub(idx.begin(), idx.end());
@@ -390,8 +390,7 @@ void KernelEmitter::emitAccumUpdate(const OpNode &op) {
         for (size_t d = 0; d < sub.size(); ++d)
           if (values[scale].shape[d] == 1 && inShape[d] != 1)
             sub[d] = index(0);
-        Value scaled =
-            arith::MulFOp::create(b, loc, acc, valueAt(scale, sub));
+        Value scaled = arith::MulFOp::create(b, loc, acc, valueAt(scale, sub));
         next = arith::AddFOp::create(b, loc, scaled, valueAt(x, idx));
         break;
       }
@@ -420,16 +419,17 @@ void KernelEmitter::emitAccumFinish() {
       Type type = cast<MemRefType>(out.getType()).getElementType();
       int64_t count =
           graph.launch.forloopRange * values[op->operands[0]].shape.back();
-      forEachElement(tid, values[r].shape, [&](ArrayRef<Value> idx,
-                                               Value slot) {
-        Value v = memref::LoadOp::create(b, loc, state, ValueRange{tid, slot});
-        if (op->accum == AccumKind::Mean || op->accum == AccumKind::Rms)
-          v = arith::DivFOp::create(b, loc, v,
-                                    constF32(static_cast<double>(count)));
-        if (op->accum == AccumKind::Rms)
-          v = math::SqrtOp::create(b, loc, v);
-        memref::StoreOp::create(b, loc, fromF32(v, type), out, idx);
-      });
+      forEachElement(
+          tid, values[r].shape, [&](ArrayRef<Value> idx, Value slot) {
+            Value v =
+                memref::LoadOp::create(b, loc, state, ValueRange{tid, slot});
+            if (op->accum == AccumKind::Mean || op->accum == AccumKind::Rms)
+              v = arith::DivFOp::create(b, loc, v,
+                                        constF32(static_cast<double>(count)));
+            if (op->accum == AccumKind::Rms)
+              v = math::SqrtOp::create(b, loc, v);
+            memref::StoreOp::create(b, loc, fromF32(v, type), out, idx);
+          });
     }
   });
 }
@@ -453,8 +453,8 @@ void KernelEmitter::emitSavers() {
         SmallVector<Value> pos(idx.begin(), idx.end());
         for (unsigned a = 0; a < ::mirage::kNumGridAxes; ++a)
           if (op->map[a] >= 0)
-            pos[op->map[a]] = addIndex(
-                pos[op->map[a]], mulIndex(blockId[a], shape[op->map[a]]));
+            pos[op->map[a]] = addIndex(pos[op->map[a]],
+                                       mulIndex(blockId[a], shape[op->map[a]]));
         return pos;
       };
       // 16-byte stores: each thread writes whole 16-byte chunks of a row
@@ -462,7 +462,8 @@ void KernelEmitter::emitSavers() {
       // (then every chunk is 16-byte aligned, the buffers being 256-byte
       // aligned).
       int64_t width = 16 / (type.getIntOrFloatBitWidth() / 8);
-      if (shape.back() % width == 0 && destType.getShape().back() % width == 0) {
+      if (shape.back() % width == 0 &&
+          destType.getShape().back() % width == 0) {
         ::mirage::Shape chunks(shape.begin(), shape.end());
         chunks.back() /= width;
         auto vectorType = VectorType::get({width}, type);
@@ -482,8 +483,8 @@ void KernelEmitter::emitSavers() {
         continue;
       }
       forEachElement(tid, shape, [&](ArrayRef<Value> idx, Value) {
-        memref::StoreOp::create(b, loc, fromF32(valueAt(tile, idx), type),
-                                dest, positionOf(idx));
+        memref::StoreOp::create(b, loc, fromF32(valueAt(tile, idx), type), dest,
+                                positionOf(idx));
       });
     }
   });
@@ -499,8 +500,9 @@ static bool isShared(Value memref) {
 }
 
 /// The shared buffers a phase reads and writes.
-static void collectSharedAccesses(Operation *phase, llvm::DenseSet<Value> &reads,
-                           llvm::DenseSet<Value> &writes) {
+static void collectSharedAccesses(Operation *phase,
+                                  llvm::DenseSet<Value> &reads,
+                                  llvm::DenseSet<Value> &writes) {
   phase->walk([&](Operation *op) {
     if (auto load = dyn_cast<memref::LoadOp>(op)) {
       if (isShared(load.getMemRef()))

@@ -23,7 +23,6 @@ namespace mirage::structured {
 // .cpp files, but only inside this namespace.
 using namespace mlir;
 
-
 /// The MLIR element type of a μGraph dtype.
 inline Type elementTypeOf(MLIRContext *ctx, ::mirage::DType dtype) {
   switch (dtype) {
@@ -56,7 +55,6 @@ enum class Storage {
   /// A tile in a workgroup buffer, written by one phase or cooperative op.
   Workgroup,
 };
-
 
 /// Constants of a function, created once at its entry.
 class ConstantPool {

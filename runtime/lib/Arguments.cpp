@@ -83,8 +83,8 @@ static Status checkPointer(const std::string &name, const TensorArg &arg,
   // cp.async), which fault on a misaligned address: a view that starts
   // inside an element row (x[1:] of a tensor) must be copied first.
   if (arg.data % kRequiredAlignment != 0)
-    return Status::error(name + ": " + hexPointer(arg.data) +
-                         " is not " + std::to_string(kRequiredAlignment) +
+    return Status::error(name + ": " + hexPointer(arg.data) + " is not " +
+                         std::to_string(kRequiredAlignment) +
                          "-byte aligned, as the kernels need (pass a copy of "
                          "the tensor)");
   auto memoryType = static_cast<CUmemorytype>(0);
