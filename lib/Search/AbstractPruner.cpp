@@ -324,6 +324,42 @@ QueryResult AbstractPruner::toResult(uint32_t resolved) {
 
 QueryResult AbstractPruner::query(ExprId id) { return toResult(resolve(id)); }
 
+bool AbstractPruner::constructible(llvm::ArrayRef<ClassId> from,
+                                   llvm::ArrayRef<ClassId> goals) const {
+  llvm::DenseSet<ClassId> made;
+  for (ClassId c : from)
+    made.insert(graph.find(c));
+  std::vector<ClassId> ids = graph.classIds();
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (ClassId id : ids) {
+      ClassId c = graph.find(id);
+      if (made.contains(c))
+        continue;
+      for (const ENode &node : graph.getClass(c).nodes) {
+        if (node.op == op(AbsOp::Var) || node.op == op(AbsOp::Opaque))
+          continue;
+        if (llvm::all_of(node.children, [&](uint32_t child) {
+              return made.contains(graph.find(child));
+            })) {
+          made.insert(c);
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  return llvm::all_of(
+      goals, [&](ClassId goal) { return made.contains(graph.find(goal)); });
+}
+
+std::optional<ClassId> AbstractPruner::classOf(ExprId id) {
+  uint32_t resolved = resolve(id);
+  if (toResult(resolved) != QueryResult::Pass)
+    return std::nullopt;
+  return graph.find(resolved);
+}
+
 QueryResult AbstractPruner::queryUncached(ExprId id) const {
   const ExprPool &pool = builder.getPool();
   // Post-order over the DAG with a local table: every node is canonicalized

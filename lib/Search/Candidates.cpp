@@ -147,6 +147,10 @@ mirage::candidateForloopRanges(llvm::ArrayRef<Shape> blockShapes,
                                    : std::vector<int64_t>{4, 16, 32, 64};
   std::vector<int64_t> accepted;
   for (int64_t range : ranges) {
+    // A loop of one iteration loads what no loop loads: the launch without
+    // for-loop dimensions (fmaps all replicated) is the same program.
+    if (range <= 1)
+      continue;
     bool divides = true;
     for (auto [shape, fmap] : llvm::zip_equal(blockShapes, fmaps))
       if (fmap != X && (shape[fmap] % range != 0 || shape[fmap] == range))

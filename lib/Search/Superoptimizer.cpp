@@ -172,6 +172,19 @@ public:
     // Block rms_norm is x / rms(n, x).
     if (!present(AbsOp::Rms) || !present(AbsOp::Div))
       absentKinds.insert(OpKind::RmsNorm);
+    // The outputs' classes, for the screen of complete candidates (verify);
+    // only with a saturated e-graph, where every rewriting the axioms give
+    // is in it.
+    if (!pruner->report().hitLimit()) {
+      for (ExprId output : target.outputs) {
+        std::optional<ClassId> cls = pruner->classOf(output);
+        if (!cls) {
+          outputClasses.clear();
+          break;
+        }
+        outputClasses.push_back(*cls);
+      }
+    }
     stats.saturationSeconds =
         std::chrono::duration<double>(Clock::now() - start).count();
     return llvm::Error::success();
@@ -438,6 +451,10 @@ private:
         ++tally().prunedDangling;
         continue;
       }
+      if (kernelOpsLeft() == 1 && !lastKernelCanBuildOutputs(inputs)) {
+        ++tally().prunedAbstractExpr;
+        continue;
+      }
       enumerateLaunches(inputs, depth);
       if (outOfTime())
         return;
@@ -576,7 +593,12 @@ private:
                                  maxOutputs);
     // Each closable block graph becomes a kernel op, under each omap, and
     // the search goes on at the kernel level.
+    bool last = kernelOpsLeft() == 1;
     for (const BlockClosure &closure : search->closures) {
+      if (redundantClosure(closure.exprs, last)) {
+        ++tally().prunedAbstractExpr;
+        continue;
+      }
       BlockGraph closed = block;
       llvm::append_range(closed.values, closure.values);
       llvm::append_range(closed.ops, closure.ops);
@@ -584,6 +606,24 @@ private:
       if (outOfTime())
         return;
     }
+  }
+
+  /// Whether a closable block graph cannot be part of a useful program,
+  /// by its outputs' abstract expressions: two outputs with the same
+  /// expression (one computation saved twice), an output with the
+  /// expression of a tensor the kernel graph already has (a copy or a
+  /// recomputation: later kernels can load that tensor instead), or, for
+  /// the kernel that takes the last op, outputs that are not the
+  /// reference's outputs under the axioms (outputsMatchExprs).
+  bool redundantClosure(llvm::ArrayRef<ExprId> exprs, bool last) {
+    for (auto [i, e] : llvm::enumerate(exprs)) {
+      for (ExprId other : exprs.take_front(i))
+        if (other == e)
+          return true;
+      if (llvm::is_contained(kernel.exprs, e))
+        return true;
+    }
+    return last && !exprsMatchOutputs(exprs);
   }
 
   /// The key of a block-graph search: everything it depends on. The
@@ -908,6 +948,10 @@ private:
   /// wrong candidates fail it); the survivors are confirmed with all tests
   /// at the end of the search, cheapest first (confirmCandidates).
   void verify(llvm::ArrayRef<ValueId> dangling) {
+    if (!outputsMatchExprs(dangling)) {
+      ++tally().prunedAbstractExpr;
+      return;
+    }
     graph.outputs.assign(dangling.begin(), dangling.end());
     ProgramCost cost = estimateCost(graph, options.gpu);
     if (!shared.worthVerifying(cost.seconds)) {
@@ -930,6 +974,72 @@ private:
     shared.found[currentTask].push_back(std::move(candidate));
   }
 
+  /// Whether a graph-defined kernel that takes the last op, on `inputs`,
+  /// can compute the reference's outputs: it sees only its inputs, so each
+  /// output's class must be constructible from theirs in the saturated
+  /// e-graph (AbstractPruner::constructible). Where it is not, no block
+  /// graph of the kernel passes the screen of complete candidates
+  /// (outputsMatchExprs), and its block search is skipped. True when the
+  /// screen is off, an input's expression is opaque, or a dangling tensor
+  /// outside `inputs` stays one of the outputs.
+  bool lastKernelCanBuildOutputs(llvm::ArrayRef<ValueId> inputs) {
+    if (outputClasses.empty())
+      return true;
+    for (ValueId v = 0, e = graph.values.size(); v < e; ++v)
+      if (kernel.uses[v] == 0 && !llvm::is_contained(inputs, v))
+        return true;
+    std::vector<ClassId> from;
+    for (ValueId v : inputs) {
+      std::optional<ClassId> cls = pruner->classOf(kernel.exprs[v]);
+      if (!cls)
+        return true;
+      from.push_back(*cls);
+    }
+    llvm::sort(from);
+    from.erase(std::unique(from.begin(), from.end()), from.end());
+    auto [it, inserted] = constructibleMemo.try_emplace(from, false);
+    if (inserted)
+      it->second = pruner->constructible(from, outputClasses);
+    return it->second;
+  }
+
+  /// The abstract-expression screen of a complete candidate: every
+  /// dangling tensor's expression must be equal under the axioms to one of
+  /// the reference's outputs (land in its e-class), and every output must be
+  /// met. The per-op check only asks for a subexpression of some rewriting,
+  /// which most wrong complete candidates pass (a partial sum, a factor);
+  /// this one is a hash lookup where a fingerprint evaluates the program.
+  /// Skipped (the candidate goes on to the fingerprints) when the e-graph
+  /// was not saturated or an expression holds an opaque value.
+  bool outputsMatchExprs(llvm::ArrayRef<ValueId> dangling) {
+    llvm::SmallVector<ExprId, 4> exprs;
+    for (ValueId v : dangling)
+      exprs.push_back(kernel.exprs[v]);
+    return exprsMatchOutputs(exprs);
+  }
+
+  bool exprsMatchOutputs(llvm::ArrayRef<ExprId> exprs) {
+    if (outputClasses.size() != exprs.size())
+      return true;
+    llvm::SmallVector<bool, 4> met(outputClasses.size(), false);
+    for (ExprId expr : exprs) {
+      if (pruner->query(expr) == QueryResult::Unknown)
+        return true;
+      std::optional<ClassId> cls = pruner->classOf(expr);
+      if (!cls)
+        return false;
+      bool found = false;
+      for (auto [i, out] : llvm::enumerate(outputClasses))
+        if (out == *cls) {
+          met[i] = true;
+          found = true;
+        }
+      if (!found)
+        return false;
+    }
+    return llvm::all_of(met, [](bool m) { return m; });
+  }
+
   Shared &shared;
   const SearchOptions &options;
   ExprPool pool;
@@ -941,6 +1051,11 @@ private:
   unsigned index;
   /// Element-wise kinds whose operator the target lacks.
   llvm::SmallSet<OpKind, 8> absentKinds;
+  /// The canonical e-classes of the reference's outputs; empty when the
+  /// screen is off (outputsMatchExprs).
+  llvm::SmallVector<ClassId, 2> outputClasses;
+  /// lastKernelCanBuildOutputs by the sorted input classes.
+  std::map<std::vector<ClassId>, bool> constructibleMemo;
   /// Block-graph searches by context (searchBlockGraphs); their expression
   /// ids belong to this worker's pool.
   std::unordered_map<BlockSearchKey, std::shared_ptr<const BlockSearch>,

@@ -81,6 +81,13 @@ TEST(Candidates, ForloopRanges) {
             (std::vector<int64_t>{4}));
   EXPECT_EQ(candidateForloopRanges({{24, 8}}, {0}, Preset::Mlp, {}),
             (std::vector<int64_t>{4, 8}));
+  // One iteration of a loop is no loop: the launch with fmaps -1 has it.
+  EXPECT_EQ(candidateForloopRanges(blocks, {1, 0}, Preset::None, {1, 4}),
+            (std::vector<int64_t>{4}));
+  EXPECT_TRUE(
+      candidateForloopRanges(blocks, {1, 0}, Preset::None, {1}).empty());
+  EXPECT_EQ(candidateForloopRanges(blocks, {X, X}, Preset::None, {1}),
+            (std::vector<int64_t>{1}));
 }
 
 TEST(Candidates, Omaps) {

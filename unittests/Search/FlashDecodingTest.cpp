@@ -208,4 +208,33 @@ TEST_F(FlashDecodingTest, BlockOpsFollowTheCanonicalOrder) {
   }
 }
 
+// The search skips the block search of a last kernel whose inputs cannot
+// build the reference's output in the saturated e-graph, and screens complete
+// candidates by the e-class of their outputs: the target's second kernel
+// takes the partial sums and numerators, which build the output; the output
+// lands in the reference output's class; Q and K alone build nothing of V.
+TEST_F(FlashDecodingTest, OutputClassesAndConstructibility) {
+  ExprPool pool;
+  AbstractExprBuilder builder(pool);
+  AbstractExprs ref = computeAbstractExprs(builder, reference);
+  AbstractPruner pruner(builder, ref.outputs);
+  ASSERT_FALSE(pruner.report().hitLimit());
+  std::optional<ClassId> out = pruner.classOf(ref.outputs[0]);
+  ASSERT_TRUE(out.has_value());
+  AbstractExprs exprs = computeAbstractExprs(builder, target);
+  EXPECT_EQ(pruner.classOf(exprs.values[target.outputs[0]]), out);
+  const OpNode &second = target.ops.back();
+  std::vector<ClassId> from;
+  for (ValueId v : second.operands)
+    from.push_back(*pruner.classOf(exprs.values[v]));
+  EXPECT_TRUE(pruner.constructible(from, {*out}));
+  // The partial sums alone, or Q and K alone, do not build the output.
+  EXPECT_FALSE(pruner.constructible({from[0]}, {*out}));
+  std::vector<ClassId> qk = {*pruner.classOf(exprs.values[0]),
+                             *pruner.classOf(exprs.values[1])};
+  EXPECT_FALSE(pruner.constructible(qk, {*out}));
+  // The numerators carry V: with the sums they are enough.
+  EXPECT_FALSE(pruner.constructible({from[1]}, {*out}));
+}
+
 } // namespace

@@ -55,6 +55,18 @@ public:
   /// The same answer without the memo: canonicalizes all of `id`'s DAG (for
   /// benchmarks and tests of the memo).
   QueryResult queryUncached(ExprId id) const;
+  /// The canonical e-class `id` lands in, when it passes (memoized like
+  /// query); nullopt when it is pruned or unknown. Two expressions in one
+  /// class are equal under the axioms.
+  std::optional<ClassId> classOf(ExprId id);
+  /// Whether every class of `goals` has a rewriting built from the classes
+  /// of `from` alone (with constants and any operator): the least set
+  /// holding `from`, closed under e-nodes whose children are all in it.
+  /// A program that takes only tensors of expressions `from` and whose
+  /// outputs land in `goals` builds each of its values along e-nodes of
+  /// this e-graph, so it can exist only if this holds.
+  bool constructible(llvm::ArrayRef<ClassId> from,
+                     llvm::ArrayRef<ClassId> goals) const;
 
   const RunReport &report() const { return runReport; }
   const EGraph &egraph() const { return graph; }

@@ -65,7 +65,8 @@ std::vector<int64_t> candidateFmaps(llvm::ArrayRef<int64_t> shape);
 
 /// The for-loop ranges that divide every looped dimension of the per-block
 /// tiles `blockShapes` (fmap[i] the looped dim of input i, or -1); {1} when
-/// no input loops.
+/// no input loops. A looped launch never gets range 1 (even from `user`):
+/// one iteration is the launch without loops, tried with every fmap -1.
 std::vector<int64_t> candidateForloopRanges(llvm::ArrayRef<Shape> blockShapes,
                                             llvm::ArrayRef<int64_t> fmaps,
                                             Preset preset,

@@ -1,0 +1,84 @@
+// QKNorm group-query attention (examples/qknorm_gqa.mlir) at a small shape
+// (Q 2x64x64, K 2x64x4096, V 2x4096x64: two KV heads; Q and V normalized
+// over the head dimension, as in the benchmark): the search must find
+// split-KV flash-decoding with both rms_norms fused into the first kernel,
+// and the result must check against the input.
+//
+// Kernel 1 runs on grid (2, 16, 2): x takes a head, y one of 16 splits of
+// the 4096 keys, z half of the queries. Its block graph has 12 ops: it
+// normalizes the loaded Q and V tiles (block.rms_norm over the whole head
+// dimension each tile holds), then computes exp(Qn K), its row sums and the
+// partial products with Vn, as in must-find-gqa.mlir. Kernel 2, on grid
+// (2, 2, 1), adds the partial sums, reduces the numerator splits with
+// sum_to_dimx and divides.
+//
+// At 4096 keys a whole head of K or V (64 KB per 512 keys) does not fit in
+// one block of the (2, 2, 1) grid, so the second kernel cannot restart from
+// the raw K or V: at 1024 keys the same search takes about 4 times as long.
+// The candidate lists hold for-loop range 1 only and the launch lists of the
+// target, as in the MQA and GQA tests.
+//
+// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=12 grids=2x16x2,2x2x1 imaps=0_1,02_,01_ omaps=021,01_ forloop-ranges=1' -o %t 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=REMARK
+// RUN: FileCheck %s < %t
+// RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=qknorm_gqa' -o /dev/null \
+// RUN:   | FileCheck %s --check-prefix=EQUIV
+// The μGraph found is lowered: on the CPU it computes what the interpreter
+// computes, and it compiles to a PTX bundle.
+// RUN: mirage-cpu-runner %t --entry=qknorm_gqa --input-scale=0.25 --atol=1e-4 | FileCheck %s --check-prefix=CPU
+// RUN: rm -rf %t.bundle && mirage-opt %t --mirage-to-ptx="chip=sm_90 output=%t.bundle" -o /dev/null
+// RUN: test -s %t.bundle/qknorm_gqa.ptx && test -s %t.bundle/qknorm_gqa.json
+// CPU: PASS
+
+// REMARK: remark: mirage-superoptimize: {{.*}} equivalent; {{.*}} s; predicted {{.*}} us -> {{.*}} us
+// REMARK-NOT: time budget exhausted
+// EQUIV: equivalent
+
+// CHECK-LABEL: func.func @qknorm_gqa
+// CHECK-NEXT: %[[K1:.*]]:2 = kernel.graph_defined (%arg0, %arg1, %arg2) grid [2, 16, 2]
+// CHECK: %[[Q:.*]] = block.loader %{{.*}} imap [0, -1, 1]
+// CHECK: %[[K:.*]] = block.loader %{{.*}} imap [0, 2, -1]
+// CHECK: %[[V:.*]] = block.loader %{{.*}} imap [0, 1, -1]
+// CHECK: %[[QN:.*]] = block.rms_norm %[[Q]]
+// CHECK: %[[VN:.*]] = block.rms_norm %[[V]]
+// CHECK: %[[S:.*]] = block.matmul %[[QN]], %[[K]]
+// CHECK: %[[E:.*]] = block.exp %[[S]]
+// CHECK: %[[ROWSUM:.*]] = block.accum sum %[[E]]
+// CHECK: %[[EV:.*]] = block.matmul %[[E]], %[[VN]]
+// CHECK: %[[NUM:.*]] = block.accum none %[[EV]]
+// CHECK: block.saver %[[ROWSUM]] omap [0, 2, 1]
+// CHECK: block.saver %[[NUM]] omap [0, 2, 1]
+// CHECK: kernel.graph_defined (%[[K1]]#0, %[[K1]]#1) grid [2, 2, 1]
+// CHECK: %[[SUMS:.*]] = block.loader
+// CHECK: %[[NUMS:.*]] = block.loader
+// CHECK: %[[TOTAL:.*]] = block.accum sum %[[SUMS]]
+// CHECK: %[[COMBINED:.*]] = block.accum sum_to_dimx %[[NUMS]]
+// CHECK: block.div %[[COMBINED]], %[[TOTAL]]
+// CHECK: block.yield
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+// CHECK-LABEL: func.func @reference
+func.func @qknorm_gqa(%q: tensor<2x64x64xf16>, %k: tensor<2x64x4096xf16>,
+                      %v: tensor<2x4096x64xf16>) -> tensor<2x64x64xf16> {
+  %qn = kernel.rms_norm %q over [64] : tensor<2x64x64xf16>
+  %vn = kernel.rms_norm %v over [64] : tensor<2x4096x64xf16>
+  %qk = kernel.matmul %qn, %k : tensor<2x64x64xf16>, tensor<2x64x4096xf16>
+  %s = kernel.exp %qk : tensor<2x64x4096xf16>
+  %sum = kernel.reduction %s dim 2 : tensor<2x64x4096xf16>
+  %p = kernel.div %s, %sum : tensor<2x64x4096xf16>, tensor<2x64x1xf16>
+  %o = kernel.matmul %p, %vn : tensor<2x64x4096xf16>, tensor<2x4096x64xf16>
+  return %o : tensor<2x64x64xf16>
+}
+
+func.func @reference(%q: tensor<2x64x64xf16>, %k: tensor<2x64x4096xf16>,
+                     %v: tensor<2x4096x64xf16>) -> tensor<2x64x64xf16>
+    attributes {mirage.no_superoptimize} {
+  %qn = kernel.rms_norm %q over [64] : tensor<2x64x64xf16>
+  %vn = kernel.rms_norm %v over [64] : tensor<2x4096x64xf16>
+  %qk = kernel.matmul %qn, %k : tensor<2x64x64xf16>, tensor<2x64x4096xf16>
+  %s = kernel.exp %qk : tensor<2x64x4096xf16>
+  %sum = kernel.reduction %s dim 2 : tensor<2x64x4096xf16>
+  %p = kernel.div %s, %sum : tensor<2x64x4096xf16>, tensor<2x64x1xf16>
+  %o = kernel.matmul %p, %vn : tensor<2x64x4096xf16>, tensor<2x4096x64xf16>
+  return %o : tensor<2x64x64xf16>
+}
