@@ -332,11 +332,11 @@ void KernelEmitter::emitAccumInit() {
       bool max = op.kind == OpKind::RunningMax || op.accum == AccumKind::Max;
       Value init = constF32(max ? -INFINITY : 0.0);
       Value state = accState[k];
-      forEachElement(tid, graph.values[op.results[0]].shape,
-                     [&](ArrayRef<Value>, Value slot) {
-                       memref::StoreOp::create(b, loc, init, state,
-                                               ValueRange{tid, slot});
-                     });
+      forEachElement(
+          tid, graph.values[op.results[0]].shape,
+          [&](ArrayRef<Value>, Value slot) {
+            memref::StoreOp::create(b, loc, init, state, ValueRange{tid, slot});
+          });
     }
   });
 }

@@ -249,9 +249,9 @@ reduceFour(__m256d x, __m256d m, __m256d inv) {
 #endif
 
 #ifdef MIRAGE_GEMM_X86
-__attribute__((target("avx2,fma")))
-int64_t reduceAvx2(const double *in, int64_t n, const unsigned lanes[2],
-                   float *out, int64_t outStride) {
+__attribute__((target("avx2,fma"))) int64_t
+reduceAvx2(const double *in, int64_t n, const unsigned lanes[2], float *out,
+           int64_t outStride) {
   double m0 = field::modulus(lanes[0]), m1 = field::modulus(lanes[1]);
   double i0 = field::reciprocal(lanes[0]), i1 = field::reciprocal(lanes[1]);
   __m256d m = _mm256_setr_pd(m0, m1, m0, m1);
@@ -280,9 +280,9 @@ int64_t reduceAvx2(const double *in, int64_t n, const unsigned lanes[2],
 #endif
 
 #ifdef MIRAGE_GEMM_X86
-__attribute__((target("avx2,fma")))
-int64_t reduceInterleavedAvx2(const double *in, int64_t n, unsigned lane,
-                              const float *other, float *out) {
+__attribute__((target("avx2,fma"))) int64_t
+reduceInterleavedAvx2(const double *in, int64_t n, unsigned lane,
+                      const float *other, float *out) {
   double mod = field::modulus(lane);
   __m256d m = _mm256_set1_pd(mod);
   __m256d inv = _mm256_set1_pd(field::reciprocal(lane));
@@ -368,9 +368,8 @@ __attribute__((target("avx2,fma"))) int64_t expAvx2(const float *in, int64_t n,
   return t0;
 }
 
-__attribute__((target("avx2,fma"))) int64_t expOfSumsAvx2(const double *in,
-                                                          int64_t n,
-                                                          float *out) {
+__attribute__((target("avx2,fma"))) int64_t
+expOfSumsAvx2(const double *in, int64_t n, float *out) {
   alignas(32) uint64_t lo[kExpChunk], hi[kExpChunk];
   __m256d q = _mm256_set1_pd(field::modulus(1));
   __m256d inv = _mm256_set1_pd(field::reciprocal(1));
@@ -439,9 +438,8 @@ __attribute__((target("avx2,fma"))) void narrowPanelsAvx2(const float *src,
   }
 }
 
-__attribute__((target("avx2,fma"))) int64_t packA4Avx2(const float *row0,
-                                                       int64_t rowStride,
-                                                       int64_t k, double *dst) {
+__attribute__((target("avx2,fma"))) int64_t
+packA4Avx2(const float *row0, int64_t rowStride, int64_t k, double *dst) {
   const float *r1 = row0 + rowStride, *r2 = r1 + rowStride,
               *r3 = r2 + rowStride;
   int64_t kk = 0;
@@ -461,9 +459,8 @@ __attribute__((target("avx2,fma"))) int64_t packA4Avx2(const float *row0,
   return kk;
 }
 
-__attribute__((target("avx2,fma"))) int64_t addEvensAvx2(const float *src,
-                                                         int64_t n,
-                                                         double *sums) {
+__attribute__((target("avx2,fma"))) int64_t
+addEvensAvx2(const float *src, int64_t n, double *sums) {
   int64_t j = 0;
   for (; j + 4 < n; j += 4)
     _mm256_storeu_pd(
@@ -473,8 +470,8 @@ __attribute__((target("avx2,fma"))) int64_t addEvensAvx2(const float *src,
 #endif
 
 #ifdef MIRAGE_GEMM_X86
-__attribute__((target("avx2,fma")))
-int64_t addFloatsAvx2(const float *src, int64_t n, double *acc) {
+__attribute__((target("avx2,fma"))) int64_t
+addFloatsAvx2(const float *src, int64_t n, double *acc) {
   int64_t t = 0;
   for (; t + 8 <= n; t += 8) {
     __m256 v = _mm256_loadu_ps(src + t);
@@ -489,9 +486,8 @@ int64_t addFloatsAvx2(const float *src, int64_t n, double *acc) {
   return t;
 }
 
-__attribute__((target("avx2,fma"))) int64_t addPairSumsAvx2(const float *src,
-                                                            int64_t n,
-                                                            double sums[2]) {
+__attribute__((target("avx2,fma"))) int64_t
+addPairSumsAvx2(const float *src, int64_t n, double sums[2]) {
   // Lanes (0, 1, 0, 1) of two independent sums, each adding eight floats
   // at a time: residues are below 2^21, so the float sums of eight are
   // exact (below 2^24).
@@ -519,10 +515,8 @@ __attribute__((target("avx2,fma"))) int64_t addPairSumsAvx2(const float *src,
   return j;
 }
 
-__attribute__((target("avx2,fma"))) int64_t mulPairsAvx2(const float *a,
-                                                         const float *b,
-                                                         int64_t s, int64_t n,
-                                                         float *out) {
+__attribute__((target("avx2,fma"))) int64_t
+mulPairsAvx2(const float *a, const float *b, int64_t s, int64_t n, float *out) {
   __m256d m = _mm256_setr_pd(field::modulus(0), field::modulus(1),
                              field::modulus(0), field::modulus(1));
   __m256d inv = _mm256_setr_pd(field::reciprocal(0), field::reciprocal(1),
