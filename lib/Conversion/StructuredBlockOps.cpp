@@ -86,19 +86,13 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
     Type type = cast<MemRefType>(out.getType()).getElementType();
     phase([&](Value tid) {
       forEachElement(tid, values[r].shape, [&](ArrayRef<Value> idx, Value) {
-        auto loop = scf::ForOp::create(b, loc, index(0), index(count), index(1),
-                                       ValueRange{constF32(0.0)});
-        {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(loop.getBody());
-          SmallVector<Value> sub(idx.begin(), idx.end());
-          sub[d] = addIndex(idx[d], mulIndex(loop.getInductionVar(), size));
-          Value sum = arith::AddFOp::create(b, loc, loop.getRegionIterArg(0),
-                                            valueAt(x, sub));
-          scf::YieldOp::create(b, loc, sum);
-        }
-        memref::StoreOp::create(b, loc, fromF32(loop.getResult(0), type), out,
-                                idx);
+        Value total =
+            foldLoop(count, constF32(0.0), [&](Value k, Value sum) -> Value {
+              SmallVector<Value> sub(idx.begin(), idx.end());
+              sub[d] = addIndex(idx[d], mulIndex(k, size));
+              return arith::AddFOp::create(b, loc, sum, valueAt(x, sub));
+            });
+        memref::StoreOp::create(b, loc, fromF32(total, type), out, idx);
       });
     });
     return success();
@@ -112,20 +106,15 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
     Value factors = scratch[&op - graph.ops.data()];
     phase([&](Value tid) {
       forEachElement(tid, rows, [&](ArrayRef<Value> idx, Value) {
-        auto loop = scf::ForOp::create(b, loc, index(0), index(last), index(1),
-                                       ValueRange{constF32(0.0)});
-        {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(loop.getBody());
-          SmallVector<Value> sub(idx.begin(), idx.end());
-          sub.back() = loop.getInductionVar();
-          Value v = valueAt(x, sub);
-          Value sq = arith::MulFOp::create(b, loc, v, v);
-          scf::YieldOp::create(b, loc,
-                               Value(arith::AddFOp::create(
-                                   b, loc, loop.getRegionIterArg(0), sq)));
-        }
-        Value mean = arith::DivFOp::create(b, loc, loop.getResult(0),
+        Value squares =
+            foldLoop(last, constF32(0.0), [&](Value k, Value sum) -> Value {
+              SmallVector<Value> sub(idx.begin(), idx.end());
+              sub.back() = k;
+              Value v = valueAt(x, sub);
+              Value sq = arith::MulFOp::create(b, loc, v, v);
+              return arith::AddFOp::create(b, loc, sum, sq);
+            });
+        Value mean = arith::DivFOp::create(b, loc, squares,
                                            constF32(static_cast<double>(last)));
         Value shifted =
             arith::AddFOp::create(b, loc, mean, constF32(op.scalarA));
@@ -176,23 +165,15 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
     phase([&](Value tid) {
       forEachElement(
           tid, values[maxOut].shape, [&](ArrayRef<Value> idx, Value slot) {
-            auto loop =
-                scf::ForOp::create(b, loc, index(0), index(extent), index(1),
-                                   ValueRange{constF32(-INFINITY)});
-            {
-              OpBuilder::InsertionGuard guard(b);
-              b.setInsertionPointToStart(loop.getBody());
-              SmallVector<Value> sub(idx.begin(), idx.end());
-              sub[d] = loop.getInductionVar();
-              scf::YieldOp::create(
-                  b, loc,
-                  Value(arith::MaximumFOp::create(
-                      b, loc, loop.getRegionIterArg(0), valueAt(x, sub))));
-            }
+            Value rowMax = foldLoop(
+                extent, constF32(-INFINITY), [&](Value k, Value m) -> Value {
+                  SmallVector<Value> sub(idx.begin(), idx.end());
+                  sub[d] = k;
+                  return arith::MaximumFOp::create(b, loc, m, valueAt(x, sub));
+                });
             SmallVector<Value, 2> at{tid, slot};
             Value old = memref::LoadOp::create(b, loc, state, at);
-            Value next =
-                arith::MaximumFOp::create(b, loc, old, loop.getResult(0));
+            Value next = arith::MaximumFOp::create(b, loc, old, rowMax);
             Value first = arith::CmpIOp::create(
                 b, loc, arith::CmpIPredicate::eq, iteration, index(0));
             Value diff = arith::SelectOp::create(

@@ -84,6 +84,17 @@ void KernelEmitter::forEachElement(
   emitBody(loop.getInductionVar());
 }
 
+Value KernelEmitter::foldLoop(int64_t count, Value init,
+                              function_ref<Value(Value, Value)> step) {
+  auto loop = scf::ForOp::create(b, loc, index(0), index(count), index(1),
+                                 ValueRange{init});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  scf::YieldOp::create(b, loc,
+                       step(loop.getInductionVar(), loop.getRegionIterArg(0)));
+  return loop.getResult(0);
+}
+
 Value KernelEmitter::allocWorkgroup(MemRefType type) {
   auto alloc = memref::AllocaOp::create(b, loc, type);
   alloc->setAttr("mirage.memory", b.getStringAttr("workgroup"));
@@ -355,19 +366,14 @@ void KernelEmitter::emitAccumUpdate(const OpNode &op) {
       // Sums `term(c)` over the last-dim positions c = first + k * step.
       auto sumAlongLast = [&](Value first, int64_t step, int64_t count,
                               bool square) {
-        auto loop = scf::ForOp::create(b, loc, index(0), index(count), index(1),
-                                       ValueRange{acc});
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(loop.getBody());
-        SmallVector<Value> sub(idx.begin(), idx.end());
-        sub.back() = addIndex(first, mulIndex(loop.getInductionVar(), step));
-        Value v = valueAt(x, sub);
-        if (square)
-          v = arith::MulFOp::create(b, loc, v, v);
-        scf::YieldOp::create(
-            b, loc,
-            Value(arith::AddFOp::create(b, loc, loop.getRegionIterArg(0), v)));
-        return loop.getResult(0);
+        return foldLoop(count, acc, [&](Value k, Value sum) -> Value {
+          SmallVector<Value> sub(idx.begin(), idx.end());
+          sub.back() = addIndex(first, mulIndex(k, step));
+          Value v = valueAt(x, sub);
+          if (square)
+            v = arith::MulFOp::create(b, loc, v, v);
+          return arith::AddFOp::create(b, loc, sum, v);
+        });
       };
       Value next;
       switch (op.accum) {

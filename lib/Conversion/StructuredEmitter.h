@@ -152,6 +152,10 @@ private:
   int64_t slotsFor(ArrayRef<int64_t> shape) const {
     return (::mirage::numElements(shape) + threads - 1) / threads;
   }
+  /// Folds `count` values into `init` with an scf.for carrying an f32:
+  /// `step(i, acc)` returns the next accumulator for iteration i.
+  Value foldLoop(int64_t count, Value init,
+                 function_ref<Value(Value, Value)> step);
   Value allocWorkgroup(MemRefType type);
   Value allocPrivate(int64_t slots);
 
