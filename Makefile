@@ -7,6 +7,10 @@ LLVM_ROOT  ?= /usr/lib/llvm-22
 EXAMPLE    ?= examples/rmsnorm_matmul.mlir
 JOBS       ?= $(shell nproc)
 
+# ccache hashes paths relative to the checkout, so clones and worktrees in
+# other folders (CI's clean clone included) share one cache.
+export CCACHE_BASEDIR := $(CURDIR)
+
 DEPS_STAMP := $(BUILD_DIR)/.deps-installed
 NINJA_FILE := $(BUILD_DIR)/build.ninja
 
