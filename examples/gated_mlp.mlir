@@ -1,5 +1,5 @@
 // Gated MLP, the "GatedMLP (mlp)" benchmark of the Mirage benchmark suite
-// (mirage-spec.md section 8), fp16. Its shapes are fixed (the script ignores
+// (docs/Benchmarks.md), fp16. Its shapes are fixed (the script ignores
 // the batch size):
 //
 //   Y = silu(X · W1) * (X · W2)        (* is the element-wise product)

@@ -1,5 +1,5 @@
 // Low-rank adaptation, the "LoRA (lora)" benchmark of the Mirage benchmark
-// suite (mirage-spec.md section 8), fp16. Its shapes are fixed (the script
+// suite (docs/Benchmarks.md), fp16. Its shapes are fixed (the script
 // ignores the batch size):
 //
 //   Y = X · W + (X · A) · B

@@ -1,5 +1,5 @@
 // Mixture of experts, the "MoE" benchmark of the Mirage benchmark suite
-// (mirage-spec.md section 8), fp16. Its shapes are fixed; the leading 8 is the
+// (docs/Benchmarks.md), fp16. Its shapes are fixed; the leading 8 is the
 // expert dimension, which the matmuls batch over:
 //
 //   Y = exp(X · A) · B

@@ -1,5 +1,5 @@
 // Multi-query attention, the "MQA (attention)" benchmark of the Mirage
-// benchmark suite (mirage-spec.md section 8), batch size b = 1, fp16:
+// benchmark suite (docs/Benchmarks.md), batch size b = 1, fp16:
 //
 //   S = exp(Q · K)
 //   O = (S / sum_last(S)) · V          (softmax without max subtraction)

@@ -1,5 +1,5 @@
 // The normalized-Transformer update, the "nTrans" benchmark of the Mirage
-// benchmark suite (mirage-spec.md section 8), batch size b = 1, fp16:
+// benchmark suite (docs/Benchmarks.md), batch size b = 1, fp16:
 //
 //   Y = rms_norm(X + alpha * (rms_norm(H) + X))   (* is element-wise)
 //

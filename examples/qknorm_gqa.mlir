@@ -1,5 +1,5 @@
 // Group-query attention with QK normalization, the "QKNorm-GQA (attention)"
-// benchmark of the Mirage benchmark suite (mirage-spec.md section 8), batch
+// benchmark of the Mirage benchmark suite (docs/Benchmarks.md), batch
 // size b = 1, fp16:
 //
 //   Qn = rms_norm(Q) over the head dimension (64)

@@ -1,5 +1,5 @@
 // RMSNorm followed by MatMul, the "RMSNorm (mlp)" benchmark of the Mirage
-// benchmark suite (mirage-spec.md section 8), batch size b = 1, fp16:
+// benchmark suite (docs/Benchmarks.md), batch size b = 1, fp16:
 //
 //   Y = rms_norm(X) · W
 //
@@ -7,8 +7,8 @@
 //   W : 4096x6144
 //   Y : 2x6144
 //
-// The benchmark script builds its PyTorch W as 4096x4096, a shape bug noted in
-// the spec; this program follows the μGraph's 4096x6144.
+// The benchmark script builds its PyTorch W as 4096x4096, which does not
+// match Mirage's μGraph; this program follows the μGraph's 4096x6144.
 func.func @rmsnorm_matmul(%x: tensor<2x4096xf16>, %w: tensor<4096x6144xf16>)
     -> tensor<2x6144xf16> {
   %normed = kernel.rms_norm %x over [4096] : tensor<2x4096xf16>

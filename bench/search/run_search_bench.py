@@ -22,7 +22,7 @@ from machine import cpu_model  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-# The preset each benchmark is searched with (mirage-spec.md section 8).
+# The preset each benchmark is searched with (docs/Benchmarks.md).
 PRESETS = {
     "rmsnorm_matmul": "mlp",
     "gated_mlp": "mlp",

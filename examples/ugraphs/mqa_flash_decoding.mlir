@@ -1,6 +1,6 @@
 // Multi-query attention at decode time as split-KV flash-decoding: Mirage's
 // two-kernel μGraph for O = (exp(Q K) / sum_last exp(Q K)) V at batch size 1
-// (mirage-spec.md §1.5, single_mqa_bs1.json). Q is 1x1024x64, K (stored
+// (docs/Benchmarks.md). Q is 1x1024x64, K (stored
 // transposed) 1x64x4096, V 1x4096x64, all fp16. Like Mirage's program it
 // takes exp without subtracting the maximum.
 //

@@ -1,6 +1,5 @@
 // RMSNorm followed by MatMul as one graph-defined kernel: Mirage's μGraph for
-// rms_norm(X) · W at batch size 1 (mirage-spec.md §1.5,
-// benchmark/saved_mugraphs). X is 2x4096, W is 4096x6144, both fp16.
+// rms_norm(X) · W at batch size 1 (docs/Benchmarks.md). X is 2x4096, W is 4096x6144, both fp16.
 //
 // The rewrite (x / rms(x)) · W = (x · W) / rms(x) lets one pass over X feed
 // both reductions: in each of the 32 for-loop iterations a block loads a

@@ -1,4 +1,4 @@
-// The two worked μGraphs of examples/ugraphs (mirage-spec.md section 1.5):
+// The two worked μGraphs of examples/ugraphs (docs/Benchmarks.md):
 // each verifies, prints back identically in the custom form and through the
 // generic form, passes --mirage-check-limits with Mirage's default limits
 // (the pass changes nothing), and holds the launch shapes, maps, accumulators

@@ -34,7 +34,7 @@ KernelGraph unfusedRmsNormMatmul() {
   return g;
 }
 
-/// The worked μGraph of mirage-spec.md §1.5: one graph-defined kernel.
+/// Mirage's RMSNorm+MatMul μGraph (docs/Benchmarks.md): one graph-defined kernel.
 KernelGraph fusedRmsNormMatmul() {
   KernelGraph g;
   g.name = "rmsnorm_matmul";

@@ -1,7 +1,7 @@
 //===- AbstractExpr.h - Abstract expressions of μGraph values ---*- C++ -*-===//
 //
 // The abstract expression of a value says, index-free, which inputs it is
-// built from and by which operators and reductions (mirage-spec.md §3; the
+// built from and by which operators and reductions (the
 // grammar, each op's expression and the deviations from the original are in
 // docs/AbstractExpressions.md). The search prunes a candidate op whose
 // result's expression is not a subexpression of some rewriting of the

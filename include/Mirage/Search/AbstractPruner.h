@@ -1,6 +1,6 @@
 //===- AbstractPruner.h - Prune by abstract subexpressions ------*- C++ -*-===//
 //
-// The query of Mirage's search (mirage-spec.md §3): "is E a subexpression of
+// The query of Mirage's search (docs/AbstractExpressions.md): "is E a subexpression of
 // some rewriting of the target's outputs?". The target's output expressions
 // are saturated ONCE under the axioms (buildAbstractAxioms) into an e-graph;
 // a query then canonicalizes E bottom-up through the e-graph's hash-cons
@@ -26,7 +26,7 @@ public:
   void modify(EGraph &graph, ClassId id) override;
 };
 
-/// The axioms of spec §3 plus the rules for our extra operators (see
+/// Mirage's axioms plus the rules for our extra operators (see
 /// docs/AbstractExpressions.md), with factor rules sum(n, a) <->
 /// sum(j, sum(n/j, a)) for every divisor n > 1 of every extent in `extents`
 /// and every factorization n = j * (n/j).

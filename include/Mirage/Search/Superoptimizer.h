@@ -1,6 +1,6 @@
 //===- Superoptimizer.h - The μGraph search ---------------------*- C++ -*-===//
 //
-// Mirage's search (mirage-spec.md §2) on the compact μGraph: a depth-first
+// Mirage's search (docs/Search.md) on the compact μGraph: a depth-first
 // enumeration of kernel graphs and of the block graphs of their
 // graph-defined kernels, in a canonical order so that no graph is built
 // twice, pruned before every op insertion by shape, shared-memory and

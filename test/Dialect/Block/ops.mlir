@@ -265,7 +265,7 @@ func.func @matmul_ranks(%q: tensor<1x64x128xbf16>, %k: tensor<1x128x256xbf16>,
 }
 
 // LoRA, Y = X W + (X A) B with X 16x256, W 256x4096, A 256x16, B 16x4096
-// (mirage-spec.md section 8). The first kernel computes X A; the second
+// (docs/Benchmarks.md). The first kernel computes X A; the second
 // walks the concatenated contraction dim [X | XA] x [W; B] in 4 chunks, each
 // holding a quarter of both parts, so the sum over iterations of
 // X_i W_i + (XA)_i B_i is X W + (X A) B.
@@ -512,7 +512,7 @@ func.func @accumulators(%x: tensor<8x4096xf16>, %z: tensor<2x8x1024xf32>)
         tensor<2x8x1xf32>
 }
 
-// Attention with online softmax (mirage-spec.md section 6): in iteration i,
+// Attention with online softmax: in iteration i,
 // S = Q K_i, m_i = running max of S's rows, P = exp(S - m_i); the row sums
 // of P and P V_i are accumulated with rescaling by exp(m_{i-1} - m_i), so
 // after the loop O / l is softmax(Q K) V. The max accumulator keeps the
