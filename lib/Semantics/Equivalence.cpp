@@ -112,14 +112,16 @@ static bool allFinite(const std::vector<Tensor> &outputs) {
   });
 }
 
+namespace {
 /// Float outputs of both programs on the input of `seed`, at the largest
 /// scale inputScale / 2^k (k <= kMaxHalvings) where every output of both is
-/// finite; nullopt-like (usable false) when there is none.
+/// finite; `usable` is false when there is none.
 struct FloatRun {
   bool usable = false;
   double scale = 1.0;
   std::vector<Tensor> lhs, rhs;
 };
+} // namespace
 
 static constexpr unsigned kMaxHalvings = 10;
 
