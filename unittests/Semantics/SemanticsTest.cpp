@@ -264,6 +264,27 @@ static KernelGraph mulScalar(double c) {
   return b.finish(b.unary(OpKind::MulScalar, b.input(), c));
 }
 
+TEST(Interpreter, ModelSeedDrawsConstantsAndFunctionsPerTest) {
+  // The same inputs under one model seed give the same fingerprints; under
+  // another, gelu and a constant get other random values, while exact ops
+  // (exp) do not change.
+  for (OpKind kind : {OpKind::Gelu, OpKind::MulScalar, OpKind::Sqrt,
+                      OpKind::Relu, OpKind::Exp}) {
+    GraphBuilder b({4, 64});
+    KernelGraph g = b.finish(b.unary(kind, b.input(), 0.75));
+    std::vector<Tensor> inputs = randomInputs(g, NumberSystem::Field, 9);
+    auto first = llvm::cantFail(evaluate(g, NumberSystem::Field, inputs, 9));
+    auto again = llvm::cantFail(evaluate(g, NumberSystem::Field, inputs, 9));
+    auto other = llvm::cantFail(evaluate(g, NumberSystem::Field, inputs, 10));
+    EXPECT_EQ(first.outputs[0].data, again.outputs[0].data);
+    if (kind == OpKind::Exp)
+      EXPECT_EQ(first.outputs[0].data, other.outputs[0].data);
+    else
+      EXPECT_NE(first.outputs[0].data, other.outputs[0].data)
+          << opKindName(kind).str();
+  }
+}
+
 TEST(Equivalence, CongruentConstantsDiffer) {
   // 1 + pq / 2^41 = 1.99999094... has the image 1 under any fixed ring map
   // Z[1/2] -> Z_p x Z_q; as a user constant it is drawn at random.
