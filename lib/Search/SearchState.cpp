@@ -56,8 +56,8 @@ mirage::search::matchOutputs(const KernelGraph &reference,
   for (size_t test = 0;
        test < std::min(endTest, tests.inputs.size()) && !perms.empty();
        ++test) {
-    llvm::Expected<EvalResult> result =
-        evaluate(candidate, NumberSystem::Field, tests.inputs[test]);
+    llvm::Expected<EvalResult> result = evaluate(
+        candidate, NumberSystem::Field, tests.inputs[test], tests.seeds[test]);
     if (!result || result->inconclusive) {
       if (!result)
         llvm::consumeError(result.takeError());

@@ -62,6 +62,9 @@ int64_t bytesOf(const ValueInfo &info);
 struct ReferenceTests {
   std::vector<std::vector<Tensor>> inputs;
   std::vector<std::vector<Tensor>> outputs;
+  /// The seed of each test: its inputs and its model of constants and
+  /// opaque functions (evaluate's modelSeed).
+  std::vector<uint64_t> seeds;
 };
 
 /// The pairing of `candidate`'s outputs with the reference's (outputs of

@@ -1094,13 +1094,14 @@ mirage::superoptimize(const KernelGraph &reference,
     std::vector<Tensor> inputs =
         randomInputs(reference, NumberSystem::Field, options.seed + t);
     llvm::Expected<EvalResult> outputs =
-        evaluate(reference, NumberSystem::Field, inputs);
+        evaluate(reference, NumberSystem::Field, inputs, options.seed + t);
     if (!outputs)
       return outputs.takeError();
     if (outputs->inconclusive)
       continue; // this test's inputs hit a zero divisor: draw the next seed
     shared.tests.inputs.push_back(std::move(inputs));
     shared.tests.outputs.push_back(std::move(outputs->outputs));
+    shared.tests.seeds.push_back(options.seed + t);
   }
   if (shared.tests.inputs.empty())
     return llvm::createStringError(
@@ -1158,6 +1159,16 @@ mirage::superoptimize(const KernelGraph &reference,
     std::optional<llvm::SmallVector<unsigned, 4>> perm = matchOutputs(
         reference, candidate.graph, shared.tests, shared.tests.inputs.size());
     if (!perm) {
+      ++result.stats.candidatesUnconfirmed;
+      continue;
+    }
+    // Fingerprints are confirmed by one float test (docs/Semantics.md):
+    // a candidate whose float outputs differ is not emitted.
+    llvm::Expected<FloatTest> floatTest =
+        runFloatTest(reference, candidate.graph, *perm, options.seed);
+    if (!floatTest)
+      return floatTest.takeError();
+    if (!floatTest->usable || !floatTest->agrees) {
       ++result.stats.candidatesUnconfirmed;
       continue;
     }

@@ -424,14 +424,18 @@ void Evaluator<D>::finishAccum(const OpNode &op,
       return;
     }
   }
-  for (size_t t = 0; t < acc.size(); ++t) {
-    auto l = static_cast<unsigned>(t % L);
-    double v = acc[t];
-    if (op.accum == AccumKind::Mean)
-      v = dom.divCount(v, count, l);
-    else if (op.accum == AccumKind::Rms)
-      v = D::sqrtValue(dom.divCount(v, count, l), l);
-    out.data[t] = D::finish(v, l, out.dtype);
+  // Element by element: sqrt of fingerprints needs both lanes at once.
+  for (size_t t = 0; t < acc.size(); t += L) {
+    double v[L];
+    for (unsigned l = 0; l < L; ++l) {
+      v[l] = acc[t + l];
+      if (op.accum == AccumKind::Mean || op.accum == AccumKind::Rms)
+        v[l] = dom.divCount(v[l], count, l);
+    }
+    if (op.accum == AccumKind::Rms)
+      dom.sqrtElement(v, v);
+    for (unsigned l = 0; l < L; ++l)
+      out.data[t + l] = D::finish(v[l], l, out.dtype);
   }
 }
 

@@ -44,7 +44,8 @@ struct FloatDomain {
   static double divCount(double v, int64_t n, unsigned) {
     return v / static_cast<double>(n);
   }
-  static double sqrtValue(double v, unsigned) { return std::sqrt(v); }
+  /// y = sqrt(x) (the rms accumulator), one element.
+  void sqrtElement(const double *x, double *y) { y[0] = std::sqrt(x[0]); }
   static double zero() { return 0.0; }
   /// The order of max and running_max.
   static bool greater(const double *a, const double *b) { return a[0] > b[0]; }
@@ -109,14 +110,17 @@ struct FloatDomain {
     }
   }
 
-  /// 1 / sqrt(mean + eps) for rms_norm.
-  double rmsFactor(double sumSquares, int64_t n, double eps, unsigned) {
-    return 1.0 / std::sqrt(sumSquares / static_cast<double>(n) + eps);
+  /// 1 / sqrt(mean + eps) for rms_norm, one element.
+  void rmsFactors(const double *sumSquares, int64_t n, double eps,
+                  double *factors) {
+    factors[0] = 1.0 / std::sqrt(sumSquares[0] / static_cast<double>(n) + eps);
   }
   static double mul(double a, double b, unsigned) { return a * b; }
 };
 
 /// Fingerprints in Z_p x Z_q: lane 0 is the residue mod p, lane 1 mod q.
+/// User constants and opaque functions are random, drawn from the model key
+/// of the test (docs/Semantics.md, "Constants and opaque functions").
 struct FieldDomain {
   static constexpr unsigned L = 2;
   static constexpr bool kIsField = true;
@@ -124,6 +128,9 @@ struct FieldDomain {
 
   bool inconclusive = false;
   std::string reason;
+
+  /// Sets the random part of the model: field::modelKey of the test's seed.
+  void setModelKey(uint64_t key);
 
   static float finish(double v, unsigned lane, DType) {
     return static_cast<float>(field::reduce(v, lane));
@@ -145,8 +152,10 @@ struct FieldDomain {
                       inv(field::reduce(static_cast<double>(n), lane), lane),
                       lane);
   }
-  static double sqrtValue(double v, unsigned lane) {
-    return field::sqrtMap(field::reduce(v, lane), lane);
+  /// sqrt: one random function for the op, the rms accumulator and
+  /// rms_norm (x holds reduced residues).
+  void sqrtElement(const double *x, double *y) {
+    field::randomFunction(sqrtKey, x, y);
   }
   static double zero() { return 0.0; }
   static double mul(double a, double b, unsigned lane) {
@@ -172,7 +181,27 @@ struct FieldDomain {
 
   void unary(const OpNode &node, const double *x, double *y);
   void binary(OpKind kind, const double *a, const double *b, double *y);
-  double rmsFactor(double sumSquares, int64_t n, double eps, unsigned lane);
+  void rmsFactors(const double *sumSquares, int64_t n, double eps,
+                  double *factors);
+
+  /// The image of a user constant (field::constantImage), one entry cached.
+  const double *constant(double value);
+
+private:
+  uint64_t key = field::modelKey(0);
+  uint64_t geluKey = 0, sqrtKey = 0, powKey = 0;
+  /// The last clamp's bounds and key.
+  double clampLo = 0, clampHi = 0;
+  uint64_t clampKey = 0;
+  bool haveClampKey = false;
+  /// The last constant and its image.
+  double constantValue = 0;
+  double constantPair[2] = {0, 0};
+  bool haveConstant = false;
+
+public:
+  FieldDomain() { setModelKey(field::modelKey(0)); }
+  uint64_t clampFunctionKey(double lo, double hi);
 };
 
 } // namespace mirage::detail

@@ -590,11 +590,17 @@ void Kernels<D>::rmsNorm(const View &in, int64_t rowLength, double eps,
   float *y = out.data.data();
   for (int64_t r = 0; r < rows; ++r) {
     const float *x = scratch.data() + r * rowLength * L;
+    // The factor needs every lane at once (sqrt of fingerprints is a
+    // function of the residue pair).
+    double sums[L], factors[L];
     for (unsigned l = 0; l < L; ++l) {
-      double sum = 0;
+      sums[l] = 0;
       for (int64_t j = 0; j < rowLength; ++j)
-        sum += D::square(x[j * L + l], l);
-      double factor = dom.rmsFactor(sum, rowLength, eps, l);
+        sums[l] += D::square(x[j * L + l], l);
+    }
+    dom.rmsFactors(sums, rowLength, eps, factors);
+    for (unsigned l = 0; l < L; ++l) {
+      double factor = factors[l];
       for (int64_t j = 0; j < rowLength; ++j) {
         double v = D::mul(x[j * L + l], factor, l);
         if (weight)

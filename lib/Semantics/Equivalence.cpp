@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Sequence.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -11,20 +12,22 @@
 
 using namespace mirage;
 
+/// exp and its exact rational functions: their Z_p residue is a function of
+/// the operand's Z_q residue, and their Z_q residue is constant. Opaque
+/// functions (gelu, relu, clamp, sqrt, pow) are random functions of the
+/// whole residue pair and may take any operand (docs/Semantics.md).
 static bool isExpLike(OpKind kind) {
-  return kind == OpKind::Exp || kind == OpKind::Silu || kind == OpKind::Gelu ||
-         kind == OpKind::Tanh;
+  return kind == OpKind::Exp || kind == OpKind::Silu || kind == OpKind::Tanh;
 }
 
 /// Propagates "depends on an exponential" through one graph's ops; errors
-/// when an exponential's argument (or a pow exponent) already does.
+/// when an exponential's argument already does.
 static llvm::Error propagateExp(const std::vector<OpNode> &ops,
                                 std::vector<char> &tainted,
                                 const KernelGraph &graph) {
   for (const OpNode &op : ops) {
     bool any = llvm::any_of(op.operands, [&](ValueId v) { return tainted[v]; });
-    if ((isExpLike(op.kind) && tainted[op.operands[0]]) ||
-        (op.kind == OpKind::Pow && tainted[op.operands[1]]))
+    if (isExpLike(op.kind) && tainted[op.operands[0]])
       return llvm::createStringError(
           llvm::formatv("'{0}': {1} of a value that depends on an "
                         "exponential; fingerprints are only sound without "
@@ -43,7 +46,7 @@ static llvm::Error propagateExp(const std::vector<OpNode> &ops,
       continue;
     }
     for (ValueId r : op.results)
-      tainted[r] = any || isExpLike(op.kind) || op.kind == OpKind::Pow;
+      tainted[r] = any || isExpLike(op.kind);
   }
   return llvm::Error::success();
 }
@@ -83,6 +86,117 @@ static Shape unflatten(int64_t flat, llvm::ArrayRef<int64_t> shape) {
     flat /= shape[d];
   }
   return index;
+}
+
+//===----------------------------------------------------------------------===//
+// The float test
+//===----------------------------------------------------------------------===//
+
+double mirage::floatTestTolerance(DType dtype) {
+  // 20 unit roundoffs of f16 (u = 2^-11), 32 of bf16 (u = 2^-9), and 1e-4
+  // for f32: equivalent programs still differ in where they round.
+  switch (dtype) {
+  case DType::F16:
+    return 1e-2;
+  case DType::BF16:
+    return 6.25e-2;
+  case DType::F32:
+    return 1e-4;
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+static bool allFinite(const std::vector<Tensor> &outputs) {
+  return llvm::all_of(outputs, [](const Tensor &t) {
+    return llvm::all_of(t.data, [](float v) { return std::isfinite(v); });
+  });
+}
+
+namespace {
+/// Float outputs of both programs on the input of `seed`, at the largest
+/// scale inputScale / 2^k (k <= kMaxHalvings) where every output of both is
+/// finite; `usable` is false when there is none.
+struct FloatRun {
+  bool usable = false;
+  double scale = 1.0;
+  std::vector<Tensor> lhs, rhs;
+};
+} // namespace
+
+static constexpr unsigned kMaxHalvings = 10;
+
+static llvm::Expected<FloatRun> runBothInFloat(const KernelGraph &lhs,
+                                               const KernelGraph &rhs,
+                                               uint64_t seed,
+                                               double inputScale) {
+  FloatRun run;
+  run.scale = inputScale;
+  for (unsigned k = 0; k <= kMaxHalvings; ++k, run.scale /= 2) {
+    std::vector<Tensor> inputs =
+        randomInputs(lhs, NumberSystem::Float, seed, run.scale);
+    llvm::Expected<EvalResult> a = evaluate(lhs, NumberSystem::Float, inputs);
+    if (!a)
+      return a.takeError();
+    if (!allFinite(a->outputs))
+      continue;
+    llvm::Expected<EvalResult> b = evaluate(rhs, NumberSystem::Float, inputs);
+    if (!b)
+      return b.takeError();
+    if (!allFinite(b->outputs))
+      continue;
+    run.usable = true;
+    run.lhs = std::move(a->outputs);
+    run.rhs = std::move(b->outputs);
+    return run;
+  }
+  run.scale *= 2;
+  return run;
+}
+
+/// Compares a float run under one permutation.
+static FloatTest compareFloatRun(const FloatRun &run,
+                                 llvm::ArrayRef<unsigned> permutation) {
+  FloatTest test;
+  test.usable = run.usable;
+  test.inputScale = run.scale;
+  if (!run.usable)
+    return test;
+  test.agrees = true;
+  for (size_t i = 0; i < run.lhs.size(); ++i) {
+    const Tensor &x = run.lhs[i];
+    const Tensor &y = run.rhs[permutation[i]];
+    double tol = floatTestTolerance(y.dtype);
+    int64_t n = y.numElements();
+    double sumSquares = 0;
+    for (int64_t j = 0; j < n; ++j)
+      sumSquares += static_cast<double>(y.data[j]) * y.data[j];
+    double rms = n ? std::sqrt(sumSquares / static_cast<double>(n)) : 0.0;
+    for (int64_t j = 0; j < n; ++j) {
+      double a = x.data[j], b = y.data[j];
+      double scale = std::fabs(b) + rms;
+      double diff = std::fabs(a - b);
+      double error = scale > 0 ? diff / scale : (diff > 0 ? INFINITY : 0.0);
+      test.maxError = std::max(test.maxError, error);
+      if (diff <= tol * scale || !test.agrees)
+        continue;
+      test.agrees = false;
+      test.output = static_cast<unsigned>(i);
+      test.index = unflatten(j, x.shape);
+      test.lhsValue = a;
+      test.rhsValue = b;
+    }
+  }
+  return test;
+}
+
+llvm::Expected<FloatTest>
+mirage::runFloatTest(const KernelGraph &lhs, const KernelGraph &rhs,
+                     llvm::ArrayRef<unsigned> permutation, uint64_t seed,
+                     double inputScale) {
+  llvm::Expected<FloatRun> run = runBothInFloat(lhs, rhs, seed, inputScale);
+  if (!run)
+    return run.takeError();
+  return compareFloatRun(*run, permutation);
 }
 
 static llvm::Error checkSignatures(const KernelGraph &lhs,
@@ -145,17 +259,21 @@ mirage::checkEquivalence(const KernelGraph &lhs, const KernelGraph &rhs,
                       "element type under every permutation",
                       lhs.name, rhs.name)
             .str());
+  const std::vector<llvm::SmallVector<unsigned, 4>> pairings = candidates;
   EquivalenceResult result;
   bool haveMismatch = false;
   uint64_t seed = options.seed;
   unsigned done = 0;
   while (done < options.tests && !candidates.empty()) {
     std::vector<Tensor> inputs =
-        randomInputs(lhs, options.system, seed++, options.inputScale);
-    llvm::Expected<EvalResult> a = evaluate(lhs, options.system, inputs);
+        randomInputs(lhs, options.system, seed, options.inputScale);
+    // Both programs see the same constants and opaque functions: the model
+    // of this test's seed.
+    llvm::Expected<EvalResult> a = evaluate(lhs, options.system, inputs, seed);
     if (!a)
       return a.takeError();
-    llvm::Expected<EvalResult> b = evaluate(rhs, options.system, inputs);
+    llvm::Expected<EvalResult> b = evaluate(rhs, options.system, inputs, seed);
+    ++seed;
     if (!b)
       return b.takeError();
     if (a->inconclusive || b->inconclusive) {
@@ -190,8 +308,42 @@ mirage::checkEquivalence(const KernelGraph &lhs, const KernelGraph &rhs,
     });
   }
   result.testsRun = done;
-  result.equivalent = !candidates.empty();
-  if (result.equivalent)
+  if (!candidates.empty())
     result.permutation = candidates.front();
+  if (options.system == NumberSystem::Float) {
+    result.equivalent = !candidates.empty();
+    result.verdict =
+        result.equivalent ? Verdict::Equivalent : Verdict::NotEquivalent;
+    return result;
+  }
+
+  // One float test confirms the fingerprints' verdict; it uses the seed of
+  // the first fingerprint test (float and field inputs differ anyway).
+  llvm::Expected<FloatRun> run =
+      runBothInFloat(lhs, rhs, options.seed, options.inputScale);
+  if (!run)
+    return run.takeError();
+  result.floatTestRun = true;
+  if (!candidates.empty()) {
+    result.floatTest = compareFloatRun(*run, result.permutation);
+    result.verdict = result.floatTest.usable && result.floatTest.agrees
+                         ? Verdict::Equivalent
+                         : Verdict::FloatDisagrees;
+  } else {
+    // Not equivalent unless some pairing of the outputs agrees in float.
+    result.verdict = Verdict::NotEquivalent;
+    for (const llvm::SmallVector<unsigned, 4> &p : pairings) {
+      FloatTest test = compareFloatRun(*run, p);
+      if (test.usable && test.agrees) {
+        result.verdict = Verdict::NotProvable;
+        result.permutation = p;
+        result.floatTest = std::move(test);
+        break;
+      }
+      if (&p == &pairings.front())
+        result.floatTest = std::move(test);
+    }
+  }
+  result.equivalent = result.verdict == Verdict::Equivalent;
   return result;
 }

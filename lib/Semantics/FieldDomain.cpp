@@ -7,19 +7,38 @@
 
 #include "Domains.h"
 
+#include <limits>
+
 using namespace mirage;
 using namespace mirage::detail;
 
 static const double kInv2Q = field::inverse(2, 1);
-static const double kInv3Q = field::inverse(3, 1);
 
-/// max(x, bound) or min(x, bound) in the order of `greater`.
-static void clampTo(const double *x, double *y, double bound, bool below) {
-  double b[2] = {field::dyadicImage(bound, 0), field::dyadicImage(bound, 1)};
-  bool xGreater = FieldDomain::greater(x, b);
-  bool keepX = below ? xGreater || (x[0] == b[0] && x[1] == b[1]) : !xGreater;
-  y[0] = keepX ? x[0] : b[0];
-  y[1] = keepX ? x[1] : b[1];
+void FieldDomain::setModelKey(uint64_t modelKey) {
+  key = modelKey;
+  geluKey = field::functionKey(key, field::OpaqueFunction::Gelu);
+  sqrtKey = field::functionKey(key, field::OpaqueFunction::Sqrt);
+  powKey = field::functionKey(key, field::OpaqueFunction::Pow);
+  haveClampKey = haveConstant = false;
+}
+
+const double *FieldDomain::constant(double value) {
+  if (!haveConstant || !(value == constantValue)) {
+    field::constantImage(key, value, constantPair);
+    constantValue = value;
+    haveConstant = true;
+  }
+  return constantPair;
+}
+
+uint64_t FieldDomain::clampFunctionKey(double lo, double hi) {
+  if (!haveClampKey || !(lo == clampLo && hi == clampHi)) {
+    clampKey = field::functionKey(key, field::OpaqueFunction::Clamp, lo, hi);
+    clampLo = lo;
+    clampHi = hi;
+    haveClampKey = true;
+  }
+  return clampKey;
 }
 
 void FieldDomain::unary(const OpNode &node, const double *x, double *y) {
@@ -34,32 +53,31 @@ void FieldDomain::unary(const OpNode &node, const double *x, double *y) {
     y[1] = field::mul(x[1], x[1], 1);
     return;
   case OpKind::Sqrt:
-    y[0] = field::sqrtMap(x[0], 0);
-    y[1] = field::sqrtMap(x[1], 1);
+    sqrtElement(x, y);
     return;
-  case OpKind::Rsqrt:
-    y[0] = inv(field::sqrtMap(x[0], 0), 0);
-    y[1] = inv(field::sqrtMap(x[1], 1), 1);
+  case OpKind::Rsqrt: {
+    // 1 / sqrt(x), with sqrt the random function of Sqrt.
+    double s[2];
+    sqrtElement(x, s);
+    y[0] = inv(s[0], 0);
+    y[1] = inv(s[1], 1);
     return;
+  }
   case OpKind::Silu: {
-    // x * sigmoid(x) = x / (1 + exp(-x)); 1 + g^k is never 0 since -1 is
-    // not in the subgroup of odd order q.
+    // x * sigmoid(x) = x / (1 + exp(-x)) exactly; 1 + g^k is never 0 since
+    // -1 is not in the subgroup of odd order q.
     double e = field::expP(field::neg(x[1], 1));
     y[0] = field::mul(x[0], field::inverse(field::add(1, e, 0), 0), 0);
     y[1] = field::mul(x[1], kInv2Q, 1);
     return;
   }
-  case OpKind::Gelu: {
-    // Modelled as x / (1 + exp(-x) + exp(-2x)); 1 + e + e^2 = 0 would need a
-    // cube root of unity in the subgroup, and 3 does not divide q.
-    double e = field::expP(field::neg(x[1], 1));
-    double d = field::add(field::add(1, e, 0), field::mul(e, e, 0), 0);
-    y[0] = field::mul(x[0], field::inverse(d, 0), 0);
-    y[1] = field::mul(x[1], kInv3Q, 1);
+  case OpKind::Gelu:
+    // x Phi(x) is no rational function of exp: a random function.
+    field::randomFunction(geluKey, x, y);
     return;
-  }
   case OpKind::Tanh: {
-    // (e^2x - 1) / (e^2x + 1); the q lane of exp is 1, so tanh's is 0.
+    // (e^2x - 1) / (e^2x + 1) exactly; the q lane of exp is 1, so tanh's
+    // is 0.
     double e = field::expP(field::add(x[1], x[1], 1));
     y[0] = field::mul(field::sub(e, 1, 0),
                       field::inverse(field::add(e, 1, 0), 0), 0);
@@ -67,18 +85,27 @@ void FieldDomain::unary(const OpNode &node, const double *x, double *y) {
     return;
   }
   case OpKind::Relu:
-    clampTo(x, y, 0.0, /*below=*/true);
+    // relu = clamp to [0, +inf]: the same random function.
+    field::randomFunction(
+        clampFunctionKey(0.0, std::numeric_limits<double>::infinity()), x, y);
     return;
-  case OpKind::Clamp: {
-    double t[2];
-    clampTo(x, t, node.scalarA, /*below=*/true);
-    clampTo(t, y, node.scalarB, /*below=*/false);
+  case OpKind::Clamp:
+    // clamp to [-inf, +inf] is the identity; every other pair of bounds is
+    // its own random function, keyed by the bounds' exact values.
+    if (node.scalarA == -std::numeric_limits<double>::infinity() &&
+        node.scalarB == std::numeric_limits<double>::infinity()) {
+      y[0] = x[0];
+      y[1] = x[1];
+      return;
+    }
+    field::randomFunction(clampFunctionKey(node.scalarA, node.scalarB), x, y);
+    return;
+  case OpKind::MulScalar: {
+    const double *c = constant(node.scalarA);
+    y[0] = field::mul(x[0], c[0], 0);
+    y[1] = field::mul(x[1], c[1], 1);
     return;
   }
-  case OpKind::MulScalar:
-    y[0] = field::mul(x[0], field::dyadicImage(node.scalarA, 0), 0);
-    y[1] = field::mul(x[1], field::dyadicImage(node.scalarA, 1), 1);
-    return;
   default:
     y[0] = x[0];
     y[1] = x[1];
@@ -102,18 +129,23 @@ void FieldDomain::binary(OpKind kind, const double *a, const double *b,
       y[lane] = field::mul(a[lane], inv(b[lane], lane), lane);
       break;
     case OpKind::Pow:
-      // a^e with e the Z_q residue of the exponent, in both lanes.
-      y[lane] = field::power(a[lane], static_cast<uint64_t>(b[1]), lane);
-      break;
+      // Not a rational function of exp (of a log): a random function of
+      // both operands, both lanes at once.
+      field::randomFunction2(powKey, a, b, y);
+      return;
     default:
       y[lane] = a[lane];
     }
   }
 }
 
-double FieldDomain::rmsFactor(double sumSquares, int64_t n, double eps,
-                              unsigned lane) {
-  double mean = divCount(sumSquares, n, lane);
-  mean = field::add(mean, field::dyadicImage(eps, lane), lane);
-  return inv(field::sqrtMap(mean, lane), lane);
+void FieldDomain::rmsFactors(const double *sumSquares, int64_t n, double eps,
+                             double *factors) {
+  const double *e = constant(eps);
+  double mean[2], root[2];
+  for (unsigned lane = 0; lane < 2; ++lane)
+    mean[lane] = field::add(divCount(sumSquares[lane], n, lane), e[lane], lane);
+  sqrtElement(mean, root);
+  for (unsigned lane = 0; lane < 2; ++lane)
+    factors[lane] = inv(root[lane], lane);
 }

@@ -3,6 +3,7 @@
 #include "Mirage/Semantics/FiniteField.h"
 
 #include <array>
+#include <cstring>
 
 using namespace mirage;
 
@@ -47,20 +48,67 @@ double field::expP(double e) {
   return mul(tables[i & 1023], tables[1024 + (i >> 10)], 0);
 }
 
-double field::dyadicImage(double value, unsigned lane) {
-  if (!std::isfinite(value) || value == 0)
-    return 0;
-  int exp;
-  double frac = std::frexp(std::fabs(value), &exp); // |value| = frac * 2^exp
-  // frac * 2^53 is an integer below 2^53; |value| = that * 2^(exp - 53).
-  auto mantissa = static_cast<uint64_t>(std::ldexp(frac, 53));
-  int shift = exp - 53;
-  double m = modulus(lane);
-  double r =
-      reduce(static_cast<double>(mantissa % static_cast<uint64_t>(m)), lane);
-  double two = shift >= 0 ? 2 : inverse(2, lane);
-  r = mul(r,
-          power(two, static_cast<uint64_t>(shift >= 0 ? shift : -shift), lane),
-          lane);
-  return value < 0 ? neg(r, lane) : r;
+static constexpr uint64_t kGamma = 0x9e3779b97f4a7c15ULL;
+
+uint64_t field::mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+uint64_t field::modelKey(uint64_t seed) { return mix64(seed * kGamma); }
+
+/// floor(h * m / 2^64): uniform in [0, m) up to a bias of m / 2^64.
+static double scaleTo(uint64_t h, uint32_t m) {
+  return static_cast<double>(
+      static_cast<uint64_t>((static_cast<unsigned __int128>(h) * m) >> 64));
+}
+
+void field::residuesFromBits(uint64_t h, double *y) {
+  y[0] = scaleTo(h, kP);
+  y[1] = scaleTo(mix64(h + kGamma), kQ);
+}
+
+static uint64_t bitsOf(double value) {
+  uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+/// Domain separation between constants and the functions' keys.
+static constexpr uint64_t kConstantTag = 0x636f6e7374616e74ULL; // "constant"
+static constexpr uint64_t kFunctionTag = 0x66756e6374696f6eULL; // "function"
+
+void field::constantImage(uint64_t key, double value, double *y) {
+  if (value == 0) { // +0 and -0: exact.
+    y[0] = y[1] = 0;
+    return;
+  }
+  residuesFromBits(mix64(key ^ mix64(bitsOf(value) + kConstantTag)), y);
+}
+
+uint64_t field::functionKey(uint64_t key, OpaqueFunction function, double lo,
+                            double hi) {
+  uint64_t tag = mix64(static_cast<uint64_t>(function) + kFunctionTag);
+  if (function == OpaqueFunction::Clamp) {
+    // Keyed by the exact bounds; -0 and +0 are the same bound.
+    tag ^= mix64(bitsOf(lo == 0 ? 0.0 : lo) + kGamma);
+    tag ^= mix64(mix64(bitsOf(hi == 0 ? 0.0 : hi)) + 2 * kGamma);
+  }
+  return mix64(key ^ tag);
+}
+
+/// The residue pair as one word: x[0] < 2^21, x[1] < 2^20.
+static uint64_t pairWord(const double *x) {
+  return (static_cast<uint64_t>(x[0]) << 21) | static_cast<uint64_t>(x[1]);
+}
+
+void field::randomFunction(uint64_t fkey, const double *x, double *y) {
+  residuesFromBits(mix64(fkey + mix64(pairWord(x))), y);
+}
+
+void field::randomFunction2(uint64_t fkey, const double *a, const double *b,
+                            double *y) {
+  uint64_t h = mix64(fkey + mix64(pairWord(a)));
+  residuesFromBits(mix64(h ^ mix64(pairWord(b) + kGamma)), y);
 }

@@ -111,7 +111,8 @@ template class mirage::detail::Evaluator<FieldDomain>;
 
 llvm::Expected<EvalResult> mirage::evaluate(const KernelGraph &graph,
                                             NumberSystem system,
-                                            llvm::ArrayRef<Tensor> inputs) {
+                                            llvm::ArrayRef<Tensor> inputs,
+                                            uint64_t modelSeed) {
   if (llvm::Error err = checkEvaluable(graph))
     return std::move(err);
   if (inputs.size() != graph.numInputs)
@@ -136,6 +137,7 @@ llvm::Expected<EvalResult> mirage::evaluate(const KernelGraph &graph,
     result.outputs = evaluator.run(graph, inputs);
   } else {
     Evaluator<FieldDomain> evaluator;
+    evaluator.dom.setModelKey(field::modelKey(modelSeed));
     result.outputs = evaluator.run(graph, inputs);
     result.inconclusive = evaluator.dom.inconclusive;
     result.inconclusiveReason = evaluator.dom.reason;

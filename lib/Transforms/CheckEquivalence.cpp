@@ -5,6 +5,8 @@
 #include "Mirage/Transforms/Passes.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace mirage {
@@ -60,31 +62,91 @@ struct CheckEquivalencePass
       return signalPassFailure();
     }
     llvm::raw_ostream &os = llvm::outs();
-    if (result->equivalent) {
-      os << "equivalent";
+    const ::mirage::EquivalenceResult &r = *result;
+    auto where = [](unsigned output, llvm::ArrayRef<int64_t> index) {
+      std::string text;
+      llvm::raw_string_ostream ws(text);
+      ws << "output " << output << " differs at [";
+      llvm::interleaveComma(index, ws);
+      ws << "]";
+      return text;
+    };
+    auto permuted = [&] {
       bool identity = true;
-      for (auto [i, p] : llvm::enumerate(result->permutation))
+      for (auto [i, p] : llvm::enumerate(r.permutation))
         identity &= p == i;
-      if (!identity) {
-        os << " (rhs results permuted: [";
-        llvm::interleaveComma(result->permutation, os);
-        os << "])";
-      }
-      os << "\n";
+      if (identity)
+        return std::string();
+      std::string text;
+      llvm::raw_string_ostream ws(text);
+      ws << " (rhs results permuted: [";
+      llvm::interleaveComma(r.permutation, ws);
+      ws << "])";
+      return text;
+    };
+    const ::mirage::FloatTest &ft = r.floatTest;
+    auto g = [](double v) {
+      std::string text;
+      llvm::raw_string_ostream(text) << llvm::format("%g", v);
+      return text;
+    };
+    switch (r.verdict) {
+    case ::mirage::Verdict::Equivalent:
+      os << "equivalent" << permuted() << "\n";
       os.flush();
       return;
+    case ::mirage::Verdict::NotEquivalent: {
+      std::string at = where(r.output, r.index);
+      os << "not equivalent: " << at << "\n";
+      os.flush();
+      emitError(rhsOp->getLoc())
+          << "'" << rhs << "' is not equivalent to '" << lhs << "': " << at
+          << " (" << r.lhsValue << " vs " << r.rhsValue << ")";
+      return signalPassFailure();
     }
-    std::string where;
-    llvm::raw_string_ostream ws(where);
-    ws << "output " << result->output << " differs at [";
-    llvm::interleaveComma(result->index, ws);
-    ws << "]";
-    os << "not equivalent: " << where << "\n";
-    os.flush();
-    emitError(rhsOp->getLoc())
-        << "'" << rhs << "' is not equivalent to '" << lhs << "': " << where
-        << " (" << result->lhsValue << " vs " << result->rhsValue << ")";
-    signalPassFailure();
+    case ::mirage::Verdict::NotProvable: {
+      // The fingerprints differ but a float test agrees: incompleteness of
+      // the model (or a difference below the float tolerance), not a proof
+      // of a difference.
+      std::string at = where(r.output, r.index);
+      os << "not provable by fingerprints: " << at << "; a float test agrees"
+         << permuted() << "\n";
+      os.flush();
+      emitError(rhsOp->getLoc())
+          << "'" << rhs << "' is not provable by fingerprints to be "
+          << "equivalent to '" << lhs << "': the fingerprints differ (" << at
+          << ") but a float test agrees within tolerance (largest error "
+          << llvm::formatv("{0:e2}", ft.maxError).str() << " at input scale "
+          << g(ft.inputScale) << ")";
+      return signalPassFailure();
+    }
+    case ::mirage::Verdict::FloatDisagrees: {
+      std::string detail;
+      if (!ft.usable) {
+        detail = "a float test has non-finite outputs at every input scale "
+                 "down to " +
+                 g(ft.inputScale);
+      } else {
+        detail = "a float test differs: " + where(ft.output, ft.index) + " (" +
+                 llvm::formatv(
+                     "{0} vs {1}, tolerance {2:e2} relative to "
+                     "|rhs| + rms(rhs), input scale {3}",
+                     g(ft.lhsValue), g(ft.rhsValue),
+                     ::mirage::floatTestTolerance(
+                         right->values[right->outputs[r.permutation[ft.output]]]
+                             .dtype),
+                     g(ft.inputScale))
+                     .str() +
+                 ")";
+      }
+      os << "not equivalent: the fingerprints agree but " << detail << "\n";
+      os.flush();
+      emitError(rhsOp->getLoc())
+          << "'" << rhs << "' is not confirmed equivalent to '" << lhs
+          << "': the fingerprints agree but " << detail;
+      return signalPassFailure();
+    }
+    }
   }
 };
 } // namespace

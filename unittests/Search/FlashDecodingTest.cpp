@@ -169,10 +169,11 @@ TEST_F(FlashDecodingTest, TargetIsEquivalent) {
     std::vector<Tensor> inputs =
         randomInputs(reference, NumberSystem::Field, seed);
     auto outputs =
-        llvm::cantFail(evaluate(reference, NumberSystem::Field, inputs));
+        llvm::cantFail(evaluate(reference, NumberSystem::Field, inputs, seed));
     ASSERT_FALSE(outputs.inconclusive);
     tests.inputs.push_back(std::move(inputs));
     tests.outputs.push_back(std::move(outputs.outputs));
+    tests.seeds.push_back(seed);
   }
   EXPECT_TRUE(search::matchOutputs(reference, target, tests, 3).has_value());
 }

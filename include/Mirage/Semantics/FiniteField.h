@@ -5,10 +5,12 @@
 // pair, both 3 mod 4, so that
 //   * g = 4 (a square, not 1) has order exactly q in Z_p^*, and
 //     exp(x) = (g^(x mod q) mod p, 1) is a homomorphism (Z_q, +) -> units;
-//   * square roots are the power map x^((m+1)/4) in both components;
 //   * residues are below 2^21: they are exact in float32 storage, products
 //     are below 2^42 and 2048 of them sum exactly in a double.
-// Residues are carried in doubles holding integers in [0, m).
+// Residues are carried in doubles holding integers in [0, m). User constants
+// and the functions that are not rational functions of add, mul, div and
+// exp (gelu, relu, clamp, sqrt, pow) are random, drawn per test from a model
+// key (below).
 //
 //===----------------------------------------------------------------------===//
 
@@ -70,11 +72,6 @@ double power(double a, uint64_t e, unsigned lane);
 inline double inverse(double a, unsigned lane) {
   return power(a, static_cast<uint64_t>(modulus(lane)) - 2, lane);
 }
-/// The square-root power map x^((m+1)/4): a square root of x when x is a
-/// square, and multiplicative in every case.
-inline double sqrtMap(double a, unsigned lane) {
-  return power(a, (static_cast<uint64_t>(modulus(lane)) + 1) / 4, lane);
-}
 /// g^e mod p for a residue e of Z_q, by two table lookups.
 double expP(double e);
 /// Those tables: g^i at [i] for i < 1024 and g^(1024 i) at [1024 + i] for
@@ -82,9 +79,48 @@ double expP(double e);
 /// every e < 2^21 (any representative of a residue below 2q).
 const double *expTables();
 
-/// The image of a double (a dyadic rational m * 2^k) under the ring
-/// homomorphism Z[1/2] -> Z_m; infinities and NaN map to 0.
-double dyadicImage(double value, unsigned lane);
+//===----------------------------------------------------------------------===//
+// The random part of the model (docs/Semantics.md, "Constants and opaque
+// functions"): drawn per test from the test's seed, so that no other program
+// can collide with a constant or an opaque function beyond the stated
+// probability.
+//===----------------------------------------------------------------------===//
+
+/// splitmix64's finalizer (a bijection of 64-bit words).
+uint64_t mix64(uint64_t z);
+
+/// The model key of the test with input seed `seed`: mix64(seed * gamma),
+/// the splitmix64 stream that no input uses (input t uses seed * gamma +
+/// t + 1).
+uint64_t modelKey(uint64_t seed);
+
+/// A residue pair drawn uniformly (bias below 2^-43) from a 64-bit word:
+/// lane 0 from `h`, lane 1 from mix64(h + gamma).
+void residuesFromBits(uint64_t h, double *y);
+
+/// The image of a user constant (a mul_scalar factor, an eps, a clamp
+/// bound): exactly 0 for +-0, otherwise an independent uniform pair keyed by
+/// the constant's exact bits, fresh for every model key. Distinct constants
+/// (1.0 and 1.9999909, say) get independent images.
+void constantImage(uint64_t key, double value, double *y);
+
+/// The functions that are not rational functions of the modelled primitives
+/// (add, mul, div, exp): each is an independent random function of the
+/// residue pair of its operand(s), fresh for every model key.
+enum class OpaqueFunction : uint8_t { Gelu, Sqrt, Pow, Clamp };
+
+/// The key of one opaque function under a model key. Clamp is keyed by its
+/// exact bounds too (relu is clamp to [0, +inf]); the other functions ignore
+/// `lo` and `hi`.
+uint64_t functionKey(uint64_t key, OpaqueFunction function, double lo = 0,
+                     double hi = 0);
+
+/// y = F(x) for the random function with key `fkey`; x and y are residue
+/// pairs (x[0] mod p, x[1] mod q) and may alias.
+void randomFunction(uint64_t fkey, const double *x, double *y);
+/// y = F(a, b), a random function of two residue pairs.
+void randomFunction2(uint64_t fkey, const double *a, const double *b,
+                     double *y);
 
 /// A residue as a signed integer in (-m/2, m/2): the order relu, clamp and
 /// max use (see docs/Semantics.md).

@@ -65,10 +65,14 @@ struct EvalResult {
 llvm::Error checkEvaluable(const KernelGraph &graph);
 
 /// Evaluates `graph` on `inputs` (one per graph input, of its shape, with
-/// the lanes of `system`).
+/// the lanes of `system`). Fingerprints draw the images of user constants
+/// and the opaque functions from `modelSeed` (docs/Semantics.md): programs
+/// compared on one test must use the same seed, conventionally the seed of
+/// the test's inputs. Float evaluation ignores it.
 llvm::Expected<EvalResult> evaluate(const KernelGraph &graph,
                                     NumberSystem system,
-                                    llvm::ArrayRef<Tensor> inputs);
+                                    llvm::ArrayRef<Tensor> inputs,
+                                    uint64_t modelSeed = 0);
 
 /// The random input `inputIndex` of a seeded run: counter-based splitmix64,
 /// identical on every machine (docs/Semantics.md gives the formula). Float

@@ -125,19 +125,29 @@ def CheckEquivalence : Pass<"mirage-check-equivalence", "::mlir::ModuleOp"> {
     With `mode=fingerprint` (the default) values are residues in Z_p x Z_q
     (docs/Semantics.md): equal programs always agree, and two different
     programs agree on all tests with probability at most 1e-9 at the default
-    5 tests. With `mode=float` the float interpreter runs both (each op
-    rounded to its element type) and elements must agree within
-    `|lhs - rhs| <= atol + rtol * |rhs|`.
+    5 tests (user constants and opaque functions such as gelu, relu or sqrt
+    are drawn at random per test, so that nothing collides with them). Every
+    verdict is then checked by one float test (inputs scaled by powers of two
+    until every output is finite; per element
+    `|lhs - rhs| <= tol * (|rhs| + rms(rhs))`, tol 1e-2 for f16, 6.25e-2 for
+    bf16, 1e-4 for f32). With `mode=float` the float interpreter alone runs
+    both (each op rounded to its element type) and elements must agree
+    within `|lhs - rhs| <= atol + rtol * |rhs|`.
 
     Results may be permuted: every pairing of the results of equal shape and
     element type is tried, and a permutation other than the identity is
-    reported. The pass prints `equivalent` (with the permutation, if any) or
-    `not equivalent: output I differs at [indices]`; in the second case it
-    also emits an error and fails. Different signatures, a name that is not
-    a function, an op the interpreter does not support, or fingerprints that
-    would be unsound (an exponential of an exponential) are errors. A test
-    that divides by a residue that is zero is inconclusive and repeated with
-    fresh inputs. The pass changes no IR.
+    reported. The pass prints `equivalent` (with the permutation, if any)
+    when the fingerprints agree and the float test confirms them;
+    `not equivalent: output I differs at [indices]` when both differ;
+    `not equivalent: the fingerprints agree but a float test differs: ...`
+    when only the float test differs; and `not provable by fingerprints:
+    output I differs at [indices]; a float test agrees` for a true identity
+    the fingerprints cannot prove (`2 * relu(z / 2)` and `relu(z)`). In all
+    but the first case it also emits an error and fails. Different
+    signatures, a name that is not a function, an op the interpreter does
+    not support, or fingerprints that would be unsound (an exponential of an
+    exponential) are errors. A test that divides by a residue that is zero
+    is inconclusive and repeated with fresh inputs. The pass changes no IR.
 
     Example:
 
