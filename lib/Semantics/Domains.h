@@ -43,8 +43,21 @@ struct FloatDomain {
     return acc * s + x;
   }
   static double sub(double a, double b, unsigned) { return a - b; }
+  /// A sum over a mean or rms accumulator or an rms_norm row, as the f32
+  /// accumulator of the generated code holds it: a total beyond the f32
+  /// range is +-Inf (docs/Semantics.md, "Special values"). Exact otherwise;
+  /// the sum is rounded only by the op's final rounding.
+  static double sumInF32Range(double v) {
+    // Round-to-nearest-even sends everything from FLT_MAX + half an ulp
+    // (2^103) up to infinity.
+    constexpr double kOverflow =
+        static_cast<double>(std::numeric_limits<float>::max()) + 0x1p103;
+    return std::fabs(v) >= kOverflow
+               ? std::copysign(std::numeric_limits<double>::infinity(), v)
+               : v;
+  }
   static double divCount(double v, int64_t n, unsigned) {
-    return v / static_cast<double>(n);
+    return sumInF32Range(v) / static_cast<double>(n);
   }
   static double sqrtValue(double v, unsigned) { return std::sqrt(v); }
   static double zero() { return 0.0; }
@@ -181,7 +194,8 @@ struct FloatDomain {
 
   /// 1 / sqrt(mean + eps) for rms_norm.
   double rmsFactor(double sumSquares, int64_t n, double eps, unsigned) {
-    return 1.0 / std::sqrt(sumSquares / static_cast<double>(n) + eps);
+    return 1.0 /
+           std::sqrt(sumInF32Range(sumSquares) / static_cast<double>(n) + eps);
   }
   static double mul(double a, double b, unsigned) { return a * b; }
 };

@@ -39,7 +39,7 @@ TEST(Compare, ComparesHostTensorsByTheSharedRule) {
   EXPECT_FLOAT_EQ(c.firstMismatch.got, 0.0012f);
   EXPECT_EQ(c.maxAbsError, 0.125);
   EXPECT_EQ(c.worst.index, 3);
-  EXPECT_EQ(portable::describeProblem(c, {2, 2}),
+  EXPECT_EQ(mirage::portable::describeProblem(c, {2, 2}),
             "2 of 4 elements outside rtol 0.01 atol 0.001; first at [1, 0]: "
             "got 0.0012, expected 0 (abs error 0.0012, rel error inf)");
 }

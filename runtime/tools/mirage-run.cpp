@@ -420,10 +420,10 @@ int runOnDevice(const Options &o, const Bundle &bundle,
       std::string name = "output " + std::to_string(i);
       const Shape &shape = outputs[i].getShape();
       std::printf("%s: %s: %s\n", name.c_str(), m.outputs[i].describe().c_str(),
-                  portable::summarize(c, shape).c_str());
+                  mirage::portable::summarize(c, shape).c_str());
       if (c.verdict() != Verdict::Pass)
         std::fprintf(stderr, "mirage-run: mismatch: %s: %s\n", name.c_str(),
-                     portable::describeProblem(c, shape).c_str());
+                     mirage::portable::describeProblem(c, shape).c_str());
       passed &= c.verdict() == Verdict::Pass;
       JsonValue entry = JsonValue::object();
       entry.set("output", JsonValue::integer(static_cast<int64_t>(i)));
@@ -519,8 +519,9 @@ int runTool(const Options &o) {
     for (size_t i = 0; i < expected.size(); ++i) {
       Comparison scan = scanReference(expected[i]);
       if (scan.verdict() == Verdict::Unusable)
-        return error(o.expectedDir + "/output" + std::to_string(i) + ".npy: " +
-                     portable::describeProblem(scan, expected[i].getShape()));
+        return error(
+            o.expectedDir + "/output" + std::to_string(i) + ".npy: " +
+            mirage::portable::describeProblem(scan, expected[i].getShape()));
     }
   }
 
