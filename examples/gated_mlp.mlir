@@ -7,8 +7,13 @@
 //   X      : 8x4096
 //   W1, W2 : 4096x4096
 //   Y      : 8x4096
+//
+// Seeded random inputs are uniform in [-s, s) with s = mirage.input_scale
+// (docs/Semantics.md, "Input scales"): x W1 and x W2 have a standard deviation
+// of 64 s^2/3 = 1.3.
 func.func @gated_mlp(%x: tensor<8x4096xf16>, %w1: tensor<4096x4096xf16>,
-                     %w2: tensor<4096x4096xf16>) -> tensor<8x4096xf16> {
+                     %w2: tensor<4096x4096xf16>) -> tensor<8x4096xf16>
+    attributes {mirage.input_scale = 0.25 : f64} {
   %gate = kernel.matmul %x, %w1 : tensor<8x4096xf16>, tensor<4096x4096xf16>
   %up = kernel.matmul %x, %w2 : tensor<8x4096xf16>, tensor<4096x4096xf16>
   %act = kernel.silu %gate : tensor<8x4096xf16>

@@ -14,8 +14,14 @@
 //
 // As in the original benchmark, V is normalized rather than K: K is stored
 // transposed, so its head dimension is not the trailing one.
+//
+// Seeded random inputs are uniform in [-s, s) with s = mirage.input_scale
+// (docs/Semantics.md, "Input scales"): the normalized q has entries of
+// magnitude 1 whatever the scale, so Qn . K has a standard deviation of 8
+// s/sqrt(3) = 1.2.
 func.func @qknorm_gqa(%q: tensor<2x256x64xf16>, %k: tensor<2x64x4096xf16>,
-                      %v: tensor<2x4096x64xf16>) -> tensor<2x256x64xf16> {
+                      %v: tensor<2x4096x64xf16>) -> tensor<2x256x64xf16>
+    attributes {mirage.input_scale = 0.25 : f64} {
   %qn = kernel.rms_norm %q over [64] : tensor<2x256x64xf16>
   %vn = kernel.rms_norm %v over [64] : tensor<2x4096x64xf16>
   %qk = kernel.matmul %qn, %k : tensor<2x256x64xf16>, tensor<2x64x4096xf16>

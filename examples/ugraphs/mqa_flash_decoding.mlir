@@ -14,10 +14,16 @@
 // Kernel 2, grid (1, 64, 1): each block takes 16 query rows, sums the 8
 // partial row sums, reduces the 8 numerator splits (512 = 8 x 64 columns) to
 // 64 by the strided sum_to_dimx accumulator, and divides.
+//
+// Seeded random inputs are uniform in [-s, s) with s = mirage.input_scale
+// (docs/Semantics.md, "Input scales"): q . k has a standard deviation of 8
+// s^2/3 = 0.67, so exp stays far below the f16 limit (65504 at 11.1) and the
+// 4096-term sums below 65504.
 func.func @mqa_flash_decoding(%q: tensor<1x1024x64xf16>,
                               %k: tensor<1x64x4096xf16>,
                               %v: tensor<1x4096x64xf16>)
-    -> tensor<1x1024x64xf16> {
+    -> tensor<1x1024x64xf16>
+    attributes {mirage.input_scale = 0.5 : f64} {
   %sums, %numerators = kernel.graph_defined (%q, %k, %v)
       grid [1, 8, 16] block [128, 1, 1] forloop 4
       : (tensor<1x1024x64xf16>, tensor<1x64x4096xf16>, tensor<1x4096x64xf16>)

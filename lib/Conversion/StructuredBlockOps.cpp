@@ -191,7 +191,25 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
   case OpKind::Accum:
     emitAccumUpdate(op);
     return success();
-  default:
+  // Element-wise ops are computed where they are read (below); savers and
+  // graph-defined kernels are not ops of this switch.
+  case OpKind::Exp:
+  case OpKind::Square:
+  case OpKind::Sqrt:
+  case OpKind::Rsqrt:
+  case OpKind::Silu:
+  case OpKind::Gelu:
+  case OpKind::Relu:
+  case OpKind::Tanh:
+  case OpKind::Clamp:
+  case OpKind::MulScalar:
+  case OpKind::Add:
+  case OpKind::Sub:
+  case OpKind::Mul:
+  case OpKind::Div:
+  case OpKind::Pow:
+  case OpKind::Saver:
+  case OpKind::GraphDefined:
     break;
   }
   if (::mirage::isUnaryElementwise(op.kind) ||

@@ -163,9 +163,25 @@ Value KernelEmitter::applyUnary(const OpNode &op, Value x) {
   }
   case OpKind::MulScalar:
     return arith::MulFOp::create(b, loc, x, constF32(op.scalarA));
-  default:
-    return x;
+  case OpKind::Add:
+  case OpKind::Sub:
+  case OpKind::Mul:
+  case OpKind::Div:
+  case OpKind::Pow:
+  case OpKind::Matmul:
+  case OpKind::Reduction:
+  case OpKind::RmsNorm:
+  case OpKind::Concat:
+  case OpKind::GraphDefined:
+  case OpKind::Loader:
+  case OpKind::Saver:
+  case OpKind::ReductionToDimx:
+  case OpKind::RunningMax:
+  case OpKind::ConcatMatmul:
+  case OpKind::Accum:
+    break;
   }
+  llvm_unreachable("applyUnary on an op that is not element-wise unary");
 }
 
 Value KernelEmitter::applyBinary(OpKind kind, Value x, Value y) {
@@ -180,9 +196,30 @@ Value KernelEmitter::applyBinary(OpKind kind, Value x, Value y) {
     return arith::DivFOp::create(b, loc, x, y);
   case OpKind::Pow:
     return math::PowFOp::create(b, loc, x, y);
-  default:
-    return x;
+  case OpKind::Exp:
+  case OpKind::Square:
+  case OpKind::Sqrt:
+  case OpKind::Rsqrt:
+  case OpKind::Silu:
+  case OpKind::Gelu:
+  case OpKind::Relu:
+  case OpKind::Tanh:
+  case OpKind::Clamp:
+  case OpKind::MulScalar:
+  case OpKind::Matmul:
+  case OpKind::Reduction:
+  case OpKind::RmsNorm:
+  case OpKind::Concat:
+  case OpKind::GraphDefined:
+  case OpKind::Loader:
+  case OpKind::Saver:
+  case OpKind::ReductionToDimx:
+  case OpKind::RunningMax:
+  case OpKind::ConcatMatmul:
+  case OpKind::Accum:
+    break;
   }
+  llvm_unreachable("applyBinary on an op that is not element-wise binary");
 }
 
 Value KernelEmitter::roundTo(Value x, ValueId v) {

@@ -15,6 +15,8 @@
 #include "Mirage/Semantics/FiniteField.h"
 #include "Mirage/Semantics/FloatFormats.h"
 
+#include "llvm/Support/ErrorHandling.h"
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -41,14 +43,55 @@ struct FloatDomain {
     return acc * s + x;
   }
   static double sub(double a, double b, unsigned) { return a - b; }
+  /// A sum over a mean or rms accumulator or an rms_norm row, as the f32
+  /// accumulator of the generated code holds it: a total beyond the f32
+  /// range is +-Inf (docs/Semantics.md, "Special values"). Exact otherwise;
+  /// the sum is rounded only by the op's final rounding.
+  static double sumInF32Range(double v) {
+    // Round-to-nearest-even sends everything from FLT_MAX + half an ulp
+    // (2^103) up to infinity.
+    constexpr double kOverflow =
+        static_cast<double>(std::numeric_limits<float>::max()) + 0x1p103;
+    return std::fabs(v) >= kOverflow
+               ? std::copysign(std::numeric_limits<double>::infinity(), v)
+               : v;
+  }
   static double divCount(double v, int64_t n, unsigned) {
-    return v / static_cast<double>(n);
+    return sumInF32Range(v) / static_cast<double>(n);
   }
   /// y = sqrt(x) (the rms accumulator), one element.
   void sqrtElement(const double *x, double *y) { y[0] = std::sqrt(x[0]); }
   static double zero() { return 0.0; }
-  /// The order of max and running_max.
-  static bool greater(const double *a, const double *b) { return a[0] > b[0]; }
+
+  /// IEEE 754-2019 maximum and minimum (arith.maximumf and arith.minimumf,
+  /// torch.maximum and torch.minimum): NaN if either operand is NaN, and
+  /// +0 above -0 (docs/Semantics.md, "Special values").
+  static double maximum(double a, double b) {
+    if (std::isnan(a) || std::isnan(b))
+      return std::numeric_limits<double>::quiet_NaN();
+    if (a == b)
+      return std::signbit(a) ? b : a;
+    return a > b ? a : b;
+  }
+  static double minimum(double a, double b) {
+    if (std::isnan(a) || std::isnan(b))
+      return std::numeric_limits<double>::quiet_NaN();
+    if (a == b)
+      return std::signbit(a) ? a : b;
+    return a < b ? a : b;
+  }
+  /// The order of max and running_max: whether `a` replaces the running
+  /// maximum `b`, so that the maximum is `maximum` above (a NaN, once seen,
+  /// stays; +0 replaces -0).
+  static bool greater(const double *a, const double *b) {
+    if (std::isnan(b[0]))
+      return false;
+    if (std::isnan(a[0]))
+      return true;
+    if (a[0] == b[0])
+      return !std::signbit(a[0]) && std::signbit(b[0]);
+    return a[0] > b[0];
+  }
 
   void unary(const OpNode &node, const double *x, double *y) {
     double v = x[0];
@@ -72,20 +115,38 @@ struct FloatDomain {
       y[0] = 0.5 * v * (1.0 + std::erf(v * M_SQRT1_2));
       return;
     case OpKind::Relu:
-      y[0] = v > 0 ? v : 0.0;
+      // maximum(v, +0): NaN stays NaN, -0 becomes +0.
+      y[0] = maximum(v, 0.0);
       return;
     case OpKind::Tanh:
       y[0] = std::tanh(v);
       return;
     case OpKind::Clamp:
-      y[0] = std::fmin(std::fmax(v, node.scalarA), node.scalarB);
+      y[0] = minimum(maximum(v, node.scalarA), node.scalarB);
       return;
     case OpKind::MulScalar:
       y[0] = v * node.scalarA;
       return;
-    default:
-      y[0] = v;
+    case OpKind::Add:
+    case OpKind::Sub:
+    case OpKind::Mul:
+    case OpKind::Div:
+    case OpKind::Pow:
+    case OpKind::Matmul:
+    case OpKind::Reduction:
+    case OpKind::RmsNorm:
+    case OpKind::Concat:
+    case OpKind::GraphDefined:
+    case OpKind::Loader:
+    case OpKind::Saver:
+    case OpKind::ReductionToDimx:
+    case OpKind::RunningMax:
+    case OpKind::ConcatMatmul:
+    case OpKind::Accum:
+      break;
     }
+    llvm_unreachable("FloatDomain::unary on an op that is not element-wise "
+                     "unary");
   }
 
   void binary(OpKind kind, const double *a, const double *b, double *y) {
@@ -105,15 +166,39 @@ struct FloatDomain {
     case OpKind::Pow:
       y[0] = std::pow(a[0], b[0]);
       return;
-    default:
-      y[0] = a[0];
+    case OpKind::Exp:
+    case OpKind::Square:
+    case OpKind::Sqrt:
+    case OpKind::Rsqrt:
+    case OpKind::Silu:
+    case OpKind::Gelu:
+    case OpKind::Relu:
+    case OpKind::Tanh:
+    case OpKind::Clamp:
+    case OpKind::MulScalar:
+    case OpKind::Matmul:
+    case OpKind::Reduction:
+    case OpKind::RmsNorm:
+    case OpKind::Concat:
+    case OpKind::GraphDefined:
+    case OpKind::Loader:
+    case OpKind::Saver:
+    case OpKind::ReductionToDimx:
+    case OpKind::RunningMax:
+    case OpKind::ConcatMatmul:
+    case OpKind::Accum:
+      break;
     }
+    llvm_unreachable("FloatDomain::binary on an op that is not element-wise "
+                     "binary");
   }
 
   /// 1 / sqrt(mean + eps) for rms_norm, one element.
   void rmsFactors(const double *sumSquares, int64_t n, double eps,
                   double *factors) {
-    factors[0] = 1.0 / std::sqrt(sumSquares[0] / static_cast<double>(n) + eps);
+    factors[0] = 1.0 / std::sqrt(sumInF32Range(sumSquares[0]) /
+                                       static_cast<double>(n) +
+                                   eps);
   }
   static double mul(double a, double b, unsigned) { return a * b; }
 };

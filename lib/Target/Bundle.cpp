@@ -9,6 +9,8 @@
 
 #include "Mirage/Target/Bundle.h"
 
+#include "Mirage/Bridge/UGraphImport.h"
+
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -214,6 +216,16 @@ LogicalResult mirage::target::buildBundle(func::FuncOp func, StringRef chip,
   if (failed(ptx))
     return failure();
 
+  // The function's input scale goes to the manifest, where mirage-run takes
+  // it as the default of --scale.
+  std::optional<double> inputScale;
+  if (func->hasAttr(::mirage::kInputScaleAttrName)) {
+    FailureOr<double> scale = ::mirage::getInputScale(func);
+    if (failed(scale))
+      return failure();
+    inputScale = *scale;
+  }
+
   std::string name = func.getSymName().str();
   std::array<uint8_t, 32> digest = llvm::SHA256::hash(
       ArrayRef(reinterpret_cast<const uint8_t *>(ptx->data()), ptx->size()));
@@ -240,6 +252,8 @@ LogicalResult mirage::target::buildBundle(func::FuncOp func, StringRef chip,
       tensors("outputs",
               argTypes.drop_front(sig->numInputs).take_front(sig->numOutputs));
     });
+    if (inputScale)
+      json.attribute("input_scale", *inputScale);
     json.attribute("workspace_bytes", sig->workspaceBytes);
     json.attributeArray("kernels", [&] {
       for (const KernelEntry &kernel : kernels)

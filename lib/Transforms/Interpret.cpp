@@ -50,8 +50,17 @@ struct InterpretPass : public ::mirage::impl::InterpretBase<InterpretPass> {
     Operation *func = module.lookupSymbol(entry);
     std::vector<::mirage::Tensor> args;
     if (inputs.empty()) {
+      // The option, else the function's mirage.input_scale, else 1.
+      double scale = inputScale;
+      if (!inputScale.hasValue()) {
+        FailureOr<double> own =
+            ::mirage::getInputScale(cast<func::FuncOp>(func));
+        if (failed(own))
+          return signalPassFailure();
+        scale = *own;
+      }
       args = ::mirage::randomInputs(*graph, ::mirage::NumberSystem::Float, seed,
-                                    inputScale);
+                                    scale);
     } else {
       if (inputs.size() != graph->numInputs) {
         emitError(func->getLoc())

@@ -6,6 +6,7 @@
 #include "MirageRuntime/Sha256.h"
 
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <initializer_list>
 
@@ -396,7 +397,8 @@ Expected<Manifest> mirage::rt::parseManifest(std::string_view jsonText) {
   Status s =
       checkKeys(root, "",
                 {"format", "version", "function", "chip", "ptx", "ptx_sha256",
-                 "signature", "workspace_bytes", "kernels"});
+                 "signature", "workspace_bytes", "kernels"},
+                {"input_scale"});
   if (!s.ok() ||
       !(s = readString(*root.find("function"), "function", m.function)).ok() ||
       !(s = readString(*root.find("chip"), "chip", m.chip)).ok() ||
@@ -416,6 +418,15 @@ Expected<Manifest> mirage::rt::parseManifest(std::string_view jsonText) {
     return Status::error("ptx_sha256: expected 64 lower-case hex digits, "
                          "got \"" +
                          m.ptxSha256 + "\"");
+
+  // The scale of the seeded random inputs (the function's
+  // mirage.input_scale): mirage-run's default --scale.
+  if (const JsonValue *scale = root.find("input_scale")) {
+    double d = scale->isNumber() ? scale->getNumber() : 0.0;
+    if (!(d > 0) || !std::isfinite(d))
+      return typeError("input_scale", "a positive finite number", *scale);
+    m.inputScale = d;
+  }
 
   const JsonValue &signature = *root.find("signature");
   if (!(s = checkKeys(signature, "signature", {"inputs", "outputs"})).ok() ||

@@ -22,42 +22,49 @@ HostTensor tensorOf(Shape shape, std::initializer_list<double> values) {
   return t;
 }
 
-TEST(Compare, UsesAllcloseSemantics) {
+// The rule itself is tested with the portable sources
+// (unittests/Portable/CompareTest.cpp); here, the host tensors around it.
+TEST(Compare, ComparesHostTensorsByTheSharedRule) {
   Tolerance t{1e-2, 1e-3};
   HostTensor expected = tensorOf({2, 2}, {1.0, 100.0, 0.0, -5.0});
-  EXPECT_TRUE(compareTensors(tensorOf({2, 2}, {1.0105, 100.9, 0.00099, -5.05}),
-                             expected, t)
-                  .ok());
+  EXPECT_EQ(compareTensors(tensorOf({2, 2}, {1.0105, 100.9, 0.00099, -5.05}),
+                           expected, t)
+                .verdict(),
+            Verdict::Pass);
   Comparison c = compareTensors(tensorOf({2, 2}, {1.0, 100.0, 0.0012, -5.125}),
                                 expected, t);
-  EXPECT_EQ(c.mismatches, 2);
-  EXPECT_EQ(c.firstIndex, 2);
-  EXPECT_FLOAT_EQ(c.got, 0.0012f);
-  EXPECT_EQ(c.expected, 0.0);
+  EXPECT_EQ(c.verdict(), Verdict::Fail);
+  EXPECT_EQ(c.numMismatches, 2);
+  EXPECT_EQ(c.firstMismatch.index, 2);
+  EXPECT_FLOAT_EQ(c.firstMismatch.got, 0.0012f);
   EXPECT_EQ(c.maxAbsError, 0.125);
-  EXPECT_EQ(describeMismatch("output 0",
-                             tensorOf({2, 2}, {1.0, 100.0, 0.0012, -5.125}), c,
-                             t),
-            "output 0: 2 of 4 elements differ (rtol 0.01, atol 0.001); first "
-            "at [1, 0]: got 0.0012, expected 0; max abs error 0.125");
+  EXPECT_EQ(c.worst.index, 3);
+  EXPECT_EQ(mirage::portable::describeProblem(c, {2, 2}),
+            "2 of 4 elements outside rtol 0.01 atol 0.001; first at [1, 0]: "
+            "got 0.0012, expected 0 (abs error 0.0012, rel error inf)");
 }
 
-TEST(Compare, TreatsNanAndInfStrictly) {
-  Tolerance t{1e-2, 1e-3};
+TEST(Compare, RejectsNonFiniteReferences) {
   double nan = std::nan(""), inf = INFINITY;
-  EXPECT_TRUE(
-      compareTensors(tensorOf({2}, {nan, inf}), tensorOf({2}, {nan, inf}), t)
-          .ok());
-  EXPECT_EQ(compareTensors(tensorOf({3}, {nan, -inf, 1.0}),
-                           tensorOf({3}, {0.0, inf, nan}), t)
-                .mismatches,
-            3);
+  HostTensor expected = tensorOf({3}, {1.0, inf, nan});
+  Comparison scan = scanReference(expected);
+  EXPECT_EQ(scan.verdict(), Verdict::Unusable);
+  EXPECT_EQ(scan.numNonFiniteExpected, 2);
+  EXPECT_EQ(scan.firstNonFiniteExpected.index, 1);
+  EXPECT_EQ(compareTensors(expected, expected, {1e-2, 1e-3}).verdict(),
+            Verdict::Unusable);
+  EXPECT_EQ(
+      compareTensors(expected, expected, {1e-2, 1e-3}, NonFinite::MatchExactly)
+          .verdict(),
+      Verdict::Pass);
 }
 
-TEST(Compare, FormatsMultiIndices) {
-  EXPECT_EQ(formatIndex({2, 3, 4}, 23), "[1, 2, 3]");
-  EXPECT_EQ(formatIndex({5}, 4), "[4]");
-  EXPECT_EQ(formatIndex({}, 0), "[]");
+TEST(Compare, DefaultsPerDType) {
+  HostTensor expected = tensorOf({3}, {1.0, -4.0, INFINITY});
+  EXPECT_EQ(defaultTolerance(DType::F16, expected).rtol, 1e-2);
+  EXPECT_EQ(defaultTolerance(DType::F16, expected).atol, 4e-2);
+  EXPECT_EQ(defaultTolerance(DType::BF16, expected).rtol, 4e-2);
+  EXPECT_EQ(defaultTolerance(DType::F32, expected).atol, 4e-5);
 }
 
 TEST(Timing, SummarizesSamples) {

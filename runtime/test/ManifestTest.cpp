@@ -112,6 +112,25 @@ TEST(Manifest, RejectsBadTopLevelValues) {
             "256.5");
 }
 
+TEST(Manifest, ReadsTheOptionalInputScale) {
+  std::string good = tripleManifest();
+  Expected<Manifest> none = parseManifest(good);
+  ASSERT_TRUE(static_cast<bool>(none)) << none.message();
+  EXPECT_FALSE(none->inputScale.has_value());
+  Expected<Manifest> m = parseManifest(
+      replaceOnce(good, "\"workspace_bytes\": 256",
+                  "\"input_scale\": 0.25, \"workspace_bytes\": 256"));
+  ASSERT_TRUE(static_cast<bool>(m)) << m.message();
+  EXPECT_EQ(m->inputScale, 0.25);
+  for (const char *bad : {"0", "-1", "\"big\""})
+    EXPECT_NE(parseError(replaceOnce(good, "\"workspace_bytes\": 256",
+                                     std::string("\"input_scale\": ") + bad +
+                                         ", \"workspace_bytes\": 256"))
+                  .find("input_scale: expected a positive finite number"),
+              std::string::npos)
+        << bad;
+}
+
 TEST(Manifest, RejectsBadSignatures) {
   std::string good = tripleManifest();
   EXPECT_EQ(parseError(replaceOnce(good, "\"dtype\": \"f32\"}]",

@@ -43,7 +43,8 @@ compares its outputs with reference values and times it.
 
 inputs:
   --seed S            random inputs of the interpreter's generator (default 0)
-  --scale X           random inputs uniform in [-X, X) (default 1)
+  --scale X           random inputs uniform in [-X, X) (default: the
+                      manifest's input_scale, else 1)
   --inputs DIR        read DIR/input<I>.npy instead
   --write-inputs DIR  write the inputs as DIR/input<I>.npy and stop (no GPU)
   --validate          check the bundle (manifest, PTX) and stop (no GPU)
@@ -51,8 +52,10 @@ checking:
   --check             compare the outputs with --expected (required with it)
   --expected DIR      reference values DIR/output<I>.npy (implies --check)
   --rtol R --atol A   tolerance |got - expected| <= A + R |expected|
-                      (default per dtype: f16 1e-2/1e-3, bf16 5e-2/1e-2,
-                      f32 1e-4/1e-5)
+                      (default per dtype: rtol f16 1e-2, bf16 4e-2, f32
+                      1e-4; atol the same times the largest |expected|,
+                      1e-5 times for f32); an infinite or NaN output
+                      fails, an infinite or NaN reference is an error
   --write-outputs DIR write the outputs as DIR/output<I>.npy
 timing:
   --bench             time the bundle with CUDA events
@@ -73,7 +76,8 @@ struct Options {
   std::string bundle;
   bool validate = false;
   uint64_t seed = 0;
-  double scale = 1.0;
+  /// --scale, when given; else the manifest's input_scale, else 1.
+  std::optional<double> scale;
   std::string inputsDir;
   std::string writeInputsDir;
   bool check = false;
@@ -409,23 +413,32 @@ int runOnDevice(const Options &o, const Bundle &bundle,
     JsonValue checks = JsonValue::array();
     bool passed = true;
     for (size_t i = 0; i < outputs.size(); ++i) {
-      Tolerance t = defaultTolerance(m.outputs[i].dtype);
+      Tolerance t = defaultTolerance(m.outputs[i].dtype, expected[i]);
       t.rtol = o.rtol.value_or(t.rtol);
       t.atol = o.atol.value_or(t.atol);
       Comparison c = compareTensors(outputs[i], expected[i], t);
       std::string name = "output " + std::to_string(i);
-      if (c.ok())
-        std::printf("%s: %s matches the reference (max abs error %g)\n",
-                    name.c_str(), m.outputs[i].describe().c_str(),
-                    c.maxAbsError);
-      else
-        std::fprintf(stderr, "mirage-run: mismatch: %s\n",
-                     describeMismatch(name, outputs[i], c, t).c_str());
-      passed &= c.ok();
+      const Shape &shape = outputs[i].getShape();
+      std::printf("%s: %s: %s\n", name.c_str(), m.outputs[i].describe().c_str(),
+                  mirage::portable::summarize(c, shape).c_str());
+      if (c.verdict() != Verdict::Pass)
+        std::fprintf(stderr, "mirage-run: mismatch: %s: %s\n", name.c_str(),
+                     mirage::portable::describeProblem(c, shape).c_str());
+      passed &= c.verdict() == Verdict::Pass;
       JsonValue entry = JsonValue::object();
       entry.set("output", JsonValue::integer(static_cast<int64_t>(i)));
-      entry.set("mismatches", JsonValue::integer(c.mismatches));
+      entry.set("mismatches", JsonValue::integer(c.numMismatches));
+      entry.set("not_finite", JsonValue::integer(c.numNonFiniteGot));
       entry.set("max_abs_error", JsonValue::number(c.maxAbsError));
+      if (c.worst.index >= 0) {
+        JsonValue worst = JsonValue::object();
+        worst.set("index", JsonValue::integer(c.worst.index));
+        worst.set("got", JsonValue::number(c.worst.got));
+        worst.set("expected", JsonValue::number(c.worst.expected));
+        worst.set("abs_error", JsonValue::number(c.worst.absError));
+        worst.set("rel_error", JsonValue::number(c.worst.relError));
+        entry.set("worst", std::move(worst));
+      }
       entry.set("rtol", JsonValue::number(t.rtol));
       entry.set("atol", JsonValue::number(t.atol));
       checks.push(std::move(entry));
@@ -478,11 +491,12 @@ int runTool(const Options &o) {
     inputs = std::move(*read);
     inputInfo.set("dir", JsonValue::string(o.inputsDir));
   } else {
+    double scale = o.scale.value_or(m.inputScale.value_or(1.0));
     for (size_t i = 0; i < m.inputs.size(); ++i)
       inputs.push_back(randomTensor(m.inputs[i].dtype, m.inputs[i].shape,
-                                    o.seed, static_cast<unsigned>(i), o.scale));
+                                    o.seed, static_cast<unsigned>(i), scale));
     inputInfo.set("seed", JsonValue::integer(static_cast<int64_t>(o.seed)));
-    inputInfo.set("scale", JsonValue::number(o.scale));
+    inputInfo.set("scale", JsonValue::number(scale));
   }
   if (!o.writeInputsDir.empty()) {
     Status s = writeTensors(o.writeInputsDir, "input", inputs);
@@ -500,6 +514,15 @@ int runTool(const Options &o) {
     if (!read)
       return error(read.message());
     expected = std::move(*read);
+    // A reference with an infinity or a NaN checks nothing (an overflow
+    // hides what the code computes): an error before any GPU work.
+    for (size_t i = 0; i < expected.size(); ++i) {
+      Comparison scan = scanReference(expected[i]);
+      if (scan.verdict() == Verdict::Unusable)
+        return error(
+            o.expectedDir + "/output" + std::to_string(i) + ".npy: " +
+            mirage::portable::describeProblem(scan, expected[i].getShape()));
+    }
   }
 
   JsonValue report = JsonValue::object();

@@ -12,7 +12,9 @@
 #include "Mirage/Bridge/UGraphImport.h"
 #include "Mirage/Conversion/Passes.h"
 #include "Mirage/InitMirage.h"
+#include "Mirage/Portable/Compare.h"
 #include "Mirage/Semantics/Interpreter.h"
+#include "Mirage/Semantics/Npy.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -60,17 +62,35 @@ cl::opt<uint64_t>
     seed("seed",
          cl::desc("Seed of the random inputs (as --mirage-interpret's seed)"),
          cl::init(0), cl::cat(runnerCategory));
-cl::opt<double>
-    inputScale("input-scale",
-               cl::desc("Random inputs are uniform in [-scale, scale) (as "
-                        "--mirage-interpret's input-scale)"),
-               cl::init(1.0), cl::cat(runnerCategory));
+cl::opt<double> inputScale(
+    "input-scale",
+    cl::desc("Random inputs are uniform in [-scale, scale) (as "
+             "--mirage-interpret's input-scale; default: the function's "
+             "mirage.input_scale attribute, else 1)"),
+    cl::init(1.0), cl::cat(runnerCategory));
+cl::list<std::string>
+    inputFiles("inputs",
+               cl::desc("Comma-separated .npy files, one per argument, "
+                        "instead of the random inputs"),
+               cl::CommaSeparated, cl::cat(runnerCategory));
 cl::opt<double> rtol("rtol",
-                     cl::desc("Relative tolerance: |got - expected| <= atol + "
-                              "rtol * |expected|"),
-                     cl::init(2e-2), cl::cat(runnerCategory));
-cl::opt<double> atol("atol", cl::desc("Absolute tolerance"), cl::init(2e-2),
-                     cl::cat(runnerCategory));
+                     cl::desc("Relative tolerance of every output: |got - "
+                              "expected| <= atol + rtol * |expected| "
+                              "(default per dtype: f16 1e-2, bf16 4e-2, "
+                              "f32 1e-4)"),
+                     cl::init(0.0), cl::cat(runnerCategory));
+cl::opt<double> atol("atol",
+                     cl::desc("Absolute tolerance of every output (default: "
+                              "the largest finite |expected| of the output "
+                              "times 1e-2 for f16, 4e-2 for bf16, 1e-5 for "
+                              "f32)"),
+                     cl::init(0.0), cl::cat(runnerCategory));
+cl::opt<bool> matchNonFinite(
+    "match-non-finite",
+    cl::desc("Expected values that are infinite or NaN must be matched "
+             "exactly (NaN by NaN, an infinity by itself) instead of making "
+             "the run an error: for inputs made of special values"),
+    cl::init(false), cl::cat(runnerCategory));
 cl::opt<unsigned> optLevel("opt-level",
                            cl::desc("LLVM optimization level of the JIT (0-3)"),
                            cl::init(2), cl::cat(runnerCategory));
@@ -170,95 +190,91 @@ llvm::Expected<std::unique_ptr<ExecutionEngine>> compile(ModuleOp module) {
   return ExecutionEngine::create(module, options, std::move(*machine));
 }
 
-/// How one output of the compiled code compares with the interpreter's.
-struct Comparison {
-  double maxAbsError = 0;
-  double maxRelError = 0;
-  /// The largest finite |expected| value.
-  double maxExpected = 0;
-  int64_t numMismatches = 0;
-  /// Expected values that are infinite or NaN: they must match exactly,
-  /// and an output made of them checks little (lower --input-scale).
-  int64_t numNonFinite = 0;
-  /// The first element outside the tolerance (row-major), its values.
-  int64_t firstMismatch = -1;
-  double got = 0;
-  double want = 0;
-};
-
-/// Whether `got` is within the tolerance of `want`: numpy's isclose
-/// (|got - want| <= atol + rtol |want|), where infinities must be equal and
-/// NaN matches only NaN (an output the code never wrote stays NaN).
-bool isClose(double got, double want) {
-  if (std::isnan(want) || std::isnan(got))
-    return std::isnan(want) && std::isnan(got);
-  if (std::isinf(want) || std::isinf(got))
-    return got == want;
-  return std::fabs(got - want) <= atol + rtol * std::fabs(want);
-}
-
-Comparison compare(const ::mirage::Tensor &got, const ::mirage::Tensor &want) {
-  Comparison cmp;
-  for (int64_t i = 0, e = want.numElements(); i < e; ++i) {
-    double g = got.data[i], w = want.data[i];
-    cmp.numNonFinite += !std::isfinite(w);
-    if (std::isfinite(w))
-      cmp.maxExpected = std::max(cmp.maxExpected, std::fabs(w));
-    if (std::isfinite(g) && std::isfinite(w)) {
-      double error = std::fabs(g - w);
-      cmp.maxAbsError = std::max(cmp.maxAbsError, error);
-      if (w != 0)
-        cmp.maxRelError = std::max(cmp.maxRelError, error / std::fabs(w));
-    }
-    if (isClose(g, w))
-      continue;
-    if (cmp.numMismatches++ == 0) {
-      cmp.firstMismatch = i;
-      cmp.got = g;
-      cmp.want = w;
-    }
+/// The tolerance of output `want`: --rtol and --atol where given, else the
+/// shared defaults of its dtype (Mirage/Portable/Compare.h; the default atol
+/// scales with the output's largest finite magnitude).
+::mirage::portable::Tolerance toleranceFor(const ::mirage::Tensor &want) {
+  ::mirage::portable::ElementType type = ::mirage::portable::ElementType::F32;
+  switch (want.dtype) {
+  case ::mirage::DType::F16:
+    type = ::mirage::portable::ElementType::F16;
+    break;
+  case ::mirage::DType::BF16:
+    type = ::mirage::portable::ElementType::BF16;
+    break;
+  case ::mirage::DType::F32:
+    type = ::mirage::portable::ElementType::F32;
+    break;
   }
-  return cmp;
+  ::mirage::portable::Tolerance t = ::mirage::portable::defaultTolerance(
+      type,
+      ::mirage::portable::maxAbsFinite(want.data.data(), want.numElements()));
+  if (rtol.getNumOccurrences())
+    t.rtol = rtol;
+  if (atol.getNumOccurrences())
+    t.atol = atol;
+  return t;
 }
 
-/// The multi-index of the row-major element `flat` of `shape`, as "i, j".
-std::string formatIndex(llvm::ArrayRef<int64_t> shape, int64_t flat) {
-  SmallVector<int64_t> index(shape.size());
-  for (int64_t d = static_cast<int64_t>(shape.size()) - 1; d >= 0; --d) {
-    index[d] = flat % shape[d];
-    flat /= shape[d];
-  }
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  llvm::interleaveComma(index, os);
-  return text;
-}
-
+/// "output 0: tensor<2x6144xf16>: 0 of 12288 outside ...; worst at ...",
+/// and a note when the absolute tolerance makes the check weak.
 void printSummary(unsigned index, const ::mirage::Tensor &want,
-                  const Comparison &cmp) {
+                  const ::mirage::portable::Comparison &cmp) {
   llvm::raw_ostream &os = llvm::outs();
   os << "output " << index << ": tensor<" << ::mirage::formatShape(want.shape)
-     << "x" << ::mirage::dtypeName(want.dtype) << ">"
-     << llvm::format(": max abs error %.3g, max rel error %.3g, max |expected| "
-                     "%.3g; ",
-                     cmp.maxAbsError, cmp.maxRelError, cmp.maxExpected)
-     << cmp.numMismatches << " of " << want.numElements()
-     << llvm::format(" outside rtol %g atol %g", rtol.getValue(),
-                     atol.getValue());
-  if (cmp.numNonFinite)
-    os << "; " << cmp.numNonFinite << " expected values not finite";
-  os << "\n";
+     << "x" << ::mirage::dtypeName(want.dtype) << ">: "
+     << ::mirage::portable::summarize(
+            cmp, std::vector<int64_t>(want.shape.begin(), want.shape.end()))
+     << "\n";
   // An absolute tolerance near the outputs' magnitude accepts nearly any
   // result (all zeros included): say so rather than pass silently.
-  if (cmp.maxExpected > 0 && atol > 0.1 * cmp.maxExpected)
-    os << "note: output " << index << ": atol "
-       << llvm::format("%g", atol.getValue())
+  double tolerance = cmp.tolerance.atol;
+  if (cmp.maxAbsExpected > 0 && tolerance > 0.1 * cmp.maxAbsExpected)
+    os << "note: output " << index << ": atol " << llvm::format("%g", tolerance)
        << " is over a tenth of the largest expected magnitude; the check is "
           "weak, lower --atol\n";
-  if (cmp.numNonFinite)
-    os << "note: output " << index << ": " << cmp.numNonFinite
-       << " expected values are infinite or NaN; they match only the same "
-          "value (lower --input-scale to avoid overflow)\n";
+}
+
+/// The inputs of the run: the .npy files of --inputs, else the seeded random
+/// inputs at --input-scale (else the function's mirage.input_scale).
+FailureOr<std::vector<::mirage::Tensor>>
+makeInputs(func::FuncOp reference, const ::mirage::KernelGraph &graph) {
+  if (inputFiles.empty()) {
+    double scale = inputScale;
+    if (!inputScale.getNumOccurrences()) {
+      FailureOr<double> own = ::mirage::getInputScale(reference);
+      if (failed(own))
+        return failure();
+      scale = *own;
+    }
+    return ::mirage::randomInputs(graph, ::mirage::NumberSystem::Float, seed,
+                                  scale);
+  }
+  if (inputFiles.size() != graph.numInputs) {
+    fail("--inputs: '" + reference.getSymName() + "' takes " +
+         llvm::Twine(graph.numInputs) + " inputs but " +
+         llvm::Twine(static_cast<unsigned>(inputFiles.size())) +
+         " .npy files were given");
+    return failure();
+  }
+  std::vector<::mirage::Tensor> inputs;
+  for (unsigned i = 0; i < graph.numInputs; ++i) {
+    const ::mirage::ValueInfo &info = graph.values[i];
+    llvm::Expected<::mirage::Tensor> t =
+        ::mirage::readNpy(inputFiles[i], info.dtype);
+    if (!t) {
+      fail("--inputs: " + llvm::toString(t.takeError()));
+      return failure();
+    }
+    if (t->shape != info.shape) {
+      fail("--inputs: " + inputFiles[i] + ": shape " +
+           ::mirage::formatShape(t->shape) + " does not match input " +
+           llvm::Twine(i) + " of shape " + ::mirage::formatShape(info.shape));
+      return failure();
+    }
+    inputs.push_back(std::move(*t));
+  }
+  return inputs;
 }
 
 int run(int argc, char **argv) {
@@ -277,15 +293,21 @@ int run(int argc, char **argv) {
           "--mirage-to-cpu, runs it through the JIT on seeded inputs and "
           "compares its outputs with the reference interpreter.\n\n"
           "Exit code: 0 when every output matches (PASS), 1 when one differs "
-          "(FAIL), 2 on an error.\n",
+          "(FAIL), 2 on an error (an expected value that is infinite or NaN "
+          "is one: the comparison would check nothing).\n",
           &llvm::errs()))
     return 2;
   if (entryName.empty())
     return fail("--entry must name the function to run");
   if (optLevel > 3)
     return fail("--opt-level must be 0, 1, 2 or 3");
-  if (!(rtol >= 0) || !(atol >= 0))
-    return fail("--rtol and --atol must be non-negative");
+  if (!(rtol >= 0) || !(atol >= 0) || !std::isfinite(rtol) ||
+      !std::isfinite(atol))
+    return fail("--rtol and --atol must be non-negative and finite");
+  if (inputScale.getNumOccurrences() && !inputFiles.empty())
+    return fail("--input-scale and --inputs exclude each other");
+  if (!(inputScale > 0) || !std::isfinite(inputScale))
+    return fail("--input-scale must be positive and finite");
 
   DefaultTimingManager timingManager;
   applyDefaultTimingManagerCLOptions(timingManager);
@@ -361,9 +383,11 @@ int run(int argc, char **argv) {
   jitTiming.stop();
 
   TimingScope inputTiming = timing.nest("Generate inputs");
-  std::vector<::mirage::Tensor> inputs = ::mirage::randomInputs(
-      *graph, ::mirage::NumberSystem::Float, seed, inputScale);
-  ::mirage::HostArguments args(inputs, *graph, signature->workspaceBytes);
+  FailureOr<std::vector<::mirage::Tensor>> inputs =
+      makeInputs(*reference, *graph);
+  if (failed(inputs))
+    return 2;
+  ::mirage::HostArguments args(*inputs, *graph, signature->workspaceBytes);
   inputTiming.stop();
 
   TimingScope runTiming = timing.nest("Run");
@@ -372,28 +396,48 @@ int run(int argc, char **argv) {
 
   TimingScope interpretTiming = timing.nest("Interpret");
   llvm::Expected<::mirage::EvalResult> expected =
-      ::mirage::evaluate(*graph, ::mirage::NumberSystem::Float, inputs);
+      ::mirage::evaluate(*graph, ::mirage::NumberSystem::Float, *inputs);
   interpretTiming.stop();
   if (!expected)
     return fail("cannot interpret '" + refName +
                 "': " + llvm::toString(expected.takeError()));
 
   TimingScope compareTiming = timing.nest("Compare");
-  std::vector<Comparison> comparisons;
+  ::mirage::portable::NonFinite nonFinite =
+      matchNonFinite ? ::mirage::portable::NonFinite::MatchExactly
+                     : ::mirage::portable::NonFinite::Reject;
+  std::vector<::mirage::portable::Comparison> comparisons;
   for (auto [i, want] : llvm::enumerate(expected->outputs)) {
-    comparisons.push_back(compare(args.output(i), want));
+    ::mirage::Tensor got = args.output(i);
+    comparisons.push_back(::mirage::portable::compare(
+        got.data.data(), want.data.data(), want.numElements(),
+        toleranceFor(want), nonFinite));
     printSummary(i, want, comparisons.back());
   }
-  bool allMatch = true;
+  compareTiming.stop();
+  // Unusable outputs (non-finite expected values) are errors: the run checks
+  // nothing there, whatever the other outputs say.
+  bool unusable = false, allMatch = true;
   for (auto [i, cmp] : llvm::enumerate(comparisons)) {
-    if (!cmp.numMismatches)
-      continue;
-    allMatch = false;
-    llvm::outs() << "FAIL: output " << i << " differs at ["
-                 << formatIndex(expected->outputs[i].shape, cmp.firstMismatch)
-                 << "]: got " << llvm::format("%.6g", cmp.got) << ", expected "
-                 << llvm::format("%.6g", cmp.want) << "\n";
+    const ::mirage::Shape &shape = expected->outputs[i].shape;
+    std::string problem = ::mirage::portable::describeProblem(
+        cmp, std::vector<int64_t>(shape.begin(), shape.end()));
+    switch (cmp.verdict()) {
+    case ::mirage::portable::Verdict::Pass:
+      break;
+    case ::mirage::portable::Verdict::Fail:
+      allMatch = false;
+      llvm::outs() << "FAIL: output " << i << ": " << problem << "\n";
+      break;
+    case ::mirage::portable::Verdict::Unusable:
+      unusable = true;
+      llvm::outs().flush();
+      fail("output " + llvm::Twine(static_cast<unsigned>(i)) + ": " + problem);
+      break;
+    }
   }
+  if (unusable)
+    return 2;
   if (allMatch)
     llvm::outs() << "PASS\n";
   llvm::outs().flush();

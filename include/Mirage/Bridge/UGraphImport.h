@@ -13,7 +13,10 @@
 #include "Mirage/Core/UGraph.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Support/LLVM.h"
+
+#include <cmath>
 
 namespace mirage {
 
@@ -21,6 +24,33 @@ namespace mirage {
 /// error at the first argument, result or op it cannot represent (an op of
 /// another dialect, a dynamic shape, an unsupported element type) and fails.
 mlir::FailureOr<KernelGraph> importKernelGraph(mlir::func::FuncOp func);
+
+/// The function attribute that sets the scale of a function's seeded random
+/// inputs (uniform in [-scale, scale)) when no tool option overrides it:
+/// `attributes {mirage.input_scale = 0.25 : f64}`. The interpreter
+/// (--mirage-interpret), mirage-cpu-runner and the bundle manifest
+/// (--mirage-to-ptx, read by mirage-run) honour it; docs/Semantics.md,
+/// "Input scales".
+inline constexpr llvm::StringLiteral kInputScaleAttrName = "mirage.input_scale";
+
+/// The default input scale of `func`: its `mirage.input_scale`, or 1 when it
+/// has none. Emits an error at the function and fails when the attribute is
+/// not a positive finite float. (Inline: the bundle writer uses it without
+/// linking the bridge.)
+inline mlir::FailureOr<double> getInputScale(mlir::func::FuncOp func) {
+  mlir::Attribute attr = func->getAttr(kInputScaleAttrName);
+  if (!attr)
+    return 1.0;
+  auto scale = llvm::dyn_cast<mlir::FloatAttr>(attr);
+  double value = scale ? scale.getValueAsDouble() : 0.0;
+  if (!scale || !std::isfinite(value) || value <= 0)
+    return func.emitError()
+           << "'" << kInputScaleAttrName
+           << "' must be a positive finite float (the scale of the seeded "
+              "random inputs), got "
+           << attr;
+  return value;
+}
 
 /// The element type as a DType, if it is one the μGraph supports.
 std::optional<DType> toDType(mlir::Type elementType);

@@ -180,7 +180,8 @@ def Interpret : Pass<"mirage-interpret", "::mlir::ModuleOp"> {
   let description = [{
     Evaluates the function `entry` with the float interpreter (every op
     computed in double and rounded to its element type; docs/Semantics.md)
-    on seeded random inputs, uniform in [-input-scale, input-scale), or on
+    on seeded random inputs, uniform in [-input-scale, input-scale) (by
+    default the function's `mirage.input_scale` attribute, else 1), or on
     the .npy files given by `inputs` (one per argument, float16, float32 or
     float64, C order). For every result it prints the type, the minimum,
     maximum and mean, and the first values; with `output-dir` it also
@@ -199,7 +200,8 @@ def Interpret : Pass<"mirage-interpret", "::mlir::ModuleOp"> {
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
            "Seed of the random inputs">,
     Option<"inputScale", "input-scale", "double", /*default=*/"1.0",
-           "Random inputs are uniform in [-scale, scale)">,
+           "Random inputs are uniform in [-scale, scale) (default: the "
+           "function's mirage.input_scale, else 1)">,
     ListOption<"inputs", "inputs", "std::string",
                "Comma-separated .npy files, one per argument">,
     Option<"outputDir", "output-dir", "std::string", /*default=*/"",

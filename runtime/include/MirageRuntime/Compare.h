@@ -1,51 +1,42 @@
 //===- Compare.h - Comparing outputs with reference values ------*- C++ -*-===//
 //
-// An element passes when |got - expected| <= atol + rtol * |expected|
-// (numpy.allclose); NaN matches NaN and an infinity matches the same
-// infinity, anything else involving them fails.
+// The runtime's side of the one comparison of Mirage-MLIR
+// (Mirage/Portable/Compare.h, compiled into this library from
+// lib/Portable/Compare.cpp): host tensors in, the shared rule and report out.
+// docs/Runtime.md, "Comparing outputs".
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef MIRAGERUNTIME_COMPARE_H
 #define MIRAGERUNTIME_COMPARE_H
 
+#include "Mirage/Portable/Compare.h"
 #include "MirageRuntime/HostTensor.h"
-
-#include <string>
 
 namespace mirage::rt {
 
-struct Tolerance {
-  double rtol;
-  double atol;
-};
+using portable::Comparison;
+using portable::NonFinite;
+using portable::Tolerance;
+using portable::Verdict;
 
-/// The default tolerance for outputs of `dtype`: about 8 ulps relative for
-/// f16 and bf16 results of long f32 reductions.
-Tolerance defaultTolerance(DType dtype);
+/// The comparison's element type of `dtype`.
+portable::ElementType elementTypeOf(DType dtype);
 
-struct Comparison {
-  int64_t mismatches = 0;
-  /// The first failing element (flat), when there is one.
-  int64_t firstIndex = -1;
-  double got = 0;
-  double expected = 0;
-  double maxAbsError = 0;
+/// The default tolerance for an output of `dtype` checked against
+/// `expected` (portable::defaultTolerance: atol scales with its largest
+/// finite magnitude).
+Tolerance defaultTolerance(DType dtype, const HostTensor &expected);
 
-  bool ok() const { return mismatches == 0; }
-};
-
-/// Compares two tensors of the same shape.
+/// Compares two tensors of the same shape and dtype.
 Comparison compareTensors(const HostTensor &got, const HostTensor &expected,
-                          Tolerance tolerance);
+                          Tolerance tolerance,
+                          NonFinite nonFinite = NonFinite::Reject);
 
-/// "output 0: 3 of 12288 elements differ (rtol 0.01, atol 0.001); first at
-/// [1, 37]: got 0.5, expected 0.25; max abs error 0.25".
-std::string describeMismatch(const std::string &name, const HostTensor &got,
-                             const Comparison &comparison, Tolerance tolerance);
-
-/// The multi-index of flat element `flat` of `shape`, as "[1, 37]".
-std::string formatIndex(const Shape &shape, int64_t flat);
+/// Counts the values of `expected` that are infinite or NaN: a reference
+/// with any of them cannot check anything (checked before any GPU work).
+/// Returns a comparison of `expected` with itself.
+Comparison scanReference(const HostTensor &expected);
 
 } // namespace mirage::rt
 

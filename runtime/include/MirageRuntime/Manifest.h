@@ -21,6 +21,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,6 +84,9 @@ struct Manifest {
   std::vector<TensorSpec> outputs;
   int64_t workspaceBytes = 0;
   std::vector<KernelSpec> kernels;
+  /// The scale of the function's seeded random inputs ("input_scale", the
+  /// function's mirage.input_scale), when the manifest records one.
+  std::optional<double> inputScale;
 
   /// The size of a buffer (inputs and outputs by their signature).
   int64_t bufferBytes(BufferKind kind, unsigned index) const;

@@ -28,3 +28,16 @@ func.func @not_a_ugraph(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
   %y = arith.addf %x, %x : tensor<4x64xf32>
   return %y : tensor<4x64xf32>
 }
+
+// A scale for the seeded inputs that is not a positive finite float.
+func.func @bad_scale(%x: tensor<4x64xf16>) -> tensor<4x64xf16>
+    attributes {mirage.input_scale = -1.0 : f64} {
+  %y = kernel.mul_scalar %x, 2.0 : tensor<4x64xf16>
+  return %y : tensor<4x64xf16>
+}
+
+func.func @string_scale(%x: tensor<4x64xf16>) -> tensor<4x64xf16>
+    attributes {mirage.input_scale = "big"} {
+  %y = kernel.mul_scalar %x, 2.0 : tensor<4x64xf16>
+  return %y : tensor<4x64xf16>
+}

@@ -8,8 +8,13 @@
 //   X    : 8x8x1024     (8 experts x 8 tokens x 1024)
 //   A, B : 8x1024x1024  (one 1024x1024 matrix per expert)
 //   Y    : 8x8x1024
+//
+// Seeded random inputs are uniform in [-s, s) with s = mirage.input_scale
+// (docs/Semantics.md, "Input scales"): X . A has a standard deviation of 32
+// s^2/3 = 0.17.
 func.func @moe(%x: tensor<8x8x1024xf16>, %a: tensor<8x1024x1024xf16>,
-               %b: tensor<8x1024x1024xf16>) -> tensor<8x8x1024xf16> {
+               %b: tensor<8x1024x1024xf16>) -> tensor<8x8x1024xf16>
+    attributes {mirage.input_scale = 0.125 : f64} {
   %xa = kernel.matmul %x, %a : tensor<8x8x1024xf16>, tensor<8x1024x1024xf16>
   %e = kernel.exp %xa : tensor<8x8x1024xf16>
   %y = kernel.matmul %e, %b : tensor<8x8x1024xf16>, tensor<8x1024x1024xf16>

@@ -84,6 +84,13 @@ def main():
     ref = fn(*inputs)
     got = np.load(outdir + "/output0.npy").astype(np.float64)
     assert got.shape == ref.shape, (got.shape, ref.shape)
+    # As the project's comparison (include/Mirage/Portable/Compare.h): a
+    # reference that is not finite checks nothing, so it is an error.
+    if not np.isfinite(ref).all():
+        i = np.argwhere(~np.isfinite(ref))[0]
+        print("%s: %d expected values are not finite (first at %s: %r)" %
+              (name, np.sum(~np.isfinite(ref)), list(i), ref[tuple(i)]))
+        sys.exit(1)
     atol = 1e-3 * np.max(np.abs(ref))
     ok = np.abs(got - ref) <= atol + 1e-2 * np.abs(ref)
     exact = np.mean(got == ref)
