@@ -1,6 +1,7 @@
 //===- Equivalence.cpp - Probabilistic equivalence of μGraphs -------------===//
 
 #include "Mirage/Semantics/Equivalence.h"
+#include "Mirage/Portable/Compare.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Sequence.h"
@@ -56,27 +57,25 @@ llvm::Error mirage::checkFingerprintable(const KernelGraph &graph) {
   return propagateExp(graph.ops, tainted, graph);
 }
 
-static bool sameValue(const Tensor &a, const Tensor &b, int64_t i,
-                      const EquivalenceOptions &options) {
-  if (options.system == NumberSystem::Field)
-    return a.data[2 * i] == b.data[2 * i] &&
-           a.data[2 * i + 1] == b.data[2 * i + 1];
-  double x = a.data[i], y = b.data[i];
-  if (std::isnan(x) || std::isnan(y))
-    return std::isnan(x) && std::isnan(y);
-  if (std::isinf(x) || std::isinf(y))
-    return x == y;
-  return std::fabs(x - y) <= options.atol + options.rtol * std::fabs(y);
-}
-
-/// The first differing element of two outputs, or -1.
-static int64_t firstDifference(const Tensor &a, const Tensor &b,
-                               const EquivalenceOptions &options) {
+/// The first element where two fingerprint outputs differ, or -1.
+static int64_t firstFieldDifference(const Tensor &a, const Tensor &b) {
   int64_t n = a.numElements();
   for (int64_t i = 0; i < n; ++i)
-    if (!sameValue(a, b, i, options))
+    if (a.data[2 * i] != b.data[2 * i] ||
+        a.data[2 * i + 1] != b.data[2 * i + 1])
       return i;
   return -1;
+}
+
+/// Float mode: the one output comparison (Mirage/Portable/Compare.h) of
+/// `a` against the expected `b`, with the options' absolute tolerances. An
+/// expected value that is not finite makes the comparison unusable.
+static portable::Comparison
+compareFloatOutputs(const Tensor &a, const Tensor &b,
+                    const EquivalenceOptions &options) {
+  return portable::compare(a.data.data(), b.data.data(), b.numElements(),
+                           portable::Tolerance{options.rtol, options.atol},
+                           portable::NonFinite::Reject);
 }
 
 static Shape unflatten(int64_t flat, llvm::ArrayRef<int64_t> shape) {
@@ -288,11 +287,36 @@ mirage::checkEquivalence(const KernelGraph &lhs, const KernelGraph &rhs,
       continue;
     }
     ++done;
+    // Float mode: an output of either program that is not all finite
+    // checks nothing; that is an error, never a verdict.
+    if (options.system == NumberSystem::Float)
+      for (const auto &[graph, outputs] : {std::make_pair(&lhs, &a->outputs),
+                                           std::make_pair(&rhs, &b->outputs)})
+        for (const Tensor &y : *outputs) {
+          portable::Comparison c = compareFloatOutputs(y, y, options);
+          if (c.verdict() == portable::Verdict::Unusable)
+            return llvm::createStringError(
+                llvm::formatv(
+                    "the float comparison is unusable at input scale {0}: in "
+                    "a result of '{1}', {2}",
+                    options.inputScale, graph->name,
+                    portable::describeProblem(
+                        c,
+                        std::vector<int64_t>(y.shape.begin(), y.shape.end())))
+                    .str());
+        }
     llvm::erase_if(candidates, [&](const llvm::SmallVector<unsigned, 4> &p) {
       for (size_t i = 0; i < n; ++i) {
         const Tensor &x = a->outputs[i];
         const Tensor &y = b->outputs[p[i]];
-        int64_t at = firstDifference(x, y, options);
+        int64_t at = -1;
+        if (options.system == NumberSystem::Field) {
+          at = firstFieldDifference(x, y);
+        } else {
+          portable::Comparison c = compareFloatOutputs(x, y, options);
+          if (c.verdict() != portable::Verdict::Pass)
+            at = c.firstMismatch.index;
+        }
         if (at < 0)
           continue;
         if (!haveMismatch) {

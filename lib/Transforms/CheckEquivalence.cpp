@@ -1,6 +1,7 @@
 //===- CheckEquivalence.cpp - Random-test equivalence of two functions ----===//
 
 #include "FunctionLookup.h"
+#include "Mirage/Bridge/UGraphImport.h"
 #include "Mirage/Semantics/Equivalence.h"
 #include "Mirage/Transforms/Passes.h"
 
@@ -41,7 +42,6 @@ struct CheckEquivalencePass
     options.seed = seed;
     options.rtol = rtol;
     options.atol = atol;
-    options.inputScale = inputScale;
 
     FailureOr<::mirage::KernelGraph> left =
         ::mirage::importNamedFunction(module, "lhs", lhs);
@@ -52,6 +52,20 @@ struct CheckEquivalencePass
     if (failed(right))
       return signalPassFailure();
     Operation *rhsOp = module.lookupSymbol(rhs);
+
+    // The option, else lhs's mirage.input_scale, else rhs's, else 1.
+    options.inputScale = inputScale;
+    if (!inputScale.hasValue()) {
+      for (StringRef name : {StringRef(rhs), StringRef(lhs)}) {
+        auto func = dyn_cast_or_null<func::FuncOp>(module.lookupSymbol(name));
+        if (!func || !func->hasAttr(::mirage::kInputScaleAttrName))
+          continue;
+        FailureOr<double> own = ::mirage::getInputScale(func);
+        if (failed(own))
+          return signalPassFailure();
+        options.inputScale = *own;
+      }
+    }
 
     llvm::Expected<::mirage::EquivalenceResult> result =
         ::mirage::checkEquivalence(*left, *right, options);

@@ -132,7 +132,10 @@ def CheckEquivalence : Pass<"mirage-check-equivalence", "::mlir::ModuleOp"> {
     `|lhs - rhs| <= tol * (|rhs| + rms(rhs))`, tol 1e-2 for f16, 6.25e-2 for
     bf16, 1e-4 for f32). With `mode=float` the float interpreter alone runs
     both (each op rounded to its element type) and elements must agree
-    within `|lhs - rhs| <= atol + rtol * |rhs|`.
+    within `|lhs - rhs| <= atol + rtol * |rhs|`; a result of either function
+    that is infinite or NaN makes the comparison an error (it would check
+    nothing: lower `input-scale`). Inputs are scaled by `input-scale`, else
+    by the `mirage.input_scale` attribute of `lhs`, else of `rhs`, else 1.
 
     Results may be permuted: every pairing of the results of equal shape and
     element type is tried, and a permutation other than the identity is
@@ -171,7 +174,8 @@ def CheckEquivalence : Pass<"mirage-check-equivalence", "::mlir::ModuleOp"> {
     Option<"atol", "atol", "double", /*default=*/"1e-5",
            "Float mode: absolute tolerance">,
     Option<"inputScale", "input-scale", "double", /*default=*/"1.0",
-           "Float mode: inputs are uniform in [-scale, scale)">,
+           "Random float inputs are uniform in [-scale, scale) (default: "
+           "the mirage.input_scale of lhs, else of rhs, else 1)">,
   ];
 }
 
