@@ -76,10 +76,23 @@ static llvm::Error checkOps(const llvm::Twine &where,
                             const std::vector<ValueInfo> &values,
                             const std::vector<OpNode> &ops, unsigned numInputs,
                             const LaunchShape *launch) {
-  for (const ValueInfo &info : values)
+  for (const ValueInfo &info : values) {
     if (info.shape.empty() || info.shape.size() > kMaxRank)
       return llvm::createStringError(
           (where + ": values must have rank 1 to 4").str());
+    // Empty tensors compute nothing, and several rules (rms_norm's row
+    // length, the search's grids) would divide by their extents.
+    if (findZeroExtent(info.shape))
+      return llvm::createStringError(
+          (where + ": a value has shape " + formatShape(info.shape) +
+           "; only tensors with every extent >= 1 can be evaluated")
+              .str());
+    if (!checkedNumBytes(info.shape, sizeof(float), 2))
+      return llvm::createStringError(
+          (where + ": a value of shape " + formatShape(info.shape) +
+           " has more elements than a 64-bit byte count can address")
+              .str());
+  }
   ValueId defined = static_cast<ValueId>(numInputs);
   for (const OpNode &op : ops) {
     bool blockOnly =

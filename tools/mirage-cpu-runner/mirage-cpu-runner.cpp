@@ -13,6 +13,7 @@
 #include "Mirage/Conversion/Passes.h"
 #include "Mirage/InitMirage.h"
 #include "Mirage/Semantics/Interpreter.h"
+#include "Mirage/Support/MemoryLimit.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -74,6 +75,12 @@ cl::opt<double> atol("atol", cl::desc("Absolute tolerance"), cl::init(2e-2),
 cl::opt<unsigned> optLevel("opt-level",
                            cl::desc("LLVM optimization level of the JIT (0-3)"),
                            cl::init(2), cl::cat(runnerCategory));
+cl::opt<uint64_t> memoryLimit(
+    "memory-limit",
+    cl::desc("Bytes the inputs, outputs, workspace and the interpreter may "
+             "use; 0: half of the machine's memory (physical, or its cgroup "
+             "limit when smaller)"),
+    cl::init(0), cl::cat(runnerCategory));
 cl::opt<bool> dumpLLVM("dump-llvm",
                        cl::desc("Print the optimized LLVM IR before running"),
                        cl::init(false), cl::cat(runnerCategory));
@@ -345,6 +352,30 @@ int run(int argc, char **argv) {
   FailureOr<LoweredSignature> signature = readSignature(*lowered, *entry);
   if (failed(signature))
     return 2;
+
+  // Everything the run allocates, bounded before anything is: the
+  // interpreter's evaluation, the inputs and outputs twice (as the
+  // interpreter's floats and in the code's layout), and the workspace.
+  std::optional<int64_t> evaluation =
+      ::mirage::evaluationBytes(*graph, ::mirage::NumberSystem::Float);
+  std::optional<int64_t> interface =
+      ::mirage::interfaceBytes(*graph, ::mirage::NumberSystem::Float);
+  std::optional<int64_t> needed =
+      evaluation && interface
+          ? ::mirage::checkedMulSize(*interface, 2)
+          : std::nullopt;
+  needed = needed ? ::mirage::checkedAddSize(*needed, *evaluation)
+                  : std::nullopt;
+  needed = needed ? ::mirage::checkedAddSize(*needed,
+                                             signature->workspaceBytes)
+                  : std::nullopt;
+  if (llvm::Error err = ::mirage::checkMemoryNeed(
+          needed, ::mirage::resolveMemoryLimit(memoryLimit), "run")) {
+    entry->emitError() << "cannot run '" << entryName
+                       << "': " << llvm::toString(std::move(err))
+                       << " (option --memory-limit)";
+    return 2;
+  }
 
   // The JIT compiles on the first lookup: a missing symbol shows here.
   TimingScope jitTiming = timing.nest("JIT compile");

@@ -12,7 +12,8 @@ include "mlir/IR/BuiltinAttributes.td"
 
 class Kernel_Op<string mnemonic, list<Trait> traits = []>
     : Op<Kernel_Dialect, mnemonic,
-         !listconcat(traits, [Mirage_NoUnknownAttributes])>;
+         !listconcat(traits, [Mirage_NoUnknownAttributes,
+                              Mirage_AddressableTypes])>;
 
 //===----------------------------------------------------------------------===//
 // Element-wise ops
