@@ -92,8 +92,8 @@ LogicalResult planMemory(func::FuncOp func, const KernelGraph &graph,
     for (const ::mirage::ValueInfo &info : bg.values) {
       std::optional<int64_t> bytes = bytesOfValue(info);
       if (!bytes || *bytes > limit)
-        return tooLarge(bytes, "a tile of shape " +
-                                   ::mirage::formatShape(info.shape));
+        return tooLarge(bytes,
+                        "a tile of shape " + ::mirage::formatShape(info.shape));
     }
   return success();
 }

@@ -48,8 +48,8 @@ int64_t mirage::defaultMemoryLimit() {
 int64_t mirage::resolveMemoryLimit(uint64_t requested) {
   if (requested == 0)
     return defaultMemoryLimit();
-  return static_cast<int64_t>(std::min<uint64_t>(
-      requested, std::numeric_limits<int64_t>::max()));
+  return static_cast<int64_t>(
+      std::min<uint64_t>(requested, std::numeric_limits<int64_t>::max()));
 }
 
 llvm::Error mirage::checkMemoryNeed(std::optional<int64_t> needed,
@@ -58,7 +58,7 @@ llvm::Error mirage::checkMemoryNeed(std::optional<int64_t> needed,
     return llvm::Error::success();
   std::string need = needed ? "needs " + formatBytes(*needed)
                             : std::string("needs more than 2^63 bytes");
-  return llvm::createStringError(
-      llvm::inconvertibleErrorCode(),
-      "too large to " + verb + ": " + need + ", limit " + formatBytes(limit));
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "too large to " + verb + ": " + need +
+                                     ", limit " + formatBytes(limit));
 }

@@ -4,8 +4,8 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <limits>
@@ -72,8 +72,8 @@ llvm::Error mirage::checkAddressable(ArrayRef<int64_t> shape,
                                      int64_t elementBytes) {
   for (auto [index, d] : llvm::enumerate(shape))
     if (d < 0)
-      return fail(llvm::formatv("dimension {0} has negative extent {1}", index,
-                                d));
+      return fail(
+          llvm::formatv("dimension {0} has negative extent {1}", index, d));
   if (!checkedNumBytes(shape, elementBytes))
     return fail(llvm::formatv("shape {0} has more than 2^63 bytes: its size "
                               "overflows a 64-bit byte count",

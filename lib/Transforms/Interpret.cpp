@@ -58,10 +58,9 @@ struct InterpretPass : public ::mirage::impl::InterpretBase<InterpretPass> {
     if (llvm::Error err = ::mirage::checkMemoryNeed(
             ::mirage::evaluationBytes(*graph, ::mirage::NumberSystem::Float),
             ::mirage::resolveMemoryLimit(memoryLimit), "interpret")) {
-      emitError(func->getLoc())
-          << "cannot interpret '" << entry
-          << "': " << llvm::toString(std::move(err))
-          << " (option memory-limit)";
+      emitError(func->getLoc()) << "cannot interpret '" << entry
+                                << "': " << llvm::toString(std::move(err))
+                                << " (option memory-limit)";
       return signalPassFailure();
     }
     std::vector<::mirage::Tensor> args;

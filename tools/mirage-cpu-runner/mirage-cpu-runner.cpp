@@ -361,13 +361,11 @@ int run(int argc, char **argv) {
   std::optional<int64_t> interface =
       ::mirage::interfaceBytes(*graph, ::mirage::NumberSystem::Float);
   std::optional<int64_t> needed =
-      evaluation && interface
-          ? ::mirage::checkedMulSize(*interface, 2)
-          : std::nullopt;
-  needed = needed ? ::mirage::checkedAddSize(*needed, *evaluation)
-                  : std::nullopt;
-  needed = needed ? ::mirage::checkedAddSize(*needed,
-                                             signature->workspaceBytes)
+      evaluation && interface ? ::mirage::checkedMulSize(*interface, 2)
+                              : std::nullopt;
+  needed =
+      needed ? ::mirage::checkedAddSize(*needed, *evaluation) : std::nullopt;
+  needed = needed ? ::mirage::checkedAddSize(*needed, signature->workspaceBytes)
                   : std::nullopt;
   if (llvm::Error err = ::mirage::checkMemoryNeed(
           needed, ::mirage::resolveMemoryLimit(memoryLimit), "run")) {

@@ -140,8 +140,7 @@ std::optional<int64_t> checkedNumElements(llvm::ArrayRef<int64_t> shape);
 /// `lanes` values per element), or std::nullopt on a negative extent or an
 /// overflow of int64_t.
 std::optional<int64_t> checkedNumBytes(llvm::ArrayRef<int64_t> shape,
-                                       int64_t elementBytes,
-                                       int64_t lanes = 1);
+                                       int64_t elementBytes, int64_t lanes = 1);
 
 /// Checks that a tensor or tile of `shape` with `elementBytes`-byte elements
 /// can be addressed: every extent >= 0 and the size in bytes representable in

@@ -23,8 +23,8 @@ LogicalResult mirage::detail::verifyNoUnknownAttributes(Operation *op) {
 }
 
 /// Checks one operand or result type; `what` names it in the diagnostic.
-static LogicalResult verifyAddressable(Operation *op, Type type,
-                                       StringRef what, unsigned index) {
+static LogicalResult verifyAddressable(Operation *op, Type type, StringRef what,
+                                       unsigned index) {
   auto shaped = dyn_cast<ShapedType>(type);
   if (!shaped || !shaped.hasStaticShape() ||
       !shaped.getElementType().isIntOrFloat())

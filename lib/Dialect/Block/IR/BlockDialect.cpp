@@ -93,7 +93,7 @@ LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
 
 int64_t TileType::getSizeInBytes() const {
   // The verifier guarantees the byte count fits; saturate all the same.
-  return ::mirage::checkedNumBytes(
-             getShape(), getElementType().getIntOrFloatBitWidth() / 8)
+  return ::mirage::checkedNumBytes(getShape(),
+                                   getElementType().getIntOrFloatBitWidth() / 8)
       .value_or(std::numeric_limits<int64_t>::max());
 }
