@@ -105,8 +105,12 @@ std::string mirage::formatBytes(int64_t bytes) {
     value /= 1024;
     ++unit;
   }
-  if (unit >= 0)
-    text += llvm::formatv(" ({0:0.#} {1})", value, units[unit]).str();
+  if (unit >= 0) {
+    std::string number = llvm::formatv("{0:F1}", value).str();
+    if (llvm::StringRef(number).ends_with(".0"))
+      number.resize(number.size() - 2);
+    text += " (" + number + " " + units[unit] + ")";
+  }
   return text;
 }
 

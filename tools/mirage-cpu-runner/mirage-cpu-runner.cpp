@@ -268,6 +268,31 @@ void printSummary(unsigned index, const ::mirage::Tensor &want,
           "value (lower --input-scale to avoid overflow)\n";
 }
 
+/// Bounds everything the run allocates before anything is: the
+/// interpreter's evaluation, the inputs and outputs twice (as the
+/// interpreter's floats and in the code's layout), and the workspace.
+LogicalResult checkMemory(func::FuncOp entry, int64_t workspaceBytes,
+                          const ::mirage::KernelGraph &graph) {
+  std::optional<int64_t> evaluation =
+      ::mirage::evaluationBytes(graph, ::mirage::NumberSystem::Float);
+  std::optional<int64_t> interface =
+      ::mirage::interfaceBytes(graph, ::mirage::NumberSystem::Float);
+  std::optional<int64_t> needed =
+      evaluation && interface ? ::mirage::checkedMulSize(*interface, 2)
+                              : std::nullopt;
+  needed =
+      needed ? ::mirage::checkedAddSize(*needed, *evaluation) : std::nullopt;
+  needed =
+      needed ? ::mirage::checkedAddSize(*needed, workspaceBytes) : std::nullopt;
+  llvm::Error err = ::mirage::checkMemoryNeed(
+      needed, ::mirage::resolveMemoryLimit(memoryLimit), "run");
+  if (!err)
+    return success();
+  return entry.emitError() << "cannot run '" << entryName
+                           << "': " << llvm::toString(std::move(err))
+                           << " (option --memory-limit)";
+}
+
 int run(int argc, char **argv) {
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
@@ -344,6 +369,12 @@ int run(int argc, char **argv) {
     return fail("cannot interpret '" + refName +
                 "': " + llvm::toString(std::move(err)));
 
+  // Checked once before the lowering (whose stack and workspace limits
+  // would otherwise report a huge program first) and once with the
+  // workspace the lowering laid out.
+  if (failed(checkMemory(*entry, /*workspaceBytes=*/0, *graph)))
+    return 2;
+
   TimingScope lowerTiming = timing.nest("Lower (--mirage-to-cpu)");
   OwningOpRef<ModuleOp> lowered = lowerToLLVM(*entry, lowerTiming);
   lowerTiming.stop();
@@ -353,27 +384,9 @@ int run(int argc, char **argv) {
   if (failed(signature))
     return 2;
 
-  // Everything the run allocates, bounded before anything is: the
-  // interpreter's evaluation, the inputs and outputs twice (as the
-  // interpreter's floats and in the code's layout), and the workspace.
-  std::optional<int64_t> evaluation =
-      ::mirage::evaluationBytes(*graph, ::mirage::NumberSystem::Float);
-  std::optional<int64_t> interface =
-      ::mirage::interfaceBytes(*graph, ::mirage::NumberSystem::Float);
-  std::optional<int64_t> needed =
-      evaluation && interface ? ::mirage::checkedMulSize(*interface, 2)
-                              : std::nullopt;
-  needed =
-      needed ? ::mirage::checkedAddSize(*needed, *evaluation) : std::nullopt;
-  needed = needed ? ::mirage::checkedAddSize(*needed, signature->workspaceBytes)
-                  : std::nullopt;
-  if (llvm::Error err = ::mirage::checkMemoryNeed(
-          needed, ::mirage::resolveMemoryLimit(memoryLimit), "run")) {
-    entry->emitError() << "cannot run '" << entryName
-                       << "': " << llvm::toString(std::move(err))
-                       << " (option --memory-limit)";
+  if (failed(checkMemory(*entry, /*workspaceBytes=*/signature->workspaceBytes,
+                         *graph)))
     return 2;
-  }
 
   // The JIT compiles on the first lookup: a missing symbol shows here.
   TimingScope jitTiming = timing.nest("JIT compile");

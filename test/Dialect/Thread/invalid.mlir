@@ -28,7 +28,7 @@ func.func @fused_no_results(%a: tensor<2x24xf16>) {
 // The result count comes from the text: 2^31 results ran out of memory while
 // parsing. It is bounded before anything is allocated.
 func.func @fused_result_count_huge(%a: tensor<2xf16>) {
-  // expected-error @+1 {{'thread.fused' op binds 2147483648 results, more than the limit of 64}}
+  // expected-error @+1 {{custom op 'thread.fused' binds 2147483648 results, more than the limit of 64}}
   %y:2147483648 = thread.fused (%a) : tensor<2xf16> {
   ^bb0(%x: f16):
     thread.yield %x : f16
@@ -39,7 +39,7 @@ func.func @fused_result_count_huge(%a: tensor<2xf16>) {
 // -----
 
 func.func @fused_result_count_over_limit(%a: tensor<2xf16>) {
-  // expected-error @+1 {{'thread.fused' op binds 65 results, more than the limit of 64}}
+  // expected-error @+1 {{custom op 'thread.fused' binds 65 results, more than the limit of 64}}
   %y:65 = thread.fused (%a) : tensor<2xf16> {
   ^bb0(%x: f16):
     thread.yield %x : f16

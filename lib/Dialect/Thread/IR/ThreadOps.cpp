@@ -23,9 +23,8 @@ static ParseResult parseUniformType(
     SmallVectorImpl<Type> &inputTypes, SmallVectorImpl<Type> &resultTypes) {
   if (parser.getNumResults() > FusedOp::kMaxResults)
     return parser.emitError(parser.getNameLoc())
-           << "'" << FusedOp::getOperationName() << "' op binds "
-           << parser.getNumResults() << " results, more than the limit of "
-           << FusedOp::kMaxResults;
+           << "binds " << parser.getNumResults()
+           << " results, more than the limit of " << FusedOp::kMaxResults;
   Type type;
   if (parser.parseType(type))
     return failure();
