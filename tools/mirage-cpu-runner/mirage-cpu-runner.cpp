@@ -365,9 +365,11 @@ int run(int argc, char **argv) {
       ::mirage::importKernelGraph(*reference);
   if (failed(graph))
     return fail("cannot interpret '" + refName + "'");
-  if (llvm::Error err = ::mirage::checkEvaluable(*graph))
-    return fail("cannot interpret '" + refName +
-                "': " + llvm::toString(std::move(err)));
+  if (llvm::Error err = ::mirage::checkEvaluable(*graph)) {
+    reference->emitError() << "cannot interpret '" << refName
+                           << "': " << llvm::toString(std::move(err));
+    return 2;
+  }
 
   // Checked once before the lowering (whose stack and workspace limits
   // would otherwise report a huge program first) and once with the
