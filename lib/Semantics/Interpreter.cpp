@@ -42,7 +42,8 @@ std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
     total = *sum;
     largest = std::max(largest, *bytes);
   }
-  std::optional<int64_t> scratch = checkedMulSize(largest, 3);
+  // Packed matmul operands (in double) and double accumulators.
+  std::optional<int64_t> scratch = checkedMulSize(largest, 2);
   std::optional<int64_t> sum =
       scratch ? checkedAddSize(total, *scratch) : std::nullopt;
   if (!sum)
@@ -59,6 +60,20 @@ std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
         return std::nullopt;
       total = *next;
     }
+  return total;
+}
+
+std::optional<int64_t> mirage::inputBytes(const KernelGraph &graph,
+                                          NumberSystem system) {
+  int64_t total = 0;
+  for (unsigned i = 0; i < graph.numInputs && i < graph.values.size(); ++i) {
+    std::optional<int64_t> bytes = valueBytes(graph.values[i], system);
+    std::optional<int64_t> sum =
+        bytes ? checkedAddSize(total, *bytes) : std::nullopt;
+    if (!sum)
+      return std::nullopt;
+    total = *sum;
+  }
   return total;
 }
 

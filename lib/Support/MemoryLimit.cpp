@@ -41,7 +41,7 @@ std::optional<int64_t> mirage::availableMemoryBytes() {
 
 int64_t mirage::defaultMemoryLimit() {
   if (std::optional<int64_t> available = availableMemoryBytes())
-    return *available / 2;
+    return *available / 4 * 3;
   return int64_t(4) << 30;
 }
 

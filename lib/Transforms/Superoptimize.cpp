@@ -277,8 +277,13 @@ struct SuperoptimizePass
       return success();
     }
     auto system = ::mirage::NumberSystem::Field;
-    std::optional<int64_t> perEvaluation =
+    // The evaluations of one test share its inputs.
+    std::optional<int64_t> evaluation =
         ::mirage::evaluationBytes(reference, system);
+    std::optional<int64_t> inputs = ::mirage::inputBytes(reference, system);
+    std::optional<int64_t> perEvaluation =
+        evaluation && inputs ? std::optional<int64_t>(*evaluation - *inputs)
+                             : std::nullopt;
     std::optional<int64_t> perTest =
         ::mirage::interfaceBytes(reference, system);
     unsigned threads = options.threads

@@ -78,7 +78,8 @@ cl::opt<unsigned> optLevel("opt-level",
 cl::opt<uint64_t> memoryLimit(
     "memory-limit",
     cl::desc("Bytes the inputs, outputs, workspace and the interpreter may "
-             "use; 0: half of the machine's memory (physical, or its cgroup "
+             "use; 0: three quarters of the machine's memory (physical, or its "
+             "cgroup "
              "limit when smaller)"),
     cl::init(0), cl::cat(runnerCategory));
 cl::opt<bool> dumpLLVM("dump-llvm",

@@ -332,12 +332,13 @@ TEST(MemoryLimit, Check) {
 TEST(MemoryLimit, Defaults) {
   EXPECT_EQ(resolveMemoryLimit(12345), 12345);
   EXPECT_EQ(resolveMemoryLimit(std::numeric_limits<uint64_t>::max()), kMax);
-  // The default is half of what the machine (or its cgroup) offers.
+  // The default is three quarters of what the machine (or its cgroup)
+  // offers.
   std::optional<int64_t> available = availableMemoryBytes();
   ASSERT_TRUE(available.has_value());
   EXPECT_GT(*available, 0);
-  EXPECT_EQ(resolveMemoryLimit(0), *available / 2);
-  EXPECT_EQ(defaultMemoryLimit(), *available / 2);
+  EXPECT_EQ(resolveMemoryLimit(0), *available / 4 * 3);
+  EXPECT_EQ(defaultMemoryLimit(), *available / 4 * 3);
 }
 
 } // namespace

@@ -65,14 +65,20 @@ struct EvalResult {
 /// up to 4, operand counts, consistent shapes); the message names the op.
 llvm::Error checkEvaluable(const KernelGraph &graph);
 
-/// A bound on the bytes one evaluation of `graph` in `system` holds at once:
-/// every kernel-level value (inputs included), scratch space of three times
-/// the largest one, and every tile of every block graph three times (the tile,
-/// its double-precision accumulator). std::nullopt when the bound overflows a
-/// 64-bit byte count. Callers compare it with a memory limit
+/// An estimate, meant to be an upper bound, of the bytes one evaluation of
+/// `graph` in `system` holds at once: every kernel-level value (inputs
+/// included), twice the largest one (packed matmul operands and accumulators
+/// in double), and every tile of every block graph three times (the tile and
+/// its double-precision accumulator). std::nullopt when it overflows a 64-bit
+/// byte count. Callers compare it with a memory limit
 /// (Mirage/Support/MemoryLimit.h) before they allocate the inputs.
 std::optional<int64_t> evaluationBytes(const KernelGraph &graph,
                                        NumberSystem system);
+
+/// The bytes of the inputs of `graph` in `system` (shared by the evaluations
+/// of one test), or std::nullopt on overflow.
+std::optional<int64_t> inputBytes(const KernelGraph &graph,
+                                  NumberSystem system);
 
 /// The bytes of the inputs and outputs of `graph` in `system` (what a
 /// caller keeps per test), or std::nullopt on overflow.

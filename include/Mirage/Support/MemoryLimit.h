@@ -23,8 +23,9 @@ namespace mirage {
 /// neither can be read.
 std::optional<int64_t> availableMemoryBytes();
 
-/// The default memory limit of every tool: half of availableMemoryBytes(),
-/// or 4 GiB when that is unknown.
+/// The default memory limit of every tool: three quarters of
+/// availableMemoryBytes() (the rest for the system and the tool's own code
+/// and IR), or 4 GiB when that is unknown.
 int64_t defaultMemoryLimit();
 
 /// `requested` bytes when non-zero, else defaultMemoryLimit(); values beyond

@@ -163,7 +163,7 @@ def CheckEquivalence : Pass<"mirage-check-equivalence", "::mlir::ModuleOp"> {
     Option<"inputScale", "input-scale", "double", /*default=*/"1.0",
            "Float mode: inputs are uniform in [-scale, scale)">,
     Option<"memoryLimit", "memory-limit", "uint64_t", /*default=*/"0",
-           "Bytes the equivalence check may allocate; 0: half of the machine's memory "
+           "Bytes the equivalence check may allocate; 0: three quarters of the machine's memory "
            "(physical, or its cgroup limit when smaller)">,
   ];
 }
@@ -183,7 +183,7 @@ def Interpret : Pass<"mirage-interpret", "::mlir::ModuleOp"> {
     Before it allocates anything, the pass bounds the memory the evaluation
     needs (every tensor of the function, scratch space and the tiles of its
     block graphs) and fails with `too large to interpret: needs N bytes,
-    limit M` when that exceeds `memory-limit` (by default half of the
+    limit M` when that exceeds `memory-limit` (by default three quarters of the
     machine's memory). A .npy input must hold exactly the bytes its header's
     shape gives.
 
@@ -207,7 +207,7 @@ def Interpret : Pass<"mirage-interpret", "::mlir::ModuleOp"> {
     Option<"numValues", "num-values", "unsigned", /*default=*/"4",
            "How many leading values of each result to print">,
     Option<"memoryLimit", "memory-limit", "uint64_t", /*default=*/"0",
-           "Bytes the interpreter may allocate; 0: half of the machine's memory "
+           "Bytes the interpreter may allocate; 0: three quarters of the machine's memory "
            "(physical, or its cgroup limit when smaller)">,
   ];
 }
@@ -247,7 +247,7 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
     moves it.
 
     A function whose fingerprint tests would need more memory than
-    `memory-limit` (by default half of the machine's memory) is left
+    `memory-limit` (by default three quarters of the machine's memory) is left
     unchanged with the remark `too large to fingerprint: needs N bytes,
     limit M` (an error under `strict`), before anything is allocated.
 
@@ -303,7 +303,7 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
            "Cache directory (default: $XDG_CACHE_HOME/mirage-mlir or "
            "~/.cache/mirage-mlir)">,
     Option<"memoryLimit", "memory-limit", "uint64_t", /*default=*/"0",
-           "Bytes the search's fingerprint tests may allocate; 0: half of the machine's memory "
+           "Bytes the search's fingerprint tests may allocate; 0: three quarters of the machine's memory "
            "(physical, or its cgroup limit when smaller)">,
   ];
   let dependentDialects = ["::mirage::kernel::KernelDialect",
