@@ -16,6 +16,7 @@
 #include "Mirage/Conversion/Passes.h"
 #include "Mirage/Core/UGraph.h"
 #include "Mirage/Dialect/Kernel/IR/KernelOps.h"
+#include "Mirage/Support/MemoryLimit.h"
 
 #include "StructuredEmitter.h"
 
@@ -46,8 +47,59 @@ namespace {
 /// Intermediate tensors start at multiples of this many workspace bytes.
 constexpr int64_t kWorkspaceAlignment = 256;
 
+/// The bytes of one value, or std::nullopt on overflow.
+std::optional<int64_t> bytesOfValue(const ::mirage::ValueInfo &info) {
+  return ::mirage::checkedNumBytes(info.shape, bytesOf(info.dtype));
+}
+
+/// Checks, with overflow-checked arithmetic, that the function's tensors
+/// and every tile fit in `limit` bytes, and computes the workspace layout.
+LogicalResult planMemory(func::FuncOp func, const KernelGraph &graph,
+                         ArrayRef<int> outputIndex, int64_t limit,
+                         SmallVectorImpl<int64_t> &workspaceOffset,
+                         int64_t &workspaceBytes) {
+  auto tooLarge = [&](std::optional<int64_t> needed,
+                      const Twine &what) -> LogicalResult {
+    llvm::Error err = ::mirage::checkMemoryNeed(needed, limit, "lower");
+    if (!err)
+      return success();
+    return func.emitError() << llvm::toString(std::move(err)) << " (" << what
+                            << "; option memory-limit)";
+  };
+  std::optional<int64_t> total = 0;
+  workspaceBytes = 0;
+  for (size_t v = 0; v < graph.values.size(); ++v) {
+    std::optional<int64_t> bytes = bytesOfValue(graph.values[v]);
+    bool inWorkspace = v >= graph.numInputs && outputIndex[v] < 0;
+    if (bytes && inWorkspace) {
+      // Aligned to kWorkspaceAlignment; limit < INT64_MAX - alignment.
+      std::optional<int64_t> aligned =
+          ::mirage::checkedAddSize(*bytes, kWorkspaceAlignment - 1);
+      bytes = aligned ? std::optional<int64_t>(*aligned / kWorkspaceAlignment *
+                                               kWorkspaceAlignment)
+                      : std::nullopt;
+    }
+    total = total && bytes ? ::mirage::checkedAddSize(*total, *bytes)
+                           : std::nullopt;
+    if (!total || *total > limit)
+      return tooLarge(total, "inputs, outputs and workspace");
+    if (inWorkspace) {
+      workspaceOffset[v] = workspaceBytes;
+      workspaceBytes += *bytes; // <= total <= limit
+    }
+  }
+  for (const ::mirage::BlockGraph &bg : graph.blockGraphs)
+    for (const ::mirage::ValueInfo &info : bg.values) {
+      std::optional<int64_t> bytes = bytesOfValue(info);
+      if (!bytes || *bytes > limit)
+        return tooLarge(bytes,
+                        "a tile of shape " + ::mirage::formatShape(info.shape));
+    }
+  return success();
+}
+
 /// Builds the structured function that replaces `func`.
-LogicalResult lowerFunction(func::FuncOp func) {
+LogicalResult lowerFunction(func::FuncOp func, int64_t memoryLimit) {
   FailureOr<KernelGraph> imported = ::mirage::importKernelGraph(func);
   if (failed(imported))
     return failure();
@@ -71,15 +123,9 @@ LogicalResult lowerFunction(func::FuncOp func) {
   }
   SmallVector<int64_t> workspaceOffset(graph.values.size(), -1);
   int64_t workspaceBytes = 0;
-  for (size_t v = graph.numInputs; v < graph.values.size(); ++v) {
-    if (outputIndex[v] >= 0)
-      continue;
-    workspaceOffset[v] = workspaceBytes;
-    int64_t bytes = ::mirage::numElements(graph.values[v].shape) *
-                    bytesOf(graph.values[v].dtype);
-    workspaceBytes += (bytes + kWorkspaceAlignment - 1) / kWorkspaceAlignment *
-                      kWorkspaceAlignment;
-  }
+  if (failed(planMemory(func, graph, outputIndex, memoryLimit, workspaceOffset,
+                        workspaceBytes)))
+    return failure();
 
   SmallVector<Type> argTypes;
   for (unsigned i = 0; i < graph.numInputs; ++i)
@@ -151,6 +197,8 @@ LogicalResult lowerFunction(func::FuncOp func) {
 
 struct LowerToStructuredPass
     : ::mirage::impl::LowerToStructuredBase<LowerToStructuredPass> {
+  using LowerToStructuredBase::LowerToStructuredBase;
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal() || func->hasAttr("mirage.structured"))
@@ -165,7 +213,11 @@ struct LowerToStructuredPass
         llvm::any_of(func.getResultTypes(), llvm::IsaPred<TensorType>);
     if (!hasKernelOps && !tensorSignature)
       return;
-    if (failed(lowerFunction(func)))
+    if (memoryLimit < 1) {
+      func.emitError() << "option memory-limit must be positive";
+      return signalPassFailure();
+    }
+    if (failed(lowerFunction(func, memoryLimit)))
       signalPassFailure();
   }
 };

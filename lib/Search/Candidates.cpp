@@ -111,7 +111,9 @@ bool mirage::acceptImaps(const Grid &grid, llvm::ArrayRef<Shape> shapes,
       int64_t d = imap[a];
       if (d == X)
         continue;
-      if (grid[a] == 1 || d >= static_cast<int64_t>(shape.size()) ||
+      // grid[a] < 1 never comes from the enumeration, but would divide by
+      // zero below.
+      if (grid[a] <= 1 || d >= static_cast<int64_t>(shape.size()) ||
           shape[d] % grid[a] != 0)
         return false;
       for (unsigned b = 0; b < a; ++b)

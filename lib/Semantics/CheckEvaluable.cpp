@@ -76,10 +76,23 @@ static llvm::Error checkOps(const llvm::Twine &where,
                             const std::vector<ValueInfo> &values,
                             const std::vector<OpNode> &ops, unsigned numInputs,
                             const LaunchShape *launch) {
-  for (const ValueInfo &info : values)
+  for (const ValueInfo &info : values) {
     if (info.shape.empty() || info.shape.size() > kMaxRank)
       return llvm::createStringError(
           (where + ": values must have rank 1 to 4").str());
+    // Empty tensors compute nothing, and several rules (rms_norm's row
+    // length, the search's grids) would divide by their extents.
+    if (findZeroExtent(info.shape))
+      return llvm::createStringError(
+          (where + ": a value has shape " + formatShape(info.shape) +
+           "; only tensors with every extent >= 1 can be evaluated")
+              .str());
+    if (!checkedNumBytes(info.shape, sizeof(float), 2))
+      return llvm::createStringError(
+          (where + ": a value of shape " + formatShape(info.shape) +
+           " has more elements than a 64-bit byte count can address")
+              .str());
+  }
   ValueId defined = static_cast<ValueId>(numInputs);
   for (const OpNode &op : ops) {
     bool blockOnly =
@@ -140,6 +153,28 @@ llvm::Error mirage::checkEvaluable(const KernelGraph &graph) {
     if (llvm::Error err =
             checkOps(where, bg.values, bg.ops, bg.numInputs, &bg.launch))
       return err;
+    // Each output is the result of one saver, and each saver's result is
+    // exactly one output (the verifier's rule for block.saver).
+    llvm::SmallVector<unsigned, 4> uses(bg.values.size(), 0);
+    for (ValueId v : bg.outputs) {
+      if (v < 0 || static_cast<size_t>(v) >= bg.values.size())
+        return fail(where, op, "has an output out of range");
+      ++uses[v];
+    }
+    llvm::SmallVector<bool, 8> isSaved(bg.values.size(), false);
+    for (const OpNode &inner : bg.ops) {
+      if (inner.kind != OpKind::Saver)
+        continue;
+      isSaved[inner.results[0]] = true;
+      if (uses[inner.results[0]] != 1)
+        return fail(where, inner,
+                    "result is an output " +
+                        llvm::Twine(uses[inner.results[0]]) +
+                        " times; every saver is exactly one output");
+    }
+    for (ValueId v : bg.outputs)
+      if (!isSaved[v])
+        return fail(where, op, "has an output that no saver writes");
   }
   for (ValueId v : graph.outputs)
     if (v < 0 || static_cast<size_t>(v) >= graph.values.size())

@@ -6,13 +6,96 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <limits>
+
 using namespace mirage;
 using namespace mirage::detail;
 
+/// The floats a tensor of `shape` holds; saturated, so that a shape no
+/// caller has checked makes std::vector throw rather than wrap to a small
+/// size. Callers check evaluationBytes against a memory limit first.
+static size_t numFloats(llvm::ArrayRef<int64_t> shape, unsigned lanes) {
+  return static_cast<size_t>(
+      checkedMulSize(mirage::numElements(shape), lanes)
+          .value_or(std::numeric_limits<int64_t>::max()));
+}
+
 Tensor::Tensor(Shape shape, DType dtype, unsigned lanes)
     : shape(std::move(shape)), dtype(dtype), lanes(lanes),
-      data(static_cast<size_t>(mirage::numElements(this->shape) * lanes),
-           0.0f) {}
+      data(numFloats(this->shape, lanes), 0.0f) {}
+
+/// The bytes of one value in `system`, or std::nullopt on overflow.
+static std::optional<int64_t> valueBytes(const ValueInfo &info,
+                                         NumberSystem system) {
+  return checkedNumBytes(info.shape, sizeof(float), lanesOf(system));
+}
+
+std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
+                                               NumberSystem system) {
+  int64_t total = 0, largest = 0;
+  for (const ValueInfo &info : graph.values) {
+    std::optional<int64_t> bytes = valueBytes(info, system);
+    std::optional<int64_t> sum =
+        bytes ? checkedAddSize(total, *bytes) : std::nullopt;
+    if (!sum)
+      return std::nullopt;
+    total = *sum;
+    largest = std::max(largest, *bytes);
+  }
+  // Packed matmul operands (in double) and double accumulators.
+  std::optional<int64_t> scratch = checkedMulSize(largest, 2);
+  std::optional<int64_t> sum =
+      scratch ? checkedAddSize(total, *scratch) : std::nullopt;
+  if (!sum)
+    return std::nullopt;
+  total = *sum;
+  for (const BlockGraph &bg : graph.blockGraphs)
+    for (size_t v = bg.numInputs; v < bg.values.size(); ++v) {
+      std::optional<int64_t> bytes = valueBytes(bg.values[v], system);
+      std::optional<int64_t> tiles =
+          bytes ? checkedMulSize(*bytes, 3) : std::nullopt;
+      std::optional<int64_t> next =
+          tiles ? checkedAddSize(total, *tiles) : std::nullopt;
+      if (!next)
+        return std::nullopt;
+      total = *next;
+    }
+  return total;
+}
+
+std::optional<int64_t> mirage::inputBytes(const KernelGraph &graph,
+                                          NumberSystem system) {
+  int64_t total = 0;
+  for (unsigned i = 0; i < graph.numInputs && i < graph.values.size(); ++i) {
+    std::optional<int64_t> bytes = valueBytes(graph.values[i], system);
+    std::optional<int64_t> sum =
+        bytes ? checkedAddSize(total, *bytes) : std::nullopt;
+    if (!sum)
+      return std::nullopt;
+    total = *sum;
+  }
+  return total;
+}
+
+std::optional<int64_t> mirage::interfaceBytes(const KernelGraph &graph,
+                                              NumberSystem system) {
+  int64_t total = 0;
+  auto add = [&](ValueId v) {
+    std::optional<int64_t> bytes = valueBytes(graph.values[v], system);
+    std::optional<int64_t> sum =
+        bytes ? checkedAddSize(total, *bytes) : std::nullopt;
+    if (sum)
+      total = *sum;
+    return sum.has_value();
+  };
+  for (unsigned i = 0; i < graph.numInputs; ++i)
+    if (!add(static_cast<ValueId>(i)))
+      return std::nullopt;
+  for (ValueId v : graph.outputs)
+    if (v < 0 || static_cast<size_t>(v) >= graph.values.size() || !add(v))
+      return std::nullopt;
+  return total;
+}
 
 template <class D>
 void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,

@@ -64,20 +64,44 @@ llvm::Expected<Tensor> mirage::readNpy(llvm::StringRef path, DType dtype) {
   if (!width)
     return npyError(path, "element type '" + descr +
                               "' is not supported (<f2, <f4, <f8)");
+  // The header is untrusted: its shape must be small, every extent
+  // non-negative, and the data it promises must be in the file, all checked
+  // before anything of that size is allocated.
+  llvm::StringRef shapeText = headerField(header, "shape");
+  if (!header.contains("'shape'"))
+    return npyError(path, "header has no shape");
   Shape shape;
   llvm::SmallVector<llvm::StringRef, 4> dims;
-  headerField(header, "shape").split(dims, ',', -1, /*KeepEmpty=*/false);
+  shapeText.split(dims, ',', -1, /*KeepEmpty=*/false);
   for (llvm::StringRef d : dims) {
+    if (d.trim().empty())
+      continue;
+    if (shape.size() == kMaxRank)
+      return npyError(path, llvm::formatv("shape has more than {0} "
+                                          "dimensions",
+                                          kMaxRank));
     int64_t extent;
     if (d.trim().getAsInteger(10, extent))
-      return npyError(path, "malformed shape");
+      return npyError(path, "malformed shape '" + shapeText + "'");
+    if (extent < 0)
+      return npyError(path, "negative extent in shape '" + shapeText + "'");
     shape.push_back(extent);
   }
-  Tensor tensor(shape, dtype, 1);
   const char *data = bytes.data() + offset + headerLen;
+  int64_t available = static_cast<int64_t>(bytes.size() - offset - headerLen);
+  std::optional<int64_t> needed =
+      checkedNumBytes(shape, static_cast<int64_t>(width));
+  if (!needed)
+    return npyError(path, "shape (" + shapeText +
+                              ") has more elements than a 64-bit byte "
+                              "count can address");
+  if (*needed != available)
+    return npyError(path,
+                    llvm::formatv("shape ({0}) needs {1} bytes of data, the "
+                                  "file has {2}",
+                                  shapeText, *needed, available));
+  Tensor tensor(shape, dtype, 1);
   auto n = static_cast<size_t>(tensor.numElements());
-  if (bytes.size() - offset - headerLen < n * width)
-    return npyError(path, "truncated data");
   for (size_t i = 0; i < n; ++i) {
     double v;
     if (width == 2) {

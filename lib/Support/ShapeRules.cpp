@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -40,6 +41,77 @@ int64_t mirage::numElements(ArrayRef<int64_t> shape) {
   }
   return static_cast<int64_t>(
       std::min<uint64_t>(n, std::numeric_limits<int64_t>::max()));
+}
+
+std::optional<int64_t> mirage::checkedNumElements(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0)
+      return std::nullopt;
+    std::optional<int64_t> next = llvm::checkedMul(n, d);
+    if (!next)
+      return std::nullopt;
+    n = *next;
+  }
+  return n;
+}
+
+std::optional<int64_t> mirage::checkedNumBytes(ArrayRef<int64_t> shape,
+                                               int64_t elementBytes,
+                                               int64_t lanes) {
+  std::optional<int64_t> n = checkedNumElements(shape);
+  if (!n || elementBytes < 0 || lanes < 0)
+    return std::nullopt;
+  std::optional<int64_t> perElement = llvm::checkedMul(elementBytes, lanes);
+  if (!perElement)
+    return std::nullopt;
+  return llvm::checkedMul(*n, *perElement);
+}
+
+llvm::Error mirage::checkAddressable(ArrayRef<int64_t> shape,
+                                     int64_t elementBytes) {
+  for (auto [index, d] : llvm::enumerate(shape))
+    if (d < 0)
+      return fail(
+          llvm::formatv("dimension {0} has negative extent {1}", index, d));
+  if (!checkedNumBytes(shape, elementBytes))
+    return fail(llvm::formatv("shape {0} has more than 2^63 bytes: its size "
+                              "overflows a 64-bit byte count",
+                              formatShape(shape)));
+  return llvm::Error::success();
+}
+
+std::optional<unsigned> mirage::findZeroExtent(ArrayRef<int64_t> shape) {
+  for (auto [index, d] : llvm::enumerate(shape))
+    if (d == 0)
+      return index;
+  return std::nullopt;
+}
+
+std::optional<int64_t> mirage::checkedAddSize(int64_t a, int64_t b) {
+  return llvm::checkedAdd(a, b);
+}
+
+std::optional<int64_t> mirage::checkedMulSize(int64_t a, int64_t b) {
+  return llvm::checkedMul(a, b);
+}
+
+std::string mirage::formatBytes(int64_t bytes) {
+  std::string text = std::to_string(bytes) + " bytes";
+  static const char *units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double value = static_cast<double>(bytes);
+  int unit = -1;
+  while (value >= 1024 && unit + 1 < 6) {
+    value /= 1024;
+    ++unit;
+  }
+  if (unit >= 0) {
+    std::string number = llvm::formatv("{0:F1}", value).str();
+    if (llvm::StringRef(number).ends_with(".0"))
+      number.resize(number.size() - 2);
+    text += " (" + number + " " + units[unit] + ")";
+  }
+  return text;
 }
 
 bool mirage::tryInferMatmulShape(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
@@ -146,7 +218,12 @@ mirage::inferConcatShape(ArrayRef<ArrayRef<int64_t>> inputs, int64_t dim) {
                                   "dimension {2}, expected {3}",
                                   index + 1, shape[d], d, result[d]));
     }
-    result[dim] += shape[dim];
+    std::optional<int64_t> sum = llvm::checkedAdd(result[dim], shape[dim]);
+    if (!sum)
+      return fail(llvm::formatv("concat result extent at dimension {0} "
+                                "overflows a 64-bit integer",
+                                dim));
+    result[dim] = *sum;
   }
   return result;
 }
@@ -163,6 +240,11 @@ llvm::Error mirage::checkRmsNormShape(ArrayRef<int64_t> input,
     return fail(llvm::formatv("rms_norm normalized shape {0} does not match "
                               "the trailing dims of input {1}",
                               formatShape(normalized), formatShape(input)));
+  if (std::optional<unsigned> zero = findZeroExtent(normalized))
+    return fail(llvm::formatv("rms_norm normalized shape {0} has extent 0 at "
+                              "dimension {1}: the mean square of zero "
+                              "elements divides by zero",
+                              formatShape(normalized), *zero));
   return llvm::Error::success();
 }
 
@@ -248,6 +330,11 @@ llvm::Expected<Shape> mirage::inferLoaderTileShape(ArrayRef<int64_t> tensor,
     return std::move(err);
   if (llvm::Error err = checkInputMap(imap, tensor.size()))
     return std::move(err);
+  if (std::optional<unsigned> zero = findZeroExtent(tensor))
+    return fail(llvm::formatv("loads from a tensor of shape {0}, which has "
+                              "extent 0 at dimension {1}: a tile has every "
+                              "extent >= 1",
+                              formatShape(tensor), *zero));
   Shape tile(tensor.begin(), tensor.end());
   for (unsigned a = 0; a < kNumGridAxes; ++a) {
     int64_t d = imap[a];
@@ -282,9 +369,17 @@ llvm::Expected<Shape> mirage::inferSaverTensorShape(ArrayRef<int64_t> tile,
   if (llvm::Error err = checkOutputMap(omap, tile.size(), launch.grid))
     return std::move(err);
   Shape tensor(tile.begin(), tile.end());
-  for (unsigned a = 0; a < kNumGridAxes; ++a)
-    if (omap[a] != kReplicate)
-      tensor[omap[a]] *= launch.grid[a];
+  for (unsigned a = 0; a < kNumGridAxes; ++a) {
+    if (omap[a] == kReplicate)
+      continue;
+    std::optional<int64_t> extent =
+        llvm::checkedMul(tensor[omap[a]], launch.grid[a]);
+    if (!extent)
+      return fail(llvm::formatv("tile extent {0} times grid {1} = {2} "
+                                "overflows a 64-bit integer",
+                                tensor[omap[a]], axisName(a), launch.grid[a]));
+    tensor[omap[a]] = *extent;
+  }
   return tensor;
 }
 

@@ -3,6 +3,7 @@
 #include "FunctionLookup.h"
 #include "Mirage/Bridge/UGraphImport.h"
 #include "Mirage/Semantics/Equivalence.h"
+#include "Mirage/Support/MemoryLimit.h"
 #include "Mirage/Transforms/Passes.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -52,6 +53,28 @@ struct CheckEquivalencePass
     if (failed(right))
       return signalPassFailure();
     Operation *rhsOp = module.lookupSymbol(rhs);
+    // Both functions' evaluations, before anything is allocated.
+    for (auto [name, graph] : {std::pair(StringRef(lhs), &*left),
+                               std::pair(StringRef(rhs), &*right)}) {
+      if (llvm::Error err = ::mirage::checkEvaluable(*graph)) {
+        emitError(module.lookupSymbol(name)->getLoc())
+            << "cannot compare '" << lhs << "' and '" << rhs
+            << "': " << llvm::toString(std::move(err));
+        return signalPassFailure();
+      }
+      if (llvm::Error err = ::mirage::checkMemoryNeed(
+              ::mirage::evaluationBytes(*graph, options.system),
+              ::mirage::resolveMemoryLimit(memoryLimit),
+              options.system == ::mirage::NumberSystem::Float
+                  ? "interpret"
+                  : "fingerprint")) {
+        emitError(module.lookupSymbol(name)->getLoc())
+            << "cannot compare '" << lhs << "' and '" << rhs << "': '" << name
+            << "' is " << llvm::toString(std::move(err))
+            << " (option memory-limit)";
+        return signalPassFailure();
+      }
+    }
 
     // The option, else lhs's mirage.input_scale, else rhs's, else 1.
     options.inputScale = inputScale;

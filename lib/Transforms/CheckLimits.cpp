@@ -2,7 +2,10 @@
 
 #include "Mirage/Dialect/Block/IR/BlockOps.h"
 #include "Mirage/Dialect/Kernel/IR/KernelOps.h"
+#include "Mirage/Support/ShapeRules.h"
 #include "Mirage/Transforms/Passes.h"
+
+#include <limits>
 
 namespace mirage {
 #define GEN_PASS_DEF_CHECKLIMITS
@@ -14,7 +17,8 @@ using namespace mlir;
 namespace {
 
 /// Bytes of shared memory the block graph holds at once, without reuse:
-/// every tile result except those of in-place ops.
+/// every tile result except those of in-place ops, saturated at INT64_MAX
+/// (which exceeds every limit) rather than wrapping to a small number.
 int64_t estimateSharedMemoryBytes(mirage::kernel::GraphDefinedOp kernelOp) {
   int64_t bytes = 0;
   for (Operation &op : kernelOp.getBody().front()) {
@@ -22,7 +26,9 @@ int64_t estimateSharedMemoryBytes(mirage::kernel::GraphDefinedOp kernelOp) {
       continue;
     for (Type type : op.getResultTypes())
       if (auto tile = dyn_cast<mirage::block::TileType>(type))
-        bytes += tile.getSizeInBytes();
+        // Saturates: each tile fits in int64_t, their sum may not.
+        bytes = ::mirage::checkedAddSize(bytes, tile.getSizeInBytes())
+                    .value_or(std::numeric_limits<int64_t>::max());
   }
   return bytes;
 }

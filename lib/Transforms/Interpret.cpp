@@ -3,6 +3,7 @@
 #include "FunctionLookup.h"
 #include "Mirage/Semantics/Interpreter.h"
 #include "Mirage/Semantics/Npy.h"
+#include "Mirage/Support/MemoryLimit.h"
 #include "Mirage/Transforms/Passes.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -48,6 +49,20 @@ struct InterpretPass : public ::mirage::impl::InterpretBase<InterpretPass> {
     if (failed(graph))
       return signalPassFailure();
     Operation *func = module.lookupSymbol(entry);
+    if (llvm::Error err = ::mirage::checkEvaluable(*graph)) {
+      emitError(func->getLoc()) << "cannot interpret '" << entry
+                                << "': " << llvm::toString(std::move(err));
+      return signalPassFailure();
+    }
+    // Bound what the evaluation holds before allocating its inputs.
+    if (llvm::Error err = ::mirage::checkMemoryNeed(
+            ::mirage::evaluationBytes(*graph, ::mirage::NumberSystem::Float),
+            ::mirage::resolveMemoryLimit(memoryLimit), "interpret")) {
+      emitError(func->getLoc()) << "cannot interpret '" << entry
+                                << "': " << llvm::toString(std::move(err))
+                                << " (option memory-limit)";
+      return signalPassFailure();
+    }
     std::vector<::mirage::Tensor> args;
     if (inputs.empty()) {
       // The option, else the function's mirage.input_scale, else 1.

@@ -5,6 +5,7 @@
 #include "Mirage/Search/SearchCache.h"
 #include "Mirage/Search/Superoptimizer.h"
 #include "Mirage/Semantics/Equivalence.h"
+#include "Mirage/Support/MemoryLimit.h"
 #include "Mirage/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -15,6 +16,8 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <thread>
 
 namespace mirage {
 #define GEN_PASS_DEF_SUPEROPTIMIZE
@@ -206,6 +209,13 @@ struct SuperoptimizePass
         signalPassFailure();
       return;
     }
+    // The search keeps the inputs and outputs of every fingerprint test and
+    // evaluates one graph at a time per thread: bound that before anything
+    // is allocated.
+    if (failed(checkSearchMemory(func, *reference, *options)))
+      return signalPassFailure();
+    if (!searchMemoryError.empty())
+      return;
     std::optional<::mirage::SearchCache> cache = openCache();
     std::optional<::mirage::CacheKey> key;
     if (cache) {
@@ -251,6 +261,54 @@ struct SuperoptimizePass
       return signalPassFailure();
     if (cache && !result->stats.budgetExhausted)
       storeInCache(*cache, *key, resultPayload(result->best.size()));
+  }
+
+  /// Set when the search would need more memory than `memory-limit`.
+  std::string searchMemoryError;
+
+  /// Reports a function the search has no memory for: a remark that leaves
+  /// it unchanged, or an error under `strict`.
+  LogicalResult checkSearchMemory(func::FuncOp func,
+                                  const ::mirage::KernelGraph &reference,
+                                  const ::mirage::SearchOptions &options) {
+    searchMemoryError.clear();
+    if (llvm::Error err = ::mirage::checkEvaluable(reference)) {
+      llvm::consumeError(std::move(err)); // the search reports it
+      return success();
+    }
+    auto system = ::mirage::NumberSystem::Field;
+    // The evaluations of one test share its inputs.
+    std::optional<int64_t> evaluation =
+        ::mirage::evaluationBytes(reference, system);
+    std::optional<int64_t> inputs = ::mirage::inputBytes(reference, system);
+    std::optional<int64_t> perEvaluation =
+        evaluation && inputs ? std::optional<int64_t>(*evaluation - *inputs)
+                             : std::nullopt;
+    std::optional<int64_t> perTest =
+        ::mirage::interfaceBytes(reference, system);
+    unsigned threads = options.threads
+                           ? options.threads
+                           : std::max(1u, std::thread::hardware_concurrency());
+    std::optional<int64_t> evaluations =
+        perEvaluation ? ::mirage::checkedMulSize(*perEvaluation, threads)
+                      : std::nullopt;
+    std::optional<int64_t> tests =
+        perTest ? ::mirage::checkedMulSize(*perTest, options.verifyTests)
+                : std::nullopt;
+    std::optional<int64_t> needed =
+        evaluations && tests ? ::mirage::checkedAddSize(*evaluations, *tests)
+                             : std::nullopt;
+    llvm::Error err = ::mirage::checkMemoryNeed(
+        needed, ::mirage::resolveMemoryLimit(memoryLimit), "fingerprint");
+    if (!err)
+      return success();
+    searchMemoryError = llvm::toString(std::move(err));
+    if (strict)
+      return func.emitError() << "mirage-superoptimize: " << searchMemoryError
+                              << " (option memory-limit)";
+    func.emitRemark() << "mirage-superoptimize: function left unchanged: "
+                      << searchMemoryError << " (option memory-limit)";
+    return success();
   }
 
   /// The cache, unless disabled; an unusable directory is a warning and

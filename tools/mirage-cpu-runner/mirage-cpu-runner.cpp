@@ -15,6 +15,7 @@
 #include "Mirage/Portable/Compare.h"
 #include "Mirage/Semantics/Interpreter.h"
 #include "Mirage/Semantics/Npy.h"
+#include "Mirage/Support/MemoryLimit.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -94,6 +95,12 @@ cl::opt<bool> matchNonFinite(
 cl::opt<unsigned> optLevel("opt-level",
                            cl::desc("LLVM optimization level of the JIT (0-3)"),
                            cl::init(2), cl::cat(runnerCategory));
+cl::opt<uint64_t> memoryLimit(
+    "memory-limit",
+    cl::desc("Bytes the inputs, outputs, workspace and the interpreter may "
+             "use; 0: three quarters of the machine's memory (physical, or its "
+             "cgroup limit when smaller)"),
+    cl::init(0), cl::cat(runnerCategory));
 cl::opt<bool> dumpLLVM("dump-llvm",
                        cl::desc("Print the optimized LLVM IR before running"),
                        cl::init(false), cl::cat(runnerCategory));
@@ -277,6 +284,31 @@ makeInputs(func::FuncOp reference, const ::mirage::KernelGraph &graph) {
   return inputs;
 }
 
+/// Bounds everything the run allocates before anything is: the
+/// interpreter's evaluation, the inputs and outputs twice (as the
+/// interpreter's floats and in the code's layout), and the workspace.
+LogicalResult checkMemory(func::FuncOp entry, int64_t workspaceBytes,
+                          const ::mirage::KernelGraph &graph) {
+  std::optional<int64_t> evaluation =
+      ::mirage::evaluationBytes(graph, ::mirage::NumberSystem::Float);
+  std::optional<int64_t> interface =
+      ::mirage::interfaceBytes(graph, ::mirage::NumberSystem::Float);
+  std::optional<int64_t> needed =
+      evaluation && interface ? ::mirage::checkedMulSize(*interface, 2)
+                              : std::nullopt;
+  needed =
+      needed ? ::mirage::checkedAddSize(*needed, *evaluation) : std::nullopt;
+  needed =
+      needed ? ::mirage::checkedAddSize(*needed, workspaceBytes) : std::nullopt;
+  llvm::Error err = ::mirage::checkMemoryNeed(
+      needed, ::mirage::resolveMemoryLimit(memoryLimit), "run");
+  if (!err)
+    return success();
+  return entry.emitError() << "cannot run '" << entryName
+                           << "': " << llvm::toString(std::move(err))
+                           << " (option --memory-limit)";
+}
+
 int run(int argc, char **argv) {
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
@@ -355,9 +387,17 @@ int run(int argc, char **argv) {
       ::mirage::importKernelGraph(*reference);
   if (failed(graph))
     return fail("cannot interpret '" + refName + "'");
-  if (llvm::Error err = ::mirage::checkEvaluable(*graph))
-    return fail("cannot interpret '" + refName +
-                "': " + llvm::toString(std::move(err)));
+  if (llvm::Error err = ::mirage::checkEvaluable(*graph)) {
+    reference->emitError() << "cannot interpret '" << refName
+                           << "': " << llvm::toString(std::move(err));
+    return 2;
+  }
+
+  // Checked once before the lowering (whose stack and workspace limits
+  // would otherwise report a huge program first) and once with the
+  // workspace the lowering laid out.
+  if (failed(checkMemory(*entry, /*workspaceBytes=*/0, *graph)))
+    return 2;
 
   TimingScope lowerTiming = timing.nest("Lower (--mirage-to-cpu)");
   OwningOpRef<ModuleOp> lowered = lowerToLLVM(*entry, lowerTiming);
@@ -366,6 +406,10 @@ int run(int argc, char **argv) {
     return fail("cannot lower '" + entryName + "' to the CPU");
   FailureOr<LoweredSignature> signature = readSignature(*lowered, *entry);
   if (failed(signature))
+    return 2;
+
+  if (failed(checkMemory(*entry, /*workspaceBytes=*/signature->workspaceBytes,
+                         *graph)))
     return 2;
 
   // The JIT compiles on the first lookup: a missing symbol shows here.

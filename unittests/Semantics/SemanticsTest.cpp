@@ -403,4 +403,93 @@ TEST(Equivalence, FloatTestScalesInputsUntilFinite) {
   EXPECT_FALSE(test->agrees);
 }
 
+/// x[8x128] -> one graph-defined kernel (grid 1x1x1) that loads x, accumulates
+/// it and saves it, yielding the saver's result `outputs` as given.
+KernelGraph saverGraph(llvm::ArrayRef<int> outputs) {
+  KernelGraph g;
+  g.name = "savers";
+  ValueId x = g.addInput({{8, 128}, DType::F32, false});
+  BlockGraph bg;
+  bg.launch.grid = {1, 1, 1};
+  bg.launch.block = {128, 1, 1};
+  bg.numInputs = 1;
+  bg.values.push_back({{8, 128}, DType::F32, false});
+  OpNode load =
+      makeOpNode(OpKind::Loader, {0},
+                 {addValue(bg.values, {{8, 128}, DType::F32, false})});
+  load.dim = kReplicate;
+  OpNode acc = makeOpNode(OpKind::Accum, {load.results[0]},
+                          {addValue(bg.values, {{8, 128}, DType::F32, true})});
+  OpNode save =
+      makeOpNode(OpKind::Saver, {acc.results[0]},
+                 {addValue(bg.values, {{8, 128}, DType::F32, false})});
+  bg.ops = {load, acc, save};
+  llvm::SmallVector<ValueId, 2> results;
+  for (int o : outputs) {
+    bg.outputs.push_back(o < 0 ? save.results[0] : ValueId(o));
+    results.push_back(addValue(g.values, {{8, 128}, DType::F32, false}));
+  }
+  g.blockGraphs.push_back(bg);
+  OpNode kernel = makeOpNode(OpKind::GraphDefined, {x}, results);
+  kernel.blockGraph = 0;
+  g.ops.push_back(kernel);
+  g.outputs.assign(results.begin(), results.end());
+  return g;
+}
+
+std::string evaluableError(const KernelGraph &g) {
+  llvm::Error err = checkEvaluable(g);
+  return err ? llvm::toString(std::move(err)) : "";
+}
+
+TEST(Interpreter, SaversAreOutputsExactlyOnce) {
+  EXPECT_EQ(evaluableError(saverGraph({-1})), "");
+  // The saver yielded twice, and a block graph output no saver writes (the
+  // loaded tile): the interpreter crashed or returned zeros on them.
+  EXPECT_NE(evaluableError(saverGraph({-1, -1}))
+                .find("result is an output 2 times; every saver is exactly "
+                      "one output"),
+            std::string::npos);
+  EXPECT_NE(evaluableError(saverGraph({1})).find("result is an output 0 times"),
+            std::string::npos);
+}
+
+TEST(Interpreter, RefusesEmptyAndHugeValues) {
+  KernelGraph empty;
+  empty.name = "empty";
+  ValueId x = empty.addInput({{4, 0}, DType::F16, false});
+  empty.ops.push_back(makeOpNode(
+      OpKind::Exp, {x}, {addValue(empty.values, {{4, 0}, DType::F16, false})}));
+  empty.outputs = {1};
+  EXPECT_NE(evaluableError(empty).find(
+                "a value has shape 4x0; only tensors with every extent >= 1 "
+                "can be evaluated"),
+            std::string::npos);
+
+  // 2^62 elements fit in int64_t; two lanes of 4 bytes each do not.
+  KernelGraph huge;
+  huge.name = "huge";
+  huge.addInput({{int64_t(1) << 31, int64_t(1) << 31}, DType::F32, false});
+  huge.outputs = {0};
+  EXPECT_NE(evaluableError(huge).find("more elements than a 64-bit byte "
+                                      "count can address"),
+            std::string::npos);
+  EXPECT_EQ(evaluationBytes(huge, NumberSystem::Float), std::nullopt);
+}
+
+TEST(Interpreter, EvaluationBytes) {
+  // smallGraph: x 2x4, reduction 2x2, x*x 2x4, all f32. Values 80 bytes,
+  // twice the largest (32) for scratch.
+  KernelGraph g = smallGraph();
+  EXPECT_EQ(evaluationBytes(g, NumberSystem::Float), 80 + 2 * 32);
+  EXPECT_EQ(evaluationBytes(g, NumberSystem::Field), 2 * (80 + 2 * 32));
+  EXPECT_EQ(inputBytes(g, NumberSystem::Float), 32);
+  EXPECT_EQ(interfaceBytes(g, NumberSystem::Float), 32 + 16 + 32);
+  // A block graph adds its tiles three times (not its input tensors).
+  KernelGraph k = saverGraph({-1});
+  int64_t tensor = 8 * 128 * 4;
+  EXPECT_EQ(evaluationBytes(k, NumberSystem::Float),
+            2 * tensor + 2 * tensor + 3 * 3 * tensor);
+}
+
 } // namespace

@@ -1,8 +1,11 @@
 //===- ShapeRulesTest.cpp - Tests of the μGraph shape rules -----*- C++ -*-===//
 
 #include "Mirage/Support/ShapeRules.h"
+#include "Mirage/Support/MemoryLimit.h"
 
 #include "gtest/gtest.h"
+
+#include <limits>
 
 using namespace mirage;
 
@@ -32,6 +35,13 @@ std::string expectError(llvm::Error error) {
     return "";
   }
   return llvm::toString(std::move(error));
+}
+
+/// Whether `error` is success; a failure is consumed.
+bool succeeds(llvm::Error error) {
+  bool failed = static_cast<bool>(error);
+  llvm::consumeError(std::move(error));
+  return !failed;
 }
 
 LaunchShape launch(Shape grid, int64_t forloop, int64_t dimx = 64) {
@@ -199,9 +209,136 @@ TEST(ShapeRules, Accumulators) {
             std::string::npos);
 }
 
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+
 TEST(ShapeRules, NumElements) {
   EXPECT_EQ(numElements({2, 4096}), 8192);
   EXPECT_EQ(numElements({}), 1);
+  EXPECT_EQ(numElements({4, 0, 8}), 0);
+  EXPECT_EQ(numElements({2, -3}), -1);
+  // Saturates instead of wrapping: 2^32 x 2^32 is not 0.
+  EXPECT_EQ(numElements({int64_t(1) << 32, int64_t(1) << 32}), kMax);
+}
+
+TEST(ShapeRules, CheckedNumElements) {
+  EXPECT_EQ(checkedNumElements({2, 4096}), 8192);
+  EXPECT_EQ(checkedNumElements({}), 1);
+  EXPECT_EQ(checkedNumElements({7, 0}), 0);
+  EXPECT_EQ(checkedNumElements({kMax}), kMax);
+  EXPECT_EQ(checkedNumElements({kMax, 1, 1}), kMax);
+  EXPECT_EQ(checkedNumElements({int64_t(1) << 31, int64_t(1) << 31}),
+            int64_t(1) << 62);
+  // The products that wrapped: 2^32 x 2^32 (to 0), 2^63 - 1 rows x 2.
+  EXPECT_EQ(checkedNumElements({int64_t(1) << 32, int64_t(1) << 32}),
+            std::nullopt);
+  EXPECT_EQ(checkedNumElements({kMax, 2}), std::nullopt);
+  EXPECT_EQ(checkedNumElements({3, -1}), std::nullopt);
+  // A zero extent does not hide an overflow of the others... but the
+  // product is 0 whatever the order, so it is exact.
+  EXPECT_EQ(checkedNumElements({0, kMax, kMax}), 0);
+}
+
+TEST(ShapeRules, CheckedNumBytes) {
+  EXPECT_EQ(checkedNumBytes({2, 4096}, 2), 16384);
+  EXPECT_EQ(checkedNumBytes({2, 4096}, 4, 2), 65536);
+  // 2^62 f32 elements are 2^64 bytes; 2^61 f32 elements are 2^63 bytes,
+  // one more than INT64_MAX; 2^61 - 1 of them fit.
+  EXPECT_EQ(checkedNumBytes({int64_t(1) << 62}, 4), std::nullopt);
+  EXPECT_EQ(checkedNumBytes({int64_t(1) << 61}, 4), std::nullopt);
+  EXPECT_EQ(checkedNumBytes({(int64_t(1) << 61) - 1}, 4),
+            ((int64_t(1) << 61) - 1) * 4);
+  EXPECT_EQ(checkedNumBytes({int64_t(1) << 61}, 2), int64_t(1) << 62);
+  EXPECT_EQ(checkedNumBytes({int64_t(1) << 62}, 2), std::nullopt);
+  EXPECT_EQ(checkedNumBytes({int64_t(1) << 60}, 4, 2), std::nullopt);
+  EXPECT_EQ(checkedNumBytes({4}, -1), std::nullopt);
+  EXPECT_EQ(checkedNumBytes({4}, 4, kMax), std::nullopt);
+}
+
+TEST(ShapeRules, CheckAddressable) {
+  EXPECT_TRUE(succeeds(checkAddressable({1048576, 1048576}, 4)));
+  EXPECT_NE(
+      expectError(checkAddressable({int64_t(1) << 32, int64_t(1) << 32}, 4))
+          .find("shape 4294967296x4294967296 has more than 2^63 bytes"),
+      std::string::npos);
+  EXPECT_NE(expectError(checkAddressable({2, -1}, 4))
+                .find("dimension 1 has negative extent -1"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, CheckedAddAndMul) {
+  EXPECT_EQ(checkedAddSize(kMax - 1, 1), kMax);
+  EXPECT_EQ(checkedAddSize(kMax, 1), std::nullopt);
+  EXPECT_EQ(checkedMulSize(int64_t(1) << 31, int64_t(1) << 31), int64_t(1)
+                                                                    << 62);
+  EXPECT_EQ(checkedMulSize(int64_t(1) << 32, int64_t(1) << 31), std::nullopt);
+  EXPECT_EQ(checkedMulSize(kMax, -1), -kMax);
+}
+
+TEST(ShapeRules, FormatBytes) {
+  EXPECT_EQ(formatBytes(0), "0 bytes");
+  EXPECT_EQ(formatBytes(1023), "1023 bytes");
+  EXPECT_EQ(formatBytes(1024), "1024 bytes (1 KiB)");
+  EXPECT_EQ(formatBytes(1000000000), "1000000000 bytes (953.7 MiB)");
+  EXPECT_EQ(formatBytes(int64_t(1) << 47), "140737488355328 bytes (128 TiB)");
+  EXPECT_EQ(formatBytes(kMax), "9223372036854775807 bytes (8 EiB)");
+}
+
+TEST(ShapeRules, ZeroExtent) {
+  EXPECT_EQ(findZeroExtent({2, 4096}), std::nullopt);
+  EXPECT_EQ(findZeroExtent({2, 0, 0}), 1u);
+  EXPECT_NE(expectError(checkRmsNormShape({4, 0}, {0}))
+                .find("rms_norm normalized shape 0 has extent 0 at dimension "
+                      "0: the mean square of zero elements divides by zero"),
+            std::string::npos);
+  // A zero extent outside the normalized dims divides by nothing.
+  EXPECT_TRUE(succeeds(checkRmsNormShape({0, 4}, {4})));
+  EXPECT_NE(expectError(inferLoaderTileShape({0, 256}, {0, -1, -1}, 1,
+                                             launch({2, 1, 1}, 2)))
+                .find("loads from a tensor of shape 0x256, which has extent 0 "
+                      "at dimension 0"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, OverflowingShapeRules) {
+  // The saver multiplies tile extents by the grid; the concat adds extents.
+  EXPECT_NE(expectError(inferSaverTensorShape({kMax / 2, 4}, {0, -1, -1},
+                                              launch({4, 1, 1}, 1)))
+                .find("overflows a 64-bit integer"),
+            std::string::npos);
+  EXPECT_EQ(expectShape(inferSaverTensorShape({kMax / 4, 4}, {0, -1, -1},
+                                              launch({4, 1, 1}, 1))),
+            (Shape{kMax / 4 * 4, 4}));
+  EXPECT_NE(expectError(inferConcatShape({llvm::ArrayRef<int64_t>{kMax, 2},
+                                          llvm::ArrayRef<int64_t>{1, 2}},
+                                         0))
+                .find("concat result extent at dimension 0 overflows"),
+            std::string::npos);
+}
+
+TEST(MemoryLimit, Check) {
+  EXPECT_TRUE(succeeds(checkMemoryNeed(1000, 1000, "interpret")));
+  EXPECT_EQ(expectError(checkMemoryNeed(1001, 1000, "interpret")),
+            "too large to interpret: needs 1001 bytes, limit 1000 bytes");
+  EXPECT_EQ(expectError(checkMemoryNeed(int64_t(1) << 43, int64_t(1) << 32,
+                                        "fingerprint")),
+            "too large to fingerprint: needs 8796093022208 bytes (8 TiB), "
+            "limit 4294967296 bytes (4 GiB)");
+  // An overflowed byte count exceeds every limit.
+  EXPECT_EQ(expectError(checkMemoryNeed(std::nullopt, kMax, "run")),
+            "too large to run: needs more than 2^63 bytes, limit "
+            "9223372036854775807 bytes (8 EiB)");
+}
+
+TEST(MemoryLimit, Defaults) {
+  EXPECT_EQ(resolveMemoryLimit(12345), 12345);
+  EXPECT_EQ(resolveMemoryLimit(std::numeric_limits<uint64_t>::max()), kMax);
+  // The default is three quarters of what the machine (or its cgroup)
+  // offers.
+  std::optional<int64_t> available = availableMemoryBytes();
+  ASSERT_TRUE(available.has_value());
+  EXPECT_GT(*available, 0);
+  EXPECT_EQ(resolveMemoryLimit(0), *available / 4 * 3);
+  EXPECT_EQ(defaultMemoryLimit(), *available / 4 * 3);
 }
 
 } // namespace

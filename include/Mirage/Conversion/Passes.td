@@ -88,6 +88,13 @@ def LowerToStructured : Pass<"mirage-lower-to-structured",
     without a block graph, a block matmul of rank 4, a result that is an
     input or the same tensor as another result are reported as errors.
 
+    Sizes are computed with overflow-checked arithmetic before any memref
+    type is formed: a function whose inputs, outputs and workspace together,
+    or any one tile, need more than `memory-limit` bytes (by default 2^47,
+    128 TiB, the virtual address space of x86-64 processes and of CUDA
+    devices) is an error (`too large to lower: needs N bytes, limit M`) and
+    is left unchanged.
+
     Example:
 
     ```
@@ -95,6 +102,12 @@ def LowerToStructured : Pass<"mirage-lower-to-structured",
         examples/rmsnorm_matmul.mlir
     ```
   }];
+  let options = [
+    Option<"memoryLimit", "memory-limit", "int64_t",
+           /*default=*/"int64_t(1) << 47",
+           "Bytes the tensors of a function (inputs, outputs, workspace) and "
+           "any one tile may need">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::math::MathDialect",

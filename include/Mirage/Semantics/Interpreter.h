@@ -25,6 +25,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,26 @@ struct EvalResult {
 /// Checks that the evaluator supports every op and shape of `graph` (ranks
 /// up to 4, operand counts, consistent shapes); the message names the op.
 llvm::Error checkEvaluable(const KernelGraph &graph);
+
+/// An estimate, meant to be an upper bound, of the bytes one evaluation of
+/// `graph` in `system` holds at once: every kernel-level value (inputs
+/// included), twice the largest one (packed matmul operands and accumulators
+/// in double), and every tile of every block graph three times (the tile and
+/// its double-precision accumulator). std::nullopt when it overflows a 64-bit
+/// byte count. Callers compare it with a memory limit
+/// (Mirage/Support/MemoryLimit.h) before they allocate the inputs.
+std::optional<int64_t> evaluationBytes(const KernelGraph &graph,
+                                       NumberSystem system);
+
+/// The bytes of the inputs of `graph` in `system` (shared by the evaluations
+/// of one test), or std::nullopt on overflow.
+std::optional<int64_t> inputBytes(const KernelGraph &graph,
+                                  NumberSystem system);
+
+/// The bytes of the inputs and outputs of `graph` in `system` (what a
+/// caller keeps per test), or std::nullopt on overflow.
+std::optional<int64_t> interfaceBytes(const KernelGraph &graph,
+                                      NumberSystem system);
 
 /// Evaluates `graph` on `inputs` (one per graph input, of its shape, with
 /// the lanes of `system`). Fingerprints draw the images of user constants

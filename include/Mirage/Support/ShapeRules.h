@@ -16,6 +16,8 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 namespace mirage {
 
@@ -124,8 +126,40 @@ llvm::Expected<Shape> inferAccumShape(AccumKind kind,
                                       llvm::ArrayRef<int64_t> input,
                                       int64_t reductionDimx);
 
-/// The number of elements of a shape.
+/// The number of elements of a shape, saturated at INT64_MAX (and -1 for a
+/// negative extent), so that an absurd shape fails every limit check instead
+/// of wrapping to a small number. Use checkedNumElements where an overflow
+/// must be reported.
 int64_t numElements(llvm::ArrayRef<int64_t> shape);
+
+/// The number of elements of a shape, or std::nullopt when an extent is
+/// negative or the product overflows int64_t.
+std::optional<int64_t> checkedNumElements(llvm::ArrayRef<int64_t> shape);
+
+/// The number of bytes of a shape with `elementBytes`-byte elements (times
+/// `lanes` values per element), or std::nullopt on a negative extent or an
+/// overflow of int64_t.
+std::optional<int64_t> checkedNumBytes(llvm::ArrayRef<int64_t> shape,
+                                       int64_t elementBytes, int64_t lanes = 1);
+
+/// Checks that a tensor or tile of `shape` with `elementBytes`-byte elements
+/// can be addressed: every extent >= 0 and the size in bytes representable in
+/// int64_t. The message names the shape and the element count.
+llvm::Error checkAddressable(llvm::ArrayRef<int64_t> shape,
+                             int64_t elementBytes);
+
+/// The first zero extent of `shape`, if any.
+std::optional<unsigned> findZeroExtent(llvm::ArrayRef<int64_t> shape);
+
+/// `a + b` and `a * b` for sizes, or std::nullopt when the result overflows
+/// int64_t (thin wrappers of llvm::checkedAdd/checkedMul for uint64_t byte
+/// counts, which must stay within int64_t too).
+std::optional<int64_t> checkedAddSize(int64_t a, int64_t b);
+std::optional<int64_t> checkedMulSize(int64_t a, int64_t b);
+
+/// Formats a byte count exactly, with a binary unit for readability:
+/// `17179869184 bytes (16 GiB)`.
+std::string formatBytes(int64_t bytes);
 
 } // namespace mirage
 

@@ -176,6 +176,9 @@ def CheckEquivalence : Pass<"mirage-check-equivalence", "::mlir::ModuleOp"> {
     Option<"inputScale", "input-scale", "double", /*default=*/"1.0",
            "Random float inputs are uniform in [-scale, scale) (default: "
            "the mirage.input_scale of lhs, else of rhs, else 1)">,
+    Option<"memoryLimit", "memory-limit", "uint64_t", /*default=*/"0",
+           "Bytes the equivalence check may allocate; 0: three quarters of the machine's memory "
+           "(physical, or its cgroup limit when smaller)">,
   ];
 }
 
@@ -191,6 +194,13 @@ def Interpret : Pass<"mirage-interpret", "::mlir::ModuleOp"> {
     maximum and mean, and the first values; with `output-dir` it also
     writes `output<I>.npy` there (float16 for f16, float32 for f32 and
     bf16). The pass changes no IR.
+
+    Before it allocates anything, the pass bounds the memory the evaluation
+    needs (every tensor of the function, scratch space and the tiles of its
+    block graphs) and fails with `too large to interpret: needs N bytes,
+    limit M` when that exceeds `memory-limit` (by default three quarters of the
+    machine's memory). A .npy input must hold exactly the bytes its header's
+    shape gives.
 
     Example:
 
@@ -212,6 +222,9 @@ def Interpret : Pass<"mirage-interpret", "::mlir::ModuleOp"> {
            "Directory to write output<I>.npy files to">,
     Option<"numValues", "num-values", "unsigned", /*default=*/"4",
            "How many leading values of each result to print">,
+    Option<"memoryLimit", "memory-limit", "uint64_t", /*default=*/"0",
+           "Bytes the interpreter may allocate; 0: three quarters of the machine's memory "
+           "(physical, or its cgroup limit when smaller)">,
   ];
 }
 
@@ -248,6 +261,11 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
     is ignored and rewritten), and uses it. A search stopped by its time
     budget is not cached. `cache=false` disables the cache, `cache-dir`
     moves it.
+
+    A function whose fingerprint tests would need more memory than
+    `memory-limit` (by default three quarters of the machine's memory) is left
+    unchanged with the remark `too large to fingerprint: needs N bytes,
+    limit M` (an error under `strict`), before anything is allocated.
 
     Candidate lists: grids as `XxYxZ` (`grids=256x1x1,64x4x2`), maps as three
     characters, one per grid axis, each a dimension or `_` for none
@@ -300,6 +318,9 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
     Option<"cacheDir", "cache-dir", "std::string", /*default=*/"\"\"",
            "Cache directory (default: $XDG_CACHE_HOME/mirage-mlir or "
            "~/.cache/mirage-mlir)">,
+    Option<"memoryLimit", "memory-limit", "uint64_t", /*default=*/"0",
+           "Bytes the search's fingerprint tests may allocate; 0: three quarters of the machine's memory "
+           "(physical, or its cgroup limit when smaller)">,
   ];
   let dependentDialects = ["::mirage::kernel::KernelDialect",
                            "::mirage::block::BlockDialect"];

@@ -384,6 +384,81 @@ func.func @saver_result_used_by_non_yield(%x: tensor<8x256xf16>)
 
 // -----
 
+// A saver nobody yields would write memory no result of the kernel owns
+// (the lowering and the interpreter crashed on it).
+func.func @saver_never_yielded(%x: tensor<8x256xf16>) -> tensor<8x128xf16> {
+  %y = kernel.graph_defined (%x) grid [2, 1, 1] block [128, 1, 1] forloop 2
+      : (tensor<8x256xf16>) -> tensor<8x128xf16> {
+  ^bb0(%xd: tensor<8x256xf16>):
+    %xt = block.loader %xd imap [0, -1, -1] fmap 1
+        : tensor<8x256xf16> -> !block.tile<4x128xf16, pre>
+    %acc = block.accum none %xt
+        : !block.tile<4x128xf16, pre> -> !block.tile<4x128xf16, post>
+    %s = block.saver %acc omap [0, -1, -1]
+        : !block.tile<4x128xf16, post> -> tensor<8x128xf16>
+    // expected-error @+1 {{'block.saver' op result is never yielded: every block.saver must be yielded by the block.yield exactly once}}
+    %t = block.saver %acc omap [0, -1, -1]
+        : !block.tile<4x128xf16, post> -> tensor<8x128xf16>
+    block.yield %s : tensor<8x128xf16>
+  }
+  return %y : tensor<8x128xf16>
+}
+
+// -----
+
+// One saver yielded for two results: the interpreter returned zeros for one
+// and the compiled code never wrote the other.
+func.func @saver_yielded_twice(%x: tensor<8x256xf16>)
+    -> (tensor<8x128xf16>, tensor<8x128xf16>) {
+  %y:2 = kernel.graph_defined (%x) grid [2, 1, 1] block [128, 1, 1] forloop 2
+      : (tensor<8x256xf16>) -> (tensor<8x128xf16>, tensor<8x128xf16>) {
+  ^bb0(%xd: tensor<8x256xf16>):
+    %xt = block.loader %xd imap [0, -1, -1] fmap 1
+        : tensor<8x256xf16> -> !block.tile<4x128xf16, pre>
+    %acc = block.accum none %xt
+        : !block.tile<4x128xf16, pre> -> !block.tile<4x128xf16, post>
+    // expected-error @+1 {{'block.saver' op result is yielded 2 times: every block.saver must be yielded by the block.yield exactly once}}
+    %s = block.saver %acc omap [0, -1, -1]
+        : !block.tile<4x128xf16, post> -> tensor<8x128xf16>
+    block.yield %s, %s : tensor<8x128xf16>, tensor<8x128xf16>
+  }
+  return %y#0, %y#1 : tensor<8x128xf16>, tensor<8x128xf16>
+}
+
+// -----
+
+// A zero-extent kernel input has no tile: grid and for-loop would divide it.
+func.func @loader_zero_extent(%x: tensor<0x256xf16>) -> tensor<8x128xf16> {
+  // expected-error @+1 {{'kernel.graph_defined' op input #0 of type 'tensor<0x256xf16>' has extent 0 at dimension 0: a graph-defined kernel splits its tensors into tiles of extent >= 1}}
+  %y = kernel.graph_defined (%x) grid [2, 1, 1] block [128, 1, 1] forloop 2
+      : (tensor<0x256xf16>) -> tensor<8x128xf16> {
+  ^bb0(%xd: tensor<0x256xf16>):
+    %xt = block.loader %xd imap [0, -1, -1] fmap 1
+        : tensor<0x256xf16> -> !block.tile<4x128xf16, pre>
+    %acc = block.accum none %xt
+        : !block.tile<4x128xf16, pre> -> !block.tile<4x128xf16, post>
+    %s = block.saver %acc omap [0, -1, -1]
+        : !block.tile<4x128xf16, post> -> tensor<8x128xf16>
+    block.yield %s : tensor<8x128xf16>
+  }
+  return %y : tensor<8x128xf16>
+}
+
+// -----
+
+// 2^32 x 2^32 elements: the byte count wrapped, so --mirage-check-limits
+// accepted the tile and the lowering emitted a negative memref extent.
+// expected-error @+1 {{tile 4294967296x4294967296 has more than 2^63 - 1 bytes, the limit of a tile}}
+func.func @tile_bytes_overflow(%t: !block.tile<4294967296x4294967296xf32, pre>)
+
+// -----
+
+// Just within the limit in elements, beyond it in bytes.
+// expected-error @+1 {{tile 2x2305843009213693952 has more than 2^63 - 1 bytes, the limit of a tile}}
+func.func @tile_bytes_overflow_f16(%t: !block.tile<2x2305843009213693952xf16, pre>)
+
+// -----
+
 //===----------------------------------------------------------------------===//
 // Element-wise binary ops
 //===----------------------------------------------------------------------===//

@@ -487,3 +487,46 @@ func.func @thread_on_tensor(%x: tensor<8x256xf16>) -> tensor<8x256xf16> {
   }
   return %y : tensor<8x256xf16>
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Zero extents: a graph-defined kernel splits every tensor into tiles, whose
+// extents are all >= 1.
+//===----------------------------------------------------------------------===//
+
+// An input nobody loads still has no tiles.
+func.func @input_zero_extent(%x: tensor<8x256xf16>, %z: tensor<4x0xf16>)
+    -> tensor<8x256xf16> {
+  // expected-error @+1 {{'kernel.graph_defined' op input #1 of type 'tensor<4x0xf16>' has extent 0 at dimension 1: a graph-defined kernel splits its tensors into tiles of extent >= 1}}
+  %y = kernel.graph_defined (%x, %z) grid [1, 1, 1] block [128, 1, 1] forloop 1
+      : (tensor<8x256xf16>, tensor<4x0xf16>) -> tensor<8x256xf16> {
+  ^bb0(%xd: tensor<8x256xf16>, %zd: tensor<4x0xf16>):
+    %xt = block.loader %xd imap [-1, -1, -1] fmap -1
+        : tensor<8x256xf16> -> !block.tile<8x256xf16, pre>
+    %acc = block.accum none %xt
+        : !block.tile<8x256xf16, pre> -> !block.tile<8x256xf16, post>
+    %s = block.saver %acc omap [-1, -1, -1]
+        : !block.tile<8x256xf16, post> -> tensor<8x256xf16>
+    block.yield %s : tensor<8x256xf16>
+  }
+  return %y : tensor<8x256xf16>
+}
+
+// -----
+
+func.func @result_zero_extent(%x: tensor<8x256xf16>) -> tensor<0x256xf16> {
+  // expected-error @+1 {{'kernel.graph_defined' op result #0 of type 'tensor<0x256xf16>' has extent 0 at dimension 0: a graph-defined kernel splits its tensors into tiles of extent >= 1}}
+  %y = kernel.graph_defined (%x) grid [1, 1, 1] block [128, 1, 1] forloop 1
+      : (tensor<8x256xf16>) -> tensor<0x256xf16> {
+  ^bb0(%xd: tensor<8x256xf16>):
+    %xt = block.loader %xd imap [-1, -1, -1] fmap -1
+        : tensor<8x256xf16> -> !block.tile<8x256xf16, pre>
+    %acc = block.accum none %xt
+        : !block.tile<8x256xf16, pre> -> !block.tile<8x256xf16, post>
+    %s = block.saver %acc omap [-1, -1, -1]
+        : !block.tile<8x256xf16, post> -> tensor<8x256xf16>
+    block.yield %s : tensor<8x256xf16>
+  }
+  return %y : tensor<0x256xf16>
+}

@@ -220,6 +220,36 @@ func.func @rms_norm_too_many_dims(%x: tensor<4096xf16>) {
 
 // -----
 
+// The mean square of zero elements divides by zero (the interpreter died of
+// SIGFPE on it).
+func.func @rms_norm_zero_extent(%x: tensor<2x0xf16>) {
+  // expected-error @below {{'kernel.rms_norm' op rms_norm normalized shape 0 has extent 0 at dimension 0: the mean square of zero elements divides by zero}}
+  %0 = kernel.rms_norm %x over [0] : tensor<2x0xf16>
+  return
+}
+
+// -----
+
+// 9223372036854775807 rows: the verifier rejects a tensor whose byte count
+// does not fit in 64 bits, so no tool ever multiplies it out.
+func.func @tensor_bytes_overflow(%x: tensor<9223372036854775807x2xf16>) {
+  // expected-error @below {{'kernel.exp' op operand #0 of type 'tensor<9223372036854775807x2xf16>' has more than 2^63 - 1 bytes, the limit of a tensor or tile}}
+  %0 = kernel.exp %x : tensor<9223372036854775807x2xf16>
+  return
+}
+
+// -----
+
+// The operands fit; the inferred result, 2^32 x 2^32 x 4 bytes, does not.
+func.func @matmul_result_bytes_overflow(%a: tensor<4294967296x1xf32>,
+                                        %b: tensor<1x4294967296xf32>) {
+  // expected-error @below {{'kernel.matmul' op result #0 of type 'tensor<4294967296x4294967296xf32>' has more than 2^63 - 1 bytes, the limit of a tensor or tile}}
+  %0 = kernel.matmul %a, %b : tensor<4294967296x1xf32>, tensor<1x4294967296xf32>
+  return
+}
+
+// -----
+
 func.func @rms_norm_empty_shape(%x: tensor<2x4096xf16>) {
   // expected-error @below {{'kernel.rms_norm' op rms_norm needs at least one normalized dimension}}
   %0 = kernel.rms_norm %x over [] : tensor<2x4096xf16>

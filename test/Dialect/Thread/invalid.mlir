@@ -25,6 +25,54 @@ func.func @fused_no_results(%a: tensor<2x24xf16>) {
 
 // -----
 
+// The result count comes from the text: 2^31 results ran out of memory while
+// parsing. It is bounded before anything is allocated.
+func.func @fused_result_count_huge(%a: tensor<2xf16>) {
+  // expected-error @+1 {{custom op 'thread.fused' binds 2147483648 results, more than the limit of 64}}
+  %y:2147483648 = thread.fused (%a) : tensor<2xf16> {
+  ^bb0(%x: f16):
+    thread.yield %x : f16
+  }
+  return
+}
+
+// -----
+
+func.func @fused_result_count_over_limit(%a: tensor<2xf16>) {
+  // expected-error @+1 {{custom op 'thread.fused' binds 65 results, more than the limit of 64}}
+  %y:65 = thread.fused (%a) : tensor<2xf16> {
+  ^bb0(%x: f16):
+    thread.yield %x : f16
+  }
+  return
+}
+
+// -----
+
+// The generic form names every result type, so only the verifier bounds it.
+func.func @fused_result_count_generic(%a: tensor<1xf16>) {
+  // expected-error @+1 {{'thread.fused' op has 65 results, more than the limit of 64}}
+  %y:65 = "thread.fused"(%a) ({
+  ^bb0(%x: f16):
+    "thread.yield"(%x) : (f16) -> ()
+  }) : (tensor<1xf16>) -> (tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>, tensor<1xf16>)
+  return
+}
+
+// -----
+
+// Each operand and result type of a μGraph op must fit a 64-bit byte count.
+func.func @fused_tensor_bytes_overflow(%a: tensor<4294967296x4294967296xf16>) {
+  // expected-error @+1 {{'thread.fused' op operand #0 of type 'tensor<4294967296x4294967296xf16>' has more than 2^63 - 1 bytes, the limit of a tensor or tile}}
+  %y = thread.fused (%a) : tensor<4294967296x4294967296xf16> {
+  ^bb0(%x: f16):
+    thread.yield %x : f16
+  }
+  return
+}
+
+// -----
+
 func.func @fused_scalar_operand(%a: f16) -> f16 {
   // expected-error @+1 {{'thread.fused' op operand #0 has type 'f16', expected a statically shaped type (a ranked tensor or a tile)}}
   %y = thread.fused (%a) : f16 {

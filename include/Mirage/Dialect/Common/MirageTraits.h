@@ -8,6 +8,7 @@
 namespace mirage {
 namespace detail {
 mlir::LogicalResult verifyNoUnknownAttributes(mlir::Operation *op);
+mlir::LogicalResult verifyAddressableTypes(mlir::Operation *op);
 } // namespace detail
 
 /// Rejects discardable attributes without a dialect prefix (`foo` is an
@@ -18,6 +19,17 @@ class NoUnknownAttributes
 public:
   static mlir::LogicalResult verifyTrait(mlir::Operation *op) {
     return detail::verifyNoUnknownAttributes(op);
+  }
+};
+
+/// Rejects operands and results of a statically shaped type whose size in
+/// bytes overflows int64_t (see Mirage/Support/ShapeRules.h).
+template <typename ConcreteType>
+class AddressableTypes
+    : public mlir::OpTrait::TraitBase<ConcreteType, AddressableTypes> {
+public:
+  static mlir::LogicalResult verifyTrait(mlir::Operation *op) {
+    return detail::verifyAddressableTypes(op);
   }
 };
 

@@ -12,4 +12,13 @@ def Mirage_NoUnknownAttributes
   let cppNamespace = "::mirage";
 }
 
+// Rejects operand and result types (ranked tensors, tiles) whose size in bytes
+// does not fit in a signed 64-bit integer: no lowering, interpreter or runtime
+// could address them, and every size computation downstream may then rely on
+// checked arithmetic never failing for one value.
+def Mirage_AddressableTypes
+    : NativeOpTrait<"AddressableTypes"> {
+  let cppNamespace = "::mirage";
+}
+
 #endif // MIRAGE_DIALECT_COMMON_MIRAGETRAITS

@@ -9,6 +9,8 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mirage::block;
 
@@ -81,10 +83,17 @@ LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!::mirage::isSupportedElementType(elementType))
     return emitError() << "tile element type must be f16, bf16 or f32, got "
                        << elementType;
+  if (!::mirage::checkedNumBytes(shape,
+                                 elementType.getIntOrFloatBitWidth() / 8))
+    return emitError() << "tile " << ::mirage::formatShape(shape)
+                       << " has more than 2^63 - 1 bytes, the limit of a "
+                          "tile";
   return success();
 }
 
 int64_t TileType::getSizeInBytes() const {
-  return ::mirage::numElements(getShape()) *
-         (getElementType().getIntOrFloatBitWidth() / 8);
+  // The verifier guarantees the byte count fits; saturate all the same.
+  return ::mirage::checkedNumBytes(getShape(),
+                                   getElementType().getIntOrFloatBitWidth() / 8)
+      .value_or(std::numeric_limits<int64_t>::max());
 }

@@ -293,6 +293,17 @@ LogicalResult SaverOp::verify() {
       return emitOpError() << "result may only be yielded by block.yield, "
                               "but it is used by '"
                            << user->getName() << "'";
+  // A saver writes one result tensor of the kernel: a saver nobody yields
+  // would write memory no result owns, and one yielded twice would make two
+  // results alias the same tiles.
+  unsigned numYields = llvm::range_size(getResult().getUses());
+  if (numYields == 0)
+    return emitOpError() << "result is never yielded: every block.saver "
+                            "must be yielded by the block.yield exactly once";
+  if (numYields > 1)
+    return emitOpError() << "result is yielded " << numYields
+                         << " times: every block.saver must be yielded by "
+                            "the block.yield exactly once";
   return success();
 }
 

@@ -198,6 +198,25 @@ LogicalResult GraphDefinedOp::verify() {
     return emitOpError() << "needs at least one input tensor";
   if (getResults().empty())
     return emitOpError() << "needs at least one result tensor";
+  // Blocks split every tensor into tiles, whose extents are all >= 1, and
+  // the for-loop divides by the per-block extent: a zero extent has no tile.
+  auto checkExtents = [&](StringRef what, unsigned index,
+                          Type type) -> LogicalResult {
+    auto shaped = cast<ShapedType>(type);
+    if (std::optional<unsigned> zero =
+            ::mirage::findZeroExtent(shaped.getShape()))
+      return emitOpError() << what << " #" << index << " of type " << type
+                           << " has extent 0 at dimension " << *zero
+                           << ": a graph-defined kernel splits its tensors "
+                              "into tiles of extent >= 1";
+    return success();
+  };
+  for (auto [index, type] : llvm::enumerate(getInputs().getTypes()))
+    if (failed(checkExtents("input", index, type)))
+      return failure();
+  for (auto [index, type] : llvm::enumerate(getResultTypes()))
+    if (failed(checkExtents("result", index, type)))
+      return failure();
   return success();
 }
 

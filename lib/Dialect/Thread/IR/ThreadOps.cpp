@@ -16,9 +16,15 @@ using namespace mirage::thread;
 /// Parses the one type shared by all operands and results of thread.fused.
 /// The number of results is that of the SSA names on the left (`%y:2 = ...`),
 /// so the type is not repeated once per value.
+/// The result count comes from the text (`%y:N`), so it is bounded before
+/// anything of that size is allocated.
 static ParseResult parseUniformType(
     OpAsmParser &parser, ArrayRef<OpAsmParser::UnresolvedOperand> inputs,
     SmallVectorImpl<Type> &inputTypes, SmallVectorImpl<Type> &resultTypes) {
+  if (parser.getNumResults() > FusedOp::kMaxResults)
+    return parser.emitError(parser.getNameLoc())
+           << "binds " << parser.getNumResults()
+           << " results, more than the limit of " << FusedOp::kMaxResults;
   Type type;
   if (parser.parseType(type))
     return failure();
@@ -65,6 +71,9 @@ LogicalResult FusedOp::verify() {
     return emitOpError() << "needs at least one operand";
   if (getResults().empty())
     return emitOpError() << "needs at least one result";
+  if (getNumResults() > kMaxResults)
+    return emitOpError() << "has " << getNumResults()
+                         << " results, more than the limit of " << kMaxResults;
 
   Type type = getInputs().front().getType();
   auto shaped = dyn_cast<ShapedType>(type);

@@ -37,8 +37,8 @@ def Block_TileType : TypeDef<Block_Dialect, "Tile",
   let mnemonic = "tile";
   let summary = "a tile held by one thread block";
   let description = [{
-    A statically shaped tile of rank 1 to 4 with `f16`, `bf16` or `f32`
-    elements, held by one thread block in shared memory or registers, and its
+    A statically shaped tile of rank 1 to 4, every extent at least 1 and at
+    most 2^63 - 1 bytes in all, with `f16`, `bf16` or `f32` elements, held by one thread block in shared memory or registers, and its
     accumulation state: `pre` (a value of one for-loop iteration) or `post`
     (a value after the for-loop accumulation).
 

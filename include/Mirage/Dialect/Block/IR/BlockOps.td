@@ -16,7 +16,8 @@ class Block_Op<string mnemonic, list<Trait> traits = []>
     : Op<Block_Dialect, mnemonic,
          !listconcat(traits, [
            HasParent<"::mirage::kernel::GraphDefinedOp">,
-           Mirage_NoUnknownAttributes])>;
+           Mirage_NoUnknownAttributes,
+           Mirage_AddressableTypes])>;
 
 // Ops that compute their result in the storage of their operand, so they
 // cost no shared memory of their own.
@@ -73,7 +74,11 @@ def Block_SaverOp : Block_Op<"saver", [Pure]> {
     side, or -1. Every grid axis with more than one block must be mapped, so
     that blocks write disjoint tiles and no cross-block reduction is implied.
     The output shape is the tile shape with dim `omap[a]` multiplied by
-    `grid[a]` for every mapped axis. The saved tensor may only be yielded.
+    `grid[a]` for every mapped axis. The saved tensor may only be yielded,
+    and it must be yielded exactly once: a saver nobody yields would write
+    memory that no result of the kernel owns, and one yielded twice would
+    make two results alias one buffer (the verifier of the saver rejects
+    both).
 
     Example:
 

@@ -21,7 +21,10 @@ def Kernel_Dialect : Dialect {
 
     All tensors are builtin ranked tensors of rank 1 to 4 with static shapes
     and `f16`, `bf16` or `f32` elements. Result types follow from the operands
-    by the shape rules of each op and are inferred wherever they can be.
+    by the shape rules of each op and are inferred wherever they can be. The
+    operands and results of every op of the three μGraph dialects have a
+    size in bytes that fits in a signed 64-bit integer (at most 2^63 - 1
+    bytes), so that no size computation downstream can overflow.
   }];
 }
 

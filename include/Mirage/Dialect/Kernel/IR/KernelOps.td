@@ -12,7 +12,8 @@ include "mlir/IR/BuiltinAttributes.td"
 
 class Kernel_Op<string mnemonic, list<Trait> traits = []>
     : Op<Kernel_Dialect, mnemonic,
-         !listconcat(traits, [Mirage_NoUnknownAttributes])>;
+         !listconcat(traits, [Mirage_NoUnknownAttributes,
+                              Mirage_AddressableTypes])>;
 
 //===----------------------------------------------------------------------===//
 // Element-wise ops
@@ -144,7 +145,8 @@ def Kernel_RmsNormOp : Kernel_Op<"rms_norm",
     trailing dimensions given by `normalized_shape`, which must equal the
     input's trailing extents. `eps` defaults to 0 (the original Mirage has no
     eps). The optional `weight` has shape `normalized_shape` and scales the
-    normalized value element-wise.
+    normalized value element-wise. No normalized extent may be 0: the mean
+    over zero elements would divide by zero.
 
     Example:
 
@@ -202,7 +204,9 @@ def Kernel_GraphDefinedOp : Kernel_Op<"graph_defined",
     `sum_to_dimx` accumulator reduce to (64 by default, as in Mirage).
 
     A kernel has at most 4096 thread blocks and at most 1024 threads per
-    block.
+    block. Its input and result tensors have no extent 0: blocks cut them
+    into tiles, whose extents are all at least 1. Every `block.saver` is
+    yielded exactly once, so each result is written by one saver.
 
     Example (RMSNorm followed by MatMul as one kernel):
 

@@ -13,7 +13,8 @@ include "mlir/IR/BuiltinAttributes.td"
 
 class Thread_Op<string mnemonic, list<Trait> traits = []>
     : Op<Thread_Dialect, mnemonic,
-         !listconcat(traits, [Mirage_NoUnknownAttributes])>;
+         !listconcat(traits, [Mirage_NoUnknownAttributes,
+                              Mirage_AddressableTypes])>;
 
 //===----------------------------------------------------------------------===//
 // FusedOp
@@ -33,7 +34,8 @@ def Thread_FusedOp : Thread_Op<"fused",
     whose element type is `f16`, `bf16` or `f32`; the assembly format
     therefore names that type once, and the number of results is the number
     of values bound on the left (`%y:2 = ...`). There is at least one operand
-    and at least one result.
+    and at least one result, and at most 64 results: the parser rejects a
+    larger count before it allocates anything.
 
     The region has a single block with one argument per operand, the element
     of that operand, typed by the element type. It holds only ops of the
@@ -69,6 +71,10 @@ def Thread_FusedOp : Thread_Op<"fused",
   let hasVerifier = 1;
   let hasRegionVerifier = 1;
   let extraClassDeclaration = [{
+    /// The most results one op may have. The parser takes the count from the
+    /// text (`%y:N`) and rejects a larger N before allocating anything.
+    static constexpr unsigned kMaxResults = 64;
+
     /// The element type of the operands and results of a verified op, which
     /// the region computes on.
     ::mlir::Type getElementType() {
