@@ -187,7 +187,7 @@ Value KernelEmitter::applyBinary(OpKind kind, Value x, Value y) {
 
 Value KernelEmitter::roundTo(Value x, ValueId v) {
   Type type = elementTypeOf(ctx, graph.values[v].dtype);
-  if (type == f32)
+  if (type == f32 || heldInF32[v])
     return x;
   return toF32(fromF32(x, type));
 }
@@ -195,7 +195,8 @@ Value KernelEmitter::roundTo(Value x, ValueId v) {
 Value KernelEmitter::valueAt(ValueId v, ArrayRef<Value> idx) {
   if (storage[v] == Storage::Workgroup) {
     // Matmul results are held in f32: a reader sees them rounded to the
-    // value's type, as the interpreter defines them.
+    // value's type, as the interpreter defines them, unless the value is
+    // on its way to an accumulator (then roundTo keeps it).
     Value x = toF32(memref::LoadOp::create(b, loc, buffer[v], idx));
     if (cast<MemRefType>(buffer[v].getType()).getElementType() == f32)
       x = roundTo(x, v);
@@ -233,6 +234,7 @@ void KernelEmitter::planStorage() {
   accState.assign(graph.ops.size(), Value());
   scratch.assign(graph.ops.size(), Value());
   producer.assign(n, nullptr);
+  heldInF32 = ::mirage::valuesHeldInF32(graph);
   SmallVector<int> readers(n, 0);
   for (const OpNode &op : graph.ops) {
     for (ValueId r : op.results)
@@ -254,7 +256,8 @@ void KernelEmitter::planStorage() {
       if (!elementwise || readers[r] > 1)
         storage[r] = Storage::Workgroup;
   }
-  // Matmul results accumulate in f32; every other buffer holds the value's
+  // Matmul results accumulate in f32, and values on their way to an
+  // accumulator are held in f32; every other buffer holds the value's
   // element type, as the interpreter rounds each op's result.
   for (size_t v = graph.numInputs; v < n; ++v) {
     if (storage[v] != Storage::Workgroup)
@@ -263,7 +266,7 @@ void KernelEmitter::planStorage() {
     bool matmul =
         op && (op->kind == OpKind::Matmul || op->kind == OpKind::ConcatMatmul);
     auto type = memrefOf(ctx, graph.values[v]);
-    if (matmul)
+    if (matmul || (op && op->kind != OpKind::Loader && heldInF32[v]))
       type = MemRefType::get(type.getShape(), f32);
     buffer[v] = allocWorkgroup(type);
   }
