@@ -270,8 +270,27 @@ void KernelEmitter::planStorage() {
       type = MemRefType::get(type.getShape(), f32);
     buffer[v] = allocWorkgroup(type);
   }
+  // A plain accumulator of a matmul that only it reads keeps its f32 sums
+  // in the matmul's buffer across iterations: linalg.matmul adds into it.
+  matmulInto.assign(graph.ops.size(), -1);
+  keptAcrossIterations.assign(n, false);
   for (size_t k = 0; k < graph.ops.size(); ++k) {
     const OpNode &op = graph.ops[k];
+    if (op.kind != OpKind::Accum || op.accum != AccumKind::None)
+      continue;
+    ValueId x = op.operands[0];
+    const OpNode *from = producer[x];
+    if (from &&
+        (from->kind == OpKind::Matmul || from->kind == OpKind::ConcatMatmul) &&
+        readers[x] == 1 && !graph.values[x].accumulated) {
+      matmulInto[k] = x;
+      keptAcrossIterations[x] = true;
+    }
+  }
+  for (size_t k = 0; k < graph.ops.size(); ++k) {
+    const OpNode &op = graph.ops[k];
+    if (matmulInto[k] >= 0)
+      continue;
     if (op.kind == OpKind::Accum || op.kind == OpKind::RunningMax)
       accState[k] = allocPrivate(slotsFor(graph.values[op.results[0]].shape));
     if (op.kind == OpKind::RmsNorm) {
@@ -335,12 +354,22 @@ LogicalResult KernelEmitter::emit(StringRef name) {
 }
 
 void KernelEmitter::emitAccumInit() {
-  if (llvm::all_of(accState, [](Value v) { return !v; }))
+  if (llvm::all_of(accState, [](Value v) { return !v; }) &&
+      llvm::all_of(matmulInto, [](ValueId v) { return v < 0; }))
     return;
-  // One phase sets every state: 0 for sums, -inf for maxima.
+  // One phase sets every state: 0 for sums, -inf for maxima, and 0 for the
+  // f32 buffers of matmuls that accumulate across iterations.
   phase([&](Value tid) {
     for (size_t k = 0; k < graph.ops.size(); ++k) {
       const OpNode &op = graph.ops[k];
+      if (ValueId mm = matmulInto[k]; mm >= 0) {
+        Value c = buffer[mm];
+        forEachElement(tid, graph.values[mm].shape,
+                       [&](ArrayRef<Value> idx, Value) {
+                         memref::StoreOp::create(b, loc, constF32(0.0), c, idx);
+                       });
+        continue;
+      }
       if (!accState[k])
         continue;
       bool max = op.kind == OpKind::RunningMax || op.accum == AccumKind::Max;
@@ -357,6 +386,9 @@ void KernelEmitter::emitAccumInit() {
 
 void KernelEmitter::emitAccumUpdate(const OpNode &op) {
   const auto &values = graph.values;
+  // The matmul has added this iteration's product into the sums already.
+  if (matmulInto[&op - graph.ops.data()] >= 0)
+    return;
   ValueId x = op.operands[0], r = op.results[0];
   Value state = accState[&op - graph.ops.data()];
   const auto &inShape = values[x].shape;
@@ -424,14 +456,17 @@ void KernelEmitter::emitAccumFinish() {
     for (const OpNode *op : accums) {
       ValueId r = op->results[0];
       Value state = accState[op - graph.ops.data()];
+      ValueId sums = matmulInto[op - graph.ops.data()];
       Value out = buffer[r];
       Type type = cast<MemRefType>(out.getType()).getElementType();
       int64_t count =
           graph.launch.forloopRange * values[op->operands[0]].shape.back();
       forEachElement(
           tid, values[r].shape, [&](ArrayRef<Value> idx, Value slot) {
-            Value v =
-                memref::LoadOp::create(b, loc, state, ValueRange{tid, slot});
+            Value v = sums >= 0
+                          ? memref::LoadOp::create(b, loc, buffer[sums], idx)
+                          : memref::LoadOp::create(b, loc, state,
+                                                   ValueRange{tid, slot});
             if (op->accum == AccumKind::Mean || op->accum == AccumKind::Rms)
               v = arith::DivFOp::create(b, loc, v,
                                         constF32(static_cast<double>(count)));

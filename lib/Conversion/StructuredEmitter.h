@@ -195,7 +195,14 @@ private:
   std::vector<bool> heldInF32;
   SmallVector<Value> buffer;   // workgroup buffer of a Workgroup value
   SmallVector<Value> accState; // per-op private state (accum, running_max)
-  SmallVector<Value> scratch;  // per-op workgroup scratch (rms_norm rows)
+  /// Per op: for an `accum none` whose operand is a per-iteration matmul
+  /// that nothing else reads, that matmul's result. The matmul's f32
+  /// buffer is then the accumulator: zeroed once before the loop, added
+  /// into by every iteration's linalg.matmul, rounded once after the loop.
+  SmallVector<ValueId> matmulInto;
+  /// Per value: the result of such a matmul.
+  SmallVector<bool> keptAcrossIterations;
+  SmallVector<Value> scratch; // per-op workgroup scratch (rms_norm rows)
   SmallVector<const OpNode *> producer;
 };
 
