@@ -89,6 +89,10 @@ bool mirage::isBinaryElementwise(OpKind kind) {
 std::vector<bool> mirage::valuesHeldInF32(const BlockGraph &graph) {
   size_t n = graph.values.size();
   std::vector<bool> held(n, false);
+  // With one iteration an accumulator folds one value: rounding that value
+  // once is rounding the result once.
+  if (graph.launch.forloopRange <= 1)
+    return held;
   std::vector<const OpNode *> producer(n, nullptr);
   std::vector<llvm::SmallVector<const OpNode *, 2>> readers(n);
   for (const OpNode &op : graph.ops) {

@@ -93,6 +93,11 @@ TEST(Accumulation, MatmulAndElementwiseChainToAnAccumulatorAreHeld) {
   EXPECT_FALSE(held[acc]);
   EXPECT_FALSE(held[rms]);
   EXPECT_FALSE(held[post]);
+  // With one iteration nothing is summed across iterations.
+  b.launch.forloopRange = 1;
+  held = valuesHeldInF32(b);
+  EXPECT_FALSE(held[mm]);
+  EXPECT_FALSE(held[scaled]);
 }
 
 TEST(Accumulation, AValueAnythingElseReadsIsRounded) {

@@ -123,10 +123,11 @@ struct BlockGraph {
 };
 
 /// Which values of `graph` are held in f32 instead of being rounded to their
-/// element type (docs/Semantics.md, "Accumulation"): a value computed in
-/// every for-loop iteration (not `accumulated`, not a loader's tile) whose
-/// readers are all accumulators, or element-wise ops whose results are held
-/// in f32 themselves. So the partial product of a looped matmul (and any
+/// element type (docs/Semantics.md, "Accumulation"): in a graph whose
+/// for-loop has more than one iteration, a value computed in every iteration
+/// (not `accumulated`, not a loader's tile) whose readers are all
+/// accumulators, or element-wise ops whose results are held in f32
+/// themselves. So the partial product of a looped matmul (and any
 /// element-wise chain from it) reaches its accumulator unrounded, and is
 /// rounded once, when the accumulator finishes. Indexed by ValueId.
 std::vector<bool> valuesHeldInF32(const BlockGraph &graph);
