@@ -55,11 +55,14 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
     if (shape.size() > 3)
       return emitError(loc) << "a block matmul of rank " << shape.size()
                             << " has no lowering (ranks 2 and 3 do)";
-    phase([&](Value tid) {
-      forEachElement(tid, shape, [&](ArrayRef<Value> idx, Value) {
-        memref::StoreOp::create(b, loc, constF32(0.0), c, idx);
+    // A matmul that accumulates across iterations was zeroed before the
+    // loop (emitAccumInit); any other starts from zero every time.
+    if (!keptAcrossIterations[r])
+      phase([&](Value tid) {
+        forEachElement(tid, shape, [&](ArrayRef<Value> idx, Value) {
+          memref::StoreOp::create(b, loc, constF32(0.0), c, idx);
+        });
       });
-    });
     auto product = [&](ValueId lhs, ValueId rhs) {
       SmallVector<Value, 2> ins{buffer[lhs], buffer[rhs]};
       if (shape.size() == 2)

@@ -224,7 +224,7 @@ Value KernelEmitter::applyBinary(OpKind kind, Value x, Value y) {
 
 Value KernelEmitter::roundTo(Value x, ValueId v) {
   Type type = elementTypeOf(ctx, graph.values[v].dtype);
-  if (type == f32)
+  if (type == f32 || heldInF32[v])
     return x;
   return toF32(fromF32(x, type));
 }
@@ -232,7 +232,8 @@ Value KernelEmitter::roundTo(Value x, ValueId v) {
 Value KernelEmitter::valueAt(ValueId v, ArrayRef<Value> idx) {
   if (storage[v] == Storage::Workgroup) {
     // Matmul results are held in f32: a reader sees them rounded to the
-    // value's type, as the interpreter defines them.
+    // value's type, as the interpreter defines them, unless the value is
+    // on its way to an accumulator (then roundTo keeps it).
     Value x = toF32(memref::LoadOp::create(b, loc, buffer[v], idx));
     if (cast<MemRefType>(buffer[v].getType()).getElementType() == f32)
       x = roundTo(x, v);
@@ -270,6 +271,7 @@ void KernelEmitter::planStorage() {
   accState.assign(graph.ops.size(), Value());
   scratch.assign(graph.ops.size(), Value());
   producer.assign(n, nullptr);
+  heldInF32 = ::mirage::valuesHeldInF32(graph);
   SmallVector<int> readers(n, 0);
   for (const OpNode &op : graph.ops) {
     for (ValueId r : op.results)
@@ -291,7 +293,8 @@ void KernelEmitter::planStorage() {
       if (!elementwise || readers[r] > 1)
         storage[r] = Storage::Workgroup;
   }
-  // Matmul results accumulate in f32; every other buffer holds the value's
+  // Matmul results accumulate in f32, and values on their way to an
+  // accumulator are held in f32; every other buffer holds the value's
   // element type, as the interpreter rounds each op's result.
   for (size_t v = graph.numInputs; v < n; ++v) {
     if (storage[v] != Storage::Workgroup)
@@ -300,12 +303,31 @@ void KernelEmitter::planStorage() {
     bool matmul =
         op && (op->kind == OpKind::Matmul || op->kind == OpKind::ConcatMatmul);
     auto type = memrefOf(ctx, graph.values[v]);
-    if (matmul)
+    if (matmul || (op && op->kind != OpKind::Loader && heldInF32[v]))
       type = MemRefType::get(type.getShape(), f32);
     buffer[v] = allocWorkgroup(type);
   }
+  // A plain accumulator of a matmul that only it reads keeps its f32 sums
+  // in the matmul's buffer across iterations: linalg.matmul adds into it.
+  matmulInto.assign(graph.ops.size(), -1);
+  keptAcrossIterations.assign(n, false);
   for (size_t k = 0; k < graph.ops.size(); ++k) {
     const OpNode &op = graph.ops[k];
+    if (op.kind != OpKind::Accum || op.accum != AccumKind::None)
+      continue;
+    ValueId x = op.operands[0];
+    const OpNode *from = producer[x];
+    if (from &&
+        (from->kind == OpKind::Matmul || from->kind == OpKind::ConcatMatmul) &&
+        readers[x] == 1 && !graph.values[x].accumulated) {
+      matmulInto[k] = x;
+      keptAcrossIterations[x] = true;
+    }
+  }
+  for (size_t k = 0; k < graph.ops.size(); ++k) {
+    const OpNode &op = graph.ops[k];
+    if (matmulInto[k] >= 0)
+      continue;
     if (op.kind == OpKind::Accum || op.kind == OpKind::RunningMax)
       accState[k] = allocPrivate(slotsFor(graph.values[op.results[0]].shape));
     if (op.kind == OpKind::RmsNorm) {
@@ -369,12 +391,22 @@ LogicalResult KernelEmitter::emit(StringRef name) {
 }
 
 void KernelEmitter::emitAccumInit() {
-  if (llvm::all_of(accState, [](Value v) { return !v; }))
+  if (llvm::all_of(accState, [](Value v) { return !v; }) &&
+      llvm::all_of(matmulInto, [](ValueId v) { return v < 0; }))
     return;
-  // One phase sets every state: 0 for sums, -inf for maxima.
+  // One phase sets every state: 0 for sums, -inf for maxima, and 0 for the
+  // f32 buffers of matmuls that accumulate across iterations.
   phase([&](Value tid) {
     for (size_t k = 0; k < graph.ops.size(); ++k) {
       const OpNode &op = graph.ops[k];
+      if (ValueId mm = matmulInto[k]; mm >= 0) {
+        Value c = buffer[mm];
+        forEachElement(tid, graph.values[mm].shape,
+                       [&](ArrayRef<Value> idx, Value) {
+                         memref::StoreOp::create(b, loc, constF32(0.0), c, idx);
+                       });
+        continue;
+      }
       if (!accState[k])
         continue;
       bool max = op.kind == OpKind::RunningMax || op.accum == AccumKind::Max;
@@ -391,6 +423,9 @@ void KernelEmitter::emitAccumInit() {
 
 void KernelEmitter::emitAccumUpdate(const OpNode &op) {
   const auto &values = graph.values;
+  // The matmul has added this iteration's product into the sums already.
+  if (matmulInto[&op - graph.ops.data()] >= 0)
+    return;
   ValueId x = op.operands[0], r = op.results[0];
   Value state = accState[&op - graph.ops.data()];
   const auto &inShape = values[x].shape;
@@ -458,14 +493,17 @@ void KernelEmitter::emitAccumFinish() {
     for (const OpNode *op : accums) {
       ValueId r = op->results[0];
       Value state = accState[op - graph.ops.data()];
+      ValueId sums = matmulInto[op - graph.ops.data()];
       Value out = buffer[r];
       Type type = cast<MemRefType>(out.getType()).getElementType();
       int64_t count =
           graph.launch.forloopRange * values[op->operands[0]].shape.back();
       forEachElement(
           tid, values[r].shape, [&](ArrayRef<Value> idx, Value slot) {
-            Value v =
-                memref::LoadOp::create(b, loc, state, ValueRange{tid, slot});
+            Value v = sums >= 0
+                          ? memref::LoadOp::create(b, loc, buffer[sums], idx)
+                          : memref::LoadOp::create(b, loc, state,
+                                                   ValueRange{tid, slot});
             if (op->accum == AccumKind::Mean || op->accum == AccumKind::Rms)
               v = arith::DivFOp::create(b, loc, v,
                                         constF32(static_cast<double>(count)));

@@ -161,7 +161,8 @@ private:
 
   /// The value of `v` at tile indices `idx`, as f32.
   Value valueAt(ValueId v, ArrayRef<Value> idx);
-  /// `x` (f32) rounded to the element type of `v`, as f32.
+  /// `x` (f32) rounded to the element type of `v`, as f32 (unchanged for
+  /// a value held in f32).
   Value roundTo(Value x, ValueId v);
   /// Indices into the tensor a loader reads for tile indices `idx`.
   SmallVector<Value> loaderIndices(const OpNode &loader, ArrayRef<Value> idx);
@@ -189,9 +190,19 @@ private:
   Value blockId[3];
   Value iteration;
   SmallVector<Storage> storage;
+  /// Values on their way to an accumulator: computed and kept in f32,
+  /// never rounded to their element type (::mirage::valuesHeldInF32).
+  std::vector<bool> heldInF32;
   SmallVector<Value> buffer;   // workgroup buffer of a Workgroup value
   SmallVector<Value> accState; // per-op private state (accum, running_max)
-  SmallVector<Value> scratch;  // per-op workgroup scratch (rms_norm rows)
+  /// Per op: for an `accum none` whose operand is a per-iteration matmul
+  /// that nothing else reads, that matmul's result. The matmul's f32
+  /// buffer is then the accumulator: zeroed once before the loop, added
+  /// into by every iteration's linalg.matmul, rounded once after the loop.
+  SmallVector<ValueId> matmulInto;
+  /// Per value: the result of such a matmul.
+  SmallVector<bool> keptAcrossIterations;
+  SmallVector<Value> scratch; // per-op workgroup scratch (rms_norm rows)
   SmallVector<const OpNode *> producer;
 };
 

@@ -86,6 +86,41 @@ bool mirage::isBinaryElementwise(OpKind kind) {
   return kind >= OpKind::Add && kind <= OpKind::Pow;
 }
 
+std::vector<bool> mirage::valuesHeldInF32(const BlockGraph &graph) {
+  size_t n = graph.values.size();
+  std::vector<bool> held(n, false);
+  // With one iteration an accumulator folds one value: rounding that value
+  // once is rounding the result once.
+  if (graph.launch.forloopRange <= 1)
+    return held;
+  std::vector<const OpNode *> producer(n, nullptr);
+  std::vector<llvm::SmallVector<const OpNode *, 2>> readers(n);
+  for (const OpNode &op : graph.ops) {
+    for (ValueId r : op.results)
+      producer[r] = &op;
+    for (ValueId v : op.operands)
+      if (readers[v].empty() || readers[v].back() != &op)
+        readers[v].push_back(&op);
+  }
+  // Every op appends its results: walking the values backwards decides an
+  // element-wise reader's result before the values it reads.
+  for (size_t v = n; v-- > graph.numInputs;) {
+    const OpNode *op = producer[v];
+    if (!op || op->kind == OpKind::Loader || op->kind == OpKind::Saver ||
+        op->kind == OpKind::Accum || graph.values[v].accumulated ||
+        readers[v].empty())
+      continue;
+    held[v] = llvm::all_of(readers[v], [&](const OpNode *reader) {
+      if (reader->kind == OpKind::Accum)
+        return true;
+      return (isUnaryElementwise(reader->kind) ||
+              isBinaryElementwise(reader->kind)) &&
+             held[reader->results[0]];
+    });
+  }
+  return held;
+}
+
 OpNode mirage::makeOpNode(OpKind kind, llvm::ArrayRef<ValueId> operands,
                           llvm::ArrayRef<ValueId> results) {
   OpNode op;

@@ -103,6 +103,12 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
     views[i].stable = true;
   }
   kernels.clearCache();
+  // Partial results on their way to an accumulator are rounded to f32, not
+  // to their element type (valuesHeldInF32); fingerprints are exact and
+  // have no rounding to change.
+  std::vector<bool> heldInF32;
+  if constexpr (!D::kIsField)
+    heldInF32 = valuesHeldInF32(graph);
 
   std::vector<const OpNode *> perIteration, accums, postLoop;
   for (size_t k = 0; k < graph.ops.size(); ++k) {
@@ -113,7 +119,10 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
     }
     if (op.kind != OpKind::Loader)
       for (ValueId r : op.results) {
-        buffers[r] = Tensor(values[r].shape, values[r].dtype, L);
+        DType dtype = values[r].dtype;
+        if (!heldInF32.empty() && heldInF32[r])
+          dtype = DType::F32;
+        buffers[r] = Tensor(values[r].shape, dtype, L);
         views[r] = viewOf(buffers[r]);
         // The mod-q lane of exp is 1 (FieldDomain::unary).
         if (D::kIsField && op.kind == OpKind::Exp)

@@ -3,8 +3,10 @@
 
 // RMSNorm + MatMul as one kernel (examples/ugraphs): the matmul operands are
 // staged by linalg.copy into workgroup buffers and multiplied by a
-// cooperative linalg.matmul into an f32 buffer; the accumulators live in
-// per-thread buffers; the division after the loop is fused into the saver.
+// cooperative linalg.matmul into an f32 buffer; the rms accumulator lives in
+// a per-thread buffer, and the plain accumulator of the matmul is the
+// matmul's f32 buffer itself (zeroed once, added into by every iteration,
+// rounded once); the division after the loop is fused into the saver.
 // CHECK-LABEL: func.func @rmsnorm_matmul
 // CHECK-SAME: (%[[X:.*]]: memref<2x4096xf16>, %[[W:.*]]: memref<4096x6144xf16>, %[[Y:.*]]: memref<2x6144xf16>, %{{.*}}: memref<0xi8>)
 // CHECK-SAME: mirage.structured = {num_inputs = 2 : i64, num_outputs = 1 : i64, signature = "(tensor<2x4096xf16>, tensor<4096x6144xf16>) -> tensor<2x6144xf16>", workspace_bytes = 0 : i64}
@@ -12,9 +14,14 @@
 // CHECK-DAG: %[[XT:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<2x128xf16>
 // CHECK-DAG: %[[WT:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<128x24xf16>
 // CHECK-DAG: %[[MM:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<2x24xf32>
-// CHECK-DAG: memref.alloca() {mirage.memory = "private"} : memref<128x1xf32>
-// The accumulators start at zero, in one phase.
+// CHECK-DAG: %[[ACC:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<2x24xf16>
+// CHECK-DAG: %[[RMS:.*]] = memref.alloca() {mirage.memory = "private"} : memref<128x1xf32>
+// CHECK-NOT: mirage.memory = "private"
+// The accumulators start at zero, in one phase: the rms state and the f32
+// matmul buffer.
 // CHECK: scf.parallel (%{{.*}}) = (%c0) to (%c128) step (%c1) {
+// CHECK: memref.store %cst{{.*}}, %[[RMS]]
+// CHECK: memref.store %cst{{.*}}, %[[MM]]
 // CHECK: } {mirage.phase}
 // CHECK-NEXT: scf.for %[[I:.*]] = %c0 to %c32 step %c1 {
 // The loaders: x is replicated and walks dim 1 with the loop; w walks dim 0
@@ -24,20 +31,22 @@
 // CHECK: linalg.copy ins(%[[XS]] : {{.*}}) outs(%[[XT]] : memref<2x128xf16>)
 // CHECK: %[[WS:.*]] = memref.subview %[[W]]
 // CHECK: linalg.copy ins(%[[WS]] : {{.*}}) outs(%[[WT]] : memref<128x24xf16>)
-// The rms accumulator sums squares of the staged x tile; the matmul result
-// is zeroed in the same phase (they touch no common shared buffer, so they
-// need no barrier between them), then accumulated by linalg.matmul.
+// The rms accumulator sums squares of the staged x tile; linalg.matmul adds
+// the iteration's product into the sums of the earlier ones, and nothing
+// else runs in the loop (no zeroing, no rounding, no second sum).
 // CHECK: scf.parallel
 // CHECK: arith.mulf
-// CHECK-NOT: mirage.phase
-// CHECK: memref.store %cst{{.*}}, %[[MM]]
+// CHECK: memref.store %{{.*}}, %[[RMS]]
 // CHECK: } {mirage.phase}
-// CHECK: linalg.matmul ins(%[[XT]], %[[WT]] : memref<2x128xf16>, memref<128x24xf16>) outs(%[[MM]] : memref<2x24xf32>)
-// CHECK: } {mirage.phase}
+// CHECK-NEXT: linalg.matmul ins(%[[XT]], %[[WT]] : memref<2x128xf16>, memref<128x24xf16>) outs(%[[MM]] : memref<2x24xf32>)
 // CHECK-NEXT: } {mirage.forloop}
-// After the loop: rms = sqrt(sum / (32 * 128)).
+// After the loop: rms = sqrt(sum / (32 * 128)), and the matmul's sums are
+// rounded to f16 once.
 // CHECK: arith.divf %{{.*}}, %cst{{.*}} : f32
 // CHECK: math.sqrt
+// CHECK: %[[SUM:.*]] = memref.load %[[MM]]
+// CHECK-NEXT: %[[ROUNDED:.*]] = arith.truncf %[[SUM]] : f32 to f16
+// CHECK-NEXT: memref.store %[[ROUNDED]], %[[ACC]]
 // CHECK: } {mirage.phase}
 // The saver divides and stores whole 16-byte chunks (8 f16) at column
 // 24 bx + 8 c, chunk c of a row taken by one thread.

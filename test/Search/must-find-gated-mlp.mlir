@@ -11,6 +11,11 @@
 // RUN: mirage-cpu-runner %t --entry=gated_mlp --input-scale=0.25 | FileCheck %s --check-prefix=CPU
 // RUN: rm -rf %t.bundle && mirage-opt %t --mirage-to-ptx="chip=sm_90 output=%t.bundle" -o /dev/null
 // RUN: test -s %t.bundle/gated_mlp.ptx && test -s %t.bundle/gated_mlp.json
+// Its numerics are within the reference program's against float64
+// (test/Semantics/accumulation-error.test).
+// RUN: %if numpy %{ %numpy_python %S/../Semantics/Inputs/accumulation_error.py mirage-opt gated_mlp \
+// RUN:   %t:reference %t:gated_mlp %t.numerics | FileCheck %s --check-prefix=NUMERICS %}
+// NUMERICS: gated_mlp: {{.*}}: within
 // CPU: PASS
 
 // EQUIV: equivalent

@@ -21,6 +21,11 @@
 // RUN: mirage-cpu-runner %t --entry=gqa --input-scale=0.25 --atol=1e-4 | FileCheck %s --check-prefix=CPU
 // RUN: rm -rf %t.bundle && mirage-opt %t --mirage-to-ptx="chip=sm_90 output=%t.bundle" -o /dev/null
 // RUN: test -s %t.bundle/gqa.ptx && test -s %t.bundle/gqa.json
+// Its numerics are within the reference program's against float64
+// (test/Semantics/accumulation-error.test).
+// RUN: %if numpy %{ %numpy_python %S/../Semantics/Inputs/accumulation_error.py mirage-opt gqa \
+// RUN:   %t:reference %t:gqa %t.numerics | FileCheck %s --check-prefix=NUMERICS %}
+// NUMERICS: gqa: {{.*}}: within
 // CPU: PASS
 
 // REMARK: remark: mirage-superoptimize: {{.*}} equivalent; {{.*}} s; predicted {{.*}} us -> {{.*}} us

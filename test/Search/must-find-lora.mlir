@@ -11,6 +11,11 @@
 // RUN: mirage-cpu-runner %t --entry=lora | FileCheck %s --check-prefix=CPU
 // RUN: rm -rf %t.bundle && mirage-opt %t --mirage-to-ptx="chip=sm_90 output=%t.bundle" -o /dev/null
 // RUN: test -s %t.bundle/lora.ptx && test -s %t.bundle/lora.json
+// Its numerics are within the reference program's against float64
+// (test/Semantics/accumulation-error.test).
+// RUN: %if numpy %{ %numpy_python %S/../Semantics/Inputs/accumulation_error.py mirage-opt lora \
+// RUN:   %t:reference %t:lora %t.numerics | FileCheck %s --check-prefix=NUMERICS %}
+// NUMERICS: lora: {{.*}}: within
 // CPU: PASS
 
 // EQUIV: equivalent

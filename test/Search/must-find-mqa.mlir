@@ -22,6 +22,11 @@
 // RUN: mirage-cpu-runner %t --entry=mqa --input-scale=0.25 --atol=1e-4 | FileCheck %s --check-prefix=CPU
 // RUN: rm -rf %t.bundle && mirage-opt %t --mirage-to-ptx="chip=sm_90 output=%t.bundle" -o /dev/null
 // RUN: test -s %t.bundle/mqa.ptx && test -s %t.bundle/mqa.json
+// Its numerics are within the reference program's against float64
+// (test/Semantics/accumulation-error.test).
+// RUN: %if numpy %{ %numpy_python %S/../Semantics/Inputs/accumulation_error.py mirage-opt mqa \
+// RUN:   %t:reference %t:mqa %t.numerics | FileCheck %s --check-prefix=NUMERICS %}
+// NUMERICS: mqa: {{.*}}: within
 // CPU: PASS
 
 // REMARK: remark: mirage-superoptimize: {{.*}} equivalent; {{.*}} s; predicted {{.*}} us -> {{.*}} us

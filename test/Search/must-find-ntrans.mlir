@@ -17,6 +17,11 @@
 // RUN: mirage-cpu-runner %t --entry=ntrans | FileCheck %s --check-prefix=CPU
 // RUN: rm -rf %t.bundle && mirage-opt %t --mirage-to-ptx="chip=sm_90 output=%t.bundle" -o /dev/null
 // RUN: test -s %t.bundle/ntrans.ptx && test -s %t.bundle/ntrans.json
+// Its numerics are within the reference program's against float64
+// (test/Semantics/accumulation-error.test).
+// RUN: %if numpy %{ %numpy_python %S/../Semantics/Inputs/accumulation_error.py mirage-opt ntrans \
+// RUN:   %t:reference %t:ntrans %t.numerics | FileCheck %s --check-prefix=NUMERICS %}
+// NUMERICS: ntrans: {{.*}}: within
 // CPU: PASS
 
 // REMARK: remark: mirage-superoptimize: {{.*}} equivalent; {{.*}} s; predicted {{.*}} us -> {{.*}} us

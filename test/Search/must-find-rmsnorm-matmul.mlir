@@ -13,6 +13,11 @@
 // RUN: mirage-cpu-runner %t --entry=rmsnorm_matmul | FileCheck %s --check-prefix=CPU
 // RUN: rm -rf %t.bundle && mirage-opt %t --mirage-to-ptx="chip=sm_90 output=%t.bundle" -o /dev/null
 // RUN: test -s %t.bundle/rmsnorm_matmul.ptx && test -s %t.bundle/rmsnorm_matmul.json
+// Its numerics are within the reference program's against float64
+// (test/Semantics/accumulation-error.test).
+// RUN: %if numpy %{ %numpy_python %S/../Semantics/Inputs/accumulation_error.py mirage-opt rmsnorm_matmul \
+// RUN:   %t:reference %t:rmsnorm_matmul %t.numerics | FileCheck %s --check-prefix=NUMERICS %}
+// NUMERICS: rmsnorm_matmul: {{.*}}: within
 // CPU: PASS
 
 // REMARK: remark: mirage-superoptimize: {{.*}} equivalent; {{.*}} s; predicted {{.*}} us -> {{.*}} us

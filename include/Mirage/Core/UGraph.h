@@ -122,6 +122,16 @@ struct BlockGraph {
   llvm::SmallVector<ValueId, 4> outputs;
 };
 
+/// Which values of `graph` are held in f32 instead of being rounded to their
+/// element type (docs/Semantics.md, "Accumulation"): in a graph whose
+/// for-loop has more than one iteration, a value computed in every iteration
+/// (not `accumulated`, not a loader's tile) whose readers are all
+/// accumulators, or element-wise ops whose results are held in f32
+/// themselves. So the partial product of a looped matmul (and any
+/// element-wise chain from it) reaches its accumulator unrounded, and is
+/// rounded once, when the accumulator finishes. Indexed by ValueId.
+std::vector<bool> valuesHeldInF32(const BlockGraph &graph);
+
 /// A kernel-level program: the graph of a function.
 struct KernelGraph {
   std::string name;
