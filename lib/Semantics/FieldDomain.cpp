@@ -7,6 +7,8 @@
 
 #include "Domains.h"
 
+#include "llvm/Support/ErrorHandling.h"
+
 #include <limits>
 
 using namespace mirage;
@@ -106,10 +108,26 @@ void FieldDomain::unary(const OpNode &node, const double *x, double *y) {
     y[1] = field::mul(x[1], c[1], 1);
     return;
   }
-  default:
-    y[0] = x[0];
-    y[1] = x[1];
+  case OpKind::Add:
+  case OpKind::Sub:
+  case OpKind::Mul:
+  case OpKind::Div:
+  case OpKind::Pow:
+  case OpKind::Matmul:
+  case OpKind::Reduction:
+  case OpKind::RmsNorm:
+  case OpKind::Concat:
+  case OpKind::GraphDefined:
+  case OpKind::Loader:
+  case OpKind::Saver:
+  case OpKind::ReductionToDimx:
+  case OpKind::RunningMax:
+  case OpKind::ConcatMatmul:
+  case OpKind::Accum:
+    break;
   }
+  llvm_unreachable("FieldDomain::unary on an op that is not element-wise "
+                   "unary");
 }
 
 void FieldDomain::binary(OpKind kind, const double *a, const double *b,
@@ -133,8 +151,29 @@ void FieldDomain::binary(OpKind kind, const double *a, const double *b,
       // both operands, both lanes at once.
       field::randomFunction2(powKey, a, b, y);
       return;
-    default:
-      y[lane] = a[lane];
+    case OpKind::Exp:
+    case OpKind::Square:
+    case OpKind::Sqrt:
+    case OpKind::Rsqrt:
+    case OpKind::Silu:
+    case OpKind::Gelu:
+    case OpKind::Relu:
+    case OpKind::Tanh:
+    case OpKind::Clamp:
+    case OpKind::MulScalar:
+    case OpKind::Matmul:
+    case OpKind::Reduction:
+    case OpKind::RmsNorm:
+    case OpKind::Concat:
+    case OpKind::GraphDefined:
+    case OpKind::Loader:
+    case OpKind::Saver:
+    case OpKind::ReductionToDimx:
+    case OpKind::RunningMax:
+    case OpKind::ConcatMatmul:
+    case OpKind::Accum:
+      llvm_unreachable("FieldDomain::binary on an op that is not "
+                       "element-wise binary");
     }
   }
 }

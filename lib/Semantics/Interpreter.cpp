@@ -4,6 +4,7 @@
 #include "Mirage/Semantics/FloatFormats.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <limits>
@@ -133,9 +134,31 @@ void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
   }
   case OpKind::Concat:
     return kernels.concat(operands, padDim(op.dim, rank), out);
-  default:
-    return;
+  case OpKind::Exp:
+  case OpKind::Square:
+  case OpKind::Sqrt:
+  case OpKind::Rsqrt:
+  case OpKind::Silu:
+  case OpKind::Gelu:
+  case OpKind::Relu:
+  case OpKind::Tanh:
+  case OpKind::Clamp:
+  case OpKind::MulScalar:
+  case OpKind::Add:
+  case OpKind::Sub:
+  case OpKind::Mul:
+  case OpKind::Div:
+  case OpKind::Pow:
+  case OpKind::GraphDefined:
+  case OpKind::Loader:
+  case OpKind::Saver:
+  case OpKind::RunningMax:
+  case OpKind::Accum:
+    break;
   }
+  // Element-wise ops returned above; loaders, savers, accumulators and
+  // graph-defined kernels are run by their graphs, never here.
+  llvm_unreachable("runCommonOp on an op its graph runs itself");
 }
 
 template <class D>
