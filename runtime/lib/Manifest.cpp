@@ -445,6 +445,14 @@ Expected<Manifest> mirage::rt::parseManifest(std::string_view jsonText) {
                          kernel))
              .ok())
       return s;
+    // Every kernel of a bundle is launched once: a name listed twice is a
+    // duplicated entry, not a second launch.
+    for (size_t j = 0; j < m.kernels.size(); ++j)
+      if (m.kernels[j].name == kernel.name)
+        return Status::error(member(element("kernels", i), "name") + ": \"" +
+                             kernel.name + "\" is already kernels[" +
+                             std::to_string(j) +
+                             "] (each kernel is launched once)");
     m.kernels.push_back(std::move(kernel));
   }
   return m;
@@ -494,6 +502,19 @@ Status mirage::rt::checkManifestAgainstPtx(const Manifest &manifest,
             kernel.name + " is '" + entry->params[p].text +
             "', not a 64-bit pointer (every argument is passed as one "
             "device pointer)");
+  }
+  // The compiler launches every kernel it emits: an entry the manifest never
+  // launches means a kernel entry was lost from it.
+  for (const PtxEntry &entry : module->entries) {
+    bool launched = false;
+    for (const KernelSpec &kernel : manifest.kernels)
+      launched |= kernel.name == entry.name;
+    if (!launched)
+      return Status::error(
+          "kernels: .entry " + entry.name + " of " + manifest.ptx +
+          " is never launched (the manifest lists " +
+          std::to_string(manifest.kernels.size()) + " kernel" +
+          (manifest.kernels.size() == 1 ? "" : "s") + "; one is missing)");
   }
   return Status::success();
 }
