@@ -19,7 +19,7 @@ config.substitutions.append(
 # in a sanitizer build it loads our plugin only with the ASan runtime
 # preloaded (make test-sanitize).
 upstream_mlir_opt = os.path.join(config.llvm_tools_dir, "mlir-opt")
-if config.mirage_asan_runtime:
+if getattr(config, "mirage_asan_runtime", ""):
     upstream_mlir_opt = "env LD_PRELOAD=%s %s" % (config.mirage_asan_runtime,
                                                   upstream_mlir_opt)
 config.substitutions.append(("%upstream_mlir_opt", upstream_mlir_opt))
