@@ -78,12 +78,14 @@ test: build
 # fatal and is also written under $(SANITIZE_DIR)/sanitizer-reports, so that
 # a report in a tool a test expects to fail (`not mirage-opt ...`) still
 # fails the target. Leaks inside LLVM/MLIR's own code are suppressed by
-# fuzz/lsan.supp (each entry says why); ours are not.
+# fuzz/lsan.supp (each entry says why); ours are not. allow_user_poisoning=0:
+# LLVM's allocators, inlined into our instrumented code, poison memory that
+# the uninstrumented libMLIR.so then uses (fuzz/SanitizerDefaults.cpp).
 SANITIZE_DIR ?= build-asan
 SANITIZERS   ?= address,undefined
 SANITIZER_REPORTS = $(CURDIR)/$(SANITIZE_DIR)/sanitizer-reports
 SANITIZER_ENV = \
-  ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:log_path=$(SANITIZER_REPORTS)/asan \
+  ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:allow_user_poisoning=0:log_path=$(SANITIZER_REPORTS)/asan \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SANITIZER_REPORTS)/ubsan \
   LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp:print_suppressions=0
 

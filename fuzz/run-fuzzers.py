@@ -67,7 +67,7 @@ def run_target(args, target):
     command += [corpus, seeds]
     env = dict(os.environ)
     # Reports go to the job logs libFuzzer keeps; leaks are checked too.
-    env.setdefault("ASAN_OPTIONS", "detect_leaks=1")
+    env.setdefault("ASAN_OPTIONS", "detect_leaks=1:allow_user_poisoning=0")
     env.setdefault("LSAN_OPTIONS", "suppressions=" + os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "lsan.supp"))
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
@@ -101,9 +101,47 @@ def run_target(args, target):
         result.update({"executions": 0, "exec_per_s": 0, "coverage": 0,
                        "features": 0, "ooms": 0, "timeouts": 0, "crashes": 0})
     new = sorted(set(os.listdir(artifacts)) - before)
-    result["artifacts"] = [os.path.relpath(os.path.join(artifacts, a))
-                           for a in new]
+    new = [a for a in new if not a.endswith(".txt")]
+    # Fork mode keeps only the first line of a worker's report: rerun each
+    # saved input alone for the whole report and its stack top.
+    result["artifacts"] = []
+    for name in new:
+        path = os.path.join(artifacts, name)
+        try:
+            report = subprocess.run([binary, path], capture_output=True,
+                                    text=True, errors="replace", env=env,
+                                    timeout=max(60, 6 * args.timeout)).stderr
+        except subprocess.TimeoutExpired:
+            report = "timeout while reproducing\n"
+        with open(path + ".txt", "w") as f:
+            f.write(report)
+        result["artifacts"].append({
+            "input": os.path.relpath(path),
+            "kind": name.split("-", 1)[0],
+            "error": first_match(report, ERROR_LINE),
+            "stack_top": first_match(report, OUR_FRAME),
+        })
+    # The stats line may precede the last worker's end: count the inputs.
+    for kind, key in (("crash", "crashes"), ("leak", "crashes"),
+                      ("oom", "ooms"), ("timeout", "timeouts")):
+        saved = sum(a["kind"] == kind for a in result["artifacts"])
+        result[key] = max(result[key], saved)
     return result
+
+
+ERROR_LINE = re.compile(r"(ERROR: \w+Sanitizer: .*|runtime error: .*|"
+                        r"mirage-fuzz: BUG: .*|ERROR: libFuzzer: .*|"
+                        r"LLVM ERROR: .*|Assertion .* failed.*)")
+# The first frame in the project's code, the harness's excepted (not the
+# sanitizers', libFuzzer's, the C++ library's or LLVM's).
+SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUR_FRAME = re.compile(r"#\d+ 0x[0-9a-f]+ in (.+? " + re.escape(SOURCE_ROOT) +
+                       r"/(?!fuzz/)\S+)")
+
+
+def first_match(text, pattern):
+    m = pattern.search(text)
+    return m.group(1).strip() if m else None
 
 
 def main():
@@ -133,7 +171,8 @@ def main():
                r["corpus"], r["crashes"], r["ooms"], r["timeouts"], r["log"]),
               flush=True)
         for a in r["artifacts"]:
-            print("   artifact: " + a)
+            print("   %s: %s\n     %s\n     at %s" % (
+                a["kind"], a["input"], a["error"], a["stack_top"]))
         failed |= bool(r["crashes"] or r["ooms"] or r["timeouts"] or
                        r["artifacts"] or r["exit_status"] not in (0,))
 
