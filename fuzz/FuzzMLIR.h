@@ -66,7 +66,9 @@ inline mlir::OwningOpRef<mlir::ModuleOp>
 parseAndVerify(const uint8_t *data, size_t size, mlir::MLIRContext &context) {
   if (size > kMaxInputBytes)
     return nullptr;
-  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  // MLIR's lexer expects the NUL that ends every buffer mlir-opt reads
+  // (MemoryBuffer): a std::string provides it, libFuzzer's data does not.
+  std::string text(reinterpret_cast<const char *>(data), size);
   mlir::ParserConfig config(&context, /*verifyAfterParse=*/true);
   return mlir::parseSourceString<mlir::ModuleOp>(text, config, "fuzz-input");
 }

@@ -75,8 +75,11 @@ int Manifest::chipComputeCapability() const {
     return 0;
   size_t i = 3;
   int cc = 0;
-  while (i < chip.size() && std::isdigit(static_cast<unsigned char>(chip[i])))
+  while (i < chip.size() && std::isdigit(static_cast<unsigned char>(chip[i]))) {
+    if (cc > 10000)
+      return 0; // and no overflow of many digits
     cc = cc * 10 + (chip[i++] - '0');
+  }
   if (i == 3 || cc > 10000)
     return 0;
   while (i < chip.size() && std::isalpha(static_cast<unsigned char>(chip[i])))

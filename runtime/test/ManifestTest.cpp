@@ -305,6 +305,12 @@ TEST(Manifest, ChipComputeCapability) {
                                                 {"sm_100a", 100},
                                                 {"sm_", 0},
                                                 {"sm_9x0", 0},
+                                                {"sm_10000", 10000},
+                                                {"sm_100000", 0},
+                                                // Found by fuzz/manifest.cpp:
+                                                // int overflow (UBSan).
+                                                {"sm_8888888888", 0},
+                                                {"sm_99999999999999999999", 0},
                                                 {"compute_90", 0}}) {
     m.chip = chip;
     EXPECT_EQ(m.chipComputeCapability(), cc) << chip;
