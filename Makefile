@@ -1,6 +1,10 @@
 # Mirage-MLIR: the two commands of the README.
 #   make run   install what is missing, build, run the main job on the default example
 #   make test  install what is missing, build, run every test through ctest
+# and those of CI and docs/Fuzzing.md:
+#   make test-sanitize      the whole suite under ASan + UBSan (build-asan)
+#   make fuzz FUZZ_SECONDS=N  build the libFuzzer targets (build-fuzz), run each N s
+#   make fuzz-campaign      FUZZ_RUNS executions per target -> bench/results/fuzz.json
 BUILD_DIR  ?= build
 BUILD_TYPE ?= Release
 LLVM_ROOT  ?= /usr/lib/llvm-22
@@ -14,7 +18,8 @@ export CCACHE_BASEDIR := $(CURDIR)
 DEPS_STAMP := $(BUILD_DIR)/.deps-installed
 NINJA_FILE := $(BUILD_DIR)/build.ninja
 
-.PHONY: all deps configure build run test clean format
+.PHONY: all deps configure build run test clean format test-sanitize fuzz \
+  fuzz-build fuzz-campaign
 
 all: build
 
@@ -67,6 +72,70 @@ run: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The whole project and the whole ctest suite under AddressSanitizer and
+# UndefinedBehaviorSanitizer (CI runs it after `make test`). Every report is
+# fatal and is also written under $(SANITIZE_DIR)/sanitizer-reports, so that
+# a report in a tool a test expects to fail (`not mirage-opt ...`) still
+# fails the target. Leaks inside LLVM/MLIR's own code are suppressed by
+# fuzz/lsan.supp (each entry says why); ours are not. allow_user_poisoning=0:
+# LLVM's allocators, inlined into our instrumented code, poison memory that
+# the uninstrumented libMLIR.so then uses (fuzz/SanitizerDefaults.cpp).
+SANITIZE_DIR ?= build-asan
+SANITIZERS   ?= address,undefined
+SANITIZER_REPORTS = $(CURDIR)/$(SANITIZE_DIR)/sanitizer-reports
+SANITIZER_ENV = \
+  ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:allow_user_poisoning=0:log_path=$(SANITIZER_REPORTS)/asan \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(SANITIZER_REPORTS)/ubsan \
+  LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp:print_suppressions=0
+
+test-sanitize: $(DEPS_STAMP)
+	cmake -G Ninja -S . -B $(SANITIZE_DIR) \
+	  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DMLIR_DIR=$(LLVM_ROOT)/lib/cmake/mlir \
+	  -DCMAKE_C_COMPILER=$(LLVM_ROOT)/bin/clang \
+	  -DCMAKE_CXX_COMPILER=$(LLVM_ROOT)/bin/clang++ \
+	  -DMIRAGE_SANITIZERS=$(SANITIZERS)
+	cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	rm -rf $(SANITIZER_REPORTS) && mkdir -p $(SANITIZER_REPORTS)
+	cd $(SANITIZE_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS); \
+	  status=$$?; \
+	  if ls $(SANITIZER_REPORTS)/* >/dev/null 2>&1; then \
+	    echo "== sanitizer reports ($(SANITIZER_REPORTS)):"; \
+	    cat $(SANITIZER_REPORTS)/*; status=1; fi; \
+	  exit $$status
+
+# libFuzzer targets (fuzz/, docs/Fuzzing.md): built with coverage, ASan and
+# UBSan in $(FUZZ_DIR); `make fuzz` runs each for FUZZ_SECONDS on its seed
+# corpus (gathered from examples/ and test/ at build time) and prints the
+# executions and crashes; crash inputs go to $(FUZZ_DIR)/fuzz/artifacts.
+FUZZ_DIR      ?= build-fuzz
+FUZZ_SECONDS  ?= 60
+FUZZ_RUNS     ?= 1000000
+FUZZ_TARGETS  ?= parse import interpret equivalence lower manifest npy
+FUZZ_RSS_MB   ?= 2048
+FUZZ_TIMEOUT  ?= 10
+FUZZ_RESULTS  ?= bench/results/fuzz.json
+
+fuzz-build: $(DEPS_STAMP)
+	cmake -G Ninja -S . -B $(FUZZ_DIR) \
+	  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+	  -DLLVM_ENABLE_ASSERTIONS=ON \
+	  -DMLIR_DIR=$(LLVM_ROOT)/lib/cmake/mlir \
+	  -DCMAKE_C_COMPILER=$(LLVM_ROOT)/bin/clang \
+	  -DCMAKE_CXX_COMPILER=$(LLVM_ROOT)/bin/clang++ \
+	  -DMIRAGE_ENABLE_FUZZERS=ON
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target mirage-fuzzers
+
+fuzz: fuzz-build
+	fuzz/run-fuzzers.py --build-dir $(FUZZ_DIR) --targets $(FUZZ_TARGETS) \
+	  --seconds $(FUZZ_SECONDS) --rss-limit-mb $(FUZZ_RSS_MB) \
+	  --timeout $(FUZZ_TIMEOUT)
+
+fuzz-campaign: fuzz-build
+	fuzz/run-fuzzers.py --build-dir $(FUZZ_DIR) --targets $(FUZZ_TARGETS) \
+	  --runs $(FUZZ_RUNS) --rss-limit-mb $(FUZZ_RSS_MB) \
+	  --timeout $(FUZZ_TIMEOUT) --json $(FUZZ_RESULTS)
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs $(LLVM_ROOT)/bin/clang-format -i 2>/dev/null || \

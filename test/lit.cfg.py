@@ -15,9 +15,14 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%mirage_src", config.mirage_src_root))
 config.substitutions.append(
     ("%mirage_plugin", os.path.join(config.mirage_lib_dir, "MiragePlugin.so")))
-# The stock upstream mlir-opt, for the plugin tests.
-config.substitutions.append(
-    ("%upstream_mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")))
+# The stock upstream mlir-opt, for the plugin tests. It is not instrumented:
+# in a sanitizer build it loads our plugin only with the ASan runtime
+# preloaded (make test-sanitize).
+upstream_mlir_opt = os.path.join(config.llvm_tools_dir, "mlir-opt")
+if getattr(config, "mirage_asan_runtime", ""):
+    upstream_mlir_opt = "env LD_PRELOAD=%s %s" % (config.mirage_asan_runtime,
+                                                  upstream_mlir_opt)
+config.substitutions.append(("%upstream_mlir_opt", upstream_mlir_opt))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

@@ -163,6 +163,27 @@ struct ToPTXPass : mirage::impl::ToPTXBase<ToPTXPass> {
           << "opt-level must be 0, 1, 2 or 3, not " << optLevel.getValue();
       return signalPassFailure();
     }
+    // A function without outputs leaves nothing a caller can read, and
+    // mirage-run rejects its bundle: refuse it before compiling anything.
+    bool noOutputs = false;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isExternal() || func.getNumResults() != 0 ||
+          func->hasAttr("mirage.structured"))
+        continue;
+      bool hasKernelOps = false;
+      func.walk([&](Operation *op) {
+        hasKernelOps |=
+            isa_and_nonnull<mirage::kernel::KernelDialect>(op->getDialect());
+      });
+      if (!hasKernelOps &&
+          !llvm::any_of(func.getArgumentTypes(), llvm::IsaPred<TensorType>))
+        continue;
+      func.emitOpError() << "returns no tensor: a bundle needs at least one "
+                            "output";
+      noOutputs = true;
+    }
+    if (noOutputs)
+      return signalPassFailure();
     OpPassManager lowering(ModuleOp::getOperationName());
     buildPipeline(lowering, *info);
     if (failed(runPipeline(lowering, module)))

@@ -70,6 +70,9 @@ FailureOr<Signature> readSignature(func::FuncOp func) {
            << "needs 'mirage.structured' with num_inputs, num_outputs and "
               "workspace_bytes that match its arguments (inputs, outputs, "
               "workspace)";
+  if (*outputs == 0)
+    return func.emitOpError() << "has no outputs (num_outputs = 0): a bundle "
+                                 "needs at least one output";
   return Signature{*inputs, *outputs, *workspace};
 }
 

@@ -76,8 +76,11 @@ int Manifest::chipComputeCapability() const {
     return 0;
   size_t i = 3;
   int cc = 0;
-  while (i < chip.size() && std::isdigit(static_cast<unsigned char>(chip[i])))
+  while (i < chip.size() && std::isdigit(static_cast<unsigned char>(chip[i]))) {
+    if (cc > 10000)
+      return 0; // and no overflow of many digits
     cc = cc * 10 + (chip[i++] - '0');
+  }
   if (i == 3 || cc > 10000)
     return 0;
   while (i < chip.size() && std::isalpha(static_cast<unsigned char>(chip[i])))
@@ -456,6 +459,14 @@ Expected<Manifest> mirage::rt::parseManifest(std::string_view jsonText) {
                          kernel))
              .ok())
       return s;
+    // Every kernel of a bundle is launched once: a name listed twice is a
+    // duplicated entry, not a second launch.
+    for (size_t j = 0; j < m.kernels.size(); ++j)
+      if (m.kernels[j].name == kernel.name)
+        return Status::error(member(element("kernels", i), "name") + ": \"" +
+                             kernel.name + "\" is already kernels[" +
+                             std::to_string(j) +
+                             "] (each kernel is launched once)");
     m.kernels.push_back(std::move(kernel));
   }
   return m;
@@ -505,6 +516,19 @@ Status mirage::rt::checkManifestAgainstPtx(const Manifest &manifest,
             kernel.name + " is '" + entry->params[p].text +
             "', not a 64-bit pointer (every argument is passed as one "
             "device pointer)");
+  }
+  // The compiler launches every kernel it emits: an entry the manifest never
+  // launches means a kernel entry was lost from it.
+  for (const PtxEntry &entry : module->entries) {
+    bool launched = false;
+    for (const KernelSpec &kernel : manifest.kernels)
+      launched |= kernel.name == entry.name;
+    if (!launched)
+      return Status::error(
+          "kernels: .entry " + entry.name + " of " + manifest.ptx +
+          " is never launched (the manifest lists " +
+          std::to_string(manifest.kernels.size()) + " kernel" +
+          (manifest.kernels.size() == 1 ? "" : "s") + "; one is missing)");
   }
   return Status::success();
 }

@@ -99,10 +99,46 @@ static PtxParam classifyParam(const std::string &text) {
   return param;
 }
 
+/// The 1-based line of offset `at`.
+static size_t lineOf(std::string_view text, size_t at) {
+  size_t line = 1;
+  for (size_t i = 0; i < at && i < text.size(); ++i)
+    line += text[i] == '\n';
+  return line;
+}
+
+/// The offset just past the `}` that closes the `{` at `open`, skipping
+/// string literals; npos when the text ends first.
+static size_t findClosingBrace(const std::string &ptx, size_t open) {
+  int64_t depth = 0;
+  for (size_t i = open; i < ptx.size(); ++i) {
+    char c = ptx[i];
+    if (c == '"') {
+      size_t end = ptx.find('"', i + 1);
+      if (end == std::string::npos)
+        return std::string::npos;
+      i = end;
+    } else if (c == '{') {
+      ++depth;
+    } else if (c == '}' && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return std::string::npos;
+}
+
 Expected<PtxModule> mirage::rt::scanPtx(std::string_view ptxText) {
+  // cuModuleLoadData reads a NUL-terminated string: it would silently stop
+  // at the first NUL and load a different (truncated) module.
+  if (size_t nul = ptxText.find('\0'); nul != std::string_view::npos)
+    return Status::error("a NUL byte at offset " + std::to_string(nul) +
+                         " (line " + std::to_string(lineOf(ptxText, nul)) +
+                         "): PTX is text, and the driver would stop reading "
+                         "there");
   std::string ptx = stripComments(ptxText);
   PtxModule module;
   bool sawVersion = false;
+  bool sawTarget = false;
   for (size_t i = 0; i < ptx.size(); ++i) {
     if (ptx[i] != '.')
       continue;
@@ -111,6 +147,10 @@ Expected<PtxModule> mirage::rt::scanPtx(std::string_view ptxText) {
       continue;
     }
     if (isTokenAt(ptx, i, ".target")) {
+      if (sawTarget)
+        return Status::error("line " + std::to_string(lineOf(ptx, i)) +
+                             ": a second .target directive");
+      sawTarget = true;
       size_t end = ptx.find('\n', i);
       std::string list =
           ptx.substr(i + 7, end == std::string::npos ? end : end - i - 7);
@@ -124,6 +164,9 @@ Expected<PtxModule> mirage::rt::scanPtx(std::string_view ptxText) {
           item += c;
         }
       }
+      if (module.targets.empty())
+        return Status::error("line " + std::to_string(lineOf(ptx, i)) +
+                             ": the .target directive names no architecture");
       continue;
     }
     if (!isTokenAt(ptx, i, ".entry"))
@@ -171,10 +214,28 @@ Expected<PtxModule> mirage::rt::scanPtx(std::string_view ptxText) {
       }
       p = close + 1;
     }
+    // The body: performance directives (.maxntid 128, 1, 1 ...) may come
+    // before it; a text that ends before its closing brace was truncated.
+    size_t open = ptx.find_first_of("{;", p);
+    if (open == std::string::npos || ptx[open] != '{')
+      return Status::error(".entry " + entry.name +
+                           ": no body (the PTX ends or a ';' comes before its "
+                           "'{')");
+    size_t end = findClosingBrace(ptx, open);
+    if (end == std::string::npos)
+      return Status::error(".entry " + entry.name +
+                           ": the body opened at line " +
+                           std::to_string(lineOf(ptx, open)) +
+                           " is never closed (the PTX is truncated)");
+    if (module.findEntry(entry.name))
+      return Status::error("line " + std::to_string(lineOf(ptx, i)) +
+                           ": a second .entry " + entry.name);
     module.entries.push_back(std::move(entry));
-    i = p - 1;
+    i = end - 1;
   }
   if (!sawVersion)
     return Status::error("not PTX text (no .version directive)");
+  if (!sawTarget)
+    return Status::error("no .target directive");
   return module;
 }

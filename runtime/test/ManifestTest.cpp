@@ -292,6 +292,30 @@ TEST(ManifestPtx, RejectsTextThatIsNotPtx) {
             "triple.ptx: not PTX text (no .version directive)");
 }
 
+// A kernel entry deleted from the manifest or duplicated in it (issue 11):
+// the bundle would skip a kernel or run one twice.
+TEST(ManifestPtx, RejectsAKernelTheManifestNeverLaunches) {
+  std::string manifest = tripleManifest();
+  size_t begin = manifest.find("    {\n      \"name\": \"triple_kernel1\"");
+  size_t end = manifest.find("    }\n  ]", begin);
+  ASSERT_NE(begin, std::string::npos);
+  ASSERT_NE(end, std::string::npos);
+  // Drop kernels[1] and the comma before it.
+  std::string dropped = manifest.substr(0, manifest.rfind(',', begin)) + "\n" +
+                        manifest.substr(end + 6);
+  EXPECT_EQ(ptxError(dropped, triplePtx()),
+            "kernels: .entry triple_kernel1 of triple.ptx is never launched "
+            "(the manifest lists 1 kernel; one is missing)");
+}
+
+TEST(Manifest, RejectsAKernelListedTwice) {
+  std::string manifest =
+      replaceOnce(tripleManifest(), "\"triple_kernel1\"", "\"triple_kernel0\"");
+  EXPECT_EQ(parseError(manifest),
+            "kernels[1].name: \"triple_kernel0\" is already kernels[0] (each "
+            "kernel is launched once)");
+}
+
 TEST(Manifest, ChipComputeCapability) {
   Manifest m;
   for (auto [chip, cc] :
@@ -300,6 +324,12 @@ TEST(Manifest, ChipComputeCapability) {
                                                 {"sm_100a", 100},
                                                 {"sm_", 0},
                                                 {"sm_9x0", 0},
+                                                {"sm_10000", 10000},
+                                                {"sm_100000", 0},
+                                                // Found by fuzz/manifest.cpp:
+                                                // int overflow (UBSan).
+                                                {"sm_8888888888", 0},
+                                                {"sm_99999999999999999999", 0},
                                                 {"compute_90", 0}}) {
     m.chip = chip;
     EXPECT_EQ(m.chipComputeCapability(), cc) << chip;

@@ -74,4 +74,69 @@ TEST(Ptx, RejectsMalformedText) {
             "malformed .entry: no kernel name");
 }
 
+// What mirage-run --validate accepted before (issue 11): each is a module
+// the driver would load differently from what the manifest describes.
+TEST(Ptx, RejectsNulBytes) {
+  std::string ptx = triplePtx();
+  ptx.insert(ptx.find(".visible .entry triple_kernel1"), 1, '\0');
+  std::string error = scanPtx(ptx).message();
+  EXPECT_EQ(error.rfind("a NUL byte at offset ", 0), 0u) << error;
+  EXPECT_NE(error.find("(line 38): PTX is text, and the driver would stop "
+                       "reading there"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(
+      scanPtx(std::string(".version 8.0\n.target sm_90\n\0", 28)).message(),
+      "a NUL byte at offset 27 (line 3): PTX is text, and the driver "
+      "would stop reading there");
+}
+
+TEST(Ptx, RejectsAMissingOrEmptyTarget) {
+  EXPECT_EQ(
+      scanPtx(replaceOnce(triplePtx(), ".target sm_90", ".target")).message(),
+      "line 8: the .target directive names no architecture");
+  EXPECT_EQ(scanPtx(replaceOnce(triplePtx(), ".target sm_90", ".target  , "))
+                .message(),
+            "line 8: the .target directive names no architecture");
+  EXPECT_EQ(scanPtx(replaceOnce(triplePtx(), ".target sm_90\n", "")).message(),
+            "no .target directive");
+  EXPECT_EQ(scanPtx(replaceOnce(triplePtx(), ".target sm_90\n",
+                                ".target sm_90\n.target sm_80\n"))
+                .message(),
+            "line 9: a second .target directive");
+}
+
+TEST(Ptx, RejectsTextTruncatedInsideAKernel) {
+  std::string ptx = triplePtx();
+  // Cut inside the last kernel's body, after its last instruction.
+  std::string truncated = ptx.substr(0, ptx.rfind("ret;"));
+  EXPECT_EQ(scanPtx(truncated).message(),
+            ".entry triple_kernel1: the body opened at line 43 is never "
+            "closed (the PTX is truncated)");
+  // Cut between the parameter list and the body.
+  truncated = ptx.substr(0, ptx.rfind(")\n{") + 2);
+  EXPECT_EQ(scanPtx(truncated).message(),
+            ".entry triple_kernel1: no body (the PTX ends or a ';' comes "
+            "before its '{')");
+  // Braces inside a nested block still count.
+  EXPECT_EQ(scanPtx(".version 8.0\n.target sm_90\n.entry k()\n{ { ret; }\n")
+                .message(),
+            ".entry k: the body opened at line 4 is never closed (the PTX is "
+            "truncated)");
+  // Performance directives before the body are fine.
+  Expected<PtxModule> m =
+      scanPtx(".version 8.0\n.target sm_90\n.entry k(.param .u64 a)\n"
+              ".maxntid 128, 1, 1\n.minnctapersm 1\n{ ret; }\n");
+  ASSERT_TRUE(static_cast<bool>(m)) << m.message();
+  EXPECT_EQ(m->entries.size(), 1u);
+}
+
+TEST(Ptx, RejectsADuplicatedEntry) {
+  std::string ptx = triplePtx();
+  size_t begin = ptx.find(".visible .entry triple_kernel0");
+  size_t end = ptx.find(".visible .entry triple_kernel1");
+  ptx.insert(end, ptx.substr(begin, end - begin));
+  EXPECT_EQ(scanPtx(ptx).message(), "line 38: a second .entry triple_kernel0");
+}
+
 } // namespace

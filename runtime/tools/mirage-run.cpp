@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace mirage::rt;
@@ -63,6 +64,8 @@ timing:
   --iters N           timed runs, at least 100 (default 100)
   --graph             run (and time) through a CUDA graph
 other:
+  --memory-limit B    host memory the inputs and outputs may take, in bytes
+                      (suffix K, M, G or T; default half the machine's)
   --device N          CUDA device ordinal (default 0)
   --json FILE         write the results as JSON
   -h, --help          this text
@@ -90,17 +93,16 @@ struct Options {
   bool graph = false;
   int device = 0;
   std::string jsonPath;
+  uint64_t memoryLimit = 0;
 };
 
-int usageError(const std::string &message) {
-  std::fprintf(stderr, "mirage-run: %s\n(mirage-run --help for usage)\n",
-               message.c_str());
-  return kUsage;
-}
-
-int error(const std::string &message) {
-  std::fprintf(stderr, "mirage-run: error: %s\n", message.c_str());
-  return kError;
+/// Half the machine's physical memory (1 GiB when it cannot be read).
+uint64_t defaultMemoryLimit() {
+  long pages = ::sysconf(_SC_PHYS_PAGES);
+  long pageSize = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return uint64_t(1) << 30;
+  return static_cast<uint64_t>(pages) / 2 * static_cast<uint64_t>(pageSize);
 }
 
 bool parseUnsigned(const std::string &text, uint64_t &out) {
@@ -123,6 +125,46 @@ bool parseDouble(const std::string &text, double &out) {
     return false;
   out = v;
   return true;
+}
+
+/// "123", "64M", "2G": bytes with an optional binary suffix.
+bool parseBytes(const std::string &text, uint64_t &out) {
+  std::string digits = text;
+  unsigned shift = 0;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+    case 'K':
+      shift = 10;
+      break;
+    case 'M':
+      shift = 20;
+      break;
+    case 'G':
+      shift = 30;
+      break;
+    case 'T':
+      shift = 40;
+      break;
+    }
+    if (shift)
+      digits.pop_back();
+  }
+  uint64_t v;
+  if (!parseUnsigned(digits, v) || v == 0 || v > (UINT64_MAX >> shift))
+    return false;
+  out = v << shift;
+  return true;
+}
+
+int usageError(const std::string &message) {
+  std::fprintf(stderr, "mirage-run: %s\n(mirage-run --help for usage)\n",
+               message.c_str());
+  return kUsage;
+}
+
+int error(const std::string &message) {
+  std::fprintf(stderr, "mirage-run: error: %s\n", message.c_str());
+  return kError;
 }
 
 /// Parses argv; returns -1 to go on, else the exit code.
@@ -169,6 +211,10 @@ int parseOptions(int argc, char **argv, Options &o) {
       (a == "--warmup"  ? o.warmup
        : a == "--iters" ? o.iters
                         : o.device) = static_cast<int>(u);
+    } else if (a == "--memory-limit") {
+      if (!value(v) || !parseBytes(v, o.memoryLimit))
+        return usageError("--memory-limit needs a positive number of bytes "
+                          "(suffix K, M, G or T)");
     } else if (a == "--inputs") {
       if (!value(o.inputsDir))
         return usageError("--inputs needs a directory");
@@ -196,6 +242,8 @@ int parseOptions(int argc, char **argv, Options &o) {
   }
   if (o.bundle.empty())
     return usageError("no bundle given");
+  if (!o.memoryLimit)
+    o.memoryLimit = defaultMemoryLimit();
   if (o.check && o.expectedDir.empty())
     return usageError("--check needs --expected DIR (reference outputs)");
   if (o.bench && o.iters < kMinTimedRuns)
@@ -216,6 +264,43 @@ Status makeDirectory(const std::string &dir) {
     return Status::error(dir + ": cannot create: " + std::strerror(errno));
   if (!isDirectory(dir))
     return Status::error(dir + ": not a directory");
+  return Status::success();
+}
+
+/// The bytes of a host copy of `spec`; nullopt when they overflow 64 bits.
+std::optional<uint64_t> hostBytes(const TensorSpec &spec) {
+  uint64_t bytes = dtypeSize(spec.dtype);
+  for (int64_t d : spec.shape)
+    if (d < 0 ||
+        __builtin_mul_overflow(bytes, static_cast<uint64_t>(d), &bytes))
+      return std::nullopt;
+  return bytes;
+}
+
+/// Checks that `copies` host copies of every tensor of `specs`, on top of
+/// `used` bytes, fit in `limit`.
+Status checkHostMemory(const std::vector<TensorSpec> &specs,
+                       const std::string &what, uint64_t limit, uint64_t used,
+                       unsigned copies = 1) {
+  uint64_t total = used;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    std::optional<uint64_t> bytes = hostBytes(specs[i]);
+    uint64_t all = 0;
+    bool overflow = !bytes ||
+                    __builtin_mul_overflow(*bytes, uint64_t(copies), &all) ||
+                    __builtin_add_overflow(total, all, &total);
+    if (overflow || total > limit)
+      return Status::error(
+          what + " " + std::to_string(i) + " " + specs[i].describe() +
+          " does not fit in host memory: " +
+          (overflow ? std::string("more than 2^64 bytes")
+                    : std::to_string(total) + " bytes") +
+          " with the tensors before it" +
+          (copies > 1 ? " (" + std::to_string(copies) + " copies of each)"
+                      : "") +
+          ", over the limit of " + std::to_string(limit) +
+          " bytes (--memory-limit)");
+  }
   return Status::success();
 }
 
@@ -480,6 +565,20 @@ int runTool(const Options &o) {
                 static_cast<long long>(m.workspaceBytes), m.chip.c_str());
     return kSuccess;
   }
+
+  // The host copies are allocated whole: check their sizes first, so that a
+  // huge signature is an error instead of std::bad_alloc.
+  Status fits = checkHostMemory(m.inputs, "input", o.memoryLimit, 0);
+  if (fits.ok() && o.writeInputsDir.empty()) {
+    uint64_t inputBytes = 0;
+    for (const TensorSpec &spec : m.inputs)
+      inputBytes += *hostBytes(spec);
+    // The outputs, and the references read for --check.
+    fits = checkHostMemory(m.outputs, "output", o.memoryLimit, inputBytes,
+                           o.check ? 2 : 1);
+  }
+  if (!fits.ok())
+    return error(bundle->manifestPath + ": " + fits.message());
 
   std::vector<HostTensor> inputs;
   JsonValue inputInfo = JsonValue::object();

@@ -25,3 +25,9 @@ func.func @mlp(%x: tensor<16x64xf16>, %w: tensor<64x64xf16>) -> tensor<16x64xf16
   %h = kernel.matmul %x, %w : tensor<16x64xf16>, tensor<64x64xf16>
   return %h : tensor<16x64xf16>
 }
+
+// A function with no outputs is refused before anything is compiled, and no
+// bundle is written (mirage-run --validate rejects such bundles).
+// RUN: mirage-opt %S/Inputs/mirage-to-ptx-no-outputs.mlir --mirage-to-ptx="chip=sm_90 output=%t" \
+// RUN:   -split-input-file -verify-diagnostics -o /dev/null
+// RUN: not ls %t

@@ -5,8 +5,9 @@
 // manifest on its own: the schema (every key, its type and range; unknown
 // keys are errors, so that a misspelt key is not silently ignored), and its
 // internal consistency (each kernel argument names an existing buffer and
-// its strided extent fits in it). checkManifestAgainstPtx() checks it
-// against the PTX text: the SHA-256, the entries and their parameters.
+// its strided extent fits in it; no kernel is listed twice).
+// checkManifestAgainstPtx() checks it against the PTX text: the SHA-256, the
+// entries and their parameters, and that every entry is launched.
 // Errors name the key path, e.g.
 //   kernels[0].args[2].offset_bytes: 12288 + extent ... exceeds output 0
 //
@@ -101,7 +102,8 @@ struct Manifest {
 Expected<Manifest> parseManifest(std::string_view jsonText);
 
 /// Checks `ptxText` (the file named by manifest.ptx) against the manifest:
-/// its SHA-256, its .target, and every kernel's entry and parameters.
+/// its SHA-256, its .target, every kernel's entry and parameters, and that
+/// every .entry of the PTX is one of the manifest's kernels.
 Status checkManifestAgainstPtx(const Manifest &manifest,
                                std::string_view ptxText);
 

@@ -6,7 +6,11 @@
 // bare-pointer calling convention). A launch with the wrong number or kind
 // of parameters would read garbage pointers on the GPU; this scan turns that
 // into an error message. It is a scan, not a PTX parser: it strips comments,
-// finds `.entry NAME (...)` and splits the parameter list.
+// finds `.entry NAME (...)`, splits the parameter list and finds the body's
+// closing brace. It rejects what the driver would load differently from what
+// the manifest describes: a NUL byte (the driver stops reading there), a
+// missing or empty `.target`, an entry whose body is never closed (truncated
+// text), and two entries of one name.
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,7 +47,8 @@ struct PtxModule {
 };
 
 /// Scans PTX text. Fails when the text has no `.version` directive (not
-/// PTX) or an `.entry` is malformed.
+/// PTX), holds a NUL byte, has no `.target` or an empty one, or an `.entry`
+/// is malformed, unclosed or duplicated.
 Expected<PtxModule> scanPtx(std::string_view ptx);
 
 } // namespace mirage::rt

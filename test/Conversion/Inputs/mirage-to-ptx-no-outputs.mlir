@@ -1,0 +1,30 @@
+// Functions that --mirage-to-ptx refuses: no outputs.
+
+// expected-error @below {{'func.func' op returns no tensor: a bundle needs at least one output}}
+func.func @no_outputs(%x: tensor<16x64xf16>) {
+  %y = kernel.exp %x : tensor<16x64xf16>
+  return
+}
+
+// -----
+
+// expected-error @below {{'func.func' op returns no tensor: a bundle needs at least one output}}
+func.func @no_kernel_ops(%x: tensor<16x64xf16>) {
+  return
+}
+
+// -----
+
+// A structured function with no outputs.
+// expected-error @below {{'func.func' op has no outputs (num_outputs = 0): a bundle needs at least one output}}
+func.func @structured(%x: memref<4xf32>, %ws: memref<0xi8>)
+    attributes {mirage.structured = {num_inputs = 1 : i64, num_outputs = 0 : i64,
+                                     workspace_bytes = 0 : i64,
+                                     signature = "(tensor<4xf32>) -> ()"}} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+    scf.reduce
+  } {mirage.kernel = {name = "structured_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  return
+}
