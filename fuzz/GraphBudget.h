@@ -1,10 +1,12 @@
 //===- GraphBudget.h - Skip graphs too large to interpret -------*- C++ -*-===//
 //
-// The interpreter targets run a graph only when its tensors fit in a small
-// memory budget and its work (elements touched per block and iteration) in
-// a small time budget, computed with overflow-safe arithmetic. A graph over
-// either budget is a legitimate program that would only make the campaign
-// slow or run it out of memory; it is skipped, not reported.
+// The interpreter targets run a graph only when the interpreter's own
+// memory check (evaluationBytes and checkMemoryNeed, which the tools run
+// before they allocate) admits it under a small budget, and its work
+// (elements touched per block and iteration, overflow-safe) fits a small
+// time budget. A graph over either budget is a legitimate program that
+// would only make the campaign slow or run it out of memory; it is skipped,
+// not reported.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +14,8 @@
 #define MIRAGE_FUZZ_GRAPHBUDGET_H
 
 #include "Mirage/Core/UGraph.h"
+#include "Mirage/Semantics/Interpreter.h"
+#include "Mirage/Support/MemoryLimit.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
 
@@ -50,12 +54,17 @@ elementsOf(const std::vector<ValueInfo> &values) {
   return sum;
 }
 
-/// Whether `graph` fits the budgets: `bytesPerElement` bytes of every value
-/// at once under `memoryBytes`, and its work under kWorkBudget.
-inline bool fitsBudget(const KernelGraph &graph, uint64_t bytesPerElement,
-                       uint64_t memoryBytes) {
-  std::optional<uint64_t> elements = elementsOf(graph.values);
-  std::optional<uint64_t> work = elements;
+/// Whether `graph` fits the budgets: the interpreter's memory check for a
+/// fingerprint evaluation (the larger of the two number systems) under
+/// `memoryBytes`, and its work under kWorkBudget.
+inline bool fitsBudget(const KernelGraph &graph, uint64_t memoryBytes) {
+  if (llvm::Error err =
+          checkMemoryNeed(evaluationBytes(graph, NumberSystem::Field),
+                          static_cast<int64_t>(memoryBytes), "fingerprint")) {
+    llvm::consumeError(std::move(err));
+    return false;
+  }
+  std::optional<uint64_t> work = elementsOf(graph.values);
   for (const BlockGraph &block : graph.blockGraphs) {
     std::optional<uint64_t> tiles = elementsOf(block.values);
     std::optional<uint64_t> repeat = elementsOf(block.launch.grid);
@@ -64,11 +73,8 @@ inline bool fitsBudget(const KernelGraph &graph, uint64_t bytesPerElement,
             ? std::nullopt
             : mul(repeat, static_cast<uint64_t>(block.launch.forloopRange));
     work = add(work, tiles ? mul(repeat, *tiles) : std::nullopt);
-    elements = add(elements, tiles);
   }
-  std::optional<uint64_t> bytes =
-      elements ? mul(elements, bytesPerElement) : std::nullopt;
-  return bytes && work && *bytes <= memoryBytes && *work <= kWorkBudget;
+  return work && *work <= kWorkBudget;
 }
 
 } // namespace mirage::fuzz

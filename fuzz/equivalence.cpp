@@ -27,8 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mlir::FailureOr<mirage::KernelGraph> graph =
         mirage::importKernelGraph(func);
     if (failed(graph) ||
-        !mirage::fuzz::fitsBudget(*graph, 2 * sizeof(float),
-                                  mirage::fuzz::kMemoryBudgetBytes / 2))
+        !mirage::fuzz::fitsBudget(*graph, mirage::fuzz::kMemoryBudgetBytes / 2))
       continue;
     graphs.push_back(std::move(*graph));
     if (graphs.size() == 2)

@@ -30,9 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       llvm::consumeError(std::move(e));
       continue;
     }
-    // Two floats per element in the fingerprint domain.
-    if (!mirage::fuzz::fitsBudget(*graph, 2 * sizeof(float),
-                                  mirage::fuzz::kMemoryBudgetBytes))
+    if (!mirage::fuzz::fitsBudget(*graph, mirage::fuzz::kMemoryBudgetBytes))
       continue;
     for (mirage::NumberSystem system :
          {mirage::NumberSystem::Float, mirage::NumberSystem::Field}) {
