@@ -12,6 +12,7 @@
 #define MIRAGE_FUZZ_FUZZMLIR_H
 
 #include "Mirage/InitMirage.h"
+#include "Mirage/Support/InputNesting.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -65,6 +66,12 @@ struct CatchDiagnostics {
 inline mlir::OwningOpRef<mlir::ModuleOp>
 parseAndVerify(const uint8_t *data, size_t size, mlir::MLIRContext &context) {
   if (size > kMaxInputBytes)
+    return nullptr;
+  // MLIR's recursive parser overflows its stack on deep enough nesting (in
+  // mlir-opt too); our tools refuse such input before parsing, and so does
+  // the harness.
+  llvm::StringRef view(reinterpret_cast<const char *>(data), size);
+  if (mirage::findExcessiveNesting(view))
     return nullptr;
   // MLIR's lexer expects the NUL that ends every buffer mlir-opt reads
   // (MemoryBuffer): a std::string provides it, libFuzzer's data does not.

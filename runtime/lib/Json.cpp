@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 using namespace mirage::rt;
 
@@ -507,6 +508,10 @@ static void format(const JsonValue &v, int indent, int level,
       }
     }
     out += buf;
+    // A number that prints like an integer ("5", "-0") would read back as
+    // an integer (and -0 as 0): keep it a number.
+    if (std::strspn(buf, "-0123456789") == std::strlen(buf))
+      out += ".0";
     return;
   }
   case JsonValue::Kind::String:

@@ -110,4 +110,25 @@ TEST(Json, FormatsAndReadsBack) {
   EXPECT_EQ(formatJson(*back), formatJson(root));
 }
 
+// Found by the manifest fuzz target: -0e5 read as the number -0 was written
+// as "-0", which reads back as the integer 0.
+TEST(Json, NumbersThatLookIntegralStayNumbers) {
+  for (const char *text : {"-0e5", "5.0", "1e2", "-3.0e0"}) {
+    Expected<JsonValue> value = parseJson(text);
+    ASSERT_TRUE(static_cast<bool>(value)) << value.message();
+    ASSERT_EQ(value->getKind(), JsonValue::Kind::Number) << text;
+    std::string printed = formatJson(*value);
+    Expected<JsonValue> again = parseJson(printed);
+    ASSERT_TRUE(static_cast<bool>(again)) << again.message();
+    EXPECT_EQ(again->getKind(), JsonValue::Kind::Number) << printed;
+    EXPECT_EQ(std::signbit(again->getNumber()),
+              std::signbit(value->getNumber()))
+        << printed;
+    EXPECT_EQ(again->getNumber(), value->getNumber()) << printed;
+    EXPECT_EQ(formatJson(*again), printed);
+  }
+  EXPECT_EQ(formatJson(JsonValue::number(-0.0)), "-0.0");
+  EXPECT_EQ(formatJson(JsonValue::number(2)), "2.0");
+}
+
 } // namespace

@@ -15,6 +15,7 @@
 #include "Mirage/Portable/Compare.h"
 #include "Mirage/Semantics/Interpreter.h"
 #include "Mirage/Semantics/Npy.h"
+#include "Mirage/Support/InputNesting.h"
 #include "Mirage/Support/MemoryLimit.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -359,6 +360,15 @@ int run(int argc, char **argv) {
       openInputFile(inputFilename, &message);
   if (!file)
     return fail(message);
+  if (std::optional<::mirage::NestingViolation> deep =
+          ::mirage::findExcessiveNesting(file->getBuffer())) {
+    llvm::errs() << inputFilename << ":" << deep->line << ":" << deep->column
+                 << ": error: brackets nest more than "
+                 << ::mirage::kMaxInputNesting
+                 << " levels deep here; MLIR's parser would overflow its "
+                    "stack\n";
+    return 2;
+  }
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);

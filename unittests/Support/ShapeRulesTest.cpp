@@ -1,6 +1,7 @@
 //===- ShapeRulesTest.cpp - Tests of the μGraph shape rules -----*- C++ -*-===//
 
 #include "Mirage/Support/ShapeRules.h"
+#include "Mirage/Support/InputNesting.h"
 #include "Mirage/Support/MemoryLimit.h"
 
 #include "gtest/gtest.h"
@@ -342,3 +343,24 @@ TEST(MemoryLimit, Defaults) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Bracket nesting of textual IR (Mirage/Support/InputNesting.h)
+//===----------------------------------------------------------------------===//
+
+TEST(InputNesting, FindsTheBracketThatGoesTooDeep) {
+  EXPECT_FALSE(mirage::findExcessiveNesting("((()))", 3));
+  std::optional<mirage::NestingViolation> deep =
+      mirage::findExcessiveNesting("x\n ([{<", 3);
+  ASSERT_TRUE(deep);
+  EXPECT_EQ(deep->line, 2u);
+  EXPECT_EQ(deep->column, 5u);
+}
+
+TEST(InputNesting, SkipsStringsCommentsArrowsAndComparisons) {
+  EXPECT_FALSE(mirage::findExcessiveNesting("// ((((\n\"((((\\\"((\"", 1));
+  // Each -> closes nothing; >= and <= neither open nor close.
+  EXPECT_FALSE(mirage::findExcessiveNesting("(a -> b -> c)", 1));
+  EXPECT_FALSE(mirage::findExcessiveNesting("(x >= 0, y <= 1)", 1));
+  EXPECT_TRUE(mirage::findExcessiveNesting("(a) (b) ((c))", 1));
+}

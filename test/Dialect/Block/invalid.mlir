@@ -584,6 +584,31 @@ func.func @matmul_leading_dim_not_one(%a: tensor<2x16x64xf16>,
 
 // -----
 
+// A rank-1 operand (found by the import fuzz target: the rule read two
+// trailing dims that are not there).
+func.func @matmul_rank_one(%a: tensor<64xf16>, %b: tensor<64x32xf16>)
+    -> tensor<32xf16> {
+  %y = kernel.graph_defined (%a, %b) grid [1, 1, 1] block [128, 1, 1]
+      forloop 1 : (tensor<64xf16>, tensor<64x32xf16>) -> tensor<32xf16> {
+  ^bb0(%ad: tensor<64xf16>, %bd: tensor<64x32xf16>):
+    %at = block.loader %ad imap [-1, -1, -1] fmap -1
+        : tensor<64xf16> -> !block.tile<64xf16, pre>
+    %bt = block.loader %bd imap [-1, -1, -1] fmap -1
+        : tensor<64x32xf16> -> !block.tile<64x32xf16, pre>
+    // expected-error @+1 {{'block.matmul' op a block matmul operand must have rank 2 or more, got 64}}
+    %mm = block.matmul %at, %bt
+        : !block.tile<64xf16, pre>, !block.tile<64x32xf16, pre>
+    %acc = block.accum none %mm
+        : !block.tile<32xf16, pre> -> !block.tile<32xf16, post>
+    %s = block.saver %acc omap [-1, -1, -1]
+        : !block.tile<32xf16, post> -> tensor<32xf16>
+    block.yield %s : tensor<32xf16>
+  }
+  return %y : tensor<32xf16>
+}
+
+// -----
+
 func.func @matmul_contraction_mismatch(%a: tensor<16x64xf16>,
                                        %b: tensor<32x32xf16>)
     -> tensor<16x32xf16> {

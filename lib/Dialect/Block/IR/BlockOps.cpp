@@ -130,13 +130,20 @@ MIRAGE_BINARY_INFER(PowOp)
 /// The matmul rule of a block: the kernel rule, with every leading dim 1.
 static llvm::Expected<::mirage::Shape> inferTileMatmulShape(TileType lhs,
                                                             TileType rhs) {
-  for (TileType tile : {lhs, rhs})
-    for (int64_t dim : tile.getShape().drop_back(2))
+  for (TileType tile : {lhs, rhs}) {
+    ArrayRef<int64_t> shape = tile.getShape();
+    if (shape.size() < 2)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "a block matmul operand must have rank 2 or more, got " +
+              ::mirage::formatShape(shape));
+    for (int64_t dim : shape.drop_back(2))
       if (dim != 1)
         return llvm::createStringError(
             llvm::inconvertibleErrorCode(),
             "leading dims of a block matmul operand must be 1, got " +
-                ::mirage::formatShape(tile.getShape()));
+                ::mirage::formatShape(shape));
+  }
   return ::mirage::inferMatmulShape(lhs.getShape(), rhs.getShape());
 }
 
