@@ -50,9 +50,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       continue;
     }
     // The same graph against itself: equal inputs give equal outputs, NaN
-    // aside in floating point.
+    // aside in floating point. Its fingerprints always agree; the float
+    // test that confirms them may only be unusable (non-finite outputs at
+    // every input scale), which leaves the verdict unconfirmed.
     if (graphs.size() == 1 && system == mirage::NumberSystem::Field &&
-        !result->equivalent)
+        !result->equivalent &&
+        !(result->verdict == mirage::Verdict::FloatDisagrees &&
+          !result->floatTest.usable))
       mirage::fuzz::abortOnBug("a graph is not equivalent to itself");
   }
   return 0;
