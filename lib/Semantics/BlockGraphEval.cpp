@@ -32,7 +32,8 @@ struct LoopState {
 
 /// The view of the tile that block `b` loads in iteration `iter`: along
 /// data dim d the offset is b_a * T_d * (F if fmap == d else 1) for the axis
-/// a mapped to d, plus iter * T_d if fmap == d (docs/Semantics.md, the loader formula).
+/// a mapped to d, plus iter * T_d if fmap == d (docs/Semantics.md, the loader
+/// formula).
 template <unsigned L>
 static View loaderView(const View &source, size_t rank, const OpNode &op,
                        const Dims &tile, const int64_t *block, int64_t iter,

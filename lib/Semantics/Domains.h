@@ -196,9 +196,9 @@ struct FloatDomain {
   /// 1 / sqrt(mean + eps) for rms_norm, one element.
   void rmsFactors(const double *sumSquares, int64_t n, double eps,
                   double *factors) {
-    factors[0] = 1.0 / std::sqrt(sumInF32Range(sumSquares[0]) /
-                                       static_cast<double>(n) +
-                                   eps);
+    factors[0] =
+        1.0 /
+        std::sqrt(sumInF32Range(sumSquares[0]) / static_cast<double>(n) + eps);
   }
   static double mul(double a, double b, unsigned) { return a * b; }
 };

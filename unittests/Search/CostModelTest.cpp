@@ -34,7 +34,8 @@ KernelGraph unfusedRmsNormMatmul() {
   return g;
 }
 
-/// Mirage's RMSNorm+MatMul μGraph (docs/Benchmarks.md): one graph-defined kernel.
+/// Mirage's RMSNorm+MatMul μGraph (docs/Benchmarks.md): one graph-defined
+/// kernel.
 KernelGraph fusedRmsNormMatmul() {
   KernelGraph g;
   g.name = "rmsnorm_matmul";

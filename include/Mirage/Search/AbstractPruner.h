@@ -1,13 +1,13 @@
 //===- AbstractPruner.h - Prune by abstract subexpressions ------*- C++ -*-===//
 //
-// The query of Mirage's search (docs/AbstractExpressions.md): "is E a subexpression of
-// some rewriting of the target's outputs?". The target's output expressions
-// are saturated ONCE under the axioms (buildAbstractAxioms) into an e-graph;
-// a query then canonicalizes E bottom-up through the e-graph's hash-cons
-// without adding anything, and E passes iff it lands in an existing e-class
-// (every e-class is reachable from an output, so it is a subterm of some
-// rewriting of one). Answers are memoized per ExprId, so the search pays one
-// hash lookup per new op.
+// The query of Mirage's search (docs/AbstractExpressions.md): "is E a
+// subexpression of some rewriting of the target's outputs?". The target's
+// output expressions are saturated ONCE under the axioms (buildAbstractAxioms)
+// into an e-graph; a query then canonicalizes E bottom-up through the e-graph's
+// hash-cons without adding anything, and E passes iff it lands in an existing
+// e-class (every e-class is reachable from an output, so it is a subterm of
+// some rewriting of one). Answers are memoized per ExprId, so the search pays
+// one hash lookup per new op.
 //
 //===----------------------------------------------------------------------===//
 

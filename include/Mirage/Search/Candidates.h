@@ -1,7 +1,8 @@
 //===- Candidates.h - Launch and map candidates of the search ---*- C++ -*-===//
 //
 // The built-in generators of grids, imaps, fmaps, for-loop ranges and omaps
-// that the enumerator tries for a graph-defined kernel (docs/Search.md). User lists replace the built-ins, as in Mirage.
+// that the enumerator tries for a graph-defined kernel (docs/Search.md). User
+// lists replace the built-ins, as in Mirage.
 //
 //===----------------------------------------------------------------------===//
 
