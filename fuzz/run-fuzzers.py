@@ -2,7 +2,13 @@
 """Runs the libFuzzer targets of fuzz/ and reports what they did.
 
     run-fuzzers.py --build-dir build-fuzz --targets parse npy ...
-                   (--seconds N | --runs N) [--json bench/results/fuzz.json]
+                   (--seconds N | --runs N | --until N)
+                   [--json bench/results/fuzz.json]
+
+--until N continues an earlier campaign recorded in the --json file: each
+target runs the executions it still lacks to reach N in all (its corpus is
+kept between runs), and the file then holds each target's runs and their
+sums.
 
 Each target runs in libFuzzer's fork mode (one worker), so that a crash,
 an out-of-memory or a timeout is recorded and the campaign goes on: the
@@ -136,6 +142,34 @@ def first_match(text, pattern):
     return m.group(1).strip() if m else None
 
 
+def merge_runs(previous, new):
+    """Each target's earlier runs and the new one, with their sums."""
+    by_target = {t["target"]: dict(t) for t in previous}
+    order = [t["target"] for t in previous]
+    for r in new:
+        old = by_target.get(r["target"])
+        if old is None:
+            by_target[r["target"]] = r
+            order.append(r["target"])
+            continue
+        runs = old.pop("runs", None) or [
+            {k: v for k, v in old.items() if k != "target"}]
+        runs.append({k: v for k, v in r.items() if k != "target"})
+        total = {"target": r["target"]}
+        for key in ("seconds", "executions", "ooms", "timeouts", "crashes"):
+            total[key] = round(sum(x.get(key, 0) for x in runs), 1)
+        total["exec_per_s"] = round(total["executions"] /
+                                    max(total["seconds"], 1))
+        for key in ("exit_status", "seeds", "corpus", "log", "coverage",
+                    "features"):
+            total[key] = runs[-1].get(key)
+        total["exit_status"] = max(x.get("exit_status", 0) for x in runs)
+        total["artifacts"] = [a for x in runs for a in x.get("artifacts", [])]
+        total["runs"] = runs
+        by_target[r["target"]] = total
+    return [by_target[t] for t in order]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", default="build-fuzz")
@@ -144,18 +178,33 @@ def main():
     parser.add_argument("--runs", type=int, default=0)
     parser.add_argument("--rss-limit-mb", type=int, default=2048)
     parser.add_argument("--timeout", type=int, default=10)
+    parser.add_argument("--until", type=int, default=0)
     parser.add_argument("--json")
     args = parser.parse_args()
-    if not args.seconds and not args.runs:
-        parser.error("give --seconds or --runs")
+    if bool(args.seconds) + bool(args.runs) + bool(args.until) != 1:
+        parser.error("give one of --seconds, --runs and --until")
+    earlier = {}
+    if args.until:
+        if not args.json or not os.path.exists(args.json):
+            parser.error("--until continues the campaign in an existing --json")
+        with open(args.json) as f:
+            previous = json.load(f)
+        earlier = {t["target"]: t for t in previous["targets"]}
 
     results = []
     failed = False
     for target in args.targets:
+        if args.until:
+            done = earlier.get(target, {}).get("executions", 0)
+            args.runs = args.until - done
+            if args.runs <= 0:
+                print("== mirage-fuzz-%s: %d executions already" % (target, done))
+                continue
         print("== mirage-fuzz-%s: %s" % (target, "%d s" % args.seconds
                                           if args.seconds else
                                           "%d runs" % args.runs), flush=True)
         r = run_target(args, target)
+        r["run"] = "continued" if args.until else "campaign"
         results.append(r)
         print("   %d executions (%d/s), cov %d, ft %d, corpus %d; "
               "crashes %d, ooms %d, timeouts %d (log %s)" %
@@ -168,6 +217,8 @@ def main():
         failed |= bool(r["crashes"] or r["ooms"] or r["timeouts"] or
                        r["artifacts"] or r["exit_status"] not in (0,))
 
+    if args.until:
+        results = merge_runs(previous["targets"], results)
     if args.json:
         clang = subprocess.run(
             [os.environ.get("CXX", "/usr/lib/llvm-22/bin/clang++"),
@@ -182,7 +233,7 @@ def main():
             },
             "options": {
                 "mode": "fork=1, ignore_crashes/ooms/timeouts",
-                "runs_per_target": args.runs or None,
+                "runs_per_target": args.until or args.runs or None,
                 "seconds_per_target": args.seconds or None,
                 "rss_limit_mb": args.rss_limit_mb, "timeout_s": args.timeout,
                 "sanitizers": "address,undefined", "assertions": True,
