@@ -8,7 +8,8 @@
 --until N continues an earlier campaign recorded in the --json file: each
 target runs the executions it still lacks to reach N in all (its corpus is
 kept between runs), and the file then holds each target's runs and their
-sums.
+sums. It runs in slices of --slice-seconds (900) and writes the file after
+each, so that an interrupted campaign loses one slice at most.
 
 Each target runs in libFuzzer's fork mode (one worker), so that a crash,
 an out-of-memory or a timeout is recorded and the campaign goes on: the
@@ -179,72 +180,107 @@ def main():
     parser.add_argument("--rss-limit-mb", type=int, default=2048)
     parser.add_argument("--timeout", type=int, default=10)
     parser.add_argument("--until", type=int, default=0)
+    parser.add_argument("--slice-seconds", type=int, default=900)
     parser.add_argument("--json")
     args = parser.parse_args()
     if bool(args.seconds) + bool(args.runs) + bool(args.until) != 1:
         parser.error("give one of --seconds, --runs and --until")
-    earlier = {}
     if args.until:
         if not args.json or not os.path.exists(args.json):
             parser.error("--until continues the campaign in an existing --json")
         with open(args.json) as f:
             previous = json.load(f)
-        earlier = {t["target"]: t for t in previous["targets"]}
 
     results = []
     failed = False
     for target in args.targets:
         if args.until:
-            done = earlier.get(target, {}).get("executions", 0)
-            args.runs = args.until - done
-            if args.runs <= 0:
-                print("== mirage-fuzz-%s: %d executions already" % (target, done))
-                continue
+            failed |= continue_target(args, target, previous)
+            continue
         print("== mirage-fuzz-%s: %s" % (target, "%d s" % args.seconds
                                           if args.seconds else
                                           "%d runs" % args.runs), flush=True)
         r = run_target(args, target)
-        r["run"] = "continued" if args.until else "campaign"
+        r["run"] = "campaign"
         results.append(r)
-        print("   %d executions (%d/s), cov %d, ft %d, corpus %d; "
-              "crashes %d, ooms %d, timeouts %d (log %s)" %
-              (r["executions"], r["exec_per_s"], r["coverage"], r["features"],
-               r["corpus"], r["crashes"], r["ooms"], r["timeouts"], r["log"]),
-              flush=True)
-        for a in r["artifacts"]:
-            print("   %s: %s\n     %s\n     at %s" % (
-                a["kind"], a["input"], a["error"], a["stack_top"]))
-        failed |= bool(r["crashes"] or r["ooms"] or r["timeouts"] or
-                       r["artifacts"] or r["exit_status"] not in (0,))
+        failed |= report_run(r)
 
-    if args.until:
-        results = merge_runs(previous["targets"], results)
-    if args.json:
-        clang = subprocess.run(
-            [os.environ.get("CXX", "/usr/lib/llvm-22/bin/clang++"),
-             "--version"], capture_output=True, text=True).stdout
-        report = {
-            "date": datetime.datetime.now(datetime.timezone.utc).strftime(
-                "%Y-%m-%dT%H:%M:%SZ"),
-            "machine": {
-                "cpu": cpu_model(), "cores": os.cpu_count(),
-                "os": platform.platform(),
-                "compiler": clang.splitlines()[0] if clang else "unknown",
-            },
-            "options": {
-                "mode": "fork=1, ignore_crashes/ooms/timeouts",
-                "runs_per_target": args.until or args.runs or None,
-                "seconds_per_target": args.seconds or None,
-                "rss_limit_mb": args.rss_limit_mb, "timeout_s": args.timeout,
-                "sanitizers": "address,undefined", "assertions": True,
-            },
-            "targets": results,
-        }
-        with open(args.json, "w") as f:
-            json.dump(report, f, indent=2)
-            f.write("\n")
-        print("wrote " + args.json)
+    if args.json and not args.until:
+        write_json(args, results)
     return 1 if failed else 0
+
+
+def report_run(r):
+    """Prints what a run did; True when it found anything."""
+    print("   %d executions (%d/s), cov %d, ft %d, corpus %d; "
+          "crashes %d, ooms %d, timeouts %d (log %s)" %
+          (r["executions"], r["exec_per_s"], r["coverage"], r["features"],
+           r["corpus"], r["crashes"], r["ooms"], r["timeouts"], r["log"]),
+          flush=True)
+    for a in r["artifacts"]:
+        print("   %s: %s\n     %s\n     at %s" % (
+            a["kind"], a["input"], a["error"], a["stack_top"]))
+    return bool(r["crashes"] or r["ooms"] or r["timeouts"] or
+                r["artifacts"] or r["exit_status"] not in (0,))
+
+
+def continue_target(args, target, previous):
+    """Runs `target` in slices of at most --slice-seconds until it has made
+    --until executions in all, writing the JSON after every slice, so that
+    an interrupted campaign loses one slice at most. True when it found
+    anything."""
+    failed = False
+    while True:
+        done = next((t.get("executions", 0) for t in previous["targets"]
+                     if t["target"] == target), 0)
+        left = args.until - done
+        if left <= 0:
+            print("== mirage-fuzz-%s: %d executions in all" % (target, done))
+            return failed
+        print("== mirage-fuzz-%s: %d executions so far, up to %d more in "
+              "%d s" % (target, done, left, args.slice_seconds), flush=True)
+        args.runs, args.seconds = left, args.slice_seconds
+        r = run_target(args, target)
+        r["run"] = "continued"
+        failed |= report_run(r)
+        previous["targets"] = merge_runs(previous["targets"], [r])
+        write_json(args, previous["targets"])
+        if r["executions"] == 0:
+            print("   no progress: stopping")
+            return True
+
+
+def write_json(args, results):
+    """Writes the report with the date, the machine and the options."""
+    clang = subprocess.run(
+        [os.environ.get("CXX", "/usr/lib/llvm-22/bin/clang++"),
+         "--version"], capture_output=True, text=True).stdout
+    report = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"),
+        "machine": {
+            "cpu": cpu_model(), "cores": os.cpu_count(),
+            "os": platform.platform(),
+            "compiler": clang.splitlines()[0] if clang else "unknown",
+        },
+        "options": {
+            "mode": "fork=1, ignore_crashes/ooms/timeouts",
+            "runs_per_target": args.until or args.runs or None,
+            "seconds_per_target": None if args.until else (args.seconds
+                                                            or None),
+            "rss_limit_mb": args.rss_limit_mb, "timeout_s": args.timeout,
+            "sanitizers": "address,undefined", "assertions": True,
+            "corpus": "each target's corpus is kept in BUILD/fuzz/corpus/"
+                      "<target> from run to run; it started from the seeds "
+                      "gathered at build time",
+        },
+        "targets": results,
+    }
+    with open(args.json + ".tmp", "w") as f:
+        json.dump(report, f, indent=2)
+        f.write("\n")
+    os.replace(args.json + ".tmp", args.json)
+    print("wrote " + args.json, flush=True)
 
 
 if __name__ == "__main__":
