@@ -237,8 +237,11 @@ def step_bundles(args, limit, log, state):
             what = "validate" if "--validate" in command else "run"
             entry[what] = {"status": status, "output": tail(output, 8)}
             if status != 0:
-                entry["error"] = (f"{what}: " + ("timed out" if status is None
-                                                 else f"exit {status}"))
+                # mirage-run: 3 is "outputs differ from the reference".
+                entry["error"] = f"{what}: " + (
+                    "timed out" if status is None else
+                    "outputs differ from the interpreter's (exit 3)"
+                    if status == 3 and what == "run" else f"exit {status}")
                 break
         if os.path.exists(json_path):
             with open(json_path) as f:
