@@ -357,9 +357,11 @@ class CupyDevice:
     def read(self, blocks, threads, loads, per_block, region, regions):
         np = self.np
         if self.buffer is None:
-            # Random bytes: never time reads of zeros.
-            self.buffer = self.cp.random.randint(
-                0, 2**31, size=READ_BUFFER_BYTES // 4, dtype=self.cp.int32)
+            # Scrambled words, never zeros (reads of zeros can time
+            # differently from real data).
+            cp = self.cp
+            self.buffer = cp.arange(READ_BUFFER_BYTES // 4, dtype=cp.uint32)
+            self.buffer *= cp.uint32(2654435761)
         k = self.module.get_function(f"read_u{loads}")
         return self._time(lambda i: k(
             (blocks,), (threads,),

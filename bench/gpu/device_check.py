@@ -169,6 +169,11 @@ def slug(name):
 
 def build_commands(args):
     generator = ["-G", "Ninja"] if shutil.which("ninja") else []
+    # cuda.h next to the nvcc on PATH, when it is not in /usr/local/cuda.
+    nvcc = shutil.which("nvcc")
+    if nvcc:
+        generator.append("-DCUDAToolkit_ROOT=" + os.path.dirname(
+            os.path.dirname(os.path.realpath(nvcc))))
     return [["cmake", "-S", os.path.join(ROOT, "runtime"), "-B",
              args.build_dir, "-DCMAKE_BUILD_TYPE=Release"] + generator,
             # Only what the check uses (not the runtime's tests).
