@@ -10,6 +10,7 @@ loader's lit test).
 
 import json
 import os
+import re
 import sys
 import tempfile
 import unittest
@@ -75,6 +76,142 @@ class FakeDevice:
         return flops / FMA
 
 
+class FakeCupy:
+    """The part of CuPy's API that CupyDevice uses, on the host: kernels
+    are looked up in calibration_kernels.cu and called with the number of
+    arguments their signature has, events advance a clock by what the
+    simulated device above would take. Catches mistakes in CupyDevice's
+    use of the API that only a GPU run would otherwise show."""
+
+    def __init__(self):
+        with open(K.KERNELS) as f:
+            source = f.read()
+        # name -> number of parameters, from the source.
+        self.params = {}
+        for name, params in re.findall(
+                r'void (\w+)\(([^)]*)\)', source.replace("##UNROLL", "")):
+            self.params[name] = 0 if not params.strip() else \
+                params.count(",") + 1
+        for loads in (1, 2, 4, 8):
+            self.params[f"read_u{loads}"] = self.params["read_u"]
+        self.launches = []
+        self.clock = 0.0
+        self.capturing = None
+        cp = self
+
+        class Device:
+            def __init__(self, index):
+                self.index = index
+                self.attributes = {"MultiProcessorCount": SMS,
+                                   "MaxSharedMemoryPerBlockOptin": 232448,
+                                   "L2CacheSize": 50 << 20}
+
+            def use(self):
+                pass
+
+        class Runtime:
+            @staticmethod
+            def getDeviceProperties(index):
+                return {"name": b"NVIDIA H100 80GB HBM3", "major": 9,
+                        "minor": 0}
+
+        class Event:
+            def record(self, stream=None):
+                self.time = cp.clock
+
+        class Graph:
+            def __init__(self, launches):
+                self.launches = launches
+
+            def launch(self, stream=None):
+                for launch in self.launches:
+                    cp._run(*launch)
+
+        class Stream:
+            def __init__(self, non_blocking=False):
+                pass
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return False
+
+            def begin_capture(self):
+                cp.capturing = []
+
+            def end_capture(self):
+                graph, cp.capturing = Graph(cp.capturing), None
+                return graph
+
+            def synchronize(self):
+                pass
+
+        class Cuda:
+            pass
+
+        Cuda.Device, Cuda.runtime, Cuda.Event = Device, Runtime, Event
+        Cuda.Stream = Stream
+        Cuda.get_elapsed_time = staticmethod(
+            lambda start, end: (end.time - start.time) * 1e3)
+        self.cuda = Cuda
+        self.__version__ = "fake"
+
+    def _run(self, name, grid, block, args):
+        fake = FakeDevice(0)
+        if name == "empty_kernel":
+            self.clock += LAUNCH
+        elif name.startswith("read_u"):
+            loads = int(name[len("read_u"):])
+            _, _, chunk, _ = args
+            region = int(chunk) * grid[0]
+            self.clock += fake.read(grid[0], block[0], loads, int(chunk),
+                                    region, 2)
+        else:
+            kind = "mma" if name == "mma_m16n8k16" else "fma"
+            self.clock += fake.rate(kind, grid[0], block[0], int(args[0]))
+
+    def RawModule(self, code, options=()):
+        cp = self
+
+        class Module:
+            def get_function(self, name):
+                if name not in cp.params:
+                    raise KeyError(name)
+
+                def kernel(grid, block, args):
+                    assert isinstance(grid, tuple) and \
+                        isinstance(block, tuple)
+                    if len(args) != cp.params[name]:
+                        raise TypeError(f"{name} takes {cp.params[name]} "
+                                        f"arguments, got {len(args)}")
+                    cp.launches.append(name)
+                    if cp.capturing is not None:
+                        cp.capturing.append((name, grid, block, args))
+                    else:
+                        cp._run(name, grid, block, args)
+                return kernel
+        return Module()
+
+    def zeros(self, n, dtype=None):
+        return [0] * n
+
+    def arange(self, n, dtype=None):
+        class Buffer:
+            def __imul__(self, other):
+                return self
+        return Buffer()
+
+    uint32 = int
+    int32 = int
+
+
+class FakeNumpy:
+    uint64 = int
+    int32 = int
+    float32 = float
+
+
 def simulated_document():
     m = K.measure(FakeDevice(0), K.Deadline(60))
     return K.document(m, K.derive(m), "test", 60, 1.0)
@@ -130,6 +267,34 @@ class DeriveTest(unittest.TestCase):
              "launch": {"graph_seconds_per_kernel": -1.0}}
         with self.assertRaisesRegex(ValueError, "launch_seconds"):
             K.derive(m)
+
+
+class CupyDeviceTest(unittest.TestCase):
+    def test_measures_through_the_cupy_api(self):
+        fake = FakeCupy()
+        saved = {m: sys.modules.get(m) for m in ("cupy", "numpy")}
+        sys.modules["cupy"], sys.modules["numpy"] = fake, FakeNumpy
+        try:
+            m = K.measure(K.CupyDevice(0), K.Deadline(60))
+        finally:
+            for name, module in saved.items():
+                if module is None:
+                    del sys.modules[name]
+                else:
+                    sys.modules[name] = module
+        for section in ("launch", "bandwidth", "mma", "fma"):
+            self.assertNotIn("error", m[section], m[section].get("error"))
+        self.assertEqual(m["device"]["name"], "NVIDIA H100 80GB HBM3")
+        self.assertEqual(m["device"]["compute_capability"], "sm_90")
+        cm = K.derive(m)
+        self.assertAlmostEqual(cm["launch_seconds"] / LAUNCH, 1.0)
+        self.assertAlmostEqual(cm["dram_bytes_per_second"] / DRAM, 1.0)
+        self.assertAlmostEqual(cm["bandwidth_share_of_one_sm"], SHARE)
+        self.assertAlmostEqual(cm["tensor_flops_per_second"] / MMA, 1.0)
+        self.assertAlmostEqual(cm["cuda_flops_per_second"] / FMA, 1.0)
+        for name in ("empty_kernel", "read_u1", "read_u8", "mma_m16n8k16",
+                     "fma_f32"):
+            self.assertIn(name, fake.launches)
 
 
 class PlanTest(unittest.TestCase):
