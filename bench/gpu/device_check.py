@@ -54,6 +54,11 @@ STEPS = tuple(name for name, _ in budget.STEPS)
 # get this much less as their --budget-s, so they write their results
 # before the step's timeout would kill them.
 SCRIPT_MARGIN_S = 10
+# One mirage-run may take this long at most (the largest bundle generates
+# ~270 M inputs on the host in a few seconds): a kernel that never returns
+# costs this, not the whole step, and its bundle is left out of the
+# benchmark (run.py --skip-mirage).
+BUNDLE_COMMAND_CAP_S = 30
 
 
 def parse_args(argv):
@@ -191,7 +196,7 @@ def bundle_commands(args, bundle, has_refs, json_path):
     return commands
 
 
-def script_commands(args, step, limit):
+def script_commands(args, step, limit, hung=()):
     budget_s = str(max(1, limit - SCRIPT_MARGIN_S))
     if step == "calibrate":
         return [[sys.executable, os.path.join(HERE, "calibrate.py"),
@@ -201,6 +206,8 @@ def script_commands(args, step, limit):
                args.results_dir, "--batch-sizes", args.batch_sizes]
     if args.only:
         command += ["--only", args.only]
+    if hung:
+        command += ["--skip-mirage", ",".join(hung)]
     return [command]
 
 
@@ -238,7 +245,10 @@ def step_bundles(args, limit, log, state):
             if left < 1:
                 entry["error"] = "time budget"
                 break
-            status, output = run_command(command, left, log)
+            status, output = run_command(
+                command, min(left, BUNDLE_COMMAND_CAP_S), log)
+            if status is None:
+                state.setdefault("hung", []).append(case.bundle_name)
             what = "validate" if "--validate" in command else "run"
             entry[what] = {"status": status, "output": tail(output, 8)}
             if status != 0:
@@ -279,20 +289,35 @@ def step_bundles(args, limit, log, state):
     return True, summary
 
 
+def written_since(results_dir, step, started):
+    """The results files of `step` modified since `started` (time.time())."""
+    out = []
+    for path in sorted(glob.glob(os.path.join(results_dir, "gpu-*.json"))):
+        name = os.path.basename(path)
+        calibration = name.startswith("gpu-calibration-")
+        if (step == "calibrate") != calibration or \
+                name.startswith("gpu-bundles-"):
+            continue
+        if os.path.getmtime(path) >= started - 1:
+            out.append(path)
+    return out
+
+
 def step_script(args, limit, log, state, step):
     env = dict(os.environ)
     python_dir = os.path.join(args.build_dir, "python")
     env["PYTHONPATH"] = os.pathsep.join(
         [python_dir] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env["PYTHONUNBUFFERED"] = "1"
-    (command,) = script_commands(args, step, limit)
+    (command,) = script_commands(args, step, limit, state.get("hung", ()))
+    started = time.time()
     status, output = run_command(command, limit, log, env=env)
-    for line in output.splitlines():
-        m = re.match(r"wrote (\S+)", line)
-        if m:
-            state.setdefault("written", []).append(m.group(1))
-    if step == "benchmark":
-        log.write(tail(output, len(args.cases) + 4))
+    # What the script wrote, even if it was stopped (run.py writes its
+    # results after every case).
+    for path in written_since(args.results_dir, step, started):
+        state.setdefault("written", []).append(path)
+    log.write(tail(output, len(args.cases) + 4 if step == "benchmark"
+                   else 12))
     ok = status == 0
     return ok, ("timed out" if status is None else f"exit {status}") + \
         ("" if ok else ":\n" + tail(output))

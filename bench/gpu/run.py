@@ -17,6 +17,7 @@ bench/results/README.md.
   bench/gpu/run.py --bundles DIR [--only gqa,mqa] [--batch-sizes 1,8]
       [--no-graphs] [--warmup 20] [--iters 200] [--seed 0]
       [--budget-s S] [--compile-budget-s S] [--compile-timeout-s S]
+      [--skip-mirage gqa-bs1,...]
 
 With --budget-s it starts a case only when the slowest case so far (20 s
 before the first) still fits, records the others as skipped, and always
@@ -215,7 +216,10 @@ def run_case(torch, runtime, references, case, args, device,
 
     impls = {}
     bundle_dir = os.path.join(args.bundles, case.bundle_name)
-    if runtime is None:
+    if case.bundle_name in args.skip_mirage.split(","):
+        result["impls"]["mirage"] = {"skipped": "--skip-mirage (hung or "
+                                     "failed earlier)"}
+    elif runtime is None:
         result["impls"]["mirage"] = {"error": "mirage_runtime not found"}
     elif not os.path.isdir(bundle_dir):
         result["impls"]["mirage"] = {"error": f"no bundle {bundle_dir}"}
@@ -257,6 +261,37 @@ def run_case(torch, runtime, references, case, args, device,
     return result
 
 
+def write_results(torch, args, argv, device, name, start, results, planned):
+    date = datetime.date.today().isoformat()
+    major, minor = torch.cuda.get_device_capability(device)
+    doc = {
+        "date": date,
+        "device": name,
+        "compute_capability": f"sm_{major}{minor}",
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "command": " ".join(["bench/gpu/run.py"] + (argv or sys.argv[1:])),
+        "budget_s": args.budget_s,
+        "elapsed_s": time.monotonic() - start,
+        "complete": len(results) == planned,
+        "timing": {"graphs": not args.no_graphs, "warmup": args.warmup,
+                   "iters": args.iters, "statistic": "median"},
+        "tolerance": {"rtol": RTOL, "atol_times_max_abs_reference":
+                      ATOL_SCALE},
+        "bandwidth_gbs": {"measured_copy": args.bandwidth,
+                          "peak": args.peak_bandwidth},
+        "cases": results,
+    }
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    os.makedirs(args.results_dir, exist_ok=True)
+    path = os.path.join(args.results_dir, f"gpu-{slug}-{date}.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
+    return path
+
+
 def skipped_case(case, reason):
     return {"example": case.example.name, "batch": case.label,
             "bundle": case.bundle_name, "skipped": reason,
@@ -284,6 +319,10 @@ def main(argv=None):
                         "(default: half of --budget-s)")
     parser.add_argument("--compile-timeout-s", type=float, default=45.0,
                         help="seconds for one torch.compile warm-up")
+    parser.add_argument("--skip-mirage", default="",
+                        help="comma-separated bundles not to run (e.g. "
+                        "ones that hung in device-check's bundles step); "
+                        "their baselines still run")
     args = parser.parse_args(argv)
     if args.iters < 100:
         parser.error("--iters must be at least 100")
@@ -343,33 +382,14 @@ def main(argv=None):
         print(report.case_line(r), flush=True)
         results.append(r)
 
-    date = datetime.date.today().isoformat()
-    major, minor = torch.cuda.get_device_capability(device)
-    doc = {
-        "date": date,
-        "device": name,
-        "compute_capability": f"sm_{major}{minor}",
-        "torch": torch.__version__,
-        "cuda": torch.version.cuda,
-        "command": " ".join(["bench/gpu/run.py"] + (argv or sys.argv[1:])),
-        "budget_s": args.budget_s,
-        "elapsed_s": time.monotonic() - start,
-        "timing": {"graphs": not args.no_graphs, "warmup": args.warmup,
-                   "iters": args.iters, "statistic": "median"},
-        "tolerance": {"rtol": RTOL, "atol_times_max_abs_reference":
-                      ATOL_SCALE},
-        "bandwidth_gbs": {"measured_copy": args.bandwidth,
-                          "peak": args.peak_bandwidth},
-        "cases": results,
-    }
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    os.makedirs(args.results_dir, exist_ok=True)
-    path = os.path.join(args.results_dir, f"gpu-{slug}-{date}.json")
-    with open(path, "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
+        # Written after every case, so that a case that hangs (a kernel
+        # that never returns, killed by device-check's timeout) keeps the
+        # cases before it.
+        path = write_results(torch, args, argv, device, name, start,
+                             results, len(todo))
     readme = os.path.join(args.results_dir, "README.md")
-    report.update_readme(readme, doc, os.path.basename(path))
+    with open(path) as f:
+        report.update_readme(readme, json.load(f), os.path.basename(path))
     print(f"wrote {path} and the table in {readme}")
     # Non-zero when any case has no passing result of our kernels.
     failed = [r["bundle"] for r in results

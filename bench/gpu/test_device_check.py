@@ -243,6 +243,40 @@ class DeviceCheckTest(unittest.TestCase):
                                          "--bundles",
                                          os.path.join(d, "none")]), 0)
 
+    def test_script_commands(self):
+        args = D.parse_args(["--only", "gqa"])
+        (calibrate,) = D.script_commands(args, "calibrate", 75)
+        self.assertEqual(calibrate[-4:], ["--budget-s", "65", "--results-dir",
+                                          args.results_dir])
+        (bench,) = D.script_commands(args, "benchmark", 100,
+                                     ["gqa-bs1", "gqa-bs8"])
+        self.assertIn("90", bench)
+        self.assertEqual(bench[-4:], ["--only", "gqa", "--skip-mirage",
+                                      "gqa-bs1,gqa-bs8"])
+        # A limit under the margin still gives the script a second.
+        (short,) = D.script_commands(args, "calibrate", 5)
+        self.assertEqual(short[3], "1")
+
+    def test_written_since(self):
+        with tempfile.TemporaryDirectory() as d:
+            names = ["gpu-nvidia-h100-2026-12-06.json",
+                     "gpu-calibration-nvidia-h100.json",
+                     "gpu-bundles-nvidia-h100-2026-12-06.json",
+                     "gpu-old-2026-01-01.json", "search.json"]
+            for name in names:
+                open(os.path.join(d, name), "w").close()
+            old = os.path.join(d, "gpu-old-2026-01-01.json")
+            os.utime(old, (1000, 1000))
+            now = time.time()
+            self.assertEqual(
+                [os.path.basename(p) for p in
+                 D.written_since(d, "benchmark", now)],
+                ["gpu-nvidia-h100-2026-12-06.json"])
+            self.assertEqual(
+                [os.path.basename(p) for p in
+                 D.written_since(d, "calibrate", now)],
+                ["gpu-calibration-nvidia-h100.json"])
+
     def test_summary(self):
         text = D.summary([("build", True, 31.25, 120, "built"),
                           ("bundles", False, 2.0, 134, "2 failed\ndetail")],
