@@ -139,9 +139,9 @@ class Budget:
     warm-ups."""
 
     def __init__(self, seconds, compile_seconds, compile_timeout,
-                 clock=time.monotonic):
-        self.clock = clock
-        self.end = None if seconds is None else clock() + seconds
+                 clock=None):
+        self.clock = clock or time.monotonic
+        self.end = None if seconds is None else self.clock() + seconds
         self.compile_left = compile_seconds
         self.compile_timeout = compile_timeout
         # The slowest case so far without its compile warm-up (which

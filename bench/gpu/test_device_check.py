@@ -161,6 +161,125 @@ class RunBudgetTest(unittest.TestCase):
             self.assertIn(f"{flag} must be positive", err.getvalue())
 
 
+class FakeTorchModule:
+    """Just enough of torch for run.py's main() with run_case replaced:
+    device queries, the version strings."""
+    __version__ = "0.0-fake"
+
+    class version:
+        cuda = "13.0"
+
+    class cuda:
+        @staticmethod
+        def is_available():
+            return True
+
+        @staticmethod
+        def set_device(device):
+            pass
+
+        @staticmethod
+        def get_device_name(device):
+            return "NVIDIA H100 80GB HBM3"
+
+        @staticmethod
+        def get_device_capability(device):
+            return (9, 0)
+
+    @staticmethod
+    def device(kind, index):
+        return (kind, index)
+
+
+class RunMainTest(unittest.TestCase):
+    """run.py's main() with a fake torch and run_case replaced: the budget
+    loop, --skip-mirage, the results written after every case, the README
+    table and the exit status."""
+
+    def run_main(self, argv, case_seconds, clock):
+        calls = []
+
+        def fake_run_case(torch, runtime, references, case, args, device,
+                          time_left=None):
+            calls.append((case.bundle_name, args.skip_mirage))
+            clock.now += case_seconds
+            # The results so far are on disk before the next case starts.
+            path = os.path.join(args.results_dir,
+                                "gpu-nvidia-h100-80gb-hbm3-" +
+                                R.datetime.date.today().isoformat() + ".json")
+            if calls[1:]:
+                with open(path) as f:
+                    self.assertEqual(len(R.json.load(f)["cases"]),
+                                     len(calls) - 1)
+            mirage = {"skipped": "x"} if case.bundle_name in \
+                args.skip_mirage.split(",") else {
+                    "median_us": 1.0, "vs_hbm_floor": 2.0,
+                    "numerics": {"passed": True, "mismatches": 0,
+                                 "elements": 4}}
+            return {"example": case.example.name, "batch": case.label,
+                    "bundle": case.bundle_name, "hbm_floor_us": 0.5,
+                    "impls": {"mirage": mirage}}
+
+        saved = (R.run_case, R.measure_bandwidth, R.time.monotonic,
+                 sys.modules.get("torch"), sys.modules.get("references"))
+        R.run_case = fake_run_case
+        R.measure_bandwidth = lambda torch, device: 3000.0
+        R.time.monotonic = clock
+        sys.modules["torch"] = FakeTorchModule
+        sys.modules["references"] = FakeTorchModule
+        try:
+            with contextlib.redirect_stdout(io.StringIO()) as out, \
+                    contextlib.redirect_stderr(io.StringIO()):
+                status = R.main(argv)
+        finally:
+            (R.run_case, R.measure_bandwidth, R.time.monotonic) = saved[:3]
+            for name, module in (("torch", saved[3]),
+                                 ("references", saved[4])):
+                if module is None:
+                    del sys.modules[name]
+                else:
+                    sys.modules[name] = module
+        return status, calls, out.getvalue()
+
+    def test_budget_skips_cases_that_would_not_fit(self):
+        with tempfile.TemporaryDirectory() as d:
+            clock = FakeClock()
+            # 12 s per case, 60 s in all: 20 s is the first guess, then 12 s
+            # per case with 5 s kept: cases start at 0, 12, 24 and 36 s (left
+            # 60, 48, 36, 24 >= 12 + 5), not at 48 s.
+            status, calls, out = self.run_main(
+                ["--bundles", d, "--results-dir", d, "--budget-s", "60",
+                 "--only", "gqa,mqa,mha", "--skip-mirage", "mha-bs8"],
+                12.0, clock)
+            self.assertEqual([c[0] for c in calls],
+                             ["gqa-bs1", "gqa-bs8", "mha-bs1", "mha-bs8"])
+            self.assertEqual(calls[0][1], "mha-bs8")
+            self.assertIn("mqa bs1: skipped (time budget)", out)
+            self.assertIn("mqa bs8: skipped (time budget)", out)
+            self.assertIn("mha bs8: mirage skipped (x)", out)
+            path = os.path.join(d, "gpu-nvidia-h100-80gb-hbm3-" +
+                                R.datetime.date.today().isoformat() + ".json")
+            with open(path) as f:
+                doc = R.json.load(f)
+            self.assertTrue(doc["complete"])
+            self.assertEqual(len(doc["cases"]), 6)
+            self.assertEqual(doc["cases"][4]["skipped"], "time budget")
+            self.assertEqual(doc["budget_s"], 60.0)
+            with open(os.path.join(d, "README.md")) as f:
+                self.assertIn("| gqa bs1 | 1.0 |", f.read())
+            # Skipped cases and the skipped bundle have no passing result.
+            self.assertEqual(status, 1)
+            self.assertFalse(os.path.exists(path + ".tmp"))
+
+    def test_no_budget_runs_every_case(self):
+        with tempfile.TemporaryDirectory() as d:
+            status, calls, _ = self.run_main(
+                ["--bundles", d, "--results-dir", d, "--only", "lora"],
+                1000.0, FakeClock())
+            self.assertEqual([c[0] for c in calls], ["lora-bs1"])
+            self.assertEqual(status, 0)
+
+
 class DeviceCheckTest(unittest.TestCase):
     def parse_error(self, argv):
         with contextlib.redirect_stderr(io.StringIO()) as err:
