@@ -57,7 +57,8 @@ SCRIPT_MARGIN_S = 10
 # One mirage-run may take this long at most (the largest bundle generates
 # ~270 M inputs on the host in a few seconds): a kernel that never returns
 # costs this, not the whole step, and its bundle is left out of the
-# benchmark (run.py --skip-mirage).
+# benchmark (run.py --skip-mirage), as is one whose run crashed or failed
+# with a CUDA error.
 BUNDLE_COMMAND_CAP_S = 30
 
 
@@ -196,7 +197,7 @@ def bundle_commands(args, bundle, has_refs, json_path):
     return commands
 
 
-def script_commands(args, step, limit, hung=()):
+def script_commands(args, step, limit, unsafe=()):
     budget_s = str(max(1, limit - SCRIPT_MARGIN_S))
     if step == "calibrate":
         return [[sys.executable, os.path.join(HERE, "calibrate.py"),
@@ -206,8 +207,8 @@ def script_commands(args, step, limit, hung=()):
                args.results_dir, "--batch-sizes", args.batch_sizes]
     if args.only:
         command += ["--only", args.only]
-    if hung:
-        command += ["--skip-mirage", ",".join(hung)]
+    if unsafe:
+        command += ["--skip-mirage", ",".join(unsafe)]
     return [command]
 
 
@@ -247,9 +248,14 @@ def step_bundles(args, limit, log, state):
                 break
             status, output = run_command(
                 command, min(left, BUNDLE_COMMAND_CAP_S), log)
-            if status is None:
-                state.setdefault("hung", []).append(case.bundle_name)
             what = "validate" if "--validate" in command else "run"
+            # A run that hung, crashed or failed otherwise than by its
+            # numbers (exit 3) may leave a CUDA error that would poison the
+            # benchmark's PyTorch process for every case after it: its
+            # bundle is left out there (run.py --skip-mirage).
+            if what == "run" and status not in (0, 3) and not (
+                    status is None and left < BUNDLE_COMMAND_CAP_S):
+                state.setdefault("unsafe", []).append(case.bundle_name)
             entry[what] = {"status": status, "output": tail(output, 8)}
             if status != 0:
                 # mirage-run: 3 is "outputs differ from the reference".
@@ -309,7 +315,7 @@ def step_script(args, limit, log, state, step):
     env["PYTHONPATH"] = os.pathsep.join(
         [python_dir] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env["PYTHONUNBUFFERED"] = "1"
-    (command,) = script_commands(args, step, limit, state.get("hung", ()))
+    (command,) = script_commands(args, step, limit, state.get("unsafe", ()))
     started = time.time()
     status, output = run_command(command, limit, log, env=env)
     # What the script wrote, even if it was stopped (run.py writes its
