@@ -325,8 +325,9 @@ def step_script(args, limit, log, state, step):
     log.write(tail(output, len(args.cases) + 4 if step == "benchmark"
                    else 12))
     ok = status == 0
+    last = tail(output, 1)
     return ok, ("timed out" if status is None else f"exit {status}") + \
-        ("" if ok else ":\n" + tail(output))
+        ("" if ok else f" ({last})" if last else "")
 
 
 def run_steps(args, log, clock=time.monotonic):
