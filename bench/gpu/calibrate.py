@@ -441,6 +441,10 @@ def main(argv=None, device_factory=None):
     except ImportError as e:
         print(f"calibrate.py needs CuPy and numpy: {e}", file=sys.stderr)
         return 1
+    except Exception as e:  # NVRTC's log, a CUDA error: nothing measured
+        print(f"calibrate.py: cannot set up the device: {type(e).__name__}: "
+              f"{e}", file=sys.stderr)
+        return 1
     measurements = measure(dev, deadline)
     cost_model = derive(measurements)
     command = " ".join(["bench/gpu/calibrate.py"] +

@@ -8,6 +8,8 @@ loader's lit test).
   python3 bench/gpu/test_calibrate.py [--write FILE]
 """
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -354,6 +356,18 @@ class FileTest(unittest.TestCase):
             self.assertEqual(status, 1)
             with open(os.path.join(d, "c.json")) as f:
                 self.assertIn("error", json.load(f)["measurements"]["mma"])
+
+    def test_setup_failure_is_reported(self):
+        def broken(index):
+            raise RuntimeError("NVRTC_ERROR_COMPILATION: line 3")
+        with tempfile.TemporaryDirectory() as d:
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err):
+                status = K.main(["--results-dir", d], device_factory=broken)
+            self.assertEqual(status, 1)
+            self.assertIn("cannot set up the device: RuntimeError: "
+                          "NVRTC_ERROR_COMPILATION", err.getvalue())
+            self.assertEqual(os.listdir(d), [])
 
     def test_kernel_names_exist(self):
         with open(K.KERNELS) as f:
