@@ -39,7 +39,7 @@ class BudgetTest(unittest.TestCase):
             self.assertEqual(B.limit(name, elapsed), budget)
             elapsed += budget
         # A step that finished early leaves its time to the next one.
-        self.assertEqual(B.limit("bundles", 20), 120 - 20 + 45)
+        self.assertEqual(B.limit("bundles", 20), 90 - 20 + 75)
         # One that overran (stopped at its deadline) costs the next nothing.
         self.assertEqual(B.limit("calibrate", 165), 75)
         # Late: what is left to the step's deadline; nothing under 5 s.
