@@ -169,6 +169,15 @@ def device_name():
     return "unknown-gpu"
 
 
+def git_commit():
+    try:
+        out = subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"],
+                             capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
 def slug(name):
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
@@ -427,6 +436,9 @@ def main(argv=None):
     log = Log(os.path.join(args.build_dir, "device-check.log"))
     log.write(f"device-check: {len(args.cases)} cases, steps "
               f"{','.join(args.steps)}, {args.total_s} s in all")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    log.write(f"python {sys.version.split()[0]}, commit {git_commit()}, "
+              f"started {now.isoformat(timespec='seconds')}", console=False)
     rows, state, total = run_steps(args, log)
     log.write(summary(rows, total, args.total_s))
     copy_out(args, state, log)
