@@ -19,7 +19,7 @@ DEPS_STAMP := $(BUILD_DIR)/.deps-installed
 NINJA_FILE := $(BUILD_DIR)/build.ninja
 
 .PHONY: all deps configure build run test clean format test-sanitize fuzz \
-  fuzz-build fuzz-campaign
+  fuzz-build fuzz-campaign gpu-bundles
 
 all: build
 
@@ -72,6 +72,20 @@ run: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The bundles of the GPU check (README.md, "GPU check"): every example at
+# batch sizes 1 and 8 compiled to PTX, each with the interpreter's outputs
+# (seed 0) to compare with. The device tool carries the folder to the GPU
+# machine, where bench/gpu/device-check.sh runs them. GPU_BUNDLE_OPTIONS
+# ='--time-budget 20' compiles the searched μGraphs instead of the default
+# schedules.
+GPU_BUNDLES        ?= bench/gpu/bundles
+GPU_BUNDLE_OPTIONS ?= --no-search
+
+gpu-bundles: build
+	rm -rf $(GPU_BUNDLES)
+	bench/gpu/make_bundles.py --out $(GPU_BUNDLES) --references \
+	  $(GPU_BUNDLE_OPTIONS)
 
 # The whole project and the whole ctest suite under AddressSanitizer and
 # UndefinedBehaviorSanitizer (CI runs it after `make test`). Every report is

@@ -8,11 +8,17 @@ example at that batch size, then compiles it
   mirage-opt FILE [--mirage-superoptimize='preset=P time-budget=T']
              --mirage-to-ptx='chip=C output=OUT/<example>-bs<N>'
 
-and checks the bundle with `mirage-run --validate` (no GPU needed). Copy OUT
-to the GPU machine and give it to bench/gpu/run.py --bundles.
+and checks the bundle with `mirage-run --validate` (no GPU needed). With
+--references it also runs the reference interpreter on the same program
+(`--mirage-interpret` with seed 0, the runtime's seeded inputs) and stores
+its outputs in OUT/<example>-bs<N>/expected/output<I>.npy, against which
+the GPU check runs the bundle (mirage-run --seed 0 --expected). Copy OUT to
+the GPU machine (`make gpu-bundles`, then carry bench/gpu/bundles; README.md,
+"GPU check") and give it to bench/gpu/device-check.sh or run.py --bundles.
 
   bench/gpu/make_bundles.py --out bench/gpu/bundles [--chip sm_90]
       [--no-search] [--time-budget 60] [--only gqa,mqa] [--batch-sizes 1,8]
+      [--references]
 """
 
 import argparse
@@ -34,6 +40,9 @@ def main(argv=None):
                         help="search time per case, seconds")
     parser.add_argument("--only", help="comma-separated example names")
     parser.add_argument("--batch-sizes", default="1,8")
+    parser.add_argument("--references", action="store_true",
+                        help="store the interpreter's outputs (seed 0) in "
+                        "each bundle's expected/")
     parser.add_argument("--mirage-opt",
                         default=os.path.join(C.ROOT, "build", "bin",
                                              "mirage-opt"))
@@ -75,6 +84,19 @@ def main(argv=None):
             print(run.stderr.strip(), file=sys.stderr)
             failed.append(case.bundle_name)
             continue
+        if args.references:
+            # The interpreter runs the program as written (before the
+            # search): the reference the bundle must match.
+            expected = os.path.join(bundle, "expected")
+            interpret = [args.mirage_opt, mlir, "-o", os.devnull,
+                         "--mirage-interpret=entry="
+                         f"{case.example.name} seed=0 output-dir={expected}"]
+            run = subprocess.run(interpret, capture_output=True, text=True)
+            if run.returncode != 0:
+                print(run.stderr.strip(), file=sys.stderr)
+                failed.append(case.bundle_name)
+                continue
+            print(f"{case.bundle_name}: interpreter outputs in {expected}")
         if os.access(args.mirage_run, os.X_OK):
             check = subprocess.run([args.mirage_run, bundle, "--validate"],
                                    capture_output=True, text=True)

@@ -13,6 +13,8 @@ def _time(entry):
         return "-"
     if "error" in entry:
         return "error"
+    if "skipped" in entry:
+        return "skipped"
     return f"{entry['median_us']:.1f}"
 
 
@@ -27,6 +29,9 @@ def _numerics(entry):
 
 def case_line(result):
     """'gqa bs1: mirage 12.3 us (ok), eager 40.1 us, ... floor 3.2 us'."""
+    if "skipped" in result:
+        return (f"{result['example']} {result['batch']}: skipped "
+                f"({result['skipped']})")
     parts = []
     for name in IMPLS:
         entry = result["impls"].get(name)
@@ -34,6 +39,8 @@ def case_line(result):
             continue
         if "error" in entry:
             parts.append(f"{name} error: {entry['error']}")
+        elif "skipped" in entry:
+            parts.append(f"{name} skipped ({entry['skipped']})")
         else:
             parts.append(f"{name} {entry['median_us']:.1f} us "
                          f"({_numerics(entry)})")
@@ -49,6 +56,10 @@ def table(doc):
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in doc["cases"]:
+        if "skipped" in r:
+            lines.append(f"| {r['example']} {r['batch']} | skipped "
+                         f"({r['skipped']}) | | | | | | |")
+            continue
         impls = r["impls"]
         mirage = impls.get("mirage")
         ratio = (f"{mirage['vs_hbm_floor']:.1f}x"

@@ -16,6 +16,14 @@ bench/results/README.md.
 
   bench/gpu/run.py --bundles DIR [--only gqa,mqa] [--batch-sizes 1,8]
       [--no-graphs] [--warmup 20] [--iters 200] [--seed 0]
+      [--budget-s S] [--compile-budget-s S] [--compile-timeout-s S]
+      [--skip-mirage gqa-bs1,...]
+
+With --budget-s it starts a case only when the slowest case so far (20 s
+before the first) still fits, records the others as skipped, and always
+writes the results; torch.compile warm-ups (the slow part) share
+--compile-budget-s (default: half the budget) and each is stopped after
+--compile-timeout-s (budget.py: compile_limit). device-check.sh runs it so.
 
 Bundles come from bench/gpu/make_bundles.py (run it on the CPU machine).
 mirage_runtime is found on PYTHONPATH, else in build/runtime/python or
@@ -27,9 +35,12 @@ import datetime
 import json
 import os
 import re
+import signal
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import budget  # noqa: E402
 import cases as C  # noqa: E402
 import report  # noqa: E402
 
@@ -119,7 +130,73 @@ def measure_bandwidth(torch, device):
     return 2 * n * 2 / (median * 1e-3) / 1e9
 
 
-def run_case(torch, runtime, references, case, args, device):
+class CompileTimeout(Exception):
+    pass
+
+
+class Budget:
+    """The time left to run.py (None: no limit) and to its compile
+    warm-ups."""
+
+    def __init__(self, seconds, compile_seconds, compile_timeout,
+                 clock=None):
+        self.clock = clock or time.monotonic
+        self.end = None if seconds is None else self.clock() + seconds
+        self.compile_left = compile_seconds
+        self.compile_timeout = compile_timeout
+        # The slowest case so far without its compile warm-up (which
+        # compile_limit fits in separately); a guess before the first.
+        self.slowest_case = None
+        self.compile_spent = 0.0
+
+    def estimate(self):
+        return 20.0 if self.slowest_case is None else self.slowest_case
+
+    def case_ran(self, seconds, compile_seconds):
+        rest = seconds - compile_seconds
+        self.slowest_case = max(self.slowest_case or 0.0, rest)
+
+    def left(self):
+        return float("inf") if self.end is None else self.end - self.clock()
+
+
+def with_alarm(seconds, fn):
+    """fn(), interrupted by CompileTimeout after `seconds` (main thread)."""
+    def expire(signum, frame):
+        raise CompileTimeout(f"torch.compile warm-up over {seconds:.0f} s")
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def first_call(torch, name, fn, time_left):
+    """The first (checked) call of an implementation; torch.compile's is
+    its warm-up, capped by the budget. Returns (output, None) or
+    (None, skipped entry)."""
+    if name != "compile" or time_left is None:
+        return fn(), None
+    # The rest of the case: timing four implementations, ~2 s each.
+    limit = budget.compile_limit(time_left.left(), time_left.compile_left,
+                                 time_left.compile_timeout, 8.0)
+    if limit == 0:
+        return None, {"skipped": "torch.compile budget spent"}
+    start = time.monotonic()
+    try:
+        out = with_alarm(limit, fn)
+        torch.cuda.synchronize()
+        return out, None
+    finally:
+        spent = time.monotonic() - start
+        time_left.compile_left -= spent
+        time_left.compile_spent += spent
+
+
+def run_case(torch, runtime, references, case, args, device,
+             time_left=None):
     ex = case.example
     gen = torch.Generator(device=device).manual_seed(args.seed)
     inputs = [((torch.rand(s, generator=gen, device=device) * 2 - 1) *
@@ -139,7 +216,10 @@ def run_case(torch, runtime, references, case, args, device):
 
     impls = {}
     bundle_dir = os.path.join(args.bundles, case.bundle_name)
-    if runtime is None:
+    if case.bundle_name in args.skip_mirage.split(","):
+        result["impls"]["mirage"] = {"skipped": "--skip-mirage (hung or "
+                                     "failed earlier)"}
+    elif runtime is None:
         result["impls"]["mirage"] = {"error": "mirage_runtime not found"}
     elif not os.path.isdir(bundle_dir):
         result["impls"]["mirage"] = {"error": f"no bundle {bundle_dir}"}
@@ -164,18 +244,58 @@ def run_case(torch, runtime, references, case, args, device):
 
     for name, fn in impls.items():
         try:
-            out = fn()
+            out, skipped = first_call(torch, name, fn, time_left)
+            if skipped:
+                result["impls"][name] = skipped
+                continue
             torch.cuda.synchronize()
             entry = {"numerics": numerics(torch, out, ref32)}
             samples = time_callable(torch, fn, args.warmup, args.iters,
                                     not args.no_graphs)
             entry.update(C.percentile_stats(samples))
             entry["vs_hbm_floor"] = entry["median_us"] / result["hbm_floor_us"]
-        except Exception as e:
+        except Exception as e:  # CompileTimeout included
             entry = {"error": f"{type(e).__name__}: {e}"}
         result["impls"][name] = entry
         torch.cuda.synchronize()
     return result
+
+
+def write_results(torch, args, argv, device, name, start, results, planned):
+    date = datetime.date.today().isoformat()
+    major, minor = torch.cuda.get_device_capability(device)
+    doc = {
+        "date": date,
+        "device": name,
+        "compute_capability": f"sm_{major}{minor}",
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
+        "command": " ".join(["bench/gpu/run.py"] + (argv or sys.argv[1:])),
+        "budget_s": args.budget_s,
+        "elapsed_s": time.monotonic() - start,
+        "complete": len(results) == planned,
+        "timing": {"graphs": not args.no_graphs, "warmup": args.warmup,
+                   "iters": args.iters, "statistic": "median"},
+        "tolerance": {"rtol": RTOL, "atol_times_max_abs_reference":
+                      ATOL_SCALE},
+        "bandwidth_gbs": {"measured_copy": args.bandwidth,
+                          "peak": args.peak_bandwidth},
+        "cases": results,
+    }
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    os.makedirs(args.results_dir, exist_ok=True)
+    path = os.path.join(args.results_dir, f"gpu-{slug}-{date}.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
+    return path
+
+
+def skipped_case(case, reason):
+    return {"example": case.example.name, "batch": case.label,
+            "bundle": case.bundle_name, "skipped": reason,
+            "hbm_floor_us": None, "impls": {}}
 
 
 def main(argv=None):
@@ -192,9 +312,26 @@ def main(argv=None):
     parser.add_argument("--device", type=int, default=0)
     parser.add_argument("--results-dir",
                         default=os.path.join(C.ROOT, "bench", "results"))
+    parser.add_argument("--budget-s", type=float,
+                        help="start no case that would end later than this")
+    parser.add_argument("--compile-budget-s", type=float,
+                        help="seconds for all torch.compile warm-ups "
+                        "(default: half of --budget-s)")
+    parser.add_argument("--compile-timeout-s", type=float, default=45.0,
+                        help="seconds for one torch.compile warm-up")
+    parser.add_argument("--skip-mirage", default="",
+                        help="comma-separated bundles not to run (e.g. "
+                        "ones that hung in device-check's bundles step); "
+                        "their baselines still run")
     args = parser.parse_args(argv)
     if args.iters < 100:
         parser.error("--iters must be at least 100")
+    for name in ("budget_s", "compile_budget_s", "compile_timeout_s"):
+        value = getattr(args, name)
+        if value is not None and value <= 0:
+            parser.error(f"--{name[:-2].replace('_', '-')}-s must be "
+                         "positive")
+    start = time.monotonic()
     try:
         todo = C.cases(args.only.split(",") if args.only else None,
                        [int(b) for b in args.batch_sizes.split(",")])
@@ -224,41 +361,40 @@ def main(argv=None):
           + (f", peak {args.peak_bandwidth:.0f} GB/s"
              if args.peak_bandwidth else ""), flush=True)
 
+    time_left = None
+    if args.budget_s is not None:
+        time_left = Budget(args.budget_s - (time.monotonic() - start),
+                           args.compile_budget_s or args.budget_s / 2,
+                           args.compile_timeout_s)
     results = []
     for case in todo:
-        r = run_case(torch, runtime, references, case, args, device)
+        if time_left and not budget.should_start(time_left.left(),
+                                                 time_left.estimate()):
+            r = skipped_case(case, "time budget")
+        else:
+            case_start = time.monotonic()
+            compile_before = time_left.compile_spent if time_left else 0.0
+            r = run_case(torch, runtime, references, case, args, device,
+                         time_left)
+            if time_left:
+                time_left.case_ran(time.monotonic() - case_start,
+                                   time_left.compile_spent - compile_before)
         print(report.case_line(r), flush=True)
         results.append(r)
 
-    date = datetime.date.today().isoformat()
-    major, minor = torch.cuda.get_device_capability(device)
-    doc = {
-        "date": date,
-        "device": name,
-        "compute_capability": f"sm_{major}{minor}",
-        "torch": torch.__version__,
-        "cuda": torch.version.cuda,
-        "command": " ".join(["bench/gpu/run.py"] + (argv or sys.argv[1:])),
-        "timing": {"graphs": not args.no_graphs, "warmup": args.warmup,
-                   "iters": args.iters, "statistic": "median"},
-        "tolerance": {"rtol": RTOL, "atol_times_max_abs_reference":
-                      ATOL_SCALE},
-        "bandwidth_gbs": {"measured_copy": args.bandwidth,
-                          "peak": args.peak_bandwidth},
-        "cases": results,
-    }
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    os.makedirs(args.results_dir, exist_ok=True)
-    path = os.path.join(args.results_dir, f"gpu-{slug}-{date}.json")
-    with open(path, "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
+        # Written after every case, so that a case that hangs (a kernel
+        # that never returns, killed by device-check's timeout) keeps the
+        # cases before it.
+        path = write_results(torch, args, argv, device, name, start,
+                             results, len(todo))
     readme = os.path.join(args.results_dir, "README.md")
-    report.update_readme(readme, doc, os.path.basename(path))
+    with open(path) as f:
+        report.update_readme(readme, json.load(f), os.path.basename(path))
     print(f"wrote {path} and the table in {readme}")
     # Non-zero when any case has no passing result of our kernels.
     failed = [r["bundle"] for r in results
-              if not r["impls"]["mirage"].get("numerics", {}).get("passed")]
+              if not r["impls"].get("mirage", {}).get("numerics", {})
+              .get("passed")]
     if failed:
         print(f"no passing mirage result: {', '.join(failed)}",
               file=sys.stderr)

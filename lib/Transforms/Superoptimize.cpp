@@ -2,6 +2,7 @@
 
 #include "Mirage/Bridge/UGraphExport.h"
 #include "Mirage/Bridge/UGraphImport.h"
+#include "Mirage/Search/Calibration.h"
 #include "Mirage/Search/SearchCache.h"
 #include "Mirage/Search/Superoptimizer.h"
 #include "Mirage/Semantics/Equivalence.h"
@@ -17,6 +18,7 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
 #include <thread>
 
 namespace mirage {
@@ -112,6 +114,12 @@ std::string canonicalOptions(const ::mirage::SearchOptions &o) {
   os << ";seed=" << o.seed << ";top-k=" << o.topK
      << ";smem=" << o.sharedMemoryBytes << ";tests=" << o.verifyTests
      << ";gpu=" << o.gpu.name;
+  // A calibration file changes the figures, not the name.
+  os << llvm::formatv(
+      ";gpu-figures={0},{1},{2:e17},{3:e17},{4:e17},{5:e17},{6:e17}",
+      o.gpu.numSMs, o.gpu.sharedMemoryPerBlock, o.gpu.dramBytesPerSecond,
+      o.gpu.bandwidthShareOfOneSM, o.gpu.tensorFlopsPerSecond,
+      o.gpu.cudaFlopsPerSecond, o.gpu.launchSeconds);
   return text;
 }
 
@@ -170,6 +178,21 @@ struct SuperoptimizePass
       return func.emitError() << "mirage-superoptimize: unknown gpu '" << gpu
                               << "' (expected h100 or h200)";
     options.gpu = *params;
+    // Measured figures replace the assumed ones (docs/CostModel.md).
+    std::string calibrationPath = calibration;
+    if (calibrationPath.empty())
+      if (const char *env = std::getenv(::mirage::kGpuCalibrationEnv))
+        calibrationPath = env;
+    if (!calibrationPath.empty()) {
+      llvm::Expected<::mirage::GpuCalibration> measured =
+          ::mirage::loadGpuCalibration(calibrationPath);
+      llvm::Error error =
+          measured ? ::mirage::applyGpuCalibration(*measured, options.gpu)
+                   : measured.takeError();
+      if (error)
+        return func.emitError()
+               << "mirage-superoptimize: " << llvm::toString(std::move(error));
+    }
     if (timeBudget < 0)
       return func.emitError()
              << "mirage-superoptimize: time-budget must be >= 0";

@@ -308,6 +308,10 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
            "Write the search statistics as JSON to this file">,
     Option<"gpu", "gpu", "std::string", /*default=*/"\"h100\"",
            "Cost-model parameters: h100 or h200">,
+    Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
+           "GPU calibration file (bench/gpu/calibrate.py) whose measured "
+           "figures replace the gpu's assumed ones; default: "
+           "$MIRAGE_GPU_CALIBRATION when set, else none">,
     Option<"sharedMemoryBytes", "shared-memory-bytes", "int64_t",
            /*default=*/"232448",
            "Shared memory per block available to a graph-defined kernel">,
