@@ -32,15 +32,17 @@ struct PrintAbstractExprsPass
       }
       targetScope = *targetModule;
     }
-    if (nodeLimit <= 0 || iterationLimit <= 0 || timeLimitMs <= 0) {
+    if (nodeLimit <= 0 || iterationLimit <= 0 || timeLimitMs < 0) {
       getOperation().emitError()
-          << "node-limit, iteration-limit and time-limit-ms must be positive";
+          << "node-limit and iteration-limit must be positive, time-limit-ms "
+             "positive or 0 (no time limit)";
       return signalPassFailure();
     }
     ::mirage::RunnerLimits limits = ::mirage::defaultPrunerLimits();
     limits.nodeLimit = static_cast<size_t>(nodeLimit);
     limits.iterationLimit = static_cast<unsigned>(iterationLimit);
-    limits.timeLimitSeconds = static_cast<double>(timeLimitMs) / 1000.0;
+    if (timeLimitMs > 0)
+      limits.timeLimitSeconds = static_cast<double>(timeLimitMs) / 1000.0;
 
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       StringRef targetName = target.empty() ? func.getSymName() : target;

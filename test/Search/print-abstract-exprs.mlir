@@ -7,10 +7,12 @@
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=NO-FILE
 // RUN: not mirage-opt %s --mirage-print-abstract-exprs='node-limit=0' \
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD-LIMIT
+// RUN: not mirage-opt %s --mirage-print-abstract-exprs='time-limit-ms=-1' \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD-LIMIT
 
 // NO-TARGET: error: no target function @nope
 // NO-FILE: error: cannot read the target file
-// BAD-LIMIT: error: node-limit, iteration-limit and time-limit-ms must be positive
+// BAD-LIMIT: error: node-limit and iteration-limit must be positive, time-limit-ms positive or 0 (no time limit)
 
 // The target: softmax over the last dimension, without max subtraction; an
 // argument it does not use is pruned.

@@ -39,7 +39,9 @@ enum class QueryResult : uint8_t {
 };
 llvm::StringRef queryResultName(QueryResult result);
 
-/// The defaults keep saturation of every example under a second (bench/).
+/// Node and iteration limits, no time limit: what the pruner keeps must not
+/// depend on the machine's load. Every example saturates (or reaches the
+/// node limit) in well under a second (bench/).
 RunnerLimits defaultPrunerLimits();
 
 class AbstractPruner {

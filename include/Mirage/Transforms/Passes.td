@@ -83,7 +83,10 @@ def PrintAbstractExprs
 
     The header line of each function names the target and reports the
     saturation: iterations, e-graph nodes and classes, and whether it
-    saturated or stopped at the node, iteration or time limit.
+    saturated or stopped at the node, iteration or time limit. The node and
+    iteration limits default to the search's; the search sets no time limit
+    (so that what it prunes does not depend on the machine's load), and
+    neither does this pass unless `time-limit-ms` is given.
 
     By default each function is checked against its own outputs. With
     `target=NAME` every function is checked against function NAME; with
@@ -108,8 +111,10 @@ def PrintAbstractExprs
            "Stop saturating once the e-graph holds this many nodes">,
     Option<"iterationLimit", "iteration-limit", "int64_t", /*default=*/"30",
            "Stop saturating after this many rounds of rewriting">,
-    Option<"timeLimitMs", "time-limit-ms", "int64_t", /*default=*/"1000",
-           "Stop saturating after this many milliseconds">,
+    Option<"timeLimitMs", "time-limit-ms", "int64_t", /*default=*/"0",
+           "Stop saturating after this many milliseconds (0: no time limit, "
+           "as in the search, whose result must not depend on the "
+           "machine's speed)">,
   ];
   let dependentDialects = ["::mirage::kernel::KernelDialect",
                            "::mirage::block::BlockDialect"];
