@@ -1,8 +1,7 @@
-//===- SemanticsTest.cpp - Field arithmetic, rounding, interpreter --------===//
+//===- SemanticsTest.cpp - Field arithmetic, interpreter ------------------===//
 
 #include "Mirage/Semantics/Equivalence.h"
 #include "Mirage/Semantics/FiniteField.h"
-#include "Mirage/Semantics/FloatFormats.h"
 #include "Mirage/Semantics/Interpreter.h"
 
 #include "gtest/gtest.h"
@@ -133,28 +132,6 @@ TEST(FiniteField, RandomFunctionsAreKeyedAndCollisionFree) {
   field::randomFunction2(pow, a, b, ab);
   field::randomFunction2(pow, b, a, ba);
   EXPECT_NE(ab[0], ba[0]);
-}
-
-TEST(FloatFormats, F16RoundToNearestEven) {
-  EXPECT_EQ(roundToF16(1.0), 1.0);
-  // 1 + 2^-11 is halfway between 1 and 1 + 2^-10: ties to even -> 1.
-  EXPECT_EQ(roundToF16(1.0 + 0x1p-11), 1.0);
-  EXPECT_EQ(roundToF16(1.0 + 3 * 0x1p-11), 1.0 + 0x1p-9);
-  EXPECT_EQ(roundToF16(65504.0), 65504.0);
-  EXPECT_TRUE(std::isinf(roundToF16(65520.0)));
-  EXPECT_EQ(roundToF16(65519.0), 65504.0);
-  EXPECT_EQ(roundToF16(0x1p-24), 0x1p-24); // smallest subnormal
-  EXPECT_EQ(roundToF16(0x1p-25), 0.0);     // tie to even (0)
-  EXPECT_EQ(roundToF16(0x1.8p-25), 0x1p-24);
-  for (double v : {0.1, -3.75, 1e-5, 60000.0})
-    EXPECT_EQ(fromF16Bits(toF16Bits(v)), roundToF16(v));
-}
-
-TEST(FloatFormats, BF16RoundToNearestEven) {
-  EXPECT_EQ(roundToBF16(1.0 + 0x1p-8), 1.0);
-  EXPECT_EQ(roundToBF16(1.0 + 3 * 0x1p-8), 1.0 + 0x1p-6);
-  EXPECT_EQ(roundToBF16(3.0), 3.0);
-  EXPECT_TRUE(std::isinf(roundToBF16(0x1.ffp127)));
 }
 
 /// y = reduction(x, dim 1, size 2) over a 1x4 input, and x * x.
