@@ -1,7 +1,8 @@
-//===- npy.cpp - Fuzz the runtime's .npy reader ---------------------------===//
+//===- npy.cpp - Fuzz the .npy codec --------------------------------------===//
 //
-// Reads the input as a .npy file into each dtype; what reads is written
-// back and must read back with the same shape and bytes.
+// Reads the input as a .npy file into each dtype with the runtime's reader,
+// on the codec the interpreter shares (Mirage/Portable/Npy.h); what reads is
+// written back and must read back with the same shape and bytes.
 //
 //===----------------------------------------------------------------------===//
 

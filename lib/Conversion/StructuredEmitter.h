@@ -38,7 +38,7 @@ inline Type elementTypeOf(MLIRContext *ctx, ::mirage::DType dtype) {
 
 /// Bytes per element.
 inline int64_t bytesOf(::mirage::DType dtype) {
-  return dtype == ::mirage::DType::F32 ? 4 : 2;
+  return ::mirage::dtypeBytes(dtype);
 }
 
 /// The static memref type of a μGraph value.

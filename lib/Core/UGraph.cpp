@@ -8,18 +8,6 @@
 
 using namespace mirage;
 
-llvm::StringRef mirage::dtypeName(DType dtype) {
-  switch (dtype) {
-  case DType::F16:
-    return "f16";
-  case DType::BF16:
-    return "bf16";
-  case DType::F32:
-    return "f32";
-  }
-  llvm_unreachable("unknown dtype");
-}
-
 llvm::StringRef mirage::opKindName(OpKind kind) {
   switch (kind) {
   case OpKind::Exp:

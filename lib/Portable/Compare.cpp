@@ -12,27 +12,15 @@
 
 using namespace mirage::portable;
 
-const char *mirage::portable::elementTypeName(ElementType type) {
-  switch (type) {
-  case ElementType::F16:
-    return "f16";
-  case ElementType::BF16:
-    return "bf16";
-  case ElementType::F32:
-    return "f32";
-  }
-  return "?";
-}
-
-Tolerance mirage::portable::defaultTolerance(ElementType type,
+Tolerance mirage::portable::defaultTolerance(DType dtype,
                                              double maxAbsExpected) {
   double scale = std::isfinite(maxAbsExpected) ? std::fabs(maxAbsExpected) : 0;
-  switch (type) {
-  case ElementType::F16:
+  switch (dtype) {
+  case DType::F16:
     return {1e-2, 1e-2 * scale};
-  case ElementType::BF16:
+  case DType::BF16:
     return {4e-2, 4e-2 * scale};
-  case ElementType::F32:
+  case DType::F32:
     return {1e-4, 1e-5 * scale};
   }
   return {0, 0};

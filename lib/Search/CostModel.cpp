@@ -35,7 +35,7 @@ std::optional<GpuParams> mirage::gpuParamsByName(llvm::StringRef name) {
 }
 
 static int64_t bytesOf(const ValueInfo &info) {
-  return numElements(info.shape) * (info.dtype == DType::F32 ? 4 : 2);
+  return numElements(info.shape) * dtypeBytes(info.dtype);
 }
 
 int64_t mirage::blockSharedMemoryBytes(const BlockGraph &graph) {

@@ -25,7 +25,7 @@ bool mirage::search::isBatched(llvm::ArrayRef<int64_t> shape) {
 }
 
 int64_t mirage::search::bytesOf(const ValueInfo &info) {
-  return numElements(info.shape) * (info.dtype == DType::F32 ? 4 : 2);
+  return numElements(info.shape) * dtypeBytes(info.dtype);
 }
 
 /// Equal fingerprints, element for element.

@@ -12,8 +12,8 @@
 #define MIRAGE_LIB_SEMANTICS_DOMAINS_H
 
 #include "Mirage/Core/UGraph.h"
+#include "Mirage/Portable/FloatFormats.h"
 #include "Mirage/Semantics/FiniteField.h"
-#include "Mirage/Semantics/FloatFormats.h"
 
 #include "llvm/Support/ErrorHandling.h"
 
@@ -35,7 +35,7 @@ struct FloatDomain {
   std::string reason;
 
   static float finish(double v, unsigned, DType dtype) {
-    return static_cast<float>(roundToDType(v, dtype));
+    return static_cast<float>(portable::roundToDType(v, dtype));
   }
   static double reduce(double v, unsigned) { return v; }
   static double square(double x, unsigned) { return x * x; }

@@ -152,7 +152,22 @@ static llvm::Expected<FloatRun> runBothInFloat(const KernelGraph &lhs,
   return run;
 }
 
-/// Compares a float run under one permutation.
+/// The root mean square of a float output.
+static double rootMeanSquare(const Tensor &t) {
+  int64_t n = t.numElements();
+  double sumSquares = 0;
+  for (int64_t j = 0; j < n; ++j)
+    sumSquares += static_cast<double>(t.data[j]) * t.data[j];
+  return n ? std::sqrt(sumSquares / static_cast<double>(n)) : 0.0;
+}
+
+/// Compares a float run under one permutation with the one output
+/// comparison (Mirage/Portable/Compare.h). The float test's rule,
+///   |lhs - rhs| <= tol * (|rhs| + rms(rhs)),
+/// is numpy.isclose with rtol = tol and atol = tol * rms(rhs): the same
+/// bound, computed as tol * rms + tol * |rhs| (the two forms differ at most
+/// in the rounding of the bound, by an ulp either way, never by a factor).
+/// Every output is finite here (runBothInFloat), so NonFinite never applies.
 static FloatTest compareFloatRun(const FloatRun &run,
                                  llvm::ArrayRef<unsigned> permutation) {
   FloatTest test;
@@ -165,25 +180,26 @@ static FloatTest compareFloatRun(const FloatRun &run,
     const Tensor &x = run.lhs[i];
     const Tensor &y = run.rhs[permutation[i]];
     double tol = floatTestTolerance(y.dtype);
-    int64_t n = y.numElements();
-    double sumSquares = 0;
-    for (int64_t j = 0; j < n; ++j)
-      sumSquares += static_cast<double>(y.data[j]) * y.data[j];
-    double rms = n ? std::sqrt(sumSquares / static_cast<double>(n)) : 0.0;
-    for (int64_t j = 0; j < n; ++j) {
-      double a = x.data[j], b = y.data[j];
-      double scale = std::fabs(b) + rms;
-      double diff = std::fabs(a - b);
-      double error = scale > 0 ? diff / scale : (diff > 0 ? INFINITY : 0.0);
+    double rms = rootMeanSquare(y);
+    portable::Comparison c = portable::compare(
+        x.data.data(), y.data.data(), y.numElements(),
+        portable::Tolerance{tol, tol * rms}, portable::NonFinite::Reject);
+    // The worst element in tolerances is the one with the largest error
+    // relative to |rhs| + rms (tol is fixed per output).
+    if (c.worst.index >= 0) {
+      double scale = std::fabs(c.worst.expected) + rms;
+      double error = scale > 0              ? c.worst.absError / scale
+                     : c.worst.absError > 0 ? INFINITY
+                                            : 0.0;
       test.maxError = std::max(test.maxError, error);
-      if (diff <= tol * scale || !test.agrees)
-        continue;
-      test.agrees = false;
-      test.output = static_cast<unsigned>(i);
-      test.index = unflatten(j, x.shape);
-      test.lhsValue = a;
-      test.rhsValue = b;
     }
+    if (!c.numMismatches || !test.agrees)
+      continue;
+    test.agrees = false;
+    test.output = static_cast<unsigned>(i);
+    test.index = unflatten(c.firstMismatch.index, x.shape);
+    test.lhsValue = c.firstMismatch.got;
+    test.rhsValue = c.firstMismatch.expected;
   }
   return test;
 }

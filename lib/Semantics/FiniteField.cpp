@@ -48,13 +48,7 @@ double field::expP(double e) {
   return mul(tables[i & 1023], tables[1024 + (i >> 10)], 0);
 }
 
-static constexpr uint64_t kGamma = 0x9e3779b97f4a7c15ULL;
-
-uint64_t field::mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+static constexpr uint64_t kGamma = portable::kSplitMixGamma;
 
 uint64_t field::modelKey(uint64_t seed) { return mix64(seed * kGamma); }
 

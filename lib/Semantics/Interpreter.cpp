@@ -1,7 +1,7 @@
 //===- Interpreter.cpp - Kernel-level evaluation and the public API -------===//
 
 #include "Evaluator.h"
-#include "Mirage/Semantics/FloatFormats.h"
+#include "Mirage/Portable/Random.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"
@@ -255,33 +255,17 @@ llvm::Expected<EvalResult> mirage::evaluate(const KernelGraph &graph,
 // Seeded inputs
 //===----------------------------------------------------------------------===//
 
-static constexpr uint64_t kGamma = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-uint64_t mirage::randomBits(uint64_t seed, unsigned inputIndex,
-                            uint64_t element) {
-  // splitmix64 streams: one key per (seed, input), element i draws the
-  // (i + 1)-th output of the stream seeded with that key.
-  uint64_t key = mix64(seed * kGamma + inputIndex + 1);
-  return mix64(key + (element + 1) * kGamma);
-}
-
 Tensor mirage::randomInput(const ValueInfo &info, NumberSystem system,
                            uint64_t seed, unsigned inputIndex, double scale) {
   Tensor tensor(info.shape, info.dtype, lanesOf(system));
   int64_t n = tensor.numElements();
   for (int64_t i = 0; i < n; ++i) {
-    uint64_t bits = randomBits(seed, inputIndex, static_cast<uint64_t>(i));
     if (system == NumberSystem::Float) {
-      double u = static_cast<double>(bits >> 11) * 0x1.0p-53;
-      tensor.data[i] =
-          static_cast<float>(roundToDType((2 * u - 1) * scale, info.dtype));
+      tensor.data[i] = static_cast<float>(portable::randomValue(
+          seed, inputIndex, static_cast<uint64_t>(i), scale, info.dtype));
     } else {
+      uint64_t bits =
+          portable::randomBits(seed, inputIndex, static_cast<uint64_t>(i));
       tensor.data[2 * i] = static_cast<float>(((bits >> 32) * field::kP) >> 32);
       tensor.data[2 * i + 1] =
           static_cast<float>(((bits & 0xffffffffULL) * field::kQ) >> 32);

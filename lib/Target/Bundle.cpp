@@ -28,15 +28,11 @@ using namespace mirage::target;
 
 namespace {
 
-/// The manifest's name of an element type, or "" when it has none.
+/// The manifest's name of an element type (the portable dtypeName), or ""
+/// when it has none.
 StringRef dtypeOf(Type type) {
-  if (type.isF16())
-    return "f16";
-  if (type.isBF16())
-    return "bf16";
-  if (type.isF32())
-    return "f32";
-  return "";
+  std::optional<::mirage::DType> dtype = ::mirage::toDType(type);
+  return dtype ? ::mirage::dtypeName(*dtype) : "";
 }
 
 /// A buffer of the bundle's calling convention.

@@ -67,6 +67,12 @@ static std::string signatureJson(const Manifest &m) {
   return formatJson(root);
 }
 
+// The C API's dtype codes are the values of the portable DType.
+static_assert(static_cast<int>(DType::F16) == MIRAGE_RT_F16 &&
+                  static_cast<int>(DType::BF16) == MIRAGE_RT_BF16 &&
+                  static_cast<int>(DType::F32) == MIRAGE_RT_F32,
+              "dtype codes of CApi.h and Mirage/Portable/DType.h differ");
+
 static Status convert(const MirageRtTensor *tensors, int32_t count,
                       const char *role, std::vector<TensorArg> &out) {
   if (count < 0 || (count > 0 && !tensors))

@@ -6,18 +6,6 @@
 
 using namespace mirage::rt;
 
-mirage::portable::ElementType mirage::rt::elementTypeOf(DType dtype) {
-  switch (dtype) {
-  case DType::F16:
-    return portable::ElementType::F16;
-  case DType::BF16:
-    return portable::ElementType::BF16;
-  case DType::F32:
-    return portable::ElementType::F32;
-  }
-  return portable::ElementType::F32;
-}
-
 static std::vector<double> valuesOf(const HostTensor &t) {
   std::vector<double> values(static_cast<size_t>(t.size()));
   for (int64_t i = 0; i < t.size(); ++i)
@@ -29,7 +17,7 @@ Tolerance mirage::rt::defaultTolerance(DType dtype,
                                        const HostTensor &expected) {
   std::vector<double> e = valuesOf(expected);
   return portable::defaultTolerance(
-      elementTypeOf(dtype), portable::maxAbsFinite(e.data(), expected.size()));
+      dtype, portable::maxAbsFinite(e.data(), expected.size()));
 }
 
 Comparison mirage::rt::compareTensors(const HostTensor &got,

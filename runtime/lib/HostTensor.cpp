@@ -1,6 +1,7 @@
 //===- HostTensor.cpp - A dense tensor in host memory ---------------------===//
 
 #include "MirageRuntime/HostTensor.h"
+#include "Mirage/Portable/FloatFormats.h"
 
 #include <cstring>
 
@@ -32,10 +33,10 @@ Shape mirage::rt::rowMajorStrides(const Shape &shape) {
 
 HostTensor::HostTensor(DType dtype, Shape shape)
     : dtype(dtype), shape(std::move(shape)), count(numElements(this->shape)),
-      bytes(static_cast<size_t>(count) * dtypeSize(dtype)) {}
+      bytes(static_cast<size_t>(count) * dtypeBytes(dtype)) {}
 
 double HostTensor::get(int64_t i) const {
-  const uint8_t *p = bytes.data() + static_cast<size_t>(i) * dtypeSize(dtype);
+  const uint8_t *p = bytes.data() + static_cast<size_t>(i) * dtypeBytes(dtype);
   if (dtype == DType::F32) {
     float f;
     std::memcpy(&f, p, 4);
@@ -43,16 +44,18 @@ double HostTensor::get(int64_t i) const {
   }
   uint16_t bits;
   std::memcpy(&bits, p, 2);
-  return dtype == DType::F16 ? fromF16Bits(bits) : fromBF16Bits(bits);
+  return dtype == DType::F16 ? portable::fromF16Bits(bits)
+                             : portable::fromBF16Bits(bits);
 }
 
 void HostTensor::set(int64_t i, double value) {
-  uint8_t *p = bytes.data() + static_cast<size_t>(i) * dtypeSize(dtype);
+  uint8_t *p = bytes.data() + static_cast<size_t>(i) * dtypeBytes(dtype);
   if (dtype == DType::F32) {
     auto f = static_cast<float>(value);
     std::memcpy(p, &f, 4);
     return;
   }
-  uint16_t bits = dtype == DType::F16 ? toF16Bits(value) : toBF16Bits(value);
+  uint16_t bits = dtype == DType::F16 ? portable::toF16Bits(value)
+                                      : portable::toBF16Bits(value);
   std::memcpy(p, &bits, 2);
 }

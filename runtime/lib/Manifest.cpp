@@ -34,7 +34,7 @@ int64_t KernelArg::extentBytes() const {
   __int128 last = 0;
   for (size_t i = 0; i < shape.size(); ++i)
     last += static_cast<__int128>(shape[i] - 1) * strides[i];
-  __int128 bytes = (last + 1) * static_cast<__int128>(dtypeSize(dtype));
+  __int128 bytes = (last + 1) * static_cast<__int128>(dtypeBytes(dtype));
   return bytes > INT64_MAX ? INT64_MAX : static_cast<int64_t>(bytes);
 }
 
@@ -302,7 +302,7 @@ static Status readArg(const JsonValue &v, const std::string &path,
                            ", but " + bufferName + " is " +
                            dtypeName(spec.dtype));
   }
-  auto size = static_cast<int64_t>(dtypeSize(arg.dtype));
+  auto size = static_cast<int64_t>(dtypeBytes(arg.dtype));
   if (arg.offsetBytes % size)
     return Status::error(member(path, "offset_bytes") + ": " +
                          std::to_string(arg.offsetBytes) +

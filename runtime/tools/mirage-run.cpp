@@ -269,7 +269,7 @@ Status makeDirectory(const std::string &dir) {
 
 /// The bytes of a host copy of `spec`; nullopt when they overflow 64 bits.
 std::optional<uint64_t> hostBytes(const TensorSpec &spec) {
-  uint64_t bytes = dtypeSize(spec.dtype);
+  uint64_t bytes = dtypeBytes(spec.dtype);
   for (int64_t d : spec.shape)
     if (d < 0 ||
         __builtin_mul_overflow(bytes, static_cast<uint64_t>(d), &bytes))

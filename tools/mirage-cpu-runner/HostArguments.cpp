@@ -2,7 +2,7 @@
 
 #include "HostArguments.h"
 
-#include "Mirage/Semantics/FloatFormats.h"
+#include "Mirage/Portable/FloatFormats.h"
 
 #include <cstring>
 
@@ -12,46 +12,16 @@ namespace {
 
 constexpr int64_t kAlignment = 256;
 
-int64_t elementBytes(DType dtype) { return dtype == DType::F32 ? 4 : 2; }
-
 uint32_t floatBits(float value) {
   uint32_t bits;
   std::memcpy(&bits, &value, sizeof(bits));
   return bits;
 }
 
-float floatFromBits(uint32_t bits) {
-  float value;
-  std::memcpy(&value, &bits, sizeof(value));
-  return value;
-}
-
-/// The binary16 bits of a float that is exactly a binary16 value (as every
-/// interpreter value of an f16 tensor is): plain bit moves, no rounding, so
-/// that inputs of tens of millions of elements convert in milliseconds
-/// (mirage::toF16Bits rounds from double and is much slower).
-uint16_t exactF16Bits(float value) {
-  uint32_t bits = floatBits(value);
-  auto sign = static_cast<uint16_t>((bits >> 16) & 0x8000);
-  uint32_t exponent = (bits >> 23) & 0xff;
-  uint32_t mantissa = bits & 0x7fffff;
-  if (exponent == 0xff) // infinity or NaN
-    return sign | 0x7c00 | (mantissa ? 0x200 : 0);
-  int unbiased = static_cast<int>(exponent) - 127;
-  if (exponent == 0 || unbiased < -24) // zero
-    return sign;
-  if (unbiased >= -14) // normal
-    return sign |
-           static_cast<uint16_t>(((unbiased + 15) << 10) | (mantissa >> 13));
-  // Subnormal: the value is m * 2^-24 with m = 1.mantissa * 2^(unbiased+24).
-  return sign |
-         static_cast<uint16_t>((0x800000 | mantissa) >> (-unbiased - 14 + 13));
-}
-
 } // namespace
 
 HostMemRef::HostMemRef(Shape shape, DType dtype) : dtype(dtype) {
-  init(std::move(shape), elementBytes(dtype));
+  init(std::move(shape), dtypeBytes(dtype));
 }
 
 HostMemRef::HostMemRef(int64_t bytes) : isWorkspace(true) {
@@ -88,13 +58,14 @@ void HostMemRef::poison() {
   for (int64_t i = 0; i < numElements; ++i) {
     switch (dtype) {
     case DType::F32: {
-      uint32_t nan = 0x7fc00000;
+      uint32_t nan = portable::kF32QuietNaN;
       std::memcpy(data + 4 * i, &nan, 4);
       break;
     }
     case DType::F16:
     case DType::BF16: {
-      uint16_t nan = dtype == DType::F16 ? 0x7e00 : 0x7fc0;
+      uint16_t nan = dtype == DType::F16 ? portable::kF16QuietNaN
+                                         : portable::kBF16QuietNaN;
       std::memcpy(data + 2 * i, &nan, 2);
       break;
     }
@@ -110,7 +81,9 @@ void HostMemRef::store(const Tensor &tensor) {
       std::memcpy(data + 4 * i, &values[i], 4);
       break;
     case DType::F16: {
-      uint16_t bits = exactF16Bits(values[i]);
+      // Bit moves: inputs of tens of millions of elements convert in
+      // milliseconds (every value of an f16 tensor is exactly f16).
+      uint16_t bits = portable::exactF16Bits(values[i]);
       std::memcpy(data + 2 * i, &bits, 2);
       break;
     }
@@ -135,9 +108,9 @@ Tensor HostMemRef::load() const {
     case DType::BF16: {
       uint16_t bits;
       std::memcpy(&bits, data + 2 * i, 2);
-      tensor.data[i] = dtype == DType::F16
-                           ? fromF16Bits(bits)
-                           : floatFromBits(static_cast<uint32_t>(bits) << 16);
+      tensor.data[i] = static_cast<float>(dtype == DType::F16
+                                              ? portable::fromF16Bits(bits)
+                                              : portable::fromBF16Bits(bits));
       break;
     }
     }

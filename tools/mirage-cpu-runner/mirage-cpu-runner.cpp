@@ -202,20 +202,8 @@ llvm::Expected<std::unique_ptr<ExecutionEngine>> compile(ModuleOp module) {
 /// shared defaults of its dtype (Mirage/Portable/Compare.h; the default atol
 /// scales with the output's largest finite magnitude).
 ::mirage::portable::Tolerance toleranceFor(const ::mirage::Tensor &want) {
-  ::mirage::portable::ElementType type = ::mirage::portable::ElementType::F32;
-  switch (want.dtype) {
-  case ::mirage::DType::F16:
-    type = ::mirage::portable::ElementType::F16;
-    break;
-  case ::mirage::DType::BF16:
-    type = ::mirage::portable::ElementType::BF16;
-    break;
-  case ::mirage::DType::F32:
-    type = ::mirage::portable::ElementType::F32;
-    break;
-  }
   ::mirage::portable::Tolerance t = ::mirage::portable::defaultTolerance(
-      type,
+      want.dtype,
       ::mirage::portable::maxAbsFinite(want.data.data(), want.numElements()));
   if (rtol.getNumOccurrences())
     t.rtol = rtol;

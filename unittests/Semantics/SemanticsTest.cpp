@@ -1,8 +1,7 @@
-//===- SemanticsTest.cpp - Field arithmetic, rounding, interpreter --------===//
+//===- SemanticsTest.cpp - Field arithmetic, interpreter ------------------===//
 
 #include "Mirage/Semantics/Equivalence.h"
 #include "Mirage/Semantics/FiniteField.h"
-#include "Mirage/Semantics/FloatFormats.h"
 #include "Mirage/Semantics/Interpreter.h"
 
 #include "gtest/gtest.h"
@@ -133,28 +132,6 @@ TEST(FiniteField, RandomFunctionsAreKeyedAndCollisionFree) {
   field::randomFunction2(pow, a, b, ab);
   field::randomFunction2(pow, b, a, ba);
   EXPECT_NE(ab[0], ba[0]);
-}
-
-TEST(FloatFormats, F16RoundToNearestEven) {
-  EXPECT_EQ(roundToF16(1.0), 1.0);
-  // 1 + 2^-11 is halfway between 1 and 1 + 2^-10: ties to even -> 1.
-  EXPECT_EQ(roundToF16(1.0 + 0x1p-11), 1.0);
-  EXPECT_EQ(roundToF16(1.0 + 3 * 0x1p-11), 1.0 + 0x1p-9);
-  EXPECT_EQ(roundToF16(65504.0), 65504.0);
-  EXPECT_TRUE(std::isinf(roundToF16(65520.0)));
-  EXPECT_EQ(roundToF16(65519.0), 65504.0);
-  EXPECT_EQ(roundToF16(0x1p-24), 0x1p-24); // smallest subnormal
-  EXPECT_EQ(roundToF16(0x1p-25), 0.0);     // tie to even (0)
-  EXPECT_EQ(roundToF16(0x1.8p-25), 0x1p-24);
-  for (double v : {0.1, -3.75, 1e-5, 60000.0})
-    EXPECT_EQ(fromF16Bits(toF16Bits(v)), roundToF16(v));
-}
-
-TEST(FloatFormats, BF16RoundToNearestEven) {
-  EXPECT_EQ(roundToBF16(1.0 + 0x1p-8), 1.0);
-  EXPECT_EQ(roundToBF16(1.0 + 3 * 0x1p-8), 1.0 + 0x1p-6);
-  EXPECT_EQ(roundToBF16(3.0), 3.0);
-  EXPECT_TRUE(std::isinf(roundToBF16(0x1.ffp127)));
 }
 
 /// y = reduction(x, dim 1, size 2) over a 1x4 input, and x * x.
@@ -401,6 +378,49 @@ TEST(Equivalence, FloatTestScalesInputsUntilFinite) {
   test = runFloatTest(g, h, identity, 0);
   ASSERT_TRUE(static_cast<bool>(test));
   EXPECT_FALSE(test->agrees);
+}
+
+TEST(Equivalence, FloatTestRuleIsTolTimesAbsPlusRms) {
+  // The float test goes through the one output comparison
+  // (portable::compare with rtol = tol, atol = tol * rms); its verdicts and
+  // largest error must be those of |lhs - rhs| <= tol (|rhs| + rms(rhs))
+  // computed here directly, on both sides of the bound.
+  llvm::SmallVector<unsigned, 1> identity = {0};
+  GraphBuilder a({4, 64});
+  KernelGraph g = a.finish(a.unary(OpKind::MulScalar, a.input(), 1.0));
+  double tol = floatTestTolerance(DType::F32);
+  int agreeing = 0, differing = 0;
+  for (double delta : {5e-5, 1e-4, 1.2e-4, 1.5e-4, 2e-4, 1e-3}) {
+    GraphBuilder b({4, 64});
+    KernelGraph h =
+        b.finish(b.unary(OpKind::MulScalar, b.input(), 1.0 + delta));
+    auto test = runFloatTest(g, h, identity, /*seed=*/3);
+    ASSERT_TRUE(static_cast<bool>(test));
+    ASSERT_TRUE(test->usable);
+    std::vector<Tensor> inputs =
+        randomInputs(g, NumberSystem::Float, 3, test->inputScale);
+    auto x = evaluate(g, NumberSystem::Float, inputs);
+    auto y = evaluate(h, NumberSystem::Float, inputs);
+    ASSERT_TRUE(x && y);
+    const Tensor &lhs = x->outputs[0], &rhs = y->outputs[0];
+    double sumSquares = 0;
+    for (float v : rhs.data)
+      sumSquares += static_cast<double>(v) * v;
+    double rms = std::sqrt(sumSquares / static_cast<double>(rhs.data.size()));
+    bool agrees = true;
+    double maxError = 0;
+    for (size_t j = 0; j < rhs.data.size(); ++j) {
+      double diff = std::fabs(static_cast<double>(lhs.data[j]) - rhs.data[j]);
+      double scale = std::fabs(static_cast<double>(rhs.data[j])) + rms;
+      maxError = std::max(maxError, diff / scale);
+      agrees &= diff <= tol * scale;
+    }
+    EXPECT_EQ(test->agrees, agrees) << delta;
+    EXPECT_NEAR(test->maxError, maxError, 1e-12 * maxError) << delta;
+    ++(agrees ? agreeing : differing);
+  }
+  EXPECT_GT(agreeing, 0);
+  EXPECT_GT(differing, 0);
 }
 
 /// x[8x128] -> one graph-defined kernel (grid 1x1x1) that loads x, accumulates

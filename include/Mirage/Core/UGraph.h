@@ -18,6 +18,7 @@
 #ifndef MIRAGE_CORE_UGRAPH_H
 #define MIRAGE_CORE_UGRAPH_H
 
+#include "Mirage/Portable/DType.h"
 #include "Mirage/Support/ShapeRules.h"
 
 #include "llvm/ADT/SmallVector.h"
@@ -34,9 +35,11 @@ class raw_ostream;
 
 namespace mirage {
 
-enum class DType : uint8_t { F16, BF16, F32 };
-
-llvm::StringRef dtypeName(DType dtype);
+/// The element types, shared with the GPU runtime (Mirage/Portable/DType.h:
+/// names, byte sizes; rounding in Mirage/Portable/FloatFormats.h).
+using portable::DType;
+using portable::dtypeBytes;
+using portable::dtypeName;
 
 /// Every operator of every level. Element-wise and structured kinds are
 /// shared by the kernel and block levels; the interpretation of a value

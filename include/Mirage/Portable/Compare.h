@@ -27,29 +27,25 @@
 #ifndef MIRAGE_PORTABLE_COMPARE_H
 #define MIRAGE_PORTABLE_COMPARE_H
 
+#include "Mirage/Portable/DType.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace mirage::portable {
 
-/// The element types whose outputs are compared.
-enum class ElementType : uint8_t { F16, BF16, F32 };
-
-/// "f16", "bf16", "f32".
-const char *elementTypeName(ElementType type);
-
 struct Tolerance {
   double rtol = 0;
   double atol = 0;
 };
 
-/// The default tolerance of an output of `type` whose largest finite
+/// The default tolerance of an output of `dtype` whose largest finite
 /// |expected| is `maxAbsExpected`:
 ///   f16  rtol 1e-2, atol 1e-2 * maxAbsExpected (ulp 2^-10 at 1)
 ///   bf16 rtol 4e-2, atol 4e-2 * maxAbsExpected (ulp 2^-7 at 1)
 ///   f32  rtol 1e-4, atol 1e-5 * maxAbsExpected
-Tolerance defaultTolerance(ElementType type, double maxAbsExpected);
+Tolerance defaultTolerance(DType dtype, double maxAbsExpected);
 
 /// The largest finite |value| of `n` values (0 when there is none).
 double maxAbsFinite(const double *values, int64_t n);

@@ -17,6 +17,8 @@
 #ifndef MIRAGE_SEMANTICS_FINITEFIELD_H
 #define MIRAGE_SEMANTICS_FINITEFIELD_H
 
+#include "Mirage/Portable/Random.h"
+
 #include <cmath>
 #include <cstdint>
 
@@ -86,8 +88,9 @@ const double *expTables();
 // probability.
 //===----------------------------------------------------------------------===//
 
-/// splitmix64's finalizer (a bijection of 64-bit words).
-uint64_t mix64(uint64_t z);
+/// splitmix64's finalizer (a bijection of 64-bit words), the one of the
+/// seeded inputs.
+using portable::mix64;
 
 /// The model key of the test with input seed `seed`: mix64(seed * gamma),
 /// the splitmix64 stream that no input uses (input t uses seed * gamma +

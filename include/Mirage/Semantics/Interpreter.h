@@ -95,17 +95,16 @@ llvm::Expected<EvalResult> evaluate(const KernelGraph &graph,
                                     llvm::ArrayRef<Tensor> inputs,
                                     uint64_t modelSeed = 0);
 
-/// The random input `inputIndex` of a seeded run: counter-based splitmix64,
-/// identical on every machine (docs/Semantics.md gives the formula). Float
-/// values are uniform in [-scale, scale) rounded to the dtype; residues are
-/// uniform in Z_p and Z_q.
+/// The random input `inputIndex` of a seeded run: the seeded random stream
+/// of Mirage/Portable/Random.h (counter-based splitmix64, identical on every
+/// machine and in the GPU runtime; docs/Semantics.md gives the formula).
+/// Float values are uniform in [-scale, scale) rounded to the dtype
+/// (portable::randomValue); residues are uniform in Z_p and Z_q, from the
+/// same bits (portable::randomBits).
 Tensor randomInput(const ValueInfo &info, NumberSystem system, uint64_t seed,
                    unsigned inputIndex, double scale = 1.0);
 std::vector<Tensor> randomInputs(const KernelGraph &graph, NumberSystem system,
                                  uint64_t seed, double scale = 1.0);
-
-/// The element bits of the generator (exposed for tests and numpy).
-uint64_t randomBits(uint64_t seed, unsigned inputIndex, uint64_t element);
 
 } // namespace mirage
 

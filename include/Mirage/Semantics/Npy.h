@@ -1,9 +1,11 @@
-//===- Npy.h - Minimal .npy reader and writer -------------------*- C++ -*-===//
+//===- Npy.h - .npy files as interpreter tensors ----------------*- C++ -*-===//
 //
-// NumPy's .npy format (version 1.0 and 2.0 headers), C order, little-endian
-// float16, float32 and float64. NumPy has no bfloat16: bf16 tensors are
-// written as float32 (every bf16 value is exact in float32) and read from
-// float32 files, rounded to bf16.
+// The interpreter's inputs and outputs as NumPy .npy files, with the one
+// codec of Mirage-MLIR (Mirage/Portable/Npy.h, shared with the GPU runtime):
+// '<f2', '<f4' and '<f8' files (and, for bf16, '<u2'/'<i2' bit patterns)
+// are read into any dtype, each value rounded once; f16 tensors are written
+// as '<f2', bf16 and f32 tensors as '<f4' (every bf16 value is exact in
+// float32).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,7 +18,8 @@
 
 namespace mirage {
 
-/// Reads a float tensor; values are rounded to `dtype`.
+/// Reads a float tensor of at most kMaxRank dimensions; values are rounded
+/// to `dtype`. Errors name the file.
 llvm::Expected<Tensor> readNpy(llvm::StringRef path, DType dtype);
 /// Writes a float tensor as float16 (f16) or float32 (f32, bf16).
 llvm::Error writeNpy(llvm::StringRef path, const Tensor &tensor);

@@ -36,7 +36,7 @@ struct TensorArg {
   Shape strides;
 
   size_t byteSize() const {
-    return static_cast<size_t>(numElements(shape)) * dtypeSize(dtype);
+    return static_cast<size_t>(numElements(shape)) * dtypeBytes(dtype);
   }
 };
 

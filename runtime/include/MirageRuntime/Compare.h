@@ -20,9 +20,6 @@ using portable::NonFinite;
 using portable::Tolerance;
 using portable::Verdict;
 
-/// The comparison's element type of `dtype`.
-portable::ElementType elementTypeOf(DType dtype);
-
 /// The default tolerance for an output of `dtype` checked against
 /// `expected` (portable::defaultTolerance: atol scales with its largest
 /// finite magnitude).

@@ -41,7 +41,7 @@ struct TensorSpec {
   DType dtype = DType::F16;
 
   size_t byteSize() const {
-    return static_cast<size_t>(numElements(shape)) * dtypeSize(dtype);
+    return static_cast<size_t>(numElements(shape)) * dtypeBytes(dtype);
   }
   /// "[2, 4096] f16".
   std::string describe() const;

@@ -1,16 +1,10 @@
 //===- Npy.h - .npy reader and writer ---------------------------*- C++ -*-===//
 //
-// Inputs and reference outputs travel as NumPy .npy files (format versions
-// 1, 2 and 3, little-endian, C order). The element type of the file need
-// not be the tensor's: like the interpreter's reader, '<f2', '<f4' and '<f8'
-// files are read into any dtype, each value rounded once to the dtype.
-//
-// bf16 convention. NumPy has no bfloat16, so bf16 tensors are written as
-// '<f4' holding the exact bf16 values (as the interpreter writes its bf16
-// outputs), and a bf16 tensor may also be read from '<u2' or '<i2' files,
-// whose elements are then the raw bf16 bit patterns (torch:
-// `t.view(torch.int16).numpy()`). '<u2'/'<i2' files are refused for f16 and
-// f32 tensors, where bit patterns would be ambiguous.
+// Inputs and reference outputs travel as NumPy .npy files. The codec is the
+// one of the interpreter (Mirage/Portable/Npy.h: versions 1, 2 and 3,
+// little-endian, C order; '<f2', '<f4' and '<f8' files read into any dtype,
+// each value rounded once; bf16 written as '<f4' and also read from '<u2' or
+// '<i2' raw bit patterns); these functions read it into host tensors.
 //
 //===----------------------------------------------------------------------===//
 
