@@ -5,6 +5,7 @@
 #include "Mirage/Conversion/Passes.h"
 #include "Mirage/Dialect/Block/IR/BlockDialect.h"
 #include "Mirage/Dialect/Kernel/IR/KernelDialect.h"
+#include "Mirage/Dialect/Structured/IR/StructuredDialect.h"
 #include "Mirage/Dialect/Thread/IR/ThreadDialect.h"
 #include "Mirage/Transforms/Passes.h"
 
@@ -13,7 +14,8 @@
 
 void mirage::registerMirageDialects(mlir::DialectRegistry &registry) {
   registry.insert<kernel::KernelDialect, block::BlockDialect,
-                  thread::ThreadDialect, mlir::func::FuncDialect>();
+                  thread::ThreadDialect, structured::StructuredDialect,
+                  mlir::func::FuncDialect>();
 }
 
 void mirage::registerMiragePasses() {

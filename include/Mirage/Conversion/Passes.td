@@ -108,7 +108,9 @@ def LowerToStructured : Pass<"mirage-lower-to-structured",
            "Bytes the tensors of a function (inputs, outputs, workspace) and "
            "any one tile may need">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let dependentDialects = ["::mirage::structured::StructuredDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",
