@@ -625,8 +625,19 @@ void KernelMapper::rewrite() {
   auto func = kernel->getParentOfType<func::FuncOp>();
   auto module = FlatSymbolRefAttr::get(
       ctx, (func.getSymName() + kKernelModuleSuffix).str());
+  // The grid reuses the function's constants where it has them.
+  llvm::DenseMap<int64_t, Value> functionConstants;
+  for (auto constant :
+       func.getBody().front().getOps<arith::ConstantIndexOp>())
+    functionConstants.try_emplace(constant.value(), constant);
+  auto gridExtent = [&](int64_t extent) -> Value {
+    if (Value existing = functionConstants.lookup(extent))
+      return existing;
+    return index(extent);
+  };
   auto launch = gpu::LaunchOp::create(
-      b, loc, index(shape.grid[0]), index(shape.grid[1]), index(shape.grid[2]),
+      b, loc, gridExtent(shape.grid[0]), gridExtent(shape.grid[1]),
+      gridExtent(shape.grid[2]),
       index(shape.block[0]), index(shape.block[1]), index(shape.block[2]),
       sharedSize, Type(), ValueRange{}, TypeRange{}, TypeRange{}, Value(),
       Value(), Value(), module, FlatSymbolRefAttr::get(ctx, shape.name));
