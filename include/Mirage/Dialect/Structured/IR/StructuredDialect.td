@@ -33,10 +33,12 @@ def Structured_Dialect : Dialect {
     mapping supports beyond them (element types, launch limits, the ops
     inside a phase) is checked by that mapping.
 
-    The ops have no canonicalization patterns and their regions hold no
-    terminator, so `canonicalize` and `cse` may simplify the code inside them
-    but never drop a kernel, a phase or the for-loop: a phase or loop of one
-    iteration stays one.
+    The ops have no canonicalization patterns, their memory effects are
+    those of their regions, and the memory spaces are part of the buffers'
+    types, so upstream `canonicalize` and `cse` may simplify the code inside
+    them but never unroll, merge or move them: a phase or loop of one
+    iteration stays one (only an op whose region has no effect at all may be
+    erased as dead code).
   }];
 }
 
