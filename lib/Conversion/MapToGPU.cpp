@@ -627,8 +627,7 @@ void KernelMapper::rewrite() {
       ctx, (func.getSymName() + kKernelModuleSuffix).str());
   // The grid reuses the function's constants where it has them.
   llvm::DenseMap<int64_t, Value> functionConstants;
-  for (auto constant :
-       func.getBody().front().getOps<arith::ConstantIndexOp>())
+  for (auto constant : func.getBody().front().getOps<arith::ConstantIndexOp>())
     functionConstants.try_emplace(constant.value(), constant);
   auto gridExtent = [&](int64_t extent) -> Value {
     if (Value existing = functionConstants.lookup(extent))
@@ -637,10 +636,10 @@ void KernelMapper::rewrite() {
   };
   auto launch = gpu::LaunchOp::create(
       b, loc, gridExtent(shape.grid[0]), gridExtent(shape.grid[1]),
-      gridExtent(shape.grid[2]),
-      index(shape.block[0]), index(shape.block[1]), index(shape.block[2]),
-      sharedSize, Type(), ValueRange{}, TypeRange{}, TypeRange{}, Value(),
-      Value(), Value(), module, FlatSymbolRefAttr::get(ctx, shape.name));
+      gridExtent(shape.grid[2]), index(shape.block[0]), index(shape.block[1]),
+      index(shape.block[2]), sharedSize, Type(), ValueRange{}, TypeRange{},
+      TypeRange{}, Value(), Value(), Value(), module,
+      FlatSymbolRefAttr::get(ctx, shape.name));
   body = &launch.getBody().front();
   b.setInsertionPointToEnd(body);
   auto terminator = gpu::TerminatorOp::create(b, loc);

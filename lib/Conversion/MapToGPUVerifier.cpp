@@ -223,8 +223,7 @@ LogicalResult mirage::gpu_mapping::verifyStructuredFunction(func::FuncOp func) {
   return success();
 }
 
-FailureOr<KernelShape>
-mirage::gpu_mapping::verifyKernel(KernelOp kernel) {
+FailureOr<KernelShape> mirage::gpu_mapping::verifyKernel(KernelOp kernel) {
   KernelVerifier verifier(kernel);
   if (failed(verifier.verifyShape()) ||
       failed(verifier.verifyBlockLevel(*kernel.getBody())))

@@ -91,10 +91,10 @@ Value KernelEmitter::foldLoop(int64_t count, Value init,
 }
 
 Value KernelEmitter::allocWorkgroup(MemRefType type) {
-  return memref::AllocaOp::create(
-      b, loc,
-      bufferType(type.getShape(), type.getElementType(),
-                 MemorySpace::Workgroup));
+  return memref::AllocaOp::create(b, loc,
+                                  bufferType(type.getShape(),
+                                             type.getElementType(),
+                                             MemorySpace::Workgroup));
 }
 
 Value KernelEmitter::allocPrivate(int64_t slots) {

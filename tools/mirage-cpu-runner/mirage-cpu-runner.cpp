@@ -181,8 +181,8 @@ OwningOpRef<ModuleOp> lowerToLLVM(func::FuncOp func, TimingScope &timing) {
     perFunction.addPass(::mirage::createDefaultSchedules());
     perFunction.addPass(::mirage::createLowerToStructured());
     // Checked by run() before anything else.
-    if (failed(parsePassPipeline(structuredPipeline, perFunction,
-                                 llvm::errs())))
+    if (failed(
+            parsePassPipeline(structuredPipeline, perFunction, llvm::errs())))
       return nullptr;
   }
   pm.addPass(::mirage::createToCPU());

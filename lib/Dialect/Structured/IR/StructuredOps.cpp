@@ -22,9 +22,9 @@ using namespace mirage::structured;
 
 std::optional<MemorySpace> mirage::structured::memorySpaceOf(Type type) {
   auto memref = dyn_cast<MemRefType>(type);
-  auto space = memref ? dyn_cast_or_null<gpu::AddressSpaceAttr>(
-                            memref.getMemorySpace())
-                      : gpu::AddressSpaceAttr();
+  auto space =
+      memref ? dyn_cast_or_null<gpu::AddressSpaceAttr>(memref.getMemorySpace())
+             : gpu::AddressSpaceAttr();
   if (!space)
     return std::nullopt;
   switch (space.getValue()) {
@@ -39,8 +39,7 @@ std::optional<MemorySpace> mirage::structured::memorySpaceOf(Type type) {
 }
 
 MemRefType mirage::structured::bufferType(ArrayRef<int64_t> shape,
-                                          Type elementType,
-                                          MemorySpace space) {
+                                          Type elementType, MemorySpace space) {
   gpu::AddressSpace gpuSpace = gpu::AddressSpace::Workgroup;
   switch (space) {
   case MemorySpace::Workgroup:
@@ -83,8 +82,7 @@ static void printIdRegion(OpAsmPrinter &p, Operation *, Region &body) {
 }
 
 /// Checks that the region of `op` has `count` arguments of type index.
-static LogicalResult verifyIds(Operation *op, unsigned count,
-                               StringRef what) {
+static LogicalResult verifyIds(Operation *op, unsigned count, StringRef what) {
   Block &body = op->getRegion(0).front();
   if (body.getNumArguments() != count ||
       !llvm::all_of(body.getArgumentTypes(),
@@ -137,9 +135,8 @@ LogicalResult KernelOp::verify() {
                             "'_', not starting with a digit)";
   auto checkShape = [&](ArrayRef<int64_t> shape,
                         StringRef what) -> LogicalResult {
-    if (shape.size() != 3 || llvm::any_of(shape, [](int64_t e) {
-          return e < 1;
-        }))
+    if (shape.size() != 3 ||
+        llvm::any_of(shape, [](int64_t e) { return e < 1; }))
       return emitOpError() << what << " must be three positive extents";
     return success();
   };
@@ -269,9 +266,7 @@ void PhaseOp::getAsmBlockArgumentNames(Region &region,
   setNameFn(region.getArgument(0), "tid");
 }
 
-KernelOp PhaseOp::getKernel() {
-  return (*this)->getParentOfType<KernelOp>();
-}
+KernelOp PhaseOp::getKernel() { return (*this)->getParentOfType<KernelOp>(); }
 
 LogicalResult PhaseOp::verifyRegions() {
   if (failed(verifyIds(*this, 1, "the thread id (index)")))
