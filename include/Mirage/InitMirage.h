@@ -9,7 +9,7 @@ class DialectRegistry;
 
 namespace mirage {
 
-/// Adds the kernel, block and thread dialects (and func) to `registry`.
+/// Adds the kernel, block and structured dialects (and func) to `registry`.
 void registerMirageDialects(mlir::DialectRegistry &registry);
 
 /// Registers every --mirage-* pass and pipeline with the global registry.

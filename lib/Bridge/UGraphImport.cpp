@@ -4,7 +4,6 @@
 
 #include "Mirage/Dialect/Block/IR/BlockOps.h"
 #include "Mirage/Dialect/Kernel/IR/KernelOps.h"
-#include "Mirage/Dialect/Thread/IR/ThreadOps.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -108,42 +107,14 @@ public:
     return success();
   }
 
-  /// Imports `op` if it is a thread.fused region or an element-wise op of
-  /// `dialect` (the level being imported); nothing if it is neither.
+  /// Imports `op` if it is an element-wise op of `dialect` (the level being
+  /// imported); nothing if it is not.
   std::optional<LogicalResult> importElementwise(Operation &op,
                                                  StringRef dialect) {
-    if (auto fused = dyn_cast<thread::FusedOp>(op))
-      return importFused(fused);
     std::optional<OpKind> kind = elementwiseKind(&op);
     if (!kind || op.getName().getDialectNamespace() != dialect)
       return std::nullopt;
     return append(elementwiseNode(*kind, &op), &op);
-  }
-
-  /// Flattens a thread.fused region into element-wise ops on whole values of
-  /// the fused op's type: per-element evaluation in registers computes the
-  /// same function.
-  LogicalResult importFused(thread::FusedOp fused) {
-    Block &body = fused.getBody().front();
-    for (auto [arg, input] : llvm::zip(body.getArguments(), fused.getInputs()))
-      bind(arg, idOf(input));
-    ValueInfo info = *infoOf(fused.getResult(0));
-    for (Operation &op : body.without_terminator()) {
-      std::optional<OpKind> kind = elementwiseKind(&op);
-      if (!kind)
-        return op.emitOpError() << "has no μGraph counterpart";
-      OpNode node = elementwiseNode(*kind, &op);
-      for (Value operand : op.getOperands())
-        node.operands.push_back(idOf(operand));
-      ValueId id = addValue(values, info);
-      bind(op.getResult(0), id);
-      node.results.push_back(id);
-      ops.push_back(std::move(node));
-    }
-    for (auto [result, yielded] :
-         llvm::zip(fused.getResults(), body.getTerminator()->getOperands()))
-      bind(result, idOf(yielded));
-    return success();
   }
 
 private:
@@ -302,8 +273,8 @@ FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func) {
             })
             .Default([](Operation *other) -> FailureOr<OpNode> {
               return other->emitOpError()
-                     << "is not a kernel-level μGraph op; only kernel, "
-                        "block and thread ops can be imported";
+                     << "is not a kernel-level μGraph op; only kernel and "
+                        "block ops can be imported";
             });
     if (failed(node) || failed(importer.append(std::move(*node), &op)))
       return failure();

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GPUCooperativeOps.h"
+#include "Mirage/Dialect/Structured/IR/StructuredOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -428,8 +429,8 @@ bool isWorkgroupAlloca(Value v) {
   auto alloca = v.getDefiningOp<memref::AllocaOp>();
   if (!alloca)
     return false;
-  auto memory = alloca->getAttrOfType<StringAttr>("mirage.memory");
-  return memory && memory.getValue() == "workgroup";
+  return ::mirage::structured::memorySpaceOf(alloca.getType()) ==
+         ::mirage::structured::MemorySpace::Workgroup;
 }
 
 } // namespace

@@ -58,7 +58,7 @@ int64_t copyChunkBytes(mlir::Value src, mlir::Value dst);
 
 /// Whether `op` (linalg.matmul or linalg.batch_matmul) can run on tensor
 /// cores: f16 or bf16 operands of one type and an f32 accumulator, all three
-/// workgroup allocations (`mirage.memory = "workgroup"`), k a multiple of 16,
+/// workgroup buffers (`#gpu.address_space<workgroup>`), k a multiple of 16,
 /// default indexing maps, and whole warps.
 bool isTensorCoreMatmul(mlir::linalg::LinalgOp op, int64_t threads);
 

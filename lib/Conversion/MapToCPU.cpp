@@ -9,9 +9,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "Mirage/Conversion/Passes.h"
+#include "Mirage/Dialect/Structured/IR/StructuredOps.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Index/IR/IndexDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -19,6 +21,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -32,31 +35,15 @@ using namespace mlir;
 namespace {
 
 constexpr llvm::StringLiteral kStructuredAttr = "mirage.structured";
-constexpr llvm::StringLiteral kKernelAttr = "mirage.kernel";
-constexpr llvm::StringLiteral kPhaseAttr = "mirage.phase";
-constexpr llvm::StringLiteral kMemoryAttr = "mirage.memory";
 
-enum class MemorySpace { Workgroup, Private };
-
-bool isKernel(Operation *op) {
-  return isa<scf::ParallelOp>(op) && op->hasAttr(kKernelAttr);
-}
-
-bool isPhase(Operation *op) {
-  return isa<scf::ParallelOp>(op) && op->hasAttr(kPhaseAttr);
-}
+using ::mirage::structured::ForLoopOp;
+using ::mirage::structured::KernelOp;
+using ::mirage::structured::MemorySpace;
+using ::mirage::structured::memorySpaceOf;
+using ::mirage::structured::PhaseOp;
 
 bool isCooperative(Operation *op) {
   return isa<linalg::CopyOp, linalg::MatmulOp, linalg::BatchMatmulOp>(op);
-}
-
-/// The innermost phase that holds `op`, if any.
-scf::ParallelOp enclosingPhase(Operation *op) {
-  for (Operation *parent = op->getParentOp(); parent;
-       parent = parent->getParentOp())
-    if (isPhase(parent))
-      return cast<scf::ParallelOp>(parent);
-  return nullptr;
 }
 
 /// The allocation or argument that `value` views (through subviews, views,
@@ -67,21 +54,10 @@ Value rootBuffer(Value value) {
   return value;
 }
 
-/// Whether every bound of `loop` is the constant 0 and every step 1.
-bool startsAtZeroWithUnitStep(scf::ParallelOp loop) {
-  auto isConstant = [](Value v, int64_t c) {
-    std::optional<int64_t> value = getConstantIntValue(v);
-    return value && *value == c;
-  };
-  return llvm::all_of(loop.getLowerBound(),
-                      [&](Value v) { return isConstant(v, 0); }) &&
-         llvm::all_of(loop.getStep(),
-                      [&](Value v) { return isConstant(v, 1); });
-}
-
-/// Checks one structured function against the contract and collects what
-/// the mapping rewrites. Every broken rule is reported at the op that breaks
-/// it; nothing is rewritten unless the whole function passes.
+/// Checks one structured function against what the CPU mapping relies on
+/// beyond the verifiers of the structured ops, and collects what the mapping
+/// rewrites. Every broken rule is reported at the op that breaks it; nothing
+/// is rewritten unless the whole function passes.
 class ContractChecker {
 public:
   explicit ContractChecker(func::FuncOp func) : func(func) {}
@@ -90,29 +66,25 @@ public:
 
   /// The buffers of every kernel, in program order.
   SmallVector<memref::AllocaOp> buffers;
-  SmallVector<scf::ParallelOp> kernels;
-  SmallVector<scf::ParallelOp> phases;
+  SmallVector<KernelOp> kernels;
+  SmallVector<ForLoopOp> loops;
+  SmallVector<PhaseOp> phases;
   /// The bytes the buffers take once hoisted.
   int64_t bufferBytes = 0;
 
 private:
   LogicalResult checkSignature();
-  LogicalResult checkKernel(scf::ParallelOp kernel);
-  LogicalResult checkBlockLevel(Block &block, int64_t threads,
-                                bool isKernelBody);
-  LogicalResult checkBuffer(memref::AllocaOp alloca, int64_t threads);
-  LogicalResult checkPhase(scf::ParallelOp phase, int64_t threads);
+  LogicalResult checkBlockLevel(Block &block);
+  LogicalResult checkBuffer(memref::AllocaOp alloca);
+  LogicalResult checkPhase(PhaseOp phase);
   LogicalResult checkCooperative(Operation *op);
-  LogicalResult checkPrivateUses(Value buffer);
   LogicalResult checkWorkgroupUses(Value buffer);
 
-  bool isBufferIn(Value value, MemorySpace space) const {
-    auto it = spaceOf.find(rootBuffer(value));
-    return it != spaceOf.end() && it->second == space;
+  static bool isBufferIn(Value value, MemorySpace space) {
+    return memorySpaceOf(rootBuffer(value).getType()) == space;
   }
 
   func::FuncOp func;
-  DenseMap<Value, MemorySpace> spaceOf;
 };
 
 LogicalResult ContractChecker::check() {
@@ -121,15 +93,12 @@ LogicalResult ContractChecker::check() {
   if (!func.getBody().hasOneBlock())
     return func.emitError("a structured function has a single block");
   for (Operation &op : func.getBody().front()) {
-    if (isKernel(&op)) {
-      if (failed(checkKernel(cast<scf::ParallelOp>(op))))
+    if (auto kernel = dyn_cast<KernelOp>(op)) {
+      kernels.push_back(kernel);
+      if (failed(checkBlockLevel(*kernel.getBody())))
         return failure();
       continue;
     }
-    if (isPhase(&op))
-      return op.emitError("a phase (mirage.phase) must be inside a kernel");
-    if (isa<memref::AllocaOp>(op) && op.hasAttr(kMemoryAttr))
-      return op.emitError("a buffer (mirage.memory) must be inside a kernel");
     if (!isa<memref::ViewOp, arith::ConstantOp, func::ReturnOp>(op))
       return op.emitError()
              << "'" << op.getName()
@@ -180,52 +149,26 @@ LogicalResult ContractChecker::checkSignature() {
   return success();
 }
 
-LogicalResult ContractChecker::checkKernel(scf::ParallelOp kernel) {
-  if (kernel.getNumLoops() != 3 || !kernel.getInitVals().empty())
-    return kernel.emitError("a kernel is an scf.parallel over the grid (x, y, "
-                            "z) without results");
-  if (!startsAtZeroWithUnitStep(kernel) ||
-      !llvm::all_of(kernel.getUpperBound(),
-                    [](Value v) { return getConstantIntValue(v); }))
-    return kernel.emitError("a kernel's grid loop runs from 0 in steps of 1 "
-                            "to constant bounds");
-  auto info = kernel->getAttrOfType<DictionaryAttr>(kKernelAttr);
-  auto block = info ? info.getAs<DenseI64ArrayAttr>("block") : nullptr;
-  if (!block || block.size() != 3 || block[0] < 1)
-    return kernel.emitError()
-           << "'" << kKernelAttr
-           << "' must be a dictionary with the thread-block shape 'block' "
-              "(three extents)";
-  kernels.push_back(kernel);
-  return checkBlockLevel(*kernel.getBody(), block[0], /*isKernelBody=*/true);
-}
-
-LogicalResult ContractChecker::checkBlockLevel(Block &block, int64_t threads,
-                                               bool isKernelBody) {
-  bool inPrelude = isKernelBody;
+LogicalResult ContractChecker::checkBlockLevel(Block &block) {
   for (Operation &op : block) {
     if (auto alloca = dyn_cast<memref::AllocaOp>(op)) {
-      if (!inPrelude)
-        return op.emitError("buffers are allocated at the start of the "
-                            "kernel body, before any other op");
-      if (failed(checkBuffer(alloca, threads)))
+      if (failed(checkBuffer(alloca)))
         return failure();
       continue;
     }
-    inPrelude = false;
-    if (isPhase(&op)) {
-      if (failed(checkPhase(cast<scf::ParallelOp>(op), threads)))
+    if (auto phase = dyn_cast<PhaseOp>(op)) {
+      if (failed(checkPhase(phase)))
         return failure();
       continue;
     }
-    if (isKernel(&op))
-      return op.emitError("kernels do not nest");
-    if (isa<scf::ParallelOp>(op))
-      return op.emitError("an scf.parallel inside a kernel must be a phase "
-                          "(mirage.phase)");
+    if (auto loop = dyn_cast<ForLoopOp>(op)) {
+      loops.push_back(loop);
+      if (failed(checkBlockLevel(*loop.getBody())))
+        return failure();
+      continue;
+    }
     if (auto loop = dyn_cast<scf::ForOp>(op)) {
-      if (failed(checkBlockLevel(*loop.getBody(), threads,
-                                 /*isKernelBody=*/false)))
+      if (failed(checkBlockLevel(*loop.getBody())))
         return failure();
       continue;
     }
@@ -238,27 +181,20 @@ LogicalResult ContractChecker::checkBlockLevel(Block &block, int64_t threads,
     if (isa_and_nonnull<arith::ArithDialect, index::IndexDialect>(
             op.getDialect()) ||
         isa<affine::AffineApplyOp, affine::AffineMinOp, affine::AffineMaxOp,
-            memref::SubViewOp, scf::YieldOp, scf::ReduceOp>(op))
+            memref::SubViewOp, scf::YieldOp>(op))
       continue;
     return op.emitError()
            << "'" << op.getName()
            << "' is not allowed at block level of a kernel (index arithmetic, "
-              "scf.for, phases and cooperative ops)";
+              "subviews, loops, phases and cooperative ops)";
   }
   return success();
 }
 
-LogicalResult ContractChecker::checkBuffer(memref::AllocaOp alloca,
-                                           int64_t threads) {
-  auto space = alloca->getAttrOfType<StringAttr>(kMemoryAttr);
-  if (!space)
-    return alloca.emitError() << "a buffer in a kernel needs a memory space ('"
-                              << kMemoryAttr << "' = \"workgroup\" or "
-                              << "\"private\")";
+/// Placement, shape, memory space and private accesses are checked by the
+/// verifier of structured.kernel.
+LogicalResult ContractChecker::checkBuffer(memref::AllocaOp alloca) {
   MemRefType type = alloca.getType();
-  if (!type.hasStaticShape() || !type.getLayout().isIdentity())
-    return alloca.emitError("a buffer has a static shape and the identity "
-                            "layout");
   Type element = type.getElementType();
   if (!element.isIntOrFloat())
     return alloca.emitError()
@@ -266,51 +202,17 @@ LogicalResult ContractChecker::checkBuffer(memref::AllocaOp alloca,
   bufferBytes += type.getNumElements() *
                  llvm::divideCeil(element.getIntOrFloatBitWidth(), 8);
   buffers.push_back(alloca);
-
-  if (space.getValue() == "workgroup") {
-    spaceOf[alloca] = MemorySpace::Workgroup;
+  if (memorySpaceOf(type) == MemorySpace::Workgroup)
     return checkWorkgroupUses(alloca);
-  }
-  if (space.getValue() == "private") {
-    if (type.getRank() < 1 || type.getDimSize(0) != threads)
-      return alloca.emitError()
-             << "the leading dimension of a private buffer is the number of "
-                "threads ("
-             << threads << "); found " << type;
-    spaceOf[alloca] = MemorySpace::Private;
-    return checkPrivateUses(alloca);
-  }
-  return alloca.emitError() << "unknown memory space '" << space.getValue()
-                            << "' (expected \"workgroup\" or \"private\")";
+  return success();
 }
 
-LogicalResult ContractChecker::checkPhase(scf::ParallelOp phase,
-                                          int64_t threads) {
-  std::optional<int64_t> upper =
-      phase.getNumLoops() == 1 ? getConstantIntValue(phase.getUpperBound()[0])
-                               : std::nullopt;
-  if (!upper || *upper != threads || !startsAtZeroWithUnitStep(phase) ||
-      !phase.getInitVals().empty())
-    return phase.emitError()
-           << "a phase is an scf.parallel over exactly [0, " << threads
-           << ") (the block's threads) in steps of 1, without results";
+LogicalResult ContractChecker::checkPhase(PhaseOp phase) {
   phases.push_back(phase);
   WalkResult result = phase.getBody()->walk([&](Operation *op) {
-    if (isPhase(op)) {
-      op->emitError("phases do not nest");
-      return WalkResult::interrupt();
-    }
-    if (isa<scf::ParallelOp>(op)) {
-      op->emitError("an scf.parallel inside a phase");
-      return WalkResult::interrupt();
-    }
-    if (isa<memref::AllocaOp, memref::AllocOp>(op)) {
-      op->emitError("nothing inside a phase allocates");
-      return WalkResult::interrupt();
-    }
     if (isa_and_nonnull<arith::ArithDialect, math::MathDialect>(
             op->getDialect()) ||
-        isa<scf::ForOp, scf::IfOp, scf::YieldOp, scf::ReduceOp, memref::LoadOp,
+        isa<scf::ForOp, scf::IfOp, scf::YieldOp, memref::LoadOp,
             memref::StoreOp, vector::FromElementsOp, vector::StoreOp>(op))
       return WalkResult::advance();
     op->emitError() << "'" << op->getName()
@@ -339,31 +241,6 @@ LogicalResult ContractChecker::checkCooperative(Operation *op) {
   return success();
 }
 
-LogicalResult ContractChecker::checkPrivateUses(Value buffer) {
-  for (OpOperand &use : buffer.getUses()) {
-    Operation *user = use.getOwner();
-    Value index;
-    if (auto load = dyn_cast<memref::LoadOp>(user))
-      index = load.getIndices().front();
-    else if (auto store = dyn_cast<memref::StoreOp>(user);
-             store && store.getMemRef() == buffer)
-      index = store.getIndices().front();
-    else
-      return user->emitError()
-             << "a private buffer is accessed only by memref.load and "
-                "memref.store, not by '"
-             << user->getName() << "'";
-    scf::ParallelOp phase = enclosingPhase(user);
-    if (!phase)
-      return user->emitError("a private buffer is accessed only inside "
-                             "phases");
-    if (index != phase.getInductionVars()[0])
-      return user->emitError("the first index of a private access must be "
-                             "the thread id of its phase");
-  }
-  return success();
-}
-
 LogicalResult ContractChecker::checkWorkgroupUses(Value buffer) {
   for (Operation *user : buffer.getUsers()) {
     if (isa<memref::LoadOp, memref::StoreOp>(user) || isCooperative(user))
@@ -383,24 +260,65 @@ LogicalResult ContractChecker::checkWorkgroupUses(Value buffer) {
   return success();
 }
 
-/// Replaces `loop` by a nest of scf.for loops, `outerToInner` giving the
-/// order of its dimensions from the outermost loop in.
-void sequentialize(RewriterBase &rewriter, scf::ParallelOp loop,
-                   ArrayRef<unsigned> outerToInner) {
-  rewriter.setInsertionPoint(loop);
-  SmallVector<Value> ivs(loop.getNumLoops());
-  for (unsigned d : outerToInner) {
-    auto inner =
-        scf::ForOp::create(rewriter, loop.getLoc(), loop.getLowerBound()[d],
-                           loop.getUpperBound()[d], loop.getStep()[d]);
-    ivs[d] = inner.getInductionVar();
-    rewriter.setInsertionPoint(inner.getBody()->getTerminator());
+/// The index constants of a function, reused or created at its entry.
+class IndexConstants {
+public:
+  explicit IndexConstants(func::FuncOp func) : entry(func.getBody().front()) {
+    for (auto constant : entry.getOps<arith::ConstantIndexOp>())
+      values.try_emplace(constant.value(), constant);
   }
-  Block *body = loop.getBody();
-  rewriter.eraseOp(body->getTerminator());
+
+  Value get(RewriterBase &rewriter, Location loc, int64_t value) {
+    Value &slot = values[value];
+    if (!slot) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&entry);
+      slot = arith::ConstantIndexOp::create(rewriter, loc, value);
+    }
+    return slot;
+  }
+
+private:
+  Block &entry;
+  DenseMap<int64_t, Value> values;
+};
+
+/// Replaces `op` (a kernel, for-loop or phase) by a nest of scf.for loops
+/// over [0, ranges[i]), outermost first, whose induction variables take the
+/// places of the region's arguments `order[0]`, `order[1]`, ...
+void sequentialize(RewriterBase &rewriter, IndexConstants &constants,
+                   Operation *op, ArrayRef<int64_t> ranges,
+                   ArrayRef<unsigned> order) {
+  Location loc = op->getLoc();
+  Block *body = &op->getRegion(0).front();
+  SmallVector<Value> ivs(body->getNumArguments());
+  Value zero = constants.get(rewriter, loc, 0);
+  Value one = constants.get(rewriter, loc, 1);
+  rewriter.setInsertionPoint(op);
+  for (auto [range, arg] : llvm::zip_equal(ranges, order)) {
+    Value upper = constants.get(rewriter, loc, range);
+    auto loop = scf::ForOp::create(rewriter, loc, zero, upper, one);
+    ivs[arg] = loop.getInductionVar();
+    rewriter.setInsertionPoint(loop.getBody()->getTerminator());
+  }
   rewriter.inlineBlockBefore(body, rewriter.getInsertionBlock(),
                              rewriter.getInsertionPoint(), ivs);
-  rewriter.eraseOp(loop);
+  rewriter.eraseOp(op);
+}
+
+/// Memrefs in the GPU's memory spaces become plain memrefs: on the CPU the
+/// buffers are ordinary stack memory.
+void dropMemorySpaces(func::FuncOp func) {
+  AttrTypeReplacer replacer;
+  replacer.addReplacement([](MemRefType type) -> std::optional<Type> {
+    if (!isa_and_nonnull<gpu::AddressSpaceAttr>(type.getMemorySpace()))
+      return std::nullopt;
+    return MemRefType::get(type.getShape(), type.getElementType(),
+                           type.getLayout());
+  });
+  replacer.recursivelyReplaceElementsIn(func, /*replaceAttrs=*/false,
+                                        /*replaceLocs=*/false,
+                                        /*replaceTypes=*/true);
 }
 
 struct MapToCPUPass : public ::mirage::impl::MapToCPUBase<MapToCPUPass> {
@@ -411,11 +329,9 @@ struct MapToCPUPass : public ::mirage::impl::MapToCPUBase<MapToCPUPass> {
     if (!func->hasAttr(kStructuredAttr)) {
       // Kernel-level or plain functions are not ours; a kernel outside a
       // structured function means the input skipped a step.
-      WalkResult result = func.walk([](Operation *op) {
-        if (!isKernel(op) && !isPhase(op))
-          return WalkResult::advance();
-        op->emitError() << "a kernel or phase in a function without '"
-                        << kStructuredAttr << "'";
+      WalkResult result = func.walk([](KernelOp kernel) {
+        kernel.emitError() << "a kernel in a function without '"
+                           << kStructuredAttr << "'";
         return WalkResult::interrupt();
       });
       if (result.wasInterrupted())
@@ -447,24 +363,30 @@ struct MapToCPUPass : public ::mirage::impl::MapToCPUBase<MapToCPUPass> {
     // running the threads of a phase in order is a valid schedule; z is the
     // outermost grid loop, as in the interpreter.
     IRRewriter rewriter(&getContext());
-    for (scf::ParallelOp phase : checker.phases)
-      sequentialize(rewriter, phase, {0});
-    for (scf::ParallelOp kernel : checker.kernels)
-      sequentialize(rewriter, kernel, {2, 1, 0});
-
-    // The mapping annotations mean nothing below this level. The function's
-    // `mirage.structured` stays: it is its calling convention (how many
-    // inputs and outputs, the workspace size), which callers such as
-    // mirage-cpu-runner read from the lowered module.
-    func.walk([&](Operation *op) {
-      SmallVector<StringAttr> names;
-      for (NamedAttribute attr : op->getDiscardableAttrs())
-        if (attr.getName().getValue().starts_with("mirage.") &&
-            !(op == func && attr.getName() == kStructuredAttr))
-          names.push_back(attr.getName());
-      for (StringAttr name : names)
-        op->removeAttr(name);
-    });
+    IndexConstants constants(func);
+    for (PhaseOp phase : checker.phases)
+      sequentialize(rewriter, constants, phase,
+                    {phase.getKernel().getNumThreads()}, {0});
+    for (ForLoopOp loop : checker.loops)
+      sequentialize(rewriter, constants, loop,
+                    {static_cast<int64_t>(loop.getKernel().getForloop())}, {0});
+    for (KernelOp kernel : checker.kernels) {
+      ArrayRef<int64_t> grid = kernel.getGrid();
+      sequentialize(rewriter, constants, kernel, {grid[2], grid[1], grid[0]},
+                    {2, 1, 0});
+    }
+    dropMemorySpaces(func);
+    // The function's annotations (mirage.input_scale) mean nothing below
+    // this level. Its `mirage.structured` stays: it is its calling
+    // convention (how many inputs and outputs, the workspace size), which
+    // callers such as mirage-cpu-runner read from the lowered module.
+    SmallVector<StringAttr> names;
+    for (NamedAttribute attr : func->getDiscardableAttrs())
+      if (attr.getName().getValue().starts_with("mirage.") &&
+          attr.getName() != kStructuredAttr)
+        names.push_back(attr.getName());
+    for (StringAttr name : names)
+      func->removeAttr(name);
   }
 };
 

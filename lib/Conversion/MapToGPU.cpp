@@ -35,6 +35,11 @@ namespace mirage {
 
 using namespace mlir;
 using namespace mirage::gpu_mapping;
+using ::mirage::structured::ForLoopOp;
+using ::mirage::structured::KernelOp;
+using ::mirage::structured::MemorySpace;
+using ::mirage::structured::memorySpaceOf;
+using ::mirage::structured::PhaseOp;
 
 namespace {
 
@@ -135,7 +140,7 @@ Value cloneSlice(Value v, scf::ForOp loop, IRMapping &map, OpBuilder &b) {
 /// Maps one kernel to a gpu.launch.
 class KernelMapper {
 public:
-  KernelMapper(scf::ParallelOp kernel, KernelShape shape,
+  KernelMapper(KernelOp kernel, KernelShape shape,
                const mirage::MapToGPUOptions &options)
       : kernel(kernel), shape(std::move(shape)), options(options) {}
 
@@ -147,7 +152,7 @@ public:
 
 private:
   void choosePipelinedCopies();
-  bool canPipeline(linalg::CopyOp copy, scf::ForOp loop);
+  bool canPipeline(linalg::CopyOp copy, ForLoopOp loop);
   int64_t positionOf(Operation *op);
   void computeLiveRange(SharedBuffer &buffer);
   /// Places every buffer; fails when they exceed the shared-memory budget.
@@ -160,7 +165,7 @@ private:
   void inlinePhases();
   void unrollPrivateLoops();
 
-  scf::ParallelOp kernel;
+  KernelOp kernel;
   KernelShape shape;
   const mirage::MapToGPUOptions &options;
 
@@ -205,7 +210,7 @@ void KernelMapper::computeLiveRange(SharedBuffer &buffer) {
     buffer.first = buffer.last = positionOf(buffer.alloca);
 }
 
-bool KernelMapper::canPipeline(linalg::CopyOp copy, scf::ForOp loop) {
+bool KernelMapper::canPipeline(linalg::CopyOp copy, ForLoopOp loop) {
   Value dst = copy.getDpsInits()[0];
   auto it = bufferOf.find(dst.getDefiningOp());
   if (it == bufferOf.end())
@@ -260,16 +265,14 @@ bool KernelMapper::canPipeline(linalg::CopyOp copy, scf::ForOp loop) {
 void KernelMapper::choosePipelinedCopies() {
   if (!options.asyncCopy)
     return;
-  for (Operation &op : kernel.getBody()->without_terminator()) {
-    auto loop = dyn_cast<scf::ForOp>(op);
-    if (!loop || !loop->hasAttr(kForloopAttr))
+  // The for-loop must run at least twice for a copy to be fetched ahead.
+  if (kernel.getForloop() < 2)
+    return;
+  for (Operation &op : *kernel.getBody()) {
+    auto loop = dyn_cast<ForLoopOp>(op);
+    if (!loop)
       continue;
-    std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
-    std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
-    std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-    if (!lb || !ub || !step || *step <= 0 || *ub - *lb < 2 * *step)
-      continue;
-    for (Operation &inner : loop.getBody()->without_terminator()) {
+    for (Operation &inner : *loop.getBody()) {
       auto copy = dyn_cast<linalg::CopyOp>(inner);
       if (!copy)
         continue;
@@ -289,7 +292,7 @@ void KernelMapper::choosePipelinedCopies() {
 
 LogicalResult KernelMapper::plan() {
   kernel.getBody()->walk([&](memref::AllocaOp alloca) {
-    if (memoryOf(alloca) != "workgroup")
+    if (memorySpaceOf(alloca.getType()) != MemorySpace::Workgroup)
       return;
     buffers.push_back({});
     buffers.back().alloca = alloca;
@@ -411,7 +414,7 @@ void KernelMapper::createViews(OpBuilder &b, Value sharedMemory) {
 void KernelMapper::mapPrivateBuffers(OpBuilder &b) {
   SmallVector<memref::AllocaOp> privates;
   body->walk([&](memref::AllocaOp alloca) {
-    if (memoryOf(alloca) == "private")
+    if (memorySpaceOf(alloca.getType()) == MemorySpace::Private)
       privates.push_back(alloca);
   });
   for (memref::AllocaOp alloca : privates) {
@@ -539,7 +542,7 @@ void KernelMapper::lowerCooperativeOps() {
 /// Whether the threads must meet after `phase`: it touches workgroup memory
 /// (another thread may read what it wrote, or overwrite what it read) or
 /// writes memory other than its own private buffers.
-bool needsBarrierAfter(scf::ParallelOp phase) {
+bool needsBarrierAfter(PhaseOp phase) {
   auto isWorkgroup = [](Value memref) {
     auto space = dyn_cast_or_null<gpu::AddressSpaceAttr>(
         cast<MemRefType>(memref.getType()).getMemorySpace());
@@ -559,13 +562,12 @@ bool needsBarrierAfter(scf::ParallelOp phase) {
 }
 
 void KernelMapper::inlinePhases() {
-  SmallVector<scf::ParallelOp> phases;
-  body->walk([&](scf::ParallelOp phase) { phases.push_back(phase); });
-  for (scf::ParallelOp phase : phases) {
+  SmallVector<PhaseOp> phases;
+  body->walk([&](PhaseOp phase) { phases.push_back(phase); });
+  for (PhaseOp phase : phases) {
     bool barrier = needsBarrierAfter(phase);
     Block *phaseBody = phase.getBody();
-    phaseBody->getTerminator()->erase();
-    phase.getInductionVars()[0].replaceAllUsesWith(threads.tid);
+    phase.getThreadId().replaceAllUsesWith(threads.tid);
     phase->getBlock()->getOperations().splice(Block::iterator(phase),
                                               phaseBody->getOperations());
     if (barrier) {
@@ -623,26 +625,51 @@ void KernelMapper::rewrite() {
   auto func = kernel->getParentOfType<func::FuncOp>();
   auto module = FlatSymbolRefAttr::get(
       ctx, (func.getSymName() + kKernelModuleSuffix).str());
-  // The grid loop's bounds are constants (checked): the launch takes them.
-  ValueRange grid = kernel.getUpperBound();
+  // The grid reuses the function's constants where it has them.
+  llvm::DenseMap<int64_t, Value> functionConstants;
+  for (auto constant : func.getBody().front().getOps<arith::ConstantIndexOp>())
+    functionConstants.try_emplace(constant.value(), constant);
+  auto gridExtent = [&](int64_t extent) -> Value {
+    if (Value existing = functionConstants.lookup(extent))
+      return existing;
+    return index(extent);
+  };
   auto launch = gpu::LaunchOp::create(
-      b, loc, grid[0], grid[1], grid[2], index(shape.block[0]),
-      index(shape.block[1]), index(shape.block[2]), sharedSize, Type(),
-      ValueRange{}, TypeRange{}, TypeRange{}, Value(), Value(), Value(), module,
+      b, loc, gridExtent(shape.grid[0]), gridExtent(shape.grid[1]),
+      gridExtent(shape.grid[2]), index(shape.block[0]), index(shape.block[1]),
+      index(shape.block[2]), sharedSize, Type(), ValueRange{}, TypeRange{},
+      TypeRange{}, Value(), Value(), Value(), module,
       FlatSymbolRefAttr::get(ctx, shape.name));
   body = &launch.getBody().front();
   b.setInsertionPointToEnd(body);
   auto terminator = gpu::TerminatorOp::create(b, loc);
 
   Block *kernelBody = kernel.getBody();
-  body->getOperations().splice(Block::iterator(terminator),
-                               kernelBody->getOperations(), kernelBody->begin(),
-                               std::prev(kernelBody->end()));
   gpu::KernelDim3 blockIds = launch.getBlockIds();
   Value ids[3] = {blockIds.x, blockIds.y, blockIds.z};
-  for (auto [iv, id] : llvm::zip_equal(kernel.getInductionVars(), ids))
-    iv.replaceAllUsesWith(id);
+  for (auto [arg, id] : llvm::zip_equal(kernel.getBlockIds(), ids))
+    arg.replaceAllUsesWith(id);
+  auto forloopRange = static_cast<int64_t>(kernel.getForloop());
+  body->getOperations().splice(Block::iterator(terminator),
+                               kernelBody->getOperations());
   kernel->erase();
+
+  // The μGraph for-loop becomes an scf.for over [0, forloop).
+  SmallVector<ForLoopOp> loops;
+  body->walk([&](ForLoopOp loop) { loops.push_back(loop); });
+  for (ForLoopOp loop : loops) {
+    OpBuilder at(loop);
+    Location loopLoc = loop.getLoc();
+    auto forOp = scf::ForOp::create(
+        at, loopLoc, arith::ConstantIndexOp::create(at, loopLoc, 0),
+        arith::ConstantIndexOp::create(at, loopLoc, forloopRange),
+        arith::ConstantIndexOp::create(at, loopLoc, 1));
+    loop.getIteration().replaceAllUsesWith(forOp.getInductionVar());
+    forOp.getBody()->getOperations().splice(
+        forOp.getBody()->getTerminator()->getIterator(),
+        loop.getBody()->getOperations());
+    loop->erase();
+  }
 
   b.setInsertionPointToStart(body);
   threads.tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
@@ -683,15 +710,12 @@ struct MapToGPUPass : mirage::impl::MapToGPUBase<MapToGPUPass> {
       signalPassFailure();
       return;
     }
-    SmallVector<scf::ParallelOp> kernels;
-    func.walk([&](scf::ParallelOp op) {
-      if (op->hasAttr(kKernelAttr))
-        kernels.push_back(op);
-    });
+    SmallVector<KernelOp> kernels;
+    func.walk([&](KernelOp op) { kernels.push_back(op); });
     // Check every kernel before rewriting any, so that a failure leaves the
     // function as it was.
     std::deque<KernelMapper> mappers;
-    for (scf::ParallelOp kernel : kernels) {
+    for (KernelOp kernel : kernels) {
       FailureOr<KernelShape> shape = verifyKernel(kernel);
       if (failed(shape))
         return signalPassFailure();

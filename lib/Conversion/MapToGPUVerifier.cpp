@@ -16,6 +16,11 @@
 
 using namespace mlir;
 using namespace mirage::gpu_mapping;
+using ::mirage::structured::ForLoopOp;
+using ::mirage::structured::KernelOp;
+using ::mirage::structured::MemorySpace;
+using ::mirage::structured::memorySpaceOf;
+using ::mirage::structured::PhaseOp;
 
 namespace {
 
@@ -40,20 +45,13 @@ LogicalResult verifyElementType(Operation *op, Value memref) {
   return success();
 }
 
-bool isValidKernelName(StringRef name) {
-  if (name.empty() || !(llvm::isAlpha(name[0]) || name[0] == '_'))
-    return false;
-  return llvm::all_of(name,
-                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
-}
-
 /// The checks of one kernel.
 class KernelVerifier {
 public:
-  explicit KernelVerifier(scf::ParallelOp kernel) : kernel(kernel) {}
+  explicit KernelVerifier(KernelOp kernel) : kernel(kernel) {}
 
   LogicalResult verifyShape();
-  LogicalResult verifyBlockLevel(Block &block, bool top);
+  LogicalResult verifyBlockLevel(Block &block);
 
   KernelShape shape;
 
@@ -61,55 +59,29 @@ private:
   InFlightDiagnostic error(Operation *op) {
     return op->emitOpError() << "in kernel '" << shape.name << "': ";
   }
-  LogicalResult verifyPhase(scf::ParallelOp phase);
+  LogicalResult verifyPhase(PhaseOp phase);
   LogicalResult verifyBuffer(memref::AllocaOp alloca);
-  LogicalResult verifyPrivateUses(memref::AllocaOp alloca);
   LogicalResult verifyWorkgroupUses(memref::AllocaOp alloca);
   LogicalResult verifyCooperative(Operation *op);
 
-  scf::ParallelOp kernel;
+  KernelOp kernel;
 };
 
 LogicalResult KernelVerifier::verifyShape() {
-  auto attr = kernel->getAttrOfType<DictionaryAttr>(kKernelAttr);
-  StringAttr name = attr ? attr.getAs<StringAttr>("name") : StringAttr();
-  auto block =
-      attr ? attr.getAs<DenseI64ArrayAttr>("block") : DenseI64ArrayAttr();
-  if (!name || !block || block.size() != 3)
-    return kernel.emitOpError()
-           << "'" << kKernelAttr
-           << "' must be a dictionary with a string 'name' and a 'block' of "
-              "three extents";
-  shape.name = name.str();
-  if (!isValidKernelName(shape.name))
-    return kernel.emitOpError()
-           << "kernel name '" << shape.name
-           << "' is not a PTX identifier (letters, digits and '_', not "
-              "starting with a digit)";
-  if (kernel.getNumLoops() != 3 || kernel.getNumResults() != 0)
-    return kernel.emitOpError()
-           << "kernel '" << shape.name
-           << "' must loop over three grid dimensions, without reductions";
+  shape.name = kernel.getKernelName().str();
   for (unsigned d = 0; d < 3; ++d) {
-    std::optional<int64_t> lb = getConstantIntValue(kernel.getLowerBound()[d]);
-    std::optional<int64_t> ub = getConstantIntValue(kernel.getUpperBound()[d]);
-    std::optional<int64_t> step = getConstantIntValue(kernel.getStep()[d]);
-    if (lb != 0 || step != 1 || !ub || *ub < 1)
-      return kernel.emitOpError()
-             << "kernel '" << shape.name << "': grid dimension " << d
-             << " must run from 0 to a positive constant in unit steps";
-    if (*ub > kMaxGrid[d])
+    shape.grid[d] = kernel.getGrid()[d];
+    shape.block[d] = kernel.getBlockShape()[d];
+    if (shape.grid[d] > kMaxGrid[d])
       return kernel.emitOpError()
              << "kernel '" << shape.name << "': grid dimension " << d << " has "
-             << *ub << " blocks; CUDA allows at most " << kMaxGrid[d];
-    shape.grid[d] = *ub;
-    shape.block[d] = block[d];
+             << shape.grid[d] << " blocks; CUDA allows at most " << kMaxGrid[d];
   }
-  if (shape.block[0] < 1 || shape.block[1] != 1 || shape.block[2] != 1)
+  if (shape.block[1] != 1 || shape.block[2] != 1)
     return kernel.emitOpError()
            << "kernel '" << shape.name << "' has block [" << shape.block[0]
            << ", " << shape.block[1] << ", " << shape.block[2]
-           << "]; the GPU mapping supports blocks [T, 1, 1] with T >= 1";
+           << "]; the GPU mapping supports blocks [T, 1, 1]";
   if (shape.block[0] > kMaxThreadsPerBlock)
     return kernel.emitOpError()
            << "kernel '" << shape.name << "' has " << shape.block[0]
@@ -117,26 +89,24 @@ LogicalResult KernelVerifier::verifyShape() {
   return success();
 }
 
-LogicalResult KernelVerifier::verifyBlockLevel(Block &block, bool top) {
-  for (Operation &op : block.without_terminator()) {
+LogicalResult KernelVerifier::verifyBlockLevel(Block &block) {
+  for (Operation &op : block) {
     LogicalResult result =
         TypeSwitch<Operation *, LogicalResult>(&op)
-            .Case([&](memref::AllocaOp alloca) -> LogicalResult {
-              if (!top)
-                return error(alloca)
-                       << "buffers are allocated at the start of the kernel, "
-                          "not inside a loop";
-              return verifyBuffer(alloca);
+            .Case([&](memref::AllocaOp alloca) { return verifyBuffer(alloca); })
+            .Case([&](PhaseOp phase) { return verifyPhase(phase); })
+            .Case([&](ForLoopOp loop) {
+              return verifyBlockLevel(*loop.getBody());
             })
-            .Case([&](scf::ParallelOp phase) { return verifyPhase(phase); })
             .Case([&](scf::ForOp loop) -> LogicalResult {
               if (loop.getNumResults() != 0)
                 return error(loop) << "a block-level loop cannot carry values";
-              return verifyBlockLevel(*loop.getBody(), /*top=*/false);
+              return verifyBlockLevel(*loop.getBody());
             })
             .Case<linalg::CopyOp, linalg::MatmulOp, linalg::BatchMatmulOp>(
                 [&](Operation *coop) { return verifyCooperative(coop); })
-            .Case([](memref::SubViewOp) { return success(); })
+            .Case<memref::SubViewOp, scf::YieldOp>(
+                [](Operation *) { return success(); })
             .Default([&](Operation *other) -> LogicalResult {
               if (isa_and_present<arith::ArithDialect>(other->getDialect()))
                 return success();
@@ -151,26 +121,8 @@ LogicalResult KernelVerifier::verifyBlockLevel(Block &block, bool top) {
   return success();
 }
 
-LogicalResult KernelVerifier::verifyPhase(scf::ParallelOp phase) {
-  if (!phase->hasAttr(kPhaseAttr))
-    return error(phase) << "an scf.parallel inside a kernel must be a phase ('"
-                        << kPhaseAttr << "')";
-  std::optional<int64_t> lb, ub, step;
-  if (phase.getNumLoops() == 1) {
-    lb = getConstantIntValue(phase.getLowerBound()[0]);
-    ub = getConstantIntValue(phase.getUpperBound()[0]);
-    step = getConstantIntValue(phase.getStep()[0]);
-  }
-  if (lb != 0 || step != 1 || ub != shape.block[0] ||
-      phase.getNumResults() != 0)
-    return error(phase) << "a phase must run over the block's threads [0, "
-                        << shape.block[0]
-                        << ") in unit steps, without reductions";
+LogicalResult KernelVerifier::verifyPhase(PhaseOp phase) {
   WalkResult walk = phase.getBody()->walk([&](Operation *op) {
-    if (isa<scf::ParallelOp>(op)) {
-      error(op) << "phases do not nest";
-      return WalkResult::interrupt();
-    }
     if (auto load = dyn_cast<memref::LoadOp>(op))
       return failed(verifyElementType(op, load.getMemRef()))
                  ? WalkResult::interrupt()
@@ -179,8 +131,8 @@ LogicalResult KernelVerifier::verifyPhase(scf::ParallelOp phase) {
       return failed(verifyElementType(op, store.getMemRef()))
                  ? WalkResult::interrupt()
                  : WalkResult::advance();
-    if (isa<scf::ForOp, scf::IfOp, scf::YieldOp, scf::ReduceOp,
-            vector::FromElementsOp, vector::StoreOp>(op) ||
+    if (isa<scf::ForOp, scf::IfOp, scf::YieldOp, vector::FromElementsOp,
+            vector::StoreOp>(op) ||
         isa_and_present<arith::ArithDialect, math::MathDialect>(
             op->getDialect()))
       return WalkResult::advance();
@@ -192,45 +144,13 @@ LogicalResult KernelVerifier::verifyPhase(scf::ParallelOp phase) {
   return failure(walk.wasInterrupted());
 }
 
+/// Placement, shape, memory space and private accesses are checked by the
+/// verifier of structured.kernel.
 LogicalResult KernelVerifier::verifyBuffer(memref::AllocaOp alloca) {
-  StringRef memory = memoryOf(alloca);
-  if (memory != "workgroup" && memory != "private")
-    return error(alloca) << "a kernel buffer needs " << kMemoryAttr
-                         << " = \"workgroup\" or \"private\"";
-  MemRefType type = alloca.getType();
-  if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
-      type.getMemorySpace())
-    return error(alloca) << "a kernel buffer must have a static shape, the "
-                            "identity layout and no memory space";
   if (failed(verifyElementType(alloca, alloca.getResult())))
     return failure();
-  return memory == "private" ? verifyPrivateUses(alloca)
-                             : verifyWorkgroupUses(alloca);
-}
-
-LogicalResult KernelVerifier::verifyPrivateUses(memref::AllocaOp alloca) {
-  MemRefType type = alloca.getType();
-  if (type.getRank() < 1 || type.getShape()[0] != shape.block[0])
-    return error(alloca) << "the leading dimension of a private buffer must "
-                            "be the block's thread count "
-                         << shape.block[0];
-  for (Operation *user : alloca->getUsers()) {
-    ValueRange indices;
-    if (auto load = dyn_cast<memref::LoadOp>(user))
-      indices = load.getIndices();
-    else if (auto store = dyn_cast<memref::StoreOp>(user);
-             store && store.getMemRef() == alloca.getResult())
-      indices = store.getIndices();
-    else
-      return error(user) << "uses a private buffer; only memref.load and "
-                            "memref.store inside a phase may";
-    auto phase = user->getParentOfType<scf::ParallelOp>();
-    if (!phase || !phase->hasAttr(kPhaseAttr))
-      return error(user) << "accesses a private buffer outside a phase";
-    if (indices.empty() || indices[0] != phase.getInductionVars()[0])
-      return error(user) << "the first index of a private buffer access must "
-                            "be the thread id of its phase";
-  }
+  if (memorySpaceOf(alloca.getType()) == MemorySpace::Workgroup)
+    return verifyWorkgroupUses(alloca);
   return success();
 }
 
@@ -282,31 +202,7 @@ LogicalResult KernelVerifier::verifyCooperative(Operation *op) {
 
 } // namespace
 
-StringRef mirage::gpu_mapping::memoryOf(memref::AllocaOp alloca) {
-  auto memory = alloca->getAttrOfType<StringAttr>(kMemoryAttr);
-  return memory ? memory.getValue() : StringRef();
-}
-
 LogicalResult mirage::gpu_mapping::verifyStructuredFunction(func::FuncOp func) {
-  WalkResult walk = func.walk([&](scf::ParallelOp op) {
-    bool isKernel = op->hasAttr(kKernelAttr);
-    if (!isKernel && !op->hasAttr(kPhaseAttr))
-      return WalkResult::advance();
-    Operation *kernel = op->getParentOp();
-    while (kernel && !kernel->hasAttr(kKernelAttr))
-      kernel = kernel->getParentOp();
-    if (isKernel && kernel) {
-      op.emitOpError() << "kernels do not nest";
-      return WalkResult::interrupt();
-    }
-    if (!isKernel && !kernel) {
-      op.emitOpError() << "a phase must be inside a kernel";
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  if (walk.wasInterrupted())
-    return failure();
   if (!func->hasAttr("mirage.structured") || func.isExternal())
     return success();
   // Inputs and outputs are named by the bundle's dtype; the workspace last.
@@ -327,11 +223,10 @@ LogicalResult mirage::gpu_mapping::verifyStructuredFunction(func::FuncOp func) {
   return success();
 }
 
-FailureOr<KernelShape>
-mirage::gpu_mapping::verifyKernel(scf::ParallelOp kernel) {
+FailureOr<KernelShape> mirage::gpu_mapping::verifyKernel(KernelOp kernel) {
   KernelVerifier verifier(kernel);
   if (failed(verifier.verifyShape()) ||
-      failed(verifier.verifyBlockLevel(*kernel.getBody(), /*top=*/true)))
+      failed(verifier.verifyBlockLevel(*kernel.getBody())))
     return failure();
   return verifier.shape;
 }

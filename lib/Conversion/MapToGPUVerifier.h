@@ -1,13 +1,16 @@
 //===- MapToGPUVerifier.h - Rules --mirage-map-to-gpu relies on -*- C++ -*-===//
 //
-// The rules of the structured level (docs/Lowering.md) that the GPU mapping
-// relies on, checked before anything is rewritten, so that IR breaking one
-// is reported at the op that breaks it rather than mis-compiled.
+// What the GPU mapping needs of the structured level (docs/Lowering.md)
+// beyond the verifiers of the structured ops, checked before anything is
+// rewritten, so that IR it cannot map is reported at the op rather than
+// mis-compiled.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef MIRAGE_LIB_CONVERSION_MAPTOGPUVERIFIER_H
 #define MIRAGE_LIB_CONVERSION_MAPTOGPUVERIFIER_H
+
+#include "Mirage/Dialect/Structured/IR/StructuredOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -18,10 +21,6 @@
 
 namespace mirage::gpu_mapping {
 
-inline constexpr llvm::StringLiteral kKernelAttr = "mirage.kernel";
-inline constexpr llvm::StringLiteral kPhaseAttr = "mirage.phase";
-inline constexpr llvm::StringLiteral kForloopAttr = "mirage.forloop";
-inline constexpr llvm::StringLiteral kMemoryAttr = "mirage.memory";
 /// The kernels of function F are outlined into `gpu.module @F_kernels`.
 inline constexpr llvm::StringLiteral kKernelModuleSuffix = "_kernels";
 
@@ -32,17 +31,16 @@ struct KernelShape {
   std::array<int64_t, 3> block{};
 };
 
-/// "workgroup", "private", or "" for an alloca without `mirage.memory`.
-llvm::StringRef memoryOf(mlir::memref::AllocaOp alloca);
-
-/// Checks what lies outside the kernels: the signature of a function with
-/// `mirage.structured` (element types the bundle can name) and that no phase
-/// stands outside a kernel.
+/// Checks the signature of a function with `mirage.structured`: element
+/// types the bundle can name, the workspace last.
 mlir::LogicalResult verifyStructuredFunction(mlir::func::FuncOp func);
 
-/// Checks one kernel (`scf.parallel {mirage.kernel}`): its launch shape, the
-/// ops at block level and in phases, its buffers and how they are accessed.
-mlir::FailureOr<KernelShape> verifyKernel(mlir::scf::ParallelOp kernel);
+/// Checks what the GPU mapping needs of one kernel beyond the verifiers of
+/// the structured ops: a launch shape CUDA accepts, ops at block level and
+/// in phases that have a mapping, element types, how workgroup buffers are
+/// used, and the operands of the cooperative ops.
+mlir::FailureOr<KernelShape>
+verifyKernel(::mirage::structured::KernelOp kernel);
 
 } // namespace mirage::gpu_mapping
 

@@ -27,15 +27,10 @@ using ::mirage::OpNode;
 using ::mirage::ValueId;
 
 void KernelEmitter::phase(function_ref<void(Value)> body) {
-  auto par = scf::ParallelOp::create(
-      b, loc, ValueRange{index(0)}, ValueRange{index(threads)},
-      ValueRange{index(1)}, [&](OpBuilder &nested, Location, ValueRange ivs) {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPoint(nested.getInsertionBlock(),
-                            nested.getInsertionPoint());
-        body(ivs[0]);
-      });
-  par->setAttr("mirage.phase", b.getUnitAttr());
+  auto phaseOp = PhaseOp::create(b, loc);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(phaseOp.getBody());
+  body(phaseOp.getThreadId());
 }
 
 void KernelEmitter::forEachElement(
@@ -96,16 +91,15 @@ Value KernelEmitter::foldLoop(int64_t count, Value init,
 }
 
 Value KernelEmitter::allocWorkgroup(MemRefType type) {
-  auto alloc = memref::AllocaOp::create(b, loc, type);
-  alloc->setAttr("mirage.memory", b.getStringAttr("workgroup"));
-  return alloc;
+  return memref::AllocaOp::create(b, loc,
+                                  bufferType(type.getShape(),
+                                             type.getElementType(),
+                                             MemorySpace::Workgroup));
 }
 
 Value KernelEmitter::allocPrivate(int64_t slots) {
-  auto alloc =
-      memref::AllocaOp::create(b, loc, MemRefType::get({threads, slots}, f32));
-  alloc->setAttr("mirage.memory", b.getStringAttr("private"));
-  return alloc;
+  return memref::AllocaOp::create(
+      b, loc, bufferType({threads, slots}, f32, MemorySpace::Private));
 }
 
 SmallVector<Value> KernelEmitter::loaderIndices(const OpNode &loader,
@@ -341,52 +335,40 @@ void KernelEmitter::planStorage() {
 
 LogicalResult KernelEmitter::emit(StringRef name) {
   const auto &launch = graph.launch;
-  SmallVector<Value> zeros(3, index(0)), ones(3, index(1)), grid;
-  for (int64_t g : launch.grid)
-    grid.push_back(index(g));
   LogicalResult result = success();
-  auto par = scf::ParallelOp::create(
-      b, loc, zeros, grid, ones,
-      [&](OpBuilder &nested, Location, ValueRange ivs) {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPoint(nested.getInsertionBlock(),
-                            nested.getInsertionPoint());
-        for (unsigned a = 0; a < 3; ++a)
-          blockId[a] = ivs[a];
-        planStorage();
-        emitAccumInit();
-        auto loop = scf::ForOp::create(b, loc, index(0),
-                                       index(launch.forloopRange), index(1));
-        loop->setAttr("mirage.forloop", b.getUnitAttr());
-        {
-          OpBuilder::InsertionGuard loopGuard(b);
-          b.setInsertionPointToStart(loop.getBody());
-          iteration = loop.getInductionVar();
-          for (const OpNode &op : graph.ops) {
-            if (op.kind == OpKind::Saver ||
-                (!op.results.empty() &&
-                 graph.values[op.results[0]].accumulated &&
-                 op.kind != OpKind::Accum))
-              continue;
-            if (failed(emitOp(op)))
-              result = failure();
-          }
-        }
-        iteration = index(launch.forloopRange - 1);
-        emitAccumFinish();
-        for (const OpNode &op : graph.ops)
-          if (op.kind != OpKind::Saver && op.kind != OpKind::Accum &&
-              !op.results.empty() && graph.values[op.results[0]].accumulated)
-            if (failed(emitOp(op)))
-              result = failure();
-        emitSavers();
-      });
-  NamedAttrList attrs;
-  attrs.append("name", b.getStringAttr(name));
-  attrs.append("block", b.getDenseI64ArrayAttr({threads, 1, 1}));
-  attrs.append("forloop", b.getI64IntegerAttr(launch.forloopRange));
-  par->setAttr("mirage.kernel", attrs.getDictionary(ctx));
-  mergeIndependentPhases(par);
+  auto kernel = KernelOp::create(b, loc, name, launch.grid, {threads, 1, 1},
+                                 launch.forloopRange);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(kernel.getBody());
+    for (unsigned a = 0; a < 3; ++a)
+      blockId[a] = kernel.getBlockIds()[a];
+    planStorage();
+    emitAccumInit();
+    auto loop = ForLoopOp::create(b, loc);
+    {
+      OpBuilder::InsertionGuard loopGuard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      iteration = loop.getIteration();
+      for (const OpNode &op : graph.ops) {
+        if (op.kind == OpKind::Saver ||
+            (!op.results.empty() && graph.values[op.results[0]].accumulated &&
+             op.kind != OpKind::Accum))
+          continue;
+        if (failed(emitOp(op)))
+          result = failure();
+      }
+    }
+    iteration = index(launch.forloopRange - 1);
+    emitAccumFinish();
+    for (const OpNode &op : graph.ops)
+      if (op.kind != OpKind::Saver && op.kind != OpKind::Accum &&
+          !op.results.empty() && graph.values[op.results[0]].accumulated)
+        if (failed(emitOp(op)))
+          result = failure();
+    emitSavers();
+  }
+  mergeIndependentPhases(kernel);
   return result;
 }
 
@@ -573,11 +555,7 @@ void KernelEmitter::emitSavers() {
 
 /// True for a buffer every thread of a block can reach: not private.
 static bool isShared(Value memref) {
-  auto alloca = memref.getDefiningOp<memref::AllocaOp>();
-  if (!alloca)
-    return true;
-  auto space = alloca->getAttrOfType<StringAttr>("mirage.memory");
-  return !space || space.getValue() != "private";
+  return memorySpaceOf(memref.getType()) != MemorySpace::Private;
 }
 
 /// The shared buffers a phase reads and writes.
@@ -595,29 +573,24 @@ static void collectSharedAccesses(Operation *phase,
   });
 }
 
-static bool isPhase(Operation *op) {
-  return op && isa<scf::ParallelOp>(op) && op->hasAttr("mirage.phase");
-}
-
 /// Merges each phase into the phase right before it when no shared buffer
 /// written by one is touched by the other: the barrier between them then
 /// orders nothing, and one barrier fewer runs per block (or per iteration).
-void mirage::structured::mergeIndependentPhases(Operation *kernel) {
-  SmallVector<Block *> blocks;
-  kernel->walk([&](Operation *op) {
-    if (op == kernel || op->hasAttr("mirage.forloop"))
-      blocks.push_back(&op->getRegion(0).front());
-  });
+void mirage::structured::mergeIndependentPhases(KernelOp kernel) {
+  SmallVector<Block *> blocks{kernel.getBody()};
+  kernel.walk([&](ForLoopOp loop) { blocks.push_back(loop.getBody()); });
   for (Block *block : blocks) {
     for (Operation *op = &block->front(); op;) {
       Operation *next = op->getNextNode();
-      if (!isPhase(op) || !isPhase(next)) {
+      auto first = dyn_cast<PhaseOp>(op);
+      auto second = dyn_cast_or_null<PhaseOp>(next);
+      if (!first || !second) {
         op = next;
         continue;
       }
       llvm::DenseSet<Value> reads1, writes1, reads2, writes2;
-      collectSharedAccesses(op, reads1, writes1);
-      collectSharedAccesses(next, reads2, writes2);
+      collectSharedAccesses(first, reads1, writes1);
+      collectSharedAccesses(second, reads2, writes2);
       bool conflict =
           llvm::any_of(writes1,
                        [&](Value v) {
@@ -628,14 +601,10 @@ void mirage::structured::mergeIndependentPhases(Operation *kernel) {
         op = next;
         continue;
       }
-      auto first = cast<scf::ParallelOp>(op);
-      auto second = cast<scf::ParallelOp>(next);
       Block *from = second.getBody();
-      from->getArgument(0).replaceAllUsesWith(first.getInductionVars()[0]);
-      Block *into = first.getBody();
-      into->getOperations().splice(into->getTerminator()->getIterator(),
-                                   from->getOperations(), from->begin(),
-                                   from->getTerminator()->getIterator());
+      from->getArgument(0).replaceAllUsesWith(first.getThreadId());
+      first.getBody()->getOperations().splice(first.getBody()->end(),
+                                              from->getOperations());
       second.erase();
     }
   }

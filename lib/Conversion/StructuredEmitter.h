@@ -10,6 +10,7 @@
 #define MIRAGE_LIB_CONVERSION_STRUCTUREDEMITTER_H
 
 #include "Mirage/Core/UGraph.h"
+#include "Mirage/Dialect/Structured/IR/StructuredOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -97,7 +98,7 @@ public:
     threads = graph.launch.numThreads();
   }
 
-  /// Emits the scf.parallel of the kernel at the builder's insertion point.
+  /// Emits the structured.kernel at the builder's insertion point.
   LogicalResult emit(StringRef name);
 
 private:
@@ -208,7 +209,7 @@ private:
 
 /// Merges each phase of `kernel` into the phase right before it when no
 /// shared buffer written by one is touched by the other.
-void mergeIndependentPhases(mlir::Operation *kernel);
+void mergeIndependentPhases(KernelOp kernel);
 
 } // namespace mirage::structured
 

@@ -5,7 +5,7 @@
 #include "Mirage/Conversion/Passes.h"
 #include "Mirage/Dialect/Block/IR/BlockDialect.h"
 #include "Mirage/Dialect/Kernel/IR/KernelDialect.h"
-#include "Mirage/Dialect/Thread/IR/ThreadDialect.h"
+#include "Mirage/Dialect/Structured/IR/StructuredDialect.h"
 #include "Mirage/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -13,7 +13,7 @@
 
 void mirage::registerMirageDialects(mlir::DialectRegistry &registry) {
   registry.insert<kernel::KernelDialect, block::BlockDialect,
-                  thread::ThreadDialect, mlir::func::FuncDialect>();
+                  structured::StructuredDialect, mlir::func::FuncDialect>();
 }
 
 void mirage::registerMiragePasses() {

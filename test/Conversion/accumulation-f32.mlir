@@ -16,16 +16,18 @@
 // accumulator. It is zeroed once before the loop, every iteration's
 // linalg.matmul adds into it, and it is rounded to f16 once, after the loop.
 // CHECK-LABEL: func.func @looped
-// CHECK: %[[MM:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<16x64xf32>
-// CHECK: %[[ACC:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<16x64xf16>
-// CHECK-NOT: mirage.memory = "private"
+// CHECK: %[[MM:.*]] = memref.alloca() : memref<16x64xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[ACC:.*]] = memref.alloca() : memref<16x64xf16, #gpu.address_space<workgroup>>
+// CHECK-NOT: #gpu.address_space<private>
 // CHECK: memref.store %cst{{.*}}, %[[MM]]
-// CHECK: } {mirage.phase}
-// CHECK-NEXT: scf.for
+// CHECK: }
+// CHECK-NEXT: }
+// CHECK-NEXT: structured.for_loop
 // CHECK-NOT: arith.truncf
 // CHECK-NOT: memref.store
-// CHECK: linalg.matmul ins({{.*}}) outs(%[[MM]] : memref<16x64xf32>)
-// CHECK-NEXT: } {mirage.forloop}
+// CHECK: linalg.matmul ins({{.*}}) outs(%[[MM]] : memref<16x64xf32, #gpu.address_space<workgroup>>)
+// CHECK-NEXT: }
+// CHECK-NEXT: structured.phase
 // CHECK: %[[SUM:.*]] = memref.load %[[MM]]
 // CHECK-NEXT: %[[ROUNDED:.*]] = arith.truncf %[[SUM]] : f32 to f16
 // CHECK-NEXT: memref.store %[[ROUNDED]], %[[ACC]]
@@ -43,7 +45,7 @@
 // GPU: vector.store %{{.*}}, %[[SUMS]][%{{.*}}, %{{.*}}] {alignment = 8 : i64} : memref<16x68xf32, #gpu.address_space<workgroup>>, vector<2xf32>
 // GPU-NOT: arith.truncf
 // GPU: gpu.barrier
-// GPU-NEXT: } {mirage.forloop}
+// GPU-NEXT: }
 // GPU: memref.load %{{.*}} : memref<16x64xf32, strided<[68, 1]>, #gpu.address_space<workgroup>>
 // GPU-NEXT: arith.truncf %{{.*}} : f32 to f16
 //
@@ -56,7 +58,7 @@
 // SIMT: memref.store %{{.*}}, %[[C]][%{{.*}}, %{{.*}}] : memref<16x64xf32, strided<[68, 1]>, #gpu.address_space<workgroup>>
 // SIMT-NOT: arith.truncf
 // SIMT: gpu.barrier
-// SIMT-NEXT: } {mirage.forloop}
+// SIMT-NEXT: }
 // SIMT: memref.load %[[C]]
 // SIMT-NEXT: arith.truncf %{{.*}} : f32 to f16
 func.func @looped(%x: tensor<16x256xf16>, %w: tensor<256x64xf16>) -> tensor<16x64xf16> {
@@ -84,16 +86,19 @@ func.func @looped(%x: tensor<16x256xf16>, %w: tensor<256x64xf16>) -> tensor<16x6
 // stays f32 through the scaling into the per-thread f32 sums (no rounding to
 // the tiles' f16 in the loop).
 // CHECK-LABEL: func.func @scaled
-// CHECK: %[[MM:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<16x64xf32>
-// CHECK: %[[STATE:.*]] = memref.alloca() {mirage.memory = "private"} : memref<128x8xf32>
+// CHECK: %[[MM:.*]] = memref.alloca() : memref<16x64xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[STATE:.*]] = memref.alloca() : memref<128x8xf32, #gpu.address_space<private>>
 // CHECK: scf.for
-// CHECK: linalg.matmul ins({{.*}}) outs(%[[MM]] : memref<16x64xf32>)
+// CHECK: linalg.matmul ins({{.*}}) outs(%[[MM]] : memref<16x64xf32, #gpu.address_space<workgroup>>)
 // CHECK: %[[OLD:.*]] = memref.load %[[STATE]]
 // CHECK-NEXT: %[[P:.*]] = memref.load %[[MM]]
 // CHECK-NEXT: %[[SCALED:.*]] = arith.mulf %[[P]], %cst
 // CHECK-NEXT: %[[NEW:.*]] = arith.addf %[[OLD]], %[[SCALED]] : f32
 // CHECK-NEXT: memref.store %[[NEW]], %[[STATE]]
-// CHECK: } {mirage.forloop}
+// CHECK: }
+// CHECK-NEXT: }
+// CHECK-NEXT: }
+// CHECK-NEXT: structured.phase
 // CHECK: memref.load %[[STATE]]
 // CHECK-NEXT: arith.truncf %{{.*}} : f32 to f16
 // GPU-LABEL: func.func @scaled
@@ -125,19 +130,20 @@ func.func @scaled(%x: tensor<16x256xf16>, %w: tensor<256x64xf16>) -> tensor<16x6
 // scores Q K it reads), and both readers see that one value; E V, read by
 // the plain accumulator alone, accumulates in f32 across iterations.
 // CHECK-LABEL: func.func @attention
-// CHECK: %[[S:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<1x16x64xf32>
-// CHECK: %[[E:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<1x16x64xf16>
-// CHECK: %[[EV:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<1x16x64xf32>
-// CHECK: scf.for
-// CHECK: linalg.batch_matmul ins({{.*}}) outs(%[[S]] : memref<1x16x64xf32>)
+// CHECK: %[[S:.*]] = memref.alloca() : memref<1x16x64xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[E:.*]] = memref.alloca() : memref<1x16x64xf16, #gpu.address_space<workgroup>>
+// CHECK: %[[EV:.*]] = memref.alloca() : memref<1x16x64xf32, #gpu.address_space<workgroup>>
+// CHECK: structured.for_loop
+// CHECK: linalg.batch_matmul ins({{.*}}) outs(%[[S]] : memref<1x16x64xf32, #gpu.address_space<workgroup>>)
 // CHECK: %[[SV:.*]] = memref.load %[[S]]
 // CHECK-NEXT: %[[SR:.*]] = arith.truncf %[[SV]] : f32 to f16
 // CHECK-NEXT: %[[SX:.*]] = arith.extf %[[SR]] : f16 to f32
 // CHECK-NEXT: %[[EX:.*]] = math.exp %[[SX]] : f32
 // CHECK-NEXT: %[[ER:.*]] = arith.truncf %[[EX]] : f32 to f16
 // CHECK: memref.store %[[ER]], %[[E]]
-// CHECK: linalg.batch_matmul ins(%[[E]], %{{.*}} : memref<1x16x64xf16>, memref<1x64x64xf16>) outs(%[[EV]] : memref<1x16x64xf32>)
-// CHECK-NEXT: } {mirage.forloop}
+// CHECK: linalg.batch_matmul ins(%[[E]], %{{.*}} : memref<1x16x64xf16, #gpu.address_space<workgroup>>, memref<1x64x64xf16, #gpu.address_space<workgroup>>) outs(%[[EV]] : memref<1x16x64xf32, #gpu.address_space<workgroup>>)
+// CHECK-NEXT: }
+// CHECK-NEXT: structured.phase
 // GPU-LABEL: func.func @attention
 // SIMT-LABEL: func.func @attention
 func.func @attention(%q: tensor<1x16x64xf16>, %k: tensor<1x64x256xf16>,

@@ -10,36 +10,39 @@
 // CHECK-LABEL: func.func @rmsnorm_matmul
 // CHECK-SAME: (%[[X:.*]]: memref<2x4096xf16>, %[[W:.*]]: memref<4096x6144xf16>, %[[Y:.*]]: memref<2x6144xf16>, %{{.*}}: memref<0xi8>)
 // CHECK-SAME: mirage.structured = {num_inputs = 2 : i64, num_outputs = 1 : i64, signature = "(tensor<2x4096xf16>, tensor<4096x6144xf16>) -> tensor<2x6144xf16>", workspace_bytes = 0 : i64}
-// CHECK: scf.parallel (%[[BX:.*]], %{{.*}}, %{{.*}}) = {{.*}} to (%c256, %c1, %c1)
-// CHECK-DAG: %[[XT:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<2x128xf16>
-// CHECK-DAG: %[[WT:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<128x24xf16>
-// CHECK-DAG: %[[MM:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<2x24xf32>
-// CHECK-DAG: %[[ACC:.*]] = memref.alloca() {mirage.memory = "workgroup"} : memref<2x24xf16>
-// CHECK-DAG: %[[RMS:.*]] = memref.alloca() {mirage.memory = "private"} : memref<128x1xf32>
-// CHECK-NOT: mirage.memory = "private"
+// CHECK: structured.kernel "rmsnorm_matmul_kernel0" grid [256, 1, 1] block [128, 1, 1] forloop 32 (%[[BX:.*]], %{{.*}}, %{{.*}}) {
+// CHECK-DAG: %[[XT:.*]] = memref.alloca() : memref<2x128xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[WT:.*]] = memref.alloca() : memref<128x24xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[MM:.*]] = memref.alloca() : memref<2x24xf32, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[ACC:.*]] = memref.alloca() : memref<2x24xf16, #gpu.address_space<workgroup>>
+// CHECK-DAG: %[[RMS:.*]] = memref.alloca() : memref<128x1xf32, #gpu.address_space<private>>
+// CHECK-NOT: #gpu.address_space<private>
 // The accumulators start at zero, in one phase: the rms state and the f32
 // matmul buffer.
-// CHECK: scf.parallel (%{{.*}}) = (%c0) to (%c128) step (%c1) {
+// CHECK: structured.phase (%{{.*}}) {
 // CHECK: memref.store %cst{{.*}}, %[[RMS]]
 // CHECK: memref.store %cst{{.*}}, %[[MM]]
-// CHECK: } {mirage.phase}
-// CHECK-NEXT: scf.for %[[I:.*]] = %c0 to %c32 step %c1 {
+// CHECK: }
+// CHECK-NEXT: }
+// CHECK-NEXT: structured.for_loop (%[[I:.*]]) {
 // The loaders: x is replicated and walks dim 1 with the loop; w walks dim 0
 // and is split along dim 1 by grid x (tile 24, so block bx starts at 24 bx).
 // CHECK: %[[XOFF:.*]] = arith.muli %[[I]], %c128 : index
 // CHECK: %[[XS:.*]] = memref.subview %[[X]][%c0, %[[XOFF]]] [2, 128] [1, 1]
-// CHECK: linalg.copy ins(%[[XS]] : {{.*}}) outs(%[[XT]] : memref<2x128xf16>)
+// CHECK: linalg.copy ins(%[[XS]] : {{.*}}) outs(%[[XT]] : memref<2x128xf16, #gpu.address_space<workgroup>>)
 // CHECK: %[[WS:.*]] = memref.subview %[[W]]
-// CHECK: linalg.copy ins(%[[WS]] : {{.*}}) outs(%[[WT]] : memref<128x24xf16>)
+// CHECK: linalg.copy ins(%[[WS]] : {{.*}}) outs(%[[WT]] : memref<128x24xf16, #gpu.address_space<workgroup>>)
 // The rms accumulator sums squares of the staged x tile; linalg.matmul adds
 // the iteration's product into the sums of the earlier ones, and nothing
 // else runs in the loop (no zeroing, no rounding, no second sum).
-// CHECK: scf.parallel
+// CHECK: structured.phase
 // CHECK: arith.mulf
 // CHECK: memref.store %{{.*}}, %[[RMS]]
-// CHECK: } {mirage.phase}
-// CHECK-NEXT: linalg.matmul ins(%[[XT]], %[[WT]] : memref<2x128xf16>, memref<128x24xf16>) outs(%[[MM]] : memref<2x24xf32>)
-// CHECK-NEXT: } {mirage.forloop}
+// CHECK: }
+// CHECK-NEXT: }
+// CHECK-NEXT: linalg.matmul ins(%[[XT]], %[[WT]] : memref<2x128xf16, #gpu.address_space<workgroup>>, memref<128x24xf16, #gpu.address_space<workgroup>>) outs(%[[MM]] : memref<2x24xf32, #gpu.address_space<workgroup>>)
+// CHECK-NEXT: }
+// CHECK-NEXT: structured.phase
 // After the loop: rms = sqrt(sum / (32 * 128)), and the matmul's sums are
 // rounded to f16 once.
 // CHECK: arith.divf %{{.*}}, %cst{{.*}} : f32
@@ -47,10 +50,11 @@
 // CHECK: %[[SUM:.*]] = memref.load %[[MM]]
 // CHECK-NEXT: %[[ROUNDED:.*]] = arith.truncf %[[SUM]] : f32 to f16
 // CHECK-NEXT: memref.store %[[ROUNDED]], %[[ACC]]
-// CHECK: } {mirage.phase}
+// CHECK: }
+// CHECK-NEXT: }
 // The saver divides and stores whole 16-byte chunks (8 f16) at column
 // 24 bx + 8 c, chunk c of a row taken by one thread.
-// CHECK: scf.parallel
+// CHECK: structured.phase
 // CHECK: %[[Q:.*]] = arith.divf
 // The quotient is rounded to f16, as the μGraph's div result is.
 // CHECK: arith.truncf %[[Q]] : f32 to f16
@@ -58,8 +62,9 @@
 // CHECK: %[[COL:.*]] = arith.muli %[[BX]], %c24 : index
 // CHECK: %[[J:.*]] = arith.addi %{{.*}}, %[[COL]] : index
 // CHECK: vector.store %[[V]], %[[Y]][%{{.*}}, %[[J]]] {alignment = 16 : i64} : memref<2x6144xf16>, vector<8xf16>
-// CHECK: } {mirage.phase}
-// CHECK: } {mirage.kernel = {block = array<i64: 128, 1, 1>, forloop = 32 : i64, name = "rmsnorm_matmul_kernel0"}}
+// CHECK: }
+// CHECK-NEXT: }
+// CHECK-NEXT: }
 // CHECK: return
 func.func @rmsnorm_matmul(%x: tensor<2x4096xf16>, %w: tensor<4096x6144xf16>)
     -> tensor<2x6144xf16> {
@@ -94,24 +99,22 @@ func.func @rmsnorm_matmul(%x: tensor<2x4096xf16>, %w: tensor<4096x6144xf16>)
 // CHECK-LABEL: func.func @chain
 // CHECK-SAME: %[[A:.*]]: memref<16x256xf32>, %[[OUT:.*]]: memref<16x256xf32>, %[[WS:.*]]: memref<16384xi8>
 // CHECK: %[[T:.*]] = memref.view %[[WS]][%c0][] : memref<16384xi8> to memref<16x256xf32>
-// CHECK: scf.parallel
+// CHECK: structured.kernel "chain_kernel0" grid [4, 1, 1] block [128, 1, 1] forloop 1
 // Only the accumulator has buffers: its result and its per-thread state.
-// CHECK-NEXT: memref.alloca() {mirage.memory = "workgroup"} : memref<4x256xf32>
-// CHECK-NEXT: %[[ACC:.*]] = memref.alloca() {mirage.memory = "private"} : memref<128x8xf32>
+// CHECK-NEXT: memref.alloca() : memref<4x256xf32, #gpu.address_space<workgroup>>
+// CHECK-NEXT: %[[ACC:.*]] = memref.alloca() : memref<128x8xf32, #gpu.address_space<private>>
 // CHECK-NOT: memref.alloca
-// CHECK: scf.for
+// CHECK: structured.for_loop
 // CHECK: %[[OLD:.*]] = memref.load %[[ACC]]
 // CHECK: %[[V:.*]] = memref.load %[[A]]
 // CHECK: %[[E:.*]] = math.exp %[[V]] : f32
 // CHECK: %[[NEW:.*]] = arith.addf %[[OLD]], %[[E]] : f32
 // CHECK: memref.store %[[NEW]], %[[ACC]]
 // CHECK: vector.store %{{.*}}, %[[T]]
-// CHECK: name = "chain_kernel0"
-// CHECK: scf.parallel
+// CHECK: structured.kernel "chain_kernel1"
 // CHECK: memref.load %[[T]]
 // CHECK: arith.mulf
 // CHECK: vector.store %{{.*}}, %[[OUT]]
-// CHECK: name = "chain_kernel1"
 func.func @chain(%a: tensor<16x256xf32>) -> tensor<16x256xf32> {
   %t = kernel.graph_defined (%a) grid [4, 1, 1] block [128, 1, 1] forloop 1
       : (tensor<16x256xf32>) -> tensor<16x256xf32> {

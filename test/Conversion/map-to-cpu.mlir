@@ -5,8 +5,8 @@
 // grid of 4 x 2 blocks of 8 threads, a for-loop of 2 iterations that stages
 // two tiles, zero-fills an f32 tile, multiplies, and accumulates per thread;
 // a final phase writes the output. Buffers move to the function entry, in
-// order; the grid becomes a z, y, x loop nest and every phase a loop over
-// the threads; mapping attributes are dropped, mirage.structured stays.
+// order, in the default memory space; the grid becomes a z, y, x loop nest,
+// the for-loop and every phase a loop; mirage.structured stays.
 // CHECK-LABEL: func.func @matmul_kernel
 // CHECK-SAME:    attributes {mirage.structured = {num_inputs = 2 : i64, num_outputs = 1 : i64, workspace_bytes = 0 : i64}}
 // CHECK-NEXT:    %[[A:.*]] = memref.alloca() : memref<2x4xf16>
@@ -35,11 +35,8 @@
 // CHECK:                 math.exp
 // CHECK:                 memref.store %{{.*}}, %arg2
 // CHECK:        return
-// CHECK-NOT:   scf.parallel
-// CHECK-NOT:   mirage.memory
-// CHECK-NOT:   mirage.phase
-// CHECK-NOT:   mirage.kernel
-// CHECK-NOT:   mirage.forloop
+// CHECK-NOT:   structured.
+// CHECK-NOT:   address_space
 func.func @matmul_kernel(%a: memref<4x8xf16>, %b: memref<8x16xf16>,
                          %out: memref<4x16xf16>, %ws: memref<0xi8>)
     attributes {mirage.structured = {num_inputs = 2 : i64,
@@ -51,47 +48,43 @@ func.func @matmul_kernel(%a: memref<4x8xf16>, %b: memref<8x16xf16>,
   %c4 = arith.constant 4 : index
   %c8 = arith.constant 8 : index
   %zero = arith.constant 0.0 : f32
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c4, %c2, %c1)
-      step (%c1, %c1, %c1) {
-    %ta = memref.alloca() {mirage.memory = "workgroup"} : memref<2x4xf16>
-    %tb = memref.alloca() {mirage.memory = "workgroup"} : memref<4x4xf16>
-    %tc = memref.alloca() {mirage.memory = "workgroup"} : memref<2x4xf32>
-    %acc = memref.alloca() {mirage.memory = "private"} : memref<8x1xf32>
-    scf.parallel (%t) = (%c0) to (%c8) step (%c1) {
-      memref.store %zero, %acc[%t, %c0] : memref<8x1xf32>
-      scf.reduce
-    } {mirage.phase}
-    scf.for %i = %c0 to %c2 step %c1 {
+  structured.kernel "matmul_kernel0" grid [4, 2, 1] block [8, 1, 1] forloop 2 (%bx, %by, %bz) {
+    %ta = memref.alloca() : memref<2x4xf16, #gpu.address_space<workgroup>>
+    %tb = memref.alloca() : memref<4x4xf16, #gpu.address_space<workgroup>>
+    %tc = memref.alloca() : memref<2x4xf32, #gpu.address_space<workgroup>>
+    %acc = memref.alloca() : memref<8x1xf32, #gpu.address_space<private>>
+    structured.phase (%t) {
+      memref.store %zero, %acc[%t, %c0] : memref<8x1xf32, #gpu.address_space<private>>
+    }
+    structured.for_loop (%i) {
       %k = arith.muli %i, %c4 : index
       %col = arith.muli %bx, %c4 : index
       %sa = memref.subview %a[%by, %k] [2, 4] [1, 1]
           : memref<4x8xf16> to memref<2x4xf16, strided<[8, 1], offset: ?>>
       linalg.copy ins(%sa : memref<2x4xf16, strided<[8, 1], offset: ?>>)
-                  outs(%ta : memref<2x4xf16>)
+                  outs(%ta : memref<2x4xf16, #gpu.address_space<workgroup>>)
       %sb = memref.subview %b[%k, %col] [4, 4] [1, 1]
           : memref<8x16xf16> to memref<4x4xf16, strided<[16, 1], offset: ?>>
       linalg.copy ins(%sb : memref<4x4xf16, strided<[16, 1], offset: ?>>)
-                  outs(%tb : memref<4x4xf16>)
-      scf.parallel (%t) = (%c0) to (%c8) step (%c1) {
+                  outs(%tb : memref<4x4xf16, #gpu.address_space<workgroup>>)
+      structured.phase (%t) {
         %r = arith.divui %t, %c4 : index
         %c = arith.remui %t, %c4 : index
-        memref.store %zero, %tc[%r, %c] : memref<2x4xf32>
-        scf.reduce
-      } {mirage.phase}
-      linalg.matmul ins(%ta, %tb : memref<2x4xf16>, memref<4x4xf16>)
-                    outs(%tc : memref<2x4xf32>)
-      scf.parallel (%t) = (%c0) to (%c8) step (%c1) {
-        %old = memref.load %acc[%t, %c0] : memref<8x1xf32>
+        memref.store %zero, %tc[%r, %c] : memref<2x4xf32, #gpu.address_space<workgroup>>
+      }
+      linalg.matmul ins(%ta, %tb : memref<2x4xf16, #gpu.address_space<workgroup>>, memref<4x4xf16, #gpu.address_space<workgroup>>)
+                    outs(%tc : memref<2x4xf32, #gpu.address_space<workgroup>>)
+      structured.phase (%t) {
+        %old = memref.load %acc[%t, %c0] : memref<8x1xf32, #gpu.address_space<private>>
         %r = arith.divui %t, %c4 : index
         %c = arith.remui %t, %c4 : index
-        %v = memref.load %tc[%r, %c] : memref<2x4xf32>
+        %v = memref.load %tc[%r, %c] : memref<2x4xf32, #gpu.address_space<workgroup>>
         %new = arith.addf %old, %v : f32
-        memref.store %new, %acc[%t, %c0] : memref<8x1xf32>
-        scf.reduce
-      } {mirage.phase}
-    } {mirage.forloop}
-    scf.parallel (%t) = (%c0) to (%c8) step (%c1) {
-      %v = memref.load %acc[%t, %c0] : memref<8x1xf32>
+        memref.store %new, %acc[%t, %c0] : memref<8x1xf32, #gpu.address_space<private>>
+      }
+    }
+    structured.phase (%t) {
+      %v = memref.load %acc[%t, %c0] : memref<8x1xf32, #gpu.address_space<private>>
       %e = math.exp %v : f32
       %h = arith.truncf %e : f32 to f16
       %r = arith.divui %t, %c4 : index
@@ -100,11 +93,8 @@ func.func @matmul_kernel(%a: memref<4x8xf16>, %b: memref<8x16xf16>,
       %bcol = arith.muli %bx, %c4 : index
       %col = arith.addi %bcol, %c : index
       memref.store %h, %out[%row, %col] : memref<4x16xf16>
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "matmul_kernel0", block = array<i64: 8, 1, 1>,
-                      forloop = 2 : i64}}
+    }
+  }
   return
 }
 
@@ -126,36 +116,27 @@ func.func @two_kernels(%x: memref<4xf32>, %y: memref<4xf32>,
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
   %tmp = memref.view %ws[%c0][] : memref<256xi8> to memref<4xf32>
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    %buf = memref.alloca() {mirage.memory = "workgroup"} : memref<4xf32>
-    scf.parallel (%t) = (%c0) to (%c4) step (%c1) {
+  structured.kernel "k0" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %buf = memref.alloca() : memref<4xf32, #gpu.address_space<workgroup>>
+    structured.phase (%t) {
       %v = memref.load %x[%t] : memref<4xf32>
-      memref.store %v, %buf[%t] : memref<4xf32>
-      scf.reduce
-    } {mirage.phase}
-    scf.parallel (%t) = (%c0) to (%c4) step (%c1) {
-      %v = memref.load %buf[%t] : memref<4xf32>
+      memref.store %v, %buf[%t] : memref<4xf32, #gpu.address_space<workgroup>>
+    }
+    structured.phase (%t) {
+      %v = memref.load %buf[%t] : memref<4xf32, #gpu.address_space<workgroup>>
       %s = math.sqrt %v : f32
       memref.store %s, %tmp[%t] : memref<4xf32>
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "k0", block = array<i64: 4, 1, 1>,
-                      forloop = 1 : i64}}
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    %buf = memref.alloca() {mirage.memory = "workgroup"} : memref<4xf32>
-    scf.parallel (%t) = (%c0) to (%c4) step (%c1) {
+    }
+  }
+  structured.kernel "k1" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %buf = memref.alloca() : memref<4xf32, #gpu.address_space<workgroup>>
+    structured.phase (%t) {
       %v = memref.load %tmp[%t] : memref<4xf32>
-      memref.store %v, %buf[%t] : memref<4xf32>
-      %w = memref.load %buf[%t] : memref<4xf32>
+      memref.store %v, %buf[%t] : memref<4xf32, #gpu.address_space<workgroup>>
+      %w = memref.load %buf[%t] : memref<4xf32, #gpu.address_space<workgroup>>
       memref.store %w, %y[%t] : memref<4xf32>
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "k1", block = array<i64: 4, 1, 1>,
-                      forloop = 1 : i64}}
+    }
+  }
   return
 }
 
@@ -181,11 +162,9 @@ func.func @not_structured(%x: memref<4xf32>) {
 func.func @kernel_outside(%x: memref<4xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  // expected-error @below {{a kernel or phase in a function without 'mirage.structured'}}
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
+  // expected-error @below {{a kernel in a function without 'mirage.structured'}}
+  structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
+  }
   return
 }
 
@@ -231,182 +210,6 @@ func.func @incomplete_attribute(%x: memref<4xf32>, %ws: memref<0xi8>)
 
 // -----
 
-func.func @nested_phases(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c4 = arith.constant 4 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    scf.parallel (%t) = (%c0) to (%c4) step (%c1) {
-      // expected-error @below {{phases do not nest}}
-      scf.parallel (%u) = (%c0) to (%c4) step (%c1) {
-        scf.reduce
-      } {mirage.phase}
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
-  return
-}
-
-// -----
-
-func.func @private_wrong_index(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c4 = arith.constant 4 : index
-  %zero = arith.constant 0.0 : f32
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    %acc = memref.alloca() {mirage.memory = "private"} : memref<4x2xf32>
-    scf.parallel (%t) = (%c0) to (%c4) step (%c1) {
-      // Thread t writes the state of thread 0: a race on a GPU.
-      // expected-error @below {{the first index of a private access must be the thread id of its phase}}
-      memref.store %zero, %acc[%c0, %c1] : memref<4x2xf32>
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
-  return
-}
-
-// -----
-
-func.func @private_outside_phase(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %zero = arith.constant 0.0 : f32
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    %acc = memref.alloca() {mirage.memory = "private"} : memref<4xf32>
-    // expected-error @below {{a private buffer is accessed only inside phases}}
-    memref.store %zero, %acc[%c0] : memref<4xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
-  return
-}
-
-// -----
-
-func.func @private_in_copy(%x: memref<4x1xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    %acc = memref.alloca() {mirage.memory = "private"} : memref<4x1xf32>
-    // expected-error @below {{a private buffer is accessed only by memref.load and memref.store, not by 'linalg.copy'}}
-    linalg.copy ins(%x : memref<4x1xf32>) outs(%acc : memref<4x1xf32>)
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
-  return
-}
-
-// -----
-
-func.func @private_leading_dim(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    // expected-error @below {{the leading dimension of a private buffer is the number of threads (4); found 'memref<2x4xf32>'}}
-    %acc = memref.alloca() {mirage.memory = "private"} : memref<2x4xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
-  return
-}
-
-// -----
-
-func.func @unknown_space(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    // expected-error @below {{unknown memory space 'shared' (expected "workgroup" or "private")}}
-    %buf = memref.alloca() {mirage.memory = "shared"} : memref<4xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
-  return
-}
-
-// -----
-
-func.func @no_space(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    // expected-error @below {{a buffer in a kernel needs a memory space}}
-    %buf = memref.alloca() : memref<4xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
-  return
-}
-
-// -----
-
-func.func @late_buffer(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c2 = arith.constant 2 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    scf.for %i = %c0 to %c2 step %c1 {
-      // expected-error @below {{buffers are allocated at the start of the kernel body, before any other op}}
-      %buf = memref.alloca() {mirage.memory = "workgroup"} : memref<4xf32>
-    }
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
-  return
-}
-
-// -----
-
-func.func @alloc_in_phase(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c4 = arith.constant 4 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    scf.parallel (%t) = (%c0) to (%c4) step (%c1) {
-      // expected-error @below {{nothing inside a phase allocates}}
-      %tmp = memref.alloca() : memref<4xf32>
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
-  return
-}
-
-// -----
-
 func.func @call_in_phase(%x: memref<4xf32>, %ws: memref<0xi8>)
     attributes {mirage.structured = {num_inputs = 1 : i64,
                                      num_outputs = 0 : i64,
@@ -414,54 +217,15 @@ func.func @call_in_phase(%x: memref<4xf32>, %ws: memref<0xi8>)
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    scf.parallel (%t) = (%c0) to (%c4) step (%c1) {
+  structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
+    structured.phase (%t) {
       // expected-error @below {{'func.call' is not allowed inside a phase}}
       func.call @helper() : () -> ()
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
+    }
+  }
   return
 }
 func.func private @helper()
-
-// -----
-
-func.func @phase_bounds(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c2 = arith.constant 2 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    // expected-error @below {{a phase is an scf.parallel over exactly [0, 4) (the block's threads) in steps of 1, without results}}
-    scf.parallel (%t) = (%c0) to (%c2) step (%c1) {
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
-  return
-}
-
-// -----
-
-func.func @phase_outside_kernel(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c4 = arith.constant 4 : index
-  // expected-error @below {{a phase (mirage.phase) must be inside a kernel}}
-  scf.parallel (%t) = (%c0) to (%c4) step (%c1) {
-    scf.reduce
-  } {mirage.phase}
-  return
-}
 
 // -----
 
@@ -472,14 +236,12 @@ func.func @untagged_parallel(%x: memref<4xf32>, %ws: memref<0xi8>)
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    // expected-error @below {{an scf.parallel inside a kernel must be a phase (mirage.phase)}}
+  structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
+    // expected-error @below {{'scf.parallel' is not allowed at block level of a kernel}}
     scf.parallel (%t) = (%c0) to (%c4) step (%c1) {
       scf.reduce
     }
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
+  }
   return
 }
 
@@ -491,43 +253,10 @@ func.func @load_at_block_level(%x: memref<4xf32>, %ws: memref<0xi8>)
                                      workspace_bytes = 0 : i64}} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    // expected-error @below {{'memref.load' is not allowed at block level of a kernel (index arithmetic, scf.for, phases and cooperative ops)}}
+  structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
+    // expected-error @below {{'memref.load' is not allowed at block level of a kernel (index arithmetic, subviews, loops, phases and cooperative ops)}}
     %v = memref.load %x[%c0] : memref<4xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
-  return
-}
-
-// -----
-
-func.func @grid_rank(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  // expected-error @below {{a kernel is an scf.parallel over the grid (x, y, z) without results}}
-  scf.parallel (%bx) = (%c0) to (%c1) step (%c1) {
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
-  return
-}
-
-// -----
-
-func.func @no_block_shape(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  // expected-error @below {{'mirage.kernel' must be a dictionary with the thread-block shape 'block' (three extents)}}
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    scf.reduce
-  } {mirage.kernel = {name = "k"}}
+  }
   return
 }
 
@@ -539,13 +268,11 @@ func.func @workgroup_misuse(%x: memref<4xf32>, %ws: memref<0xi8>)
                                      workspace_bytes = 0 : i64}} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    %buf = memref.alloca() {mirage.memory = "workgroup"} : memref<4xf32>
+  structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %buf = memref.alloca() : memref<4xf32, #gpu.address_space<workgroup>>
     // expected-error @below {{a workgroup buffer is accessed only by memref.load, memref.store and the cooperative ops, not by 'memref.copy'}}
-    memref.copy %x, %buf : memref<4xf32> to memref<4xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
+    memref.copy %x, %buf : memref<4xf32> to memref<4xf32, #gpu.address_space<workgroup>>
+  }
   return
 }
 
@@ -557,14 +284,12 @@ func.func @matmul_on_global(%a: memref<2x2xf16>, %ws: memref<0xi8>)
                                      workspace_bytes = 0 : i64}} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    %c = memref.alloca() {mirage.memory = "workgroup"} : memref<2x2xf32>
+  structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %c = memref.alloca() : memref<2x2xf32, #gpu.address_space<workgroup>>
     // expected-error @below {{the operands of 'linalg.matmul' are workgroup buffers}}
     linalg.matmul ins(%a, %a : memref<2x2xf16>, memref<2x2xf16>)
-                  outs(%c : memref<2x2xf32>)
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
+                  outs(%c : memref<2x2xf32, #gpu.address_space<workgroup>>)
+  }
   return
 }
 
@@ -577,12 +302,10 @@ func.func @copy_to_global(%a: memref<2x2xf16>, %b: memref<2x2xf16>,
                                      workspace_bytes = 0 : i64}} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
+  structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
     // expected-error @below {{a linalg.copy stages a tile into a workgroup buffer}}
     linalg.copy ins(%a : memref<2x2xf16>) outs(%b : memref<2x2xf16>)
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
+  }
   return
 }
 
@@ -608,10 +331,8 @@ func.func @too_big(%x: memref<4xf32>, %ws: memref<0xi8>)
                                      workspace_bytes = 0 : i64}} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1)
-      step (%c1, %c1, %c1) {
-    %big = memref.alloca() {mirage.memory = "workgroup"} : memref<1048577xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "k", block = array<i64: 4, 1, 1>}}
+  structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %big = memref.alloca() : memref<1048577xf32, #gpu.address_space<workgroup>>
+  }
   return
 }

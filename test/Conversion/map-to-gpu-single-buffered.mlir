@@ -16,23 +16,21 @@ func.func @single_buffered(%x: memref<128x2048xf16>, %ws: memref<0xi8>) {
   %c128 = arith.constant 128 : index
   %c512 = arith.constant 512 : index
   // expected-remark @+1 {{kernel 'single_buffered_kernel0': double-buffered copies would need 266240 bytes of shared memory (of 232448); its copies are single-buffered}}
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<128x512xf16>
-    %acc = memref.alloca() {mirage.memory = "private"} : memref<128x1xf32>
-    scf.for %i = %c0 to %c4 step %c1 {
+  structured.kernel "single_buffered_kernel0" grid [1, 1, 1] block [128, 1, 1] forloop 4 (%bx, %by, %bz) {
+    %a = memref.alloca() : memref<128x512xf16, #gpu.address_space<workgroup>>
+    %acc = memref.alloca() : memref<128x1xf32, #gpu.address_space<private>>
+    structured.for_loop (%i) {
       %col = arith.muli %i, %c512 : index
       %xs = memref.subview %x[%c0, %col] [128, 512] [1, 1] : memref<128x2048xf16> to memref<128x512xf16, strided<[2048, 1], offset: ?>>
-      linalg.copy ins(%xs : memref<128x512xf16, strided<[2048, 1], offset: ?>>) outs(%a : memref<128x512xf16>)
-      scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
-        %v = memref.load %a[%t, %c0] : memref<128x512xf16>
+      linalg.copy ins(%xs : memref<128x512xf16, strided<[2048, 1], offset: ?>>) outs(%a : memref<128x512xf16, #gpu.address_space<workgroup>>)
+      structured.phase (%t) {
+        %v = memref.load %a[%t, %c0] : memref<128x512xf16, #gpu.address_space<workgroup>>
         %f = arith.extf %v : f16 to f32
-        %s = memref.load %acc[%t, %c0] : memref<128x1xf32>
+        %s = memref.load %acc[%t, %c0] : memref<128x1xf32, #gpu.address_space<private>>
         %n = arith.addf %s, %f : f32
-        memref.store %n, %acc[%t, %c0] : memref<128x1xf32>
-        scf.reduce
-      } {mirage.phase}
-    } {mirage.forloop}
-    scf.reduce
-  } {mirage.kernel = {name = "single_buffered_kernel0", block = array<i64: 128, 1, 1>, forloop = 4 : i64}}
+        memref.store %n, %acc[%t, %c0] : memref<128x1xf32, #gpu.address_space<private>>
+      }
+    }
+  }
   return
 }

@@ -47,38 +47,34 @@ func.func @phases(%in: memref<4x256xf32>, %out: memref<4x256xf32>, %ws: memref<0
   %c128 = arith.constant 128 : index
   %c255 = arith.constant 255 : index
   %zero = arith.constant 0.0 : f32
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c4, %c1, %c1) step (%c1, %c1, %c1) {
-    %tile = memref.alloca() {mirage.memory = "workgroup"} : memref<1x256xf32>
-    %acc = memref.alloca() {mirage.memory = "private"} : memref<128x2xf32>
-    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+  structured.kernel "phases_kernel0" grid [4, 1, 1] block [128, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %tile = memref.alloca() : memref<1x256xf32, #gpu.address_space<workgroup>>
+    %acc = memref.alloca() : memref<128x2xf32, #gpu.address_space<private>>
+    structured.phase (%t) {
       scf.for %s = %c0 to %c2 step %c1 {
-        memref.store %zero, %acc[%t, %s] : memref<128x2xf32>
+        memref.store %zero, %acc[%t, %s] : memref<128x2xf32, #gpu.address_space<private>>
       }
-      scf.reduce
-    } {mirage.phase}
-    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+    }
+    structured.phase (%t) {
       scf.for %s = %c0 to %c2 step %c1 {
         %o = arith.muli %s, %c128 : index
         %j = arith.addi %t, %o : index
         %v = memref.load %in[%bx, %j] : memref<4x256xf32>
-        memref.store %v, %tile[%c0, %j] : memref<1x256xf32>
+        memref.store %v, %tile[%c0, %j] : memref<1x256xf32, #gpu.address_space<workgroup>>
       }
-      scf.reduce
-    } {mirage.phase}
-    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
+    }
+    structured.phase (%t) {
       scf.for %s = %c0 to %c2 step %c1 {
         %o = arith.muli %s, %c128 : index
         %j = arith.addi %t, %o : index
         %r = arith.subi %c255, %j : index
-        %v = memref.load %tile[%c0, %r] : memref<1x256xf32>
-        %a = memref.load %acc[%t, %s] : memref<128x2xf32>
+        %v = memref.load %tile[%c0, %r] : memref<1x256xf32, #gpu.address_space<workgroup>>
+        %a = memref.load %acc[%t, %s] : memref<128x2xf32, #gpu.address_space<private>>
         %w = arith.addf %a, %v : f32
         memref.store %w, %out[%bx, %j] : memref<4x256xf32>
       }
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "phases_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
+    }
+  }
   return
 }
 
@@ -112,33 +108,28 @@ func.func @planning(%in: memref<64x64xf16>, %out: memref<64x64xf16>, %ws: memref
   %c1 = arith.constant 1 : index
   %c128 = arith.constant 128 : index
   %h = arith.constant 0.0 : f16
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<64x64xf16>
-    %b = memref.alloca() {mirage.memory = "workgroup"} : memref<16xf32>
-    %c = memref.alloca() {mirage.memory = "workgroup"} : memref<64x64xf16>
-    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
-      memref.store %h, %a[%t, %c0] : memref<64x64xf16>
-      scf.reduce
-    } {mirage.phase}
-    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
-      %v = memref.load %a[%t, %c0] : memref<64x64xf16>
+  structured.kernel "planning_kernel0" grid [1, 1, 1] block [128, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %a = memref.alloca() : memref<64x64xf16, #gpu.address_space<workgroup>>
+    %b = memref.alloca() : memref<16xf32, #gpu.address_space<workgroup>>
+    %c = memref.alloca() : memref<64x64xf16, #gpu.address_space<workgroup>>
+    structured.phase (%t) {
+      memref.store %h, %a[%t, %c0] : memref<64x64xf16, #gpu.address_space<workgroup>>
+    }
+    structured.phase (%t) {
+      %v = memref.load %a[%t, %c0] : memref<64x64xf16, #gpu.address_space<workgroup>>
       %f = arith.extf %v : f16 to f32
-      memref.store %f, %b[%c0] : memref<16xf32>
-      scf.reduce
-    } {mirage.phase}
-    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
-      %f = memref.load %b[%c0] : memref<16xf32>
+      memref.store %f, %b[%c0] : memref<16xf32, #gpu.address_space<workgroup>>
+    }
+    structured.phase (%t) {
+      %f = memref.load %b[%c0] : memref<16xf32, #gpu.address_space<workgroup>>
       %v = arith.truncf %f : f32 to f16
-      memref.store %v, %c[%t, %c0] : memref<64x64xf16>
-      scf.reduce
-    } {mirage.phase}
-    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
-      %v = memref.load %c[%t, %c0] : memref<64x64xf16>
+      memref.store %v, %c[%t, %c0] : memref<64x64xf16, #gpu.address_space<workgroup>>
+    }
+    structured.phase (%t) {
+      %v = memref.load %c[%t, %c0] : memref<64x64xf16, #gpu.address_space<workgroup>>
       memref.store %v, %out[%t, %c0] : memref<64x64xf16>
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "planning_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
+    }
+  }
   return
 }
 
@@ -172,16 +163,15 @@ func.func @copies(%x: memref<8x4096xf16>, %y: memref<8x6xf32>, %ws: memref<0xi8>
   %c4 = arith.constant 4 : index
   %c64 = arith.constant 64 : index
   %c128 = arith.constant 128 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c64, %c1, %c1) step (%c1, %c1, %c1) {
-    %xt = memref.alloca() {mirage.memory = "workgroup"} : memref<8x64xf16>
-    %yt = memref.alloca() {mirage.memory = "workgroup"} : memref<4x3xf32>
+  structured.kernel "copies_kernel0" grid [64, 1, 1] block [128, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %xt = memref.alloca() : memref<8x64xf16, #gpu.address_space<workgroup>>
+    %yt = memref.alloca() : memref<4x3xf32, #gpu.address_space<workgroup>>
     %col = arith.muli %bx, %c64 : index
     %xs = memref.subview %x[%c0, %col] [8, 64] [1, 1] : memref<8x4096xf16> to memref<8x64xf16, strided<[4096, 1], offset: ?>>
-    linalg.copy ins(%xs : memref<8x64xf16, strided<[4096, 1], offset: ?>>) outs(%xt : memref<8x64xf16>)
+    linalg.copy ins(%xs : memref<8x64xf16, strided<[4096, 1], offset: ?>>) outs(%xt : memref<8x64xf16, #gpu.address_space<workgroup>>)
     %ys = memref.subview %y[4, 2] [4, 3] [1, 1] : memref<8x6xf32> to memref<4x3xf32, strided<[6, 1], offset: 26>>
-    linalg.copy ins(%ys : memref<4x3xf32, strided<[6, 1], offset: 26>>) outs(%yt : memref<4x3xf32>)
-    scf.reduce
-  } {mirage.kernel = {name = "copies_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
+    linalg.copy ins(%ys : memref<4x3xf32, strided<[6, 1], offset: 26>>) outs(%yt : memref<4x3xf32, #gpu.address_space<workgroup>>)
+  }
   return
 }
 
@@ -214,20 +204,18 @@ func.func @mma(%x: memref<16x32xf16>, %w: memref<32x16xf16>, %ws: memref<0xi8>) 
   %c1 = arith.constant 1 : index
   %c64 = arith.constant 64 : index
   %zero = arith.constant 0.0 : f32
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<16x32xf16>
-    %b = memref.alloca() {mirage.memory = "workgroup"} : memref<32x16xf16>
-    %c = memref.alloca() {mirage.memory = "workgroup"} : memref<16x16xf32>
-    linalg.copy ins(%x : memref<16x32xf16>) outs(%a : memref<16x32xf16>)
-    linalg.copy ins(%w : memref<32x16xf16>) outs(%b : memref<32x16xf16>)
-    linalg.matmul ins(%a, %b : memref<16x32xf16>, memref<32x16xf16>) outs(%c : memref<16x16xf32>)
-    scf.parallel (%t) = (%c0) to (%c64) step (%c1) {
-      %v = memref.load %c[%c0, %t] : memref<16x16xf32>
-      memref.store %v, %c[%c1, %t] : memref<16x16xf32>
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "mma_kernel0", block = array<i64: 64, 1, 1>, forloop = 1 : i64}}
+  structured.kernel "mma_kernel0" grid [1, 1, 1] block [64, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %a = memref.alloca() : memref<16x32xf16, #gpu.address_space<workgroup>>
+    %b = memref.alloca() : memref<32x16xf16, #gpu.address_space<workgroup>>
+    %c = memref.alloca() : memref<16x16xf32, #gpu.address_space<workgroup>>
+    linalg.copy ins(%x : memref<16x32xf16>) outs(%a : memref<16x32xf16, #gpu.address_space<workgroup>>)
+    linalg.copy ins(%w : memref<32x16xf16>) outs(%b : memref<32x16xf16, #gpu.address_space<workgroup>>)
+    linalg.matmul ins(%a, %b : memref<16x32xf16, #gpu.address_space<workgroup>>, memref<32x16xf16, #gpu.address_space<workgroup>>) outs(%c : memref<16x16xf32, #gpu.address_space<workgroup>>)
+    structured.phase (%t) {
+      %v = memref.load %c[%c0, %t] : memref<16x16xf32, #gpu.address_space<workgroup>>
+      memref.store %v, %c[%c1, %t] : memref<16x16xf32, #gpu.address_space<workgroup>>
+    }
+  }
   return
 }
 
@@ -250,13 +238,12 @@ func.func @simt(%ws: memref<0xi8>) {
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
   %c32 = arith.constant 32 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<2x4x8xf32>
-    %b = memref.alloca() {mirage.memory = "workgroup"} : memref<2x8x4xf32>
-    %c = memref.alloca() {mirage.memory = "workgroup"} : memref<2x4x4xf32>
-    linalg.batch_matmul ins(%a, %b : memref<2x4x8xf32>, memref<2x8x4xf32>) outs(%c : memref<2x4x4xf32>)
-    scf.reduce
-  } {mirage.kernel = {name = "simt_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  structured.kernel "simt_kernel0" grid [1, 1, 1] block [32, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %a = memref.alloca() : memref<2x4x8xf32, #gpu.address_space<workgroup>>
+    %b = memref.alloca() : memref<2x8x4xf32, #gpu.address_space<workgroup>>
+    %c = memref.alloca() : memref<2x4x4xf32, #gpu.address_space<workgroup>>
+    linalg.batch_matmul ins(%a, %b : memref<2x4x8xf32, #gpu.address_space<workgroup>>, memref<2x8x4xf32, #gpu.address_space<workgroup>>) outs(%c : memref<2x4x4xf32, #gpu.address_space<workgroup>>)
+  }
   return
 }
 
@@ -285,38 +272,38 @@ func.func @simt(%ws: memref<0xi8>) {
 // CHECK-NOT:       linalg.copy
 // CHECK:           memref.load %[[CUR]]
 // CHECK:           gpu.barrier
-// CHECK-NEXT:    } {mirage.forloop}
+// CHECK-NEXT:    }
 // PLAIN-LABEL: func.func @pipelined
 // PLAIN-NOT:     nvgpu
 // PLAIN:         scf.for
 // PLAIN:           memref.load %{{.*}} : memref<16x64xf16, strided<[256, 1], offset: ?>>
 // PLAIN:           memref.store
 // PLAIN:           gpu.barrier
-// PLAIN:       } {mirage.forloop}
+// PLAIN:             gpu.barrier
+// PLAIN-NEXT:      }
+// PLAIN-NEXT:      gpu.terminator
 func.func @pipelined(%x: memref<16x256xf16>, %ws: memref<0xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
   %c64 = arith.constant 64 : index
   %c128 = arith.constant 128 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<16x64xf16>
-    %acc = memref.alloca() {mirage.memory = "private"} : memref<128x1xf32>
-    scf.for %i = %c0 to %c4 step %c1 {
+  structured.kernel "pipelined_kernel0" grid [1, 1, 1] block [128, 1, 1] forloop 4 (%bx, %by, %bz) {
+    %a = memref.alloca() : memref<16x64xf16, #gpu.address_space<workgroup>>
+    %acc = memref.alloca() : memref<128x1xf32, #gpu.address_space<private>>
+    structured.for_loop (%i) {
       %col = arith.muli %i, %c64 : index
       %xs = memref.subview %x[%c0, %col] [16, 64] [1, 1] : memref<16x256xf16> to memref<16x64xf16, strided<[256, 1], offset: ?>>
-      linalg.copy ins(%xs : memref<16x64xf16, strided<[256, 1], offset: ?>>) outs(%a : memref<16x64xf16>)
-      scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
-        %v = memref.load %a[%c0, %c0] : memref<16x64xf16>
+      linalg.copy ins(%xs : memref<16x64xf16, strided<[256, 1], offset: ?>>) outs(%a : memref<16x64xf16, #gpu.address_space<workgroup>>)
+      structured.phase (%t) {
+        %v = memref.load %a[%c0, %c0] : memref<16x64xf16, #gpu.address_space<workgroup>>
         %f = arith.extf %v : f16 to f32
-        %s = memref.load %acc[%t, %c0] : memref<128x1xf32>
+        %s = memref.load %acc[%t, %c0] : memref<128x1xf32, #gpu.address_space<private>>
         %n = arith.addf %s, %f : f32
-        memref.store %n, %acc[%t, %c0] : memref<128x1xf32>
-        scf.reduce
-      } {mirage.phase}
-    } {mirage.forloop}
-    scf.reduce
-  } {mirage.kernel = {name = "pipelined_kernel0", block = array<i64: 128, 1, 1>, forloop = 4 : i64}}
+        memref.store %n, %acc[%t, %c0] : memref<128x1xf32, #gpu.address_space<private>>
+      }
+    }
+  }
   return
 }
 
@@ -328,61 +315,12 @@ func.func @too_big(%ws: memref<0xi8>) {
   %c128 = arith.constant 128 : index
   %zero = arith.constant 0.0 : f32
   // expected-error @+1 {{kernel 'too_big_kernel0' needs 266240 bytes of shared memory, but only 232448 are available (option shared-memory-bytes)}}
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<256x256xf32>
-    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
-      memref.store %zero, %a[%t, %t] : memref<256x256xf32>
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "too_big_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
-  return
-}
-
-// -----
-
-func.func @private_index(%ws: memref<0xi8>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c128 = arith.constant 128 : index
-  %zero = arith.constant 0.0 : f32
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    %p = memref.alloca() {mirage.memory = "private"} : memref<128x1xf32>
-    scf.parallel (%t) = (%c0) to (%c128) step (%c1) {
-      // expected-error @+1 {{'memref.store' op in kernel 'private_index_kernel0': the first index of a private buffer access must be the thread id of its phase}}
-      memref.store %zero, %p[%c0, %c0] : memref<128x1xf32>
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "private_index_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
-  return
-}
-
-// -----
-
-func.func @private_threads(%ws: memref<0xi8>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    // expected-error @+1 {{'memref.alloca' op in kernel 'private_threads_kernel0': the leading dimension of a private buffer must be the block's thread count 128}}
-    %p = memref.alloca() {mirage.memory = "private"} : memref<64x1xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "private_threads_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
-  return
-}
-
-// -----
-
-func.func @private_outside_phase(%ws: memref<0xi8>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %zero = arith.constant 0.0 : f32
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    %p = memref.alloca() {mirage.memory = "private"} : memref<128x1xf32>
-    // expected-error @+1 {{'memref.store' op in kernel 'private_outside_phase_kernel0': accesses a private buffer outside a phase}}
-    memref.store %zero, %p[%c0, %c0] : memref<128x1xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "private_outside_phase_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
+  structured.kernel "too_big_kernel0" grid [1, 1, 1] block [128, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %a = memref.alloca() : memref<256x256xf32, #gpu.address_space<workgroup>>
+    structured.phase (%t) {
+      memref.store %zero, %a[%t, %t] : memref<256x256xf32, #gpu.address_space<workgroup>>
+    }
+  }
   return
 }
 
@@ -391,11 +329,10 @@ func.func @private_outside_phase(%ws: memref<0xi8>) {
 func.func @no_mapping(%x: memref<4xf32>, %y: memref<4xf32>, %ws: memref<0xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+  structured.kernel "no_mapping_kernel0" grid [1, 1, 1] block [32, 1, 1] forloop 1 (%bx, %by, %bz) {
     // expected-error @+1 {{'memref.copy' op in kernel 'no_mapping_kernel0': has no GPU mapping at block level (index arithmetic, subviews, loops, phases, buffers and cooperative ops have)}}
     memref.copy %x, %y : memref<4xf32> to memref<4xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "no_mapping_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  }
   return
 }
 
@@ -405,14 +342,12 @@ func.func @no_lowering_in_phase(%x: memref<4xf32>, %ws: memref<0xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c32 = arith.constant 32 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    scf.parallel (%t) = (%c0) to (%c32) step (%c1) {
+  structured.kernel "no_lowering_in_phase_kernel0" grid [1, 1, 1] block [32, 1, 1] forloop 1 (%bx, %by, %bz) {
+    structured.phase (%t) {
       // expected-error @+1 {{'vector.load' op in kernel 'no_lowering_in_phase_kernel0': has no lowering inside a phase (arith, math, scf.for, scf.if, memref.load, memref.store, vector.from_elements and vector.store have)}}
       %v = vector.load %x[%c0] : memref<4xf32>, vector<4xf32>
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "no_lowering_in_phase_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+    }
+  }
   return
 }
 
@@ -421,11 +356,10 @@ func.func @no_lowering_in_phase(%x: memref<4xf32>, %ws: memref<0xi8>) {
 func.func @element_type(%ws: memref<0xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+  structured.kernel "element_type_kernel0" grid [1, 1, 1] block [32, 1, 1] forloop 1 (%bx, %by, %bz) {
     // expected-error @+1 {{'memref.alloca' op has unsupported element type 'f64' (the GPU mapping supports f16, bf16 and f32)}}
-    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<4xf64>
-    scf.reduce
-  } {mirage.kernel = {name = "element_type_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+    %a = memref.alloca() : memref<4xf64, #gpu.address_space<workgroup>>
+  }
   return
 }
 
@@ -443,10 +377,9 @@ func.func @argument_type(%x: memref<4xf64>, %ws: memref<0xi8>)
 func.func @block_shape(%ws: memref<0xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  // expected-error @+1 {{kernel 'block_shape_kernel0' has block [32, 2, 1]; the GPU mapping supports blocks [T, 1, 1] with T >= 1}}
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    scf.reduce
-  } {mirage.kernel = {name = "block_shape_kernel0", block = array<i64: 32, 2, 1>, forloop = 1 : i64}}
+  // expected-error @+1 {{kernel 'block_shape_kernel0' has block [32, 2, 1]; the GPU mapping supports blocks [T, 1, 1]}}
+  structured.kernel "block_shape_kernel0" grid [1, 1, 1] block [32, 2, 1] forloop 1 (%bx, %by, %bz) {
+  }
   return
 }
 
@@ -456,81 +389,8 @@ func.func @too_many_threads(%ws: memref<0xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   // expected-error @+1 {{kernel 'too_many_threads_kernel0' has 2048 threads per block; CUDA allows at most 1024}}
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    scf.reduce
-  } {mirage.kernel = {name = "too_many_threads_kernel0", block = array<i64: 2048, 1, 1>, forloop = 1 : i64}}
-  return
-}
-
-// -----
-
-func.func @grid(%n: index, %ws: memref<0xi8>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  // expected-error @+1 {{kernel 'grid_kernel0': grid dimension 0 must run from 0 to a positive constant in unit steps}}
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%n, %c1, %c1) step (%c1, %c1, %c1) {
-    scf.reduce
-  } {mirage.kernel = {name = "grid_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
-  return
-}
-
-// -----
-
-func.func @kernel_name(%ws: memref<0xi8>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  // expected-error @+1 {{kernel name 'kernel-0' is not a PTX identifier (letters, digits and '_', not starting with a digit)}}
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    scf.reduce
-  } {mirage.kernel = {name = "kernel-0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
-  return
-}
-
-// -----
-
-func.func @phase_bounds(%ws: memref<0xi8>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c64 = arith.constant 64 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    // expected-error @+1 {{'scf.parallel' op in kernel 'phase_bounds_kernel0': a phase must run over the block's threads [0, 128) in unit steps, without reductions}}
-    scf.parallel (%t) = (%c0) to (%c64) step (%c1) {
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "phase_bounds_kernel0", block = array<i64: 128, 1, 1>, forloop = 1 : i64}}
-  return
-}
-
-// -----
-
-func.func @nested_phase(%ws: memref<0xi8>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c32 = arith.constant 32 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    scf.parallel (%t) = (%c0) to (%c32) step (%c1) {
-      // expected-error @+1 {{'scf.parallel' op in kernel 'nested_phase_kernel0': phases do not nest}}
-      scf.parallel (%u) = (%c0) to (%c32) step (%c1) {
-        scf.reduce
-      } {mirage.phase}
-      scf.reduce
-    } {mirage.phase}
-    scf.reduce
-  } {mirage.kernel = {name = "nested_phase_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
-  return
-}
-
-// -----
-
-func.func @phase_outside(%ws: memref<0xi8>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c32 = arith.constant 32 : index
-  // expected-error @+1 {{'scf.parallel' op a phase must be inside a kernel}}
-  scf.parallel (%t) = (%c0) to (%c32) step (%c1) {
-    scf.reduce
-  } {mirage.phase}
+  structured.kernel "too_many_threads_kernel0" grid [1, 1, 1] block [2048, 1, 1] forloop 1 (%bx, %by, %bz) {
+  }
   return
 }
 
@@ -539,25 +399,11 @@ func.func @phase_outside(%ws: memref<0xi8>) {
 func.func @workgroup_use(%ws: memref<0xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<4xf32>
+  structured.kernel "workgroup_use_kernel0" grid [1, 1, 1] block [32, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %a = memref.alloca() : memref<4xf32, #gpu.address_space<workgroup>>
     // expected-error @+1 {{'memref.cast' op in kernel 'workgroup_use_kernel0': uses a workgroup buffer; only loads, stores, subviews and cooperative ops may}}
-    %b = memref.cast %a : memref<4xf32> to memref<?xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "workgroup_use_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
-  return
-}
-
-// -----
-
-func.func @no_memory(%ws: memref<0xi8>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    // expected-error @+1 {{'memref.alloca' op in kernel 'no_memory_kernel0': a kernel buffer needs mirage.memory = "workgroup" or "private"}}
-    %a = memref.alloca() : memref<4xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "no_memory_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+    %b = memref.cast %a : memref<4xf32, #gpu.address_space<workgroup>> to memref<?xf32, #gpu.address_space<workgroup>>
+  }
   return
 }
 
@@ -569,15 +415,14 @@ func.func @no_memory(%ws: memref<0xi8>) {
 func.func @transposed_matmul(%ws: memref<0xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    %a = memref.alloca() {mirage.memory = "workgroup"} : memref<16x16xf16>
-    %b = memref.alloca() {mirage.memory = "workgroup"} : memref<16x16xf16>
-    %c = memref.alloca() {mirage.memory = "workgroup"} : memref<16x16xf32>
+  structured.kernel "transposed_matmul_kernel0" grid [1, 1, 1] block [32, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %a = memref.alloca() : memref<16x16xf16, #gpu.address_space<workgroup>>
+    %b = memref.alloca() : memref<16x16xf16, #gpu.address_space<workgroup>>
+    %c = memref.alloca() : memref<16x16xf32, #gpu.address_space<workgroup>>
     // expected-error @+1 {{'linalg.matmul' op in kernel 'transposed_matmul_kernel0': a matmul with other than the default indexing maps has no GPU mapping}}
     linalg.matmul indexing_maps = [#map_a, #map_b, #map_c]
-        ins(%a, %b : memref<16x16xf16>, memref<16x16xf16>) outs(%c : memref<16x16xf32>)
-    scf.reduce
-  } {mirage.kernel = {name = "transposed_matmul_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+        ins(%a, %b : memref<16x16xf16, #gpu.address_space<workgroup>>, memref<16x16xf16, #gpu.address_space<workgroup>>) outs(%c : memref<16x16xf32, #gpu.address_space<workgroup>>)
+  }
   return
 }
 

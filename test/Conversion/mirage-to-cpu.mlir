@@ -4,7 +4,7 @@
 // RUN:       --implicit-check-not=linalg. --implicit-check-not=cf. \
 // RUN:       --implicit-check-not=func.func --implicit-check-not=kernel. \
 // RUN:       --implicit-check-not=unrealized_conversion_cast \
-// RUN:       --implicit-check-not=mirage.kernel --implicit-check-not=mirage.memory \
+// RUN:       --implicit-check-not=structured. --implicit-check-not=address_space \
 // RUN:       --implicit-check-not="f32 to bf16"
 
 // The whole pipeline: kernel ops in, LLVM dialect out, nothing else left.

@@ -24,10 +24,9 @@ func.func @bad(%x: memref<4xf32>, %y: memref<4xf32>, %ws: memref<0xi8>)
                                      signature = "(tensor<4xf32>) -> tensor<4xf32>"}} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
+  structured.kernel "bad_kernel0" grid [1, 1, 1] block [32, 1, 1] forloop 1 (%bx, %by, %bz) {
     // MAPPING: error: 'memref.copy' op in kernel 'bad_kernel0': has no GPU mapping at block level
     memref.copy %x, %y : memref<4xf32> to memref<4xf32>
-    scf.reduce
-  } {mirage.kernel = {name = "bad_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  }
   return
 }

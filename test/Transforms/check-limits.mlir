@@ -7,8 +7,7 @@
 // Shared memory is the sum of the tile bytes of every op result in the block
 // graph, except the results of in-place (unary element-wise) ops; savers
 // yield tensors and count nothing. Block ops are the ops of the body,
-// loaders, savers and block.yield included; the ops inside a thread.fused
-// body are not counted.
+// loaders, savers and block.yield included.
 //
 // RUN: mirage-opt %s -split-input-file > %t.1
 // RUN: mirage-opt %s -split-input-file --mirage-check-limits > %t.2
@@ -80,15 +79,14 @@ func.func @shared_memory(%x: tensor<32x32xf32>, %w: tensor<32x32xf32>)
 
 // -----
 
-// A thread.fused result is a new tile, unlike the result of an in-place
-// block op, but its body counts as one block op. Shared memory: loaders
-// 2 x 32x32xf16 = 2 x 2048, thread.fused 32x32xf16 = 2048, accum none
-// 32x32xf16 = 2048, accum sum 32x1xf16 = 64; 4096 + 2048 + 2048 + 64 = 8256
-// (6208, within the limit, if the fused result were not counted). Block ops:
-// 2 loaders, thread.fused, 2 accums, 2 savers, yield = 8, within the limit
-// (11 if the fused body's ops were counted).
-// CHECK-LABEL: func.func @thread_fused_result
-func.func @thread_fused_result(%x: tensor<32x32xf16>, %w: tensor<32x32xf16>)
+// The result of a binary element-wise op is a new tile, unlike the result
+// of an in-place unary one. Shared memory: loaders 2 x 32x32xf16 = 2 x 2048,
+// block.mul 32x32xf16 = 2048, accum none 32x32xf16 = 2048, accum sum
+// 32x1xf16 = 64; 4096 + 2048 + 2048 + 64 = 8256 (6208, within the limit, if
+// the product were not counted). Block ops: 2 loaders, mul, 2 accums, 2
+// savers, yield = 8, within the limit.
+// CHECK-LABEL: func.func @binary_result
+func.func @binary_result(%x: tensor<32x32xf16>, %w: tensor<32x32xf16>)
     -> (tensor<32x32xf16>, tensor<32x1xf16>) {
   // expected-error @below {{shared memory per block in bytes: 8256 exceeds the limit of 8192 (option shared-memory-bytes)}}
   %y:2 = kernel.graph_defined (%x, %w) grid [1, 1, 1] block [128, 1, 1]
@@ -99,12 +97,8 @@ func.func @thread_fused_result(%x: tensor<32x32xf16>, %w: tensor<32x32xf16>)
         : tensor<32x32xf16> -> !block.tile<32x32xf16, pre>
     %wt = block.loader %wd imap [-1, -1, -1] fmap -1
         : tensor<32x32xf16> -> !block.tile<32x32xf16, pre>
-    %f = thread.fused (%xt, %wt) : !block.tile<32x32xf16, pre> {
-    ^bb0(%a: f16, %b: f16):
-      %e = thread.exp %a : f16
-      %m = thread.mul %e, %b : f16
-      thread.yield %m : f16
-    }
+    %f = block.mul %xt, %wt
+        : !block.tile<32x32xf16, pre>, !block.tile<32x32xf16, pre>
     %acc = block.accum none %f
         : !block.tile<32x32xf16, pre> -> !block.tile<32x32xf16, post>
     %sum = block.accum sum %xt

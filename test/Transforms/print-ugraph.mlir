@@ -5,9 +5,8 @@
 // RUN: mirage-opt %s --mirage-print-ugraph -split-input-file -o /dev/null \
 // RUN:   -verify-diagnostics > /dev/null
 
-// A thread.fused chain at the kernel level is imported as the element-wise
-// ops it stands for, on whole tensors; clamp and mul_scalar keep their
-// attributes.
+// An element-wise chain at the kernel level, on whole tensors; clamp and
+// mul_scalar keep their attributes.
 // CHECK-LABEL: kernel_graph @fused_chain inputs(%0: 8x64xf16, %1: 8x64xf16)
 // CHECK-NEXT:   %2 = mul(%0, %1) : 8x64xf16
 // CHECK-NEXT:   %3 = clamp(%2) min -1.000000e+00 max 1.000000e+00 : 8x64xf16
@@ -17,12 +16,8 @@
 func.func @fused_chain(%a: tensor<8x64xf16>, %b: tensor<8x64xf16>)
     -> tensor<8x64xf16> {
   %m = kernel.mul %a, %b : tensor<8x64xf16>, tensor<8x64xf16>
-  %r = thread.fused (%m) : tensor<8x64xf16> {
-  ^bb0(%x: f16):
-    %c = thread.clamp %x min -1.0 max 1.0 : f16
-    %h = thread.mul_scalar %c, 0.5 : f16
-    thread.yield %h : f16
-  }
+  %c = kernel.clamp %m min -1.0 max 1.0 : tensor<8x64xf16>
+  %r = kernel.mul_scalar %c, 0.5 : tensor<8x64xf16>
   %s = kernel.silu %r : tensor<8x64xf16>
   return %s : tensor<8x64xf16>
 }
@@ -53,11 +48,7 @@ func.func @block_level(%x: tensor<8x64xf32>, %w: tensor<64x64xf32>)
         : tensor<64x64xf32> -> !block.tile<16x32xf32, pre>
     %mm = block.matmul %xt, %wt
         : !block.tile<8x16xf32, pre>, !block.tile<16x32xf32, pre>
-    %e = thread.fused (%mm) : !block.tile<8x32xf32, pre> {
-    ^bb0(%v: f32):
-      %ev = thread.exp %v : f32
-      thread.yield %ev : f32
-    }
+    %e = block.exp %mm : !block.tile<8x32xf32, pre>
     %acc = block.accum none %e
         : !block.tile<8x32xf32, pre> -> !block.tile<8x32xf32, post>
     %out = block.saver %acc omap [1, -1, -1]
@@ -71,7 +62,7 @@ func.func @block_level(%x: tensor<8x64xf32>, %w: tensor<64x64xf32>)
 
 // An op outside the μGraph dialects cannot be imported.
 func.func @foreign_op(%a: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @below {{'arith.addf' op is not a kernel-level μGraph op; only kernel, block and thread ops can be imported}}
+  // expected-error @below {{'arith.addf' op is not a kernel-level μGraph op; only kernel and block ops can be imported}}
   %b = arith.addf %a, %a : tensor<4xf32>
   return %b : tensor<4xf32>
 }

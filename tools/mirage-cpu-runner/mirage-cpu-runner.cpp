@@ -28,9 +28,11 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "mlir/Transforms/Passes.h"
 
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/Module.h"
@@ -102,6 +104,13 @@ cl::opt<uint64_t> memoryLimit(
              "use; 0: three quarters of the machine's memory (physical, or its "
              "cgroup limit when smaller)"),
     cl::init(0), cl::cat(runnerCategory));
+cl::opt<std::string> structuredPipeline(
+    "structured-pipeline",
+    cl::desc("Passes run on each function at the structured level, between "
+             "--mirage-lower-to-structured and --mirage-map-to-cpu (a "
+             "function pass pipeline of upstream transforms, e.g. "
+             "'canonicalize,cse')"),
+    cl::init(""), cl::cat(runnerCategory));
 cl::opt<bool> dumpLLVM("dump-llvm",
                        cl::desc("Print the optimized LLVM IR before running"),
                        cl::init(false), cl::cat(runnerCategory));
@@ -165,6 +174,17 @@ OwningOpRef<ModuleOp> lowerToLLVM(func::FuncOp func, TimingScope &timing) {
   if (failed(applyPassManagerCLOptions(pm)))
     return nullptr;
   pm.enableTiming(timing);
+  if (!structuredPipeline.empty()) {
+    // Lowered to the structured level first; --mirage-to-cpu then leaves
+    // the structured functions to --mirage-map-to-cpu.
+    OpPassManager &perFunction = pm.nest<func::FuncOp>();
+    perFunction.addPass(::mirage::createDefaultSchedules());
+    perFunction.addPass(::mirage::createLowerToStructured());
+    // Checked by run() before anything else.
+    if (failed(
+            parsePassPipeline(structuredPipeline, perFunction, llvm::errs())))
+      return nullptr;
+  }
   pm.addPass(::mirage::createToCPU());
   if (failed(pm.run(*lowered)))
     return nullptr;
@@ -303,6 +323,8 @@ int run(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
+  // Upstream transforms (canonicalize, cse, ...) for --structured-pipeline.
+  registerTransformsPasses();
   // --help lists the runner's own options, not the hundreds of LLVM's
   // (those, and --mlir-timing, still parse).
   cl::HideUnrelatedOptions(runnerCategory);
@@ -329,6 +351,15 @@ int run(int argc, char **argv) {
     return fail("--input-scale and --inputs exclude each other");
   if (!(inputScale > 0) || !std::isfinite(inputScale))
     return fail("--input-scale must be positive and finite");
+  if (!structuredPipeline.empty()) {
+    OpPassManager check(func::FuncOp::getOperationName());
+    std::string message;
+    llvm::raw_string_ostream os(message);
+    if (failed(parsePassPipeline(structuredPipeline, check, os)))
+      return fail("--structured-pipeline: '" + structuredPipeline +
+                  "' is not a pass pipeline: " +
+                  StringRef(message).trim().split('\n').first);
+  }
 
   DefaultTimingManager timingManager;
   applyDefaultTimingManagerCLOptions(timingManager);

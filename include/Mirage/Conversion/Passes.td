@@ -62,17 +62,18 @@ def LowerToStructured : Pass<"mirage-lower-to-structured",
     holds the intermediate tensors at 256-byte aligned offsets), with, per
     kernel:
 
-    * one `scf.parallel` over the grid, tagged `mirage.kernel` with the
-      kernel's name, thread-block shape and for-loop range;
-    * workgroup buffers (`memref.alloca {mirage.memory = "workgroup"}`) for
-      the tiles that are read by index patterns other than their own
-      (matmul operands, results of matmuls, reductions, rms_norm, concat,
-      running_max and accumulators, values read more than once), and
-      per-thread buffers (`{mirage.memory = "private"}`, leading dimension
-      the thread count) for accumulator and running-max state;
-    * the μGraph for-loop as an `scf.for` tagged `mirage.forloop`;
-    * barrier phases: `scf.parallel` over the threads tagged `mirage.phase`,
-      each thread taking elements t, t + T, ... of the tile it computes;
+    * one `structured.kernel` with the kernel's name, grid, thread-block
+      shape and for-loop range (docs/Dialects/StructuredDialect.md);
+    * workgroup buffers (`memref.alloca` in
+      `#gpu.address_space<workgroup>`) for the tiles that are read by index
+      patterns other than their own (matmul operands, results of matmuls,
+      reductions, rms_norm, concat, running_max and accumulators, values
+      read more than once), and per-thread buffers
+      (`#gpu.address_space<private>`, leading dimension the thread count)
+      for accumulator and running-max state;
+    * the μGraph for-loop as a `structured.for_loop`;
+    * barrier phases (`structured.phase`), each thread taking elements t,
+      t + T, ... of the tile it computes;
     * cooperative ops: `linalg.copy` of a global tile into a workgroup
       buffer for loaders that feed a matmul, and `linalg.matmul` /
       `linalg.batch_matmul` accumulating in f32;
@@ -108,7 +109,9 @@ def LowerToStructured : Pass<"mirage-lower-to-structured",
            "Bytes the tensors of a function (inputs, outputs, workspace) and "
            "any one tile may need">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let dependentDialects = ["::mirage::structured::StructuredDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",
@@ -123,36 +126,37 @@ def MapToCPU : Pass<"mirage-map-to-cpu", "::mlir::func::FuncOp"> {
     functions with `mirage.structured`) to sequential code for one CPU
     thread:
 
-    * each kernel's grid `scf.parallel` becomes a nest of `scf.for` loops
-      (z outermost, x innermost) and each phase an `scf.for` over the
-      threads: all threads finish a phase before any starts the next, so
-      running them in order is a valid schedule, and no barrier is needed;
+    * each `structured.kernel` becomes a nest of `scf.for` loops over its
+      grid (z outermost, x innermost), its `structured.for_loop` an
+      `scf.for` over the for-loop range, and each `structured.phase` an
+      `scf.for` over the threads: all threads finish a phase before any
+      starts the next, so running them in order is a valid schedule, and no
+      barrier is needed;
     * the workgroup and private buffers of every kernel move to the function
       entry: the blocks run one at a time, so one copy serves them all, and
       an `alloca` inside the block loop would grow the stack with every
-      block;
-    * the mapping attributes (`mirage.kernel`, `mirage.phase`,
-      `mirage.memory`, `mirage.forloop`) are dropped. The function keeps
+      block. Their memory spaces (`#gpu.address_space<...>`) are dropped
+      from every type: on the CPU they are ordinary stack memory;
+    * the function's other `mirage.*` annotations are dropped. It keeps
       `mirage.structured`: it is its calling convention (inputs, outputs,
       workspace size), which callers such as `mirage-cpu-runner` read.
 
     Cooperative ops (`linalg.copy`, `linalg.matmul`, `linalg.batch_matmul`)
     stay as they are; `--mirage-to-cpu` lowers them to loops.
 
-    Before rewriting anything the pass checks the rules of the contract that
-    this mapping relies on and reports IR that breaks one: the signature
-    (inputs, outputs, then `memref<Wxi8>`), kernels (a 3-d grid loop from 0
-    in unit steps, a thread-block shape), buffers (allocated first in the
-    kernel, static, in a known memory space), phases (over exactly [0, block
-    x), not nested, only arith, math, scf.for, scf.if, memref.load and
-    memref.store inside, nothing that allocates), private buffers (accessed
-    only by loads and stores inside a phase whose first index is the phase's
-    thread id), workgroup buffers (accessed only by loads, stores and the
-    cooperative ops) and what may appear at block and function level. The
-    hoisted buffers must fit in `max-stack-bytes`.
+    The verifiers of the structured ops check the structure (nesting,
+    buffers and their memory spaces, private accesses). Before rewriting
+    anything the pass checks what this mapping relies on beyond them and
+    reports IR that breaks it: the signature (inputs, outputs, then
+    `memref<Wxi8>`), what may appear at function level, at block level
+    (index arithmetic, subviews, loops, phases and cooperative ops) and
+    inside a phase (arith, math, scf.for, scf.if, memref.load, memref.store,
+    vector.from_elements, vector.store), workgroup buffers (accessed only by
+    loads, stores, subviews and the cooperative ops) and the operands of the
+    cooperative ops. The hoisted buffers must fit in `max-stack-bytes`.
 
     Functions without `mirage.structured` are left alone, unless they hold a
-    kernel or a phase, which is an error.
+    kernel, which is an error.
 
     Example:
 
@@ -212,9 +216,10 @@ def MapToGPU : Pass<"mirage-map-to-gpu", "::mlir::func::FuncOp"> {
     Maps every kernel of a function at the structured level (docs/Lowering.md)
     to one `gpu.launch`:
 
-    * the kernel's `scf.parallel` over the grid becomes a `gpu.launch` with
-      the grid and the `block` shape of `mirage.kernel`; the block ids replace
-      the induction variables, and the launch names its kernel
+    * each `structured.kernel` becomes a `gpu.launch` with its grid and
+      block shape; the block ids replace the region's arguments, the
+      `structured.for_loop` becomes an `scf.for`, and the launch names its
+      kernel
       (`function(@NAME)`, the kernel's name) and module
       (`module(@FUNC_kernels)`), so that outlining puts all the kernels of a
       function into one `gpu.module`;
@@ -228,7 +233,8 @@ def MapToGPU : Pass<"mirage-map-to-gpu", "::mlir::func::FuncOp"> {
       conflict;
     * private buffers `[T, n]` become a per-thread `memref.alloca` `[n]`: the
       first index of every access must be the thread id of its phase;
-    * each phase is inlined with `gpu.thread_id x` as the thread id and
+    * each `structured.phase` is inlined with `gpu.thread_id x` as the
+      thread id and
       followed by `gpu.barrier` (left out when the phase touches neither
       workgroup memory nor writes global memory, and at the end of a kernel);
     * a cooperative `linalg.copy` is distributed over the threads, with
@@ -246,8 +252,11 @@ def MapToGPU : Pass<"mirage-map-to-gpu", "::mlir::func::FuncOp"> {
       and n padded to 16 and 8 in the buffers); any other matmul runs as a
       SIMT loop, thread t computing the elements t, t + T, ... of C.
 
-    Every rule of the contract that this mapping relies on is checked, and IR
-    that breaks one is reported with the op that breaks it. A kernel whose
+    What this mapping needs beyond the verifiers of the structured ops is
+    checked before anything is rewritten (a launch shape CUDA accepts,
+    blocks [T, 1, 1], f16, bf16 or f32 element types, the ops at block level
+    and in phases, how workgroup buffers are used), and IR that breaks it is
+    reported with the op that breaks it. A kernel whose
     buffers need more than `shared-memory-bytes` bytes is reported with the
     bytes it needs.
 

@@ -10,8 +10,7 @@
 // first `numInputs` values are the graph's inputs; every op appends its
 // results. A kernel graph's graph-defined kernels each own a block graph,
 // whose first values are the kernel's input tensors and whose other values
-// are tiles. Thread-level fused chains are flattened into the equivalent
-// element-wise block (or kernel) ops, which compute the same function.
+// are tiles.
 //
 //===----------------------------------------------------------------------===//
 

@@ -51,8 +51,7 @@ def PrintUGraph : Pass<"mirage-print-ugraph", "::mlir::func::FuncOp"> {
     the interpreter, the abstract expressions and the search work on, and
     prints it to stdout (or to `output`): values in topological order with
     shape, element type and (in block graphs) accumulation state, ops with
-    their attributes, and each graph-defined kernel's block graph. A
-    thread.fused region appears as the element-wise ops it stands for.
+    their attributes, and each graph-defined kernel's block graph.
 
     A function that cannot be imported (an op of another dialect, say) is an
     error at that op. The pass changes no IR.

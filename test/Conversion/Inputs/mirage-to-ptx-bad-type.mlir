@@ -6,9 +6,8 @@ func.func @bad_type(%x: memref<4xf32>, %y: memref<4xf32>, %ws: memref<0xi8>)
                                      signature = "(tensor<4xf32>) -> tensor<4xf32>"}} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    %t = memref.alloca() {mirage.memory = "workgroup"} : memref<4xf64>
-    scf.reduce
-  } {mirage.kernel = {name = "bad_type_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  structured.kernel "bad_type_kernel0" grid [1, 1, 1] block [32, 1, 1] forloop 1 (%bx, %by, %bz) {
+    %t = memref.alloca() : memref<4xf64, #gpu.address_space<workgroup>>
+  }
   return
 }

@@ -23,8 +23,7 @@ func.func @structured(%x: memref<4xf32>, %ws: memref<0xi8>)
                                      signature = "(tensor<4xf32>) -> ()"}} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  scf.parallel (%bx, %by, %bz) = (%c0, %c0, %c0) to (%c1, %c1, %c1) step (%c1, %c1, %c1) {
-    scf.reduce
-  } {mirage.kernel = {name = "structured_kernel0", block = array<i64: 32, 1, 1>, forloop = 1 : i64}}
+  structured.kernel "structured_kernel0" grid [1, 1, 1] block [32, 1, 1] forloop 1 (%bx, %by, %bz) {
+  }
   return
 }

@@ -251,7 +251,7 @@ func.func @arith_op_in_body(%x: tensor<8x256xf16>) -> tensor<8x256xf16> {
   %y = kernel.graph_defined (%x) grid [1, 1, 1] block [128, 1, 1] forloop 1
       : (tensor<8x256xf16>) -> tensor<8x256xf16> {
   ^bb0(%xd: tensor<8x256xf16>):
-    // expected-error @+1 {{'arith.constant' op is not allowed in the block graph of a kernel.graph_defined; only block and thread ops are}}
+    // expected-error @+1 {{'arith.constant' op is not allowed in the block graph of a kernel.graph_defined; only block ops are}}
     %c = arith.constant 2.0 : f16
     %xt = block.loader %xd imap [-1, -1, -1] fmap -1
         : tensor<8x256xf16> -> !block.tile<8x256xf16, pre>
@@ -272,7 +272,7 @@ func.func @call_in_body(%x: tensor<8x256xf16>) -> tensor<8x256xf16> {
   %y = kernel.graph_defined (%x) grid [1, 1, 1] block [128, 1, 1] forloop 1
       : (tensor<8x256xf16>) -> tensor<8x256xf16> {
   ^bb0(%xd: tensor<8x256xf16>):
-    // expected-error @+1 {{'func.call' op is not allowed in the block graph of a kernel.graph_defined; only block and thread ops are}}
+    // expected-error @+1 {{'func.call' op is not allowed in the block graph of a kernel.graph_defined; only block ops are}}
     %h = func.call @helper(%xd) : (tensor<8x256xf16>) -> tensor<8x256xf16>
     %xt = block.loader %xd imap [-1, -1, -1] fmap -1
         : tensor<8x256xf16> -> !block.tile<8x256xf16, pre>
@@ -292,7 +292,7 @@ func.func @kernel_op_in_body(%x: tensor<8x256xf16>) -> tensor<8x256xf16> {
   %y = kernel.graph_defined (%x) grid [1, 1, 1] block [128, 1, 1] forloop 1
       : (tensor<8x256xf16>) -> tensor<8x256xf16> {
   ^bb0(%xd: tensor<8x256xf16>):
-    // expected-error @+1 {{'kernel.exp' op is not allowed in the block graph of a kernel.graph_defined; only block and thread ops are}}
+    // expected-error @+1 {{'kernel.exp' op is not allowed in the block graph of a kernel.graph_defined; only block ops are}}
     %e = kernel.exp %xd : tensor<8x256xf16>
     %xt = block.loader %xd imap [-1, -1, -1] fmap -1
         : tensor<8x256xf16> -> !block.tile<8x256xf16, pre>
@@ -453,30 +453,6 @@ func.func @overflowing_grid(%x: tensor<8x256xf16>) -> tensor<8x256xf16> {
   %y = kernel.graph_defined (%x) grid [4294967296, 4294967296, 1]
       block [128, 1, 1] forloop 1 : (tensor<8x256xf16>) -> tensor<8x256xf16> {
   ^bb0(%xd: tensor<8x256xf16>):
-    %t = block.loader %xd imap [-1, -1, -1] fmap -1
-        : tensor<8x256xf16> -> !block.tile<8x256xf16, pre>
-    %a = block.accum none %t
-        : !block.tile<8x256xf16, pre> -> !block.tile<8x256xf16, post>
-    %o = block.saver %a omap [-1, -1, -1]
-        : !block.tile<8x256xf16, post> -> tensor<8x256xf16>
-    block.yield %o : tensor<8x256xf16>
-  }
-  return %y : tensor<8x256xf16>
-}
-
-// -----
-
-// Inside a block graph the thread level works on tiles.
-func.func @thread_on_tensor(%x: tensor<8x256xf16>) -> tensor<8x256xf16> {
-  %y = kernel.graph_defined (%x) grid [1, 1, 1] block [128, 1, 1] forloop 1
-      : (tensor<8x256xf16>) -> tensor<8x256xf16> {
-  ^bb0(%xd: tensor<8x256xf16>):
-    // expected-error @+1 {{'thread.fused' op works on tiles inside a block graph, not on tensor 'tensor<8x256xf16>'}}
-    %e = thread.fused (%xd) : tensor<8x256xf16> {
-    ^bb1(%v: f16):
-      %w = thread.exp %v : f16
-      thread.yield %w : f16
-    }
     %t = block.loader %xd imap [-1, -1, -1] fmap -1
         : tensor<8x256xf16> -> !block.tile<8x256xf16, pre>
     %a = block.accum none %t

@@ -235,21 +235,13 @@ LogicalResult GraphDefinedOp::verifyRegions() {
                            << input.getType();
   }
 
-  // The block graph speaks only the block and thread levels; the kernel level
-  // cannot depend on those dialects, so they are named by namespace.
-  for (Operation &op : body) {
-    StringRef dialect = op.getName().getDialectNamespace();
-    if (dialect != "block" && dialect != "thread")
+  // The block graph speaks only the block level; the kernel level cannot
+  // depend on that dialect, so it is named by namespace.
+  for (Operation &op : body)
+    if (op.getName().getDialectNamespace() != "block")
       return op.emitOpError()
              << "is not allowed in the block graph of a kernel.graph_defined; "
-                "only block and thread ops are";
-    if (dialect == "thread")
-      for (Value operand : op.getOperands())
-        if (isa<TensorType>(operand.getType()))
-          return op.emitOpError()
-                 << "works on tiles inside a block graph, not on tensor "
-                 << operand.getType();
-  }
+                "only block ops are";
 
   Operation *terminator = body.empty() ? nullptr : &body.back();
   if (!terminator || !terminator->hasTrait<OpTrait::IsTerminator>())

@@ -65,7 +65,9 @@ def Block_LoaderOp : Block_Op<"loader", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Block_SaverOp : Block_Op<"saver", [Pure]> {
+// Not Pure: a saver writes its kernel's output, and two savers of one tile
+// are two outputs, which cse must not merge into one.
+def Block_SaverOp : Block_Op<"saver", [MemoryEffects<[MemWrite]>]> {
   let summary = "output saver: where a block's accumulated tile goes";
   let description = [{
     Writes the `post`-accumulation tile of every block to the kernel output
@@ -78,7 +80,8 @@ def Block_SaverOp : Block_Op<"saver", [Pure]> {
     and it must be yielded exactly once: a saver nobody yields would write
     memory that no result of the kernel owns, and one yielded twice would
     make two results alias one buffer (the verifier of the saver rejects
-    both).
+    both). The saver writes memory (it is not `Pure`), so `cse` never merges
+    two savers of one tile into one.
 
     Example:
 
