@@ -2,7 +2,7 @@
 
 #include "Mirage/Bridge/UGraphExport.h"
 #include "Mirage/Bridge/UGraphImport.h"
-#include "Mirage/Search/SearchCache.h"
+#include "Mirage/Support/SearchCache.h"
 #include "Mirage/Search/Superoptimizer.h"
 #include "Mirage/Semantics/Equivalence.h"
 #include "Mirage/Support/MemoryLimit.h"
