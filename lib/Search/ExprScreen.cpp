@@ -3,6 +3,7 @@
 #include "ExprScreen.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ErrorHandling.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,10 +11,12 @@
 using namespace mirage;
 using namespace mirage::search;
 
-ExprScreen::ExprScreen(const KernelGraph &reference) : builder(pool) {
+ExprScreen::ExprScreen(const KernelGraph &reference, const RunnerLimits &limits)
+    : builder(pool) {
   auto start = std::chrono::steady_clock::now();
   AbstractExprs target = computeAbstractExprs(builder, reference);
-  pruner = std::make_unique<AbstractPruner>(builder, target.outputs);
+  targetOutputs.assign(target.outputs.begin(), target.outputs.end());
+  pruner = std::make_unique<AbstractPruner>(builder, target.outputs, limits);
   // An element-wise function whose operator appears nowhere in the
   // saturated target cannot pass the query: skip it without building its
   // expression. (Its expression's root is always that operator.)
@@ -46,6 +49,21 @@ ExprScreen::ExprScreen(const KernelGraph &reference) : builder(pool) {
   saturation =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
+}
+
+ExprScreen::ExprScreen(const KernelGraph &reference,
+                       const ExprScreen &saturated)
+    : builder(pool), absentKinds(saturated.absentKinds),
+      outputClasses(saturated.outputClasses) {
+  // The same expressions under the same ids: the copied e-graph's answers
+  // hold for this pool.
+  AbstractExprs target = computeAbstractExprs(builder, reference);
+  targetOutputs.assign(target.outputs.begin(), target.outputs.end());
+  if (targetOutputs != saturated.targetOutputs ||
+      pool.size() != saturated.pool.size())
+    llvm::report_fatal_error(
+        "ExprScreen: a copy of another reference's screen");
+  pruner = std::make_unique<AbstractPruner>(builder, *saturated.pruner);
 }
 
 bool ExprScreen::exprsMatchOutputs(llvm::ArrayRef<ExprId> exprs) {

@@ -33,10 +33,23 @@ namespace mirage::search {
 
 class ExprScreen {
 public:
-  /// Saturates `reference`'s outputs.
-  explicit ExprScreen(const KernelGraph &reference);
+  /// Saturates `reference`'s outputs (within `limits`).
+  explicit ExprScreen(const KernelGraph &reference,
+                      const RunnerLimits &limits = defaultPrunerLimits());
 
-  /// How long the saturation took.
+  /// The screen of another worker: a copy of `saturated`'s e-graph (the
+  /// screen of the same `reference`) with its own expression pool and
+  /// memo. Every worker must answer alike (the walk above the tasks
+  /// depends on the answers, TaskScheduler.h), and a saturation that stops
+  /// at its time limit stops at a different point each time: the search
+  /// saturates once and copies.
+  ExprScreen(const KernelGraph &reference, const ExprScreen &saturated);
+
+  /// The builder holds a reference to the pool.
+  ExprScreen(const ExprScreen &) = delete;
+  ExprScreen &operator=(const ExprScreen &) = delete;
+
+  /// How long the saturation took; 0 for a copy.
   double saturationSeconds() const { return saturation; }
 
   /// The expression of input `index`.
@@ -105,6 +118,8 @@ public:
 private:
   ExprPool pool;
   AbstractExprBuilder builder;
+  /// The expressions of the reference's outputs.
+  std::vector<ExprId> targetOutputs;
   std::unique_ptr<AbstractPruner> pruner;
   double saturation = 0;
   /// Element-wise kinds whose operator the target lacks.

@@ -46,14 +46,18 @@ namespace {
 /// pruner's memo is not shared), its own walk of the tree and graph under
 /// construction.
 struct Worker {
+  /// Worker 0 saturates the reference (`first` null); the others copy its
+  /// e-graph.
   Worker(const KernelGraph &reference, const SearchOptions &options,
-         TaskQueue &queue, CandidateBoard &board, unsigned index)
-      : screen(reference), tasks(queue, index),
-        search(reference, options, tasks, screen, board) {
-    tasks.stats().saturationSeconds = screen.saturationSeconds();
+         TaskQueue &queue, CandidateBoard &board, unsigned index,
+         const ExprScreen *first)
+      : screen(first ? std::make_unique<ExprScreen>(reference, *first)
+                     : std::make_unique<ExprScreen>(reference)),
+        tasks(queue, index), search(reference, options, tasks, *screen, board) {
+    tasks.stats().saturationSeconds = screen->saturationSeconds();
   }
 
-  ExprScreen screen;
+  std::unique_ptr<ExprScreen> screen;
   TaskCursor tasks;
   KernelSearch search;
 };
@@ -83,11 +87,12 @@ mirage::superoptimize(const KernelGraph &reference,
   unsigned threads = options.threads;
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
-  // Every worker saturates the reference before any starts.
+  // The reference is saturated once, by worker 0, before any starts.
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < threads; ++i)
-    workers.push_back(
-        std::make_unique<Worker>(reference, options, queue, board, i));
+    workers.push_back(std::make_unique<Worker>(
+        reference, options, queue, board, i,
+        i == 0 ? nullptr : workers.front()->screen.get()));
   runWorkers(threads, [&](unsigned i) { workers[i]->search.run(); });
 
   SearchResult result;

@@ -76,3 +76,55 @@ TEST_F(ReluExp, ScreensByTheOutputsClasses) {
 }
 
 } // namespace
+
+namespace {
+
+/// Every query the tests above make, as answers.
+std::vector<int64_t> answers(ExprScreen &screen) {
+  std::vector<ValueInfo> values = {f16({8, 64})};
+  std::vector<ExprId> exprs = {screen.inputExpr(0)};
+  SearchStats tally;
+  std::vector<int64_t> out;
+  for (OpNode op :
+       {makeOpNode(OpKind::Exp, {0}), makeOpNode(OpKind::Relu, {1}),
+        makeOpNode(OpKind::Add, {0, 0}), makeOpNode(OpKind::Mul, {1, 1})}) {
+    auto results = screen.checkExprs(op, values, exprs, nullptr, tally);
+    out.push_back(results.empty() ? -1 : results[0]);
+    values.push_back(f16({8, 64}));
+    exprs.push_back(results.empty() ? exprs[0] : results[0]);
+  }
+  out.push_back(screen.screensOutputs());
+  out.push_back(screen.exprsMatchOutputs({exprs[2]}));
+  out.push_back(screen.exprsMatchOutputs({exprs[1]}));
+  out.push_back(screen.isAbsent(OpKind::Silu));
+  out.push_back(tally.prunedAbstractExpr);
+  return out;
+}
+
+TEST(ExprScreenCopyTest, CopyAnswersLikeTheSaturatedScreen) {
+  KernelGraph reference = reluExpReference();
+  ExprScreen saturated(reference);
+  ExprScreen copy(reference, saturated);
+  EXPECT_EQ(copy.saturationSeconds(), 0.0);
+  std::vector<int64_t> expected = answers(saturated);
+  EXPECT_EQ(answers(copy), expected);
+  EXPECT_EQ(expected[4], 1); // the output screen is on
+}
+
+TEST(ExprScreenCopyTest, CopyKeepsWhereTheSaturationStopped) {
+  // A saturation stopped by a limit (as the time limit stops it, at a
+  // point that depends on the machine's load) is copied as it is; a second
+  // saturation with other limits answers differently.
+  KernelGraph reference = reluExpReference();
+  RunnerLimits stopped = defaultPrunerLimits();
+  stopped.iterationLimit = 0;
+  ExprScreen cut(reference, stopped);
+  ExprScreen copy(reference, cut);
+  ExprScreen full(reference);
+  std::vector<int64_t> expected = answers(cut);
+  EXPECT_EQ(expected[4], 0); // the output screen is off
+  EXPECT_EQ(answers(copy), expected);
+  EXPECT_NE(answers(full), expected);
+}
+
+} // namespace
