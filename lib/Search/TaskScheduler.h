@@ -9,6 +9,9 @@
 // So every task runs exactly once, on whichever worker, and what a task
 // finds does not depend on the number of workers: results stored by task
 // number and merged in that order are the same for one thread and many.
+// This needs every worker to walk the same tree above the tasks: whatever
+// the walk asks there must answer alike in every worker (the
+// abstract-expression checks do: one saturation, copied, ExprScreen.h).
 //
 // The part of the tree above the tasks is walked by every worker; only
 // worker 0 counts its statistics, so that the totals do not depend on the
