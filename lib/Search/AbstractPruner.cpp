@@ -287,6 +287,12 @@ AbstractPruner::AbstractPruner(const AbstractExprBuilder &builder,
   runReport = runRewrites(graph, rules, limits);
 }
 
+AbstractPruner::AbstractPruner(const AbstractExprBuilder &builder,
+                               const AbstractPruner &saturated)
+    : builder(builder), analysis(saturated.analysis),
+      graph(saturated.graph, &analysis), extents(saturated.extents),
+      runReport(saturated.runReport) {}
+
 uint32_t
 AbstractPruner::resolveNode(const ENode &node,
                             llvm::ArrayRef<uint32_t> childResults) const {

@@ -41,6 +41,10 @@ void EGraphAnalysis::modify(EGraph &, ClassId) {}
 EGraph::EGraph(EGraphAnalysis *analysis)
     : analysis(analysis ? analysis : &defaultAnalysis) {}
 
+EGraph::EGraph(const EGraph &other, EGraphAnalysis *analysis) : EGraph(other) {
+  this->analysis = analysis ? analysis : &defaultAnalysis;
+}
+
 ClassId EGraph::find(ClassId id) const {
   // Path halving: every other node on the path points to its grandparent.
   while (unionFind[id] != id) {

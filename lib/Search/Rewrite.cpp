@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <ctime>
 
 using namespace mirage;
 
@@ -341,6 +342,15 @@ llvm::StringRef mirage::stopReasonName(StopReason reason) {
   return "unknown";
 }
 
+/// The CPU time the calling thread has used, in seconds.
+static double threadCpuSeconds() {
+  timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return static_cast<double>(ts.tv_sec) +
+         static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 RunReport mirage::runRewrites(EGraph &graph, llvm::ArrayRef<Rewrite> rules,
                               const RunnerLimits &limits) {
   using Clock = std::chrono::steady_clock;
@@ -348,6 +358,12 @@ RunReport mirage::runRewrites(EGraph &graph, llvm::ArrayRef<Rewrite> rules,
   auto elapsed = [&] {
     return std::chrono::duration<double>(Clock::now() - start).count();
   };
+  // The time limit counts the CPU time of this thread, not the wall clock:
+  // on a loaded machine (more runnable threads than cores) the wall clock
+  // runs several times faster than the work, and a wall-clock limit stopped
+  // the same saturation at a different point on each run.
+  double cpuStart = threadCpuSeconds();
+  auto cpuElapsed = [&] { return threadCpuSeconds() - cpuStart; };
   // The time limit is a budget for optimized code: a sanitizer build (make
   // test-sanitize) runs several times slower and gets as many times the
   // budget, so that it stops where the plain build does.
@@ -373,7 +389,7 @@ RunReport mirage::runRewrites(EGraph &graph, llvm::ArrayRef<Rewrite> rules,
       stop = StopReason::IterationLimit;
     else if (graph.numNodes() >= limits.nodeLimit)
       stop = StopReason::NodeLimit;
-    else if (elapsed() > timeLimit)
+    else if (cpuElapsed() > timeLimit)
       stop = StopReason::TimeLimit;
     if (stop)
       break;
@@ -399,7 +415,7 @@ RunReport mirage::runRewrites(EGraph &graph, llvm::ArrayRef<Rewrite> rules,
         ++state.bans;
         anyBanned = true;
       }
-      if (elapsed() > timeLimit)
+      if (cpuElapsed() > timeLimit)
         stop = StopReason::TimeLimit;
     }
 
@@ -422,7 +438,7 @@ RunReport mirage::runRewrites(EGraph &graph, llvm::ArrayRef<Rewrite> rules,
           stop = StopReason::NodeLimit;
           break;
         }
-        if ((++count & 255) == 0 && elapsed() > timeLimit) {
+        if ((++count & 255) == 0 && cpuElapsed() > timeLimit) {
           stop = StopReason::TimeLimit;
           break;
         }

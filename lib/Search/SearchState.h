@@ -1,8 +1,7 @@
 //===- SearchState.h - State of the μGraph search (private) -----*- C++ -*-===//
 //
-// The parts of the search that are not the enumeration itself: the
-// canonical order of ops, the graph under construction with its undo, and
-// the fingerprint check of a complete candidate against the reference.
+// What both levels of the enumeration build on: the canonical order of ops
+// and the graph under construction with its undo.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,14 +10,12 @@
 
 #include "Mirage/Core/UGraph.h"
 #include "Mirage/Search/AbstractExpr.h"
-#include "Mirage/Semantics/Interpreter.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <array>
-#include <optional>
 #include <vector>
 
 namespace mirage::search {
@@ -56,25 +53,6 @@ bool isBatched(llvm::ArrayRef<int64_t> shape);
 
 /// The size of a value in bytes.
 int64_t bytesOf(const ValueInfo &info);
-
-/// The random inputs and reference outputs of the fingerprint tests, shared
-/// read-only by the workers.
-struct ReferenceTests {
-  std::vector<std::vector<Tensor>> inputs;
-  std::vector<std::vector<Tensor>> outputs;
-  /// The seed of each test: its inputs and its model of constants and
-  /// opaque functions (evaluate's modelSeed).
-  std::vector<uint64_t> seeds;
-};
-
-/// The pairing of `candidate`'s outputs with the reference's (outputs of
-/// equal shape and type) under which their fingerprints agree on tests
-/// [0, endTest), or nothing; `perm[i]` is the candidate output matching
-/// reference output i. A test whose inputs hit a zero divisor in the
-/// candidate makes it unverifiable: nothing.
-std::optional<llvm::SmallVector<unsigned, 4>>
-matchOutputs(const KernelGraph &reference, const KernelGraph &candidate,
-             const ReferenceTests &tests, size_t endTest);
 
 /// A graph under construction with the use counts and expressions of its
 /// values, undone op by op.

@@ -3,10 +3,10 @@
 #include "Mirage/Bridge/UGraphExport.h"
 #include "Mirage/Bridge/UGraphImport.h"
 #include "Mirage/Search/Calibration.h"
-#include "Mirage/Search/SearchCache.h"
 #include "Mirage/Search/Superoptimizer.h"
 #include "Mirage/Semantics/Equivalence.h"
 #include "Mirage/Support/MemoryLimit.h"
+#include "Mirage/Support/SearchCache.h"
 #include "Mirage/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -61,28 +61,6 @@ FailureOr<::mirage::DimMap> parseMap(StringRef text) {
       return failure();
   }
   return map;
-}
-
-llvm::json::Object statsToJson(const ::mirage::SearchStats &stats) {
-  return llvm::json::Object{
-      {"states_visited", static_cast<int64_t>(stats.statesVisited)},
-      {"pruned_canonical", static_cast<int64_t>(stats.prunedCanonical)},
-      {"pruned_shape", static_cast<int64_t>(stats.prunedShape)},
-      {"pruned_shared_memory", static_cast<int64_t>(stats.prunedSharedMemory)},
-      {"pruned_abstract_expr", static_cast<int64_t>(stats.prunedAbstractExpr)},
-      {"pruned_cost", static_cast<int64_t>(stats.prunedCost)},
-      {"pruned_unclosable", static_cast<int64_t>(stats.prunedUnclosable)},
-      {"pruned_dangling", static_cast<int64_t>(stats.prunedDangling)},
-      {"candidates_verified", static_cast<int64_t>(stats.candidatesVerified)},
-      {"candidates_rejected", static_cast<int64_t>(stats.candidatesRejected)},
-      {"candidates_found", static_cast<int64_t>(stats.candidatesFound)},
-      {"candidates_unconfirmed",
-       static_cast<int64_t>(stats.candidatesUnconfirmed)},
-      {"tasks", static_cast<int64_t>(stats.tasks)},
-      {"seconds", stats.seconds},
-      {"saturation_seconds", stats.saturationSeconds},
-      {"budget_exhausted", stats.budgetExhausted},
-  };
 }
 
 /// The first line of a cache payload; the rest is either `unchanged` or the
@@ -479,7 +457,7 @@ struct SuperoptimizePass
   }
 
   LogicalResult writeStats(const ::mirage::SearchResult &result) {
-    llvm::json::Object root = statsToJson(result.stats);
+    llvm::json::Object root = ::mirage::searchStatsToJSON(result.stats);
     root["function"] = getOperation().getSymName().str();
     root["reference_seconds"] = result.referenceCost.seconds;
     llvm::json::Array best;

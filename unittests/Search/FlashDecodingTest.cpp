@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CandidateCheck.h"
 #include "SearchState.h"
 
 #include "Mirage/Search/AbstractExpr.h"

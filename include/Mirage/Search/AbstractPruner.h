@@ -51,6 +51,13 @@ public:
   AbstractPruner(const AbstractExprBuilder &builder,
                  llvm::ArrayRef<ExprId> targetOutputs,
                  const RunnerLimits &limits = defaultPrunerLimits());
+  /// A copy of the saturated `saturated` (its e-graph, with an empty memo)
+  /// for candidates built in `builder`'s pool, which must hold the target's
+  /// expressions under the same ids as `saturated`'s. The parallel search
+  /// saturates once and gives every other worker a copy, so that all
+  /// answer alike even when the saturation stopped at its time limit.
+  AbstractPruner(const AbstractExprBuilder &builder,
+                 const AbstractPruner &saturated);
 
   /// Memoized: O(1) for an expression whose children were queried before.
   QueryResult query(ExprId id);

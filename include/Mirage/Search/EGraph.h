@@ -108,6 +108,9 @@ class EGraph {
 public:
   /// `analysis` (optional) must outlive the e-graph.
   explicit EGraph(EGraphAnalysis *analysis = nullptr);
+  /// A copy of `other` whose analysis is `analysis` (optional; it must
+  /// outlive the copy and hold the same data as `other`'s).
+  EGraph(const EGraph &other, EGraphAnalysis *analysis);
 
   /// Adds a node (children are canonicalized first) and returns its class;
   /// an existing equal node's class is returned instead (hash-consing).

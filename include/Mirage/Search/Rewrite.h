@@ -140,7 +140,8 @@ struct RunnerLimits {
   size_t nodeLimit = 20000;
   /// Stop after this many rounds.
   unsigned iterationLimit = 30;
-  /// Stop after this much wall-clock time (makes results time-dependent).
+  /// Stop after this much CPU time of the calling thread (makes results
+  /// depend on the machine's speed, though not on its load).
   double timeLimitSeconds = 1.0;
   /// Backoff scheduling (egg's BackoffScheduler): a rule with more than
   /// matchLimit << bans matches in a round is banned for banLength << bans

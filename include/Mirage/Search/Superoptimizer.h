@@ -21,6 +21,7 @@
 #include "Mirage/Core/UGraph.h"
 #include "Mirage/Search/Candidates.h"
 #include "Mirage/Search/CostModel.h"
+#include "Mirage/Search/SearchStats.h"
 
 #include "llvm/Support/Error.h"
 
@@ -61,36 +62,6 @@ struct SearchOptions {
   /// Applies the preset's defaults to the limits (attention: 2 kernels;
   /// lora: 4 block inputs).
   void applyPreset();
-};
-
-struct SearchStats {
-  uint64_t statesVisited = 0;
-  uint64_t prunedCanonical = 0;
-  uint64_t prunedShape = 0;
-  uint64_t prunedSharedMemory = 0;
-  uint64_t prunedAbstractExpr = 0;
-  /// Complete candidates not verified because they could not be among the
-  /// topK (predicted slower than the k-th best so far, or than the input).
-  uint64_t prunedCost = 0;
-  /// Block-graph states whose op budget cannot close the graph any more.
-  uint64_t prunedUnclosable = 0;
-  /// Kernel-graph states, and graph-defined launches, whose remaining op
-  /// budget cannot bring the dangling tensors to the reference's output
-  /// count.
-  uint64_t prunedDangling = 0;
-  /// Complete candidates screened with the first fingerprint test, those
-  /// it rejected, and those that passed it.
-  uint64_t candidatesVerified = 0;
-  uint64_t candidatesRejected = 0;
-  uint64_t candidatesFound = 0;
-  /// Screened candidates that then failed one of the remaining tests.
-  uint64_t candidatesUnconfirmed = 0;
-  uint64_t tasks = 0;
-  double seconds = 0;
-  double saturationSeconds = 0;
-  bool budgetExhausted = false;
-
-  void add(const SearchStats &other);
 };
 
 struct Candidate {

@@ -111,7 +111,8 @@ def PrintAbstractExprs
     Option<"iterationLimit", "iteration-limit", "int64_t", /*default=*/"30",
            "Stop saturating after this many rounds of rewriting">,
     Option<"timeLimitMs", "time-limit-ms", "int64_t", /*default=*/"0",
-           "Stop saturating after this many milliseconds (0: no time limit, "
+           "Stop saturating after this many milliseconds of CPU time (0: no "
+           "time limit, "
            "as in the search, whose result must not depend on the "
            "machine's speed)">,
   ];

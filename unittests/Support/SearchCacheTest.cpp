@@ -1,7 +1,7 @@
 //===- SearchCacheTest.cpp - Tests of the persistent search cache -*- C++
 //-*-===//
 
-#include "Mirage/Search/SearchCache.h"
+#include "Mirage/Support/SearchCache.h"
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"

@@ -43,8 +43,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MIRAGE_SEARCH_SEARCHCACHE_H
-#define MIRAGE_SEARCH_SEARCHCACHE_H
+#ifndef MIRAGE_SUPPORT_SEARCHCACHE_H
+#define MIRAGE_SUPPORT_SEARCHCACHE_H
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -137,4 +137,4 @@ private:
 
 } // namespace mirage
 
-#endif // MIRAGE_SEARCH_SEARCHCACHE_H
+#endif // MIRAGE_SUPPORT_SEARCHCACHE_H

@@ -1,0 +1,80 @@
+//===- BlockSearch.h - Block-level search of the μGraph (private) -*- C++
+//-*-===//
+//
+// The block level of the enumeration (docs/Search.md, "Block level"): from
+// the loaders of one graph-defined launch, every block graph of the op
+// whitelist in canonical order, pruned before each insertion by shape,
+// shared memory and abstract expressions, and abandoned when its op budget
+// cannot close it any more. The block graphs that can be closed (every
+// dangling tile accumulated, as many as the kernel graph may take) are
+// collected in enumeration order; the kernel level turns them into
+// graph-defined kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIRAGE_LIB_SEARCH_BLOCKSEARCH_H
+#define MIRAGE_LIB_SEARCH_BLOCKSEARCH_H
+
+#include "ExprScreen.h"
+#include "SearchState.h"
+#include "TaskScheduler.h"
+
+#include "Mirage/Core/UGraph.h"
+#include "Mirage/Search/Superoptimizer.h"
+
+#include "llvm/ADT/SmallVector.h"
+
+#include <vector>
+
+namespace mirage::search {
+
+/// A block graph the search can close: the values and ops after the
+/// loaders, and its dangling tiles (all accumulated) with their
+/// expressions.
+struct BlockClosure {
+  std::vector<ValueInfo> values;
+  std::vector<OpNode> ops;
+  llvm::SmallVector<ValueId, 2> dangling;
+  llvm::SmallVector<ExprId, 2> exprs;
+};
+
+class BlockSearch {
+public:
+  BlockSearch(const SearchOptions &options, TaskCursor &tasks,
+              ExprScreen &screen)
+      : options(options), tasks(tasks), screen(screen) {}
+
+  /// Searches the block graphs that follow `block`'s loaders (`state`
+  /// holds their uses and expressions, its keys cleared; `smem` is the
+  /// loaders' shared memory) and appends those that can be closed with
+  /// between `minOutputs` and `maxOutputs` outputs to `closures`. `block`
+  /// and `state` are back as they were on return.
+  void run(BlockGraph &block, GraphState &state, int64_t smem,
+           unsigned minOutputs, unsigned maxOutputs,
+           std::vector<BlockClosure> &closures);
+
+private:
+  struct BlockContext {
+    BlockGraph &graph;
+    GraphState &state;
+    int64_t smem;
+    /// The output counts that leave the kernel graph completable.
+    unsigned minOutputs;
+    unsigned maxOutputs;
+    /// Where the closable block graphs go.
+    std::vector<BlockClosure> &closures;
+  };
+
+  void blockLevel(BlockContext &ctx);
+  void tryBlockOp(BlockContext &ctx, const OpNode &op, const ValueInfo &result);
+  void enumerateBlockOps(BlockContext &ctx);
+  void enumerateConcatMatmuls(BlockContext &ctx, ValueId floor);
+
+  const SearchOptions &options;
+  TaskCursor &tasks;
+  ExprScreen &screen;
+};
+
+} // namespace mirage::search
+
+#endif // MIRAGE_LIB_SEARCH_BLOCKSEARCH_H

@@ -1,0 +1,184 @@
+//===- CandidateCheck.cpp - Checking complete candidates --------*- C++ -*-===//
+
+#include "CandidateCheck.h"
+
+#include "Mirage/Semantics/Equivalence.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <algorithm>
+#include <numeric>
+
+using namespace mirage;
+using namespace mirage::search;
+
+llvm::Expected<ReferenceTests>
+mirage::search::makeReferenceTests(const KernelGraph &reference,
+                                   const SearchOptions &options) {
+  ReferenceTests tests;
+  for (unsigned t = 0; t < options.verifyTests; ++t) {
+    std::vector<Tensor> inputs =
+        randomInputs(reference, NumberSystem::Field, options.seed + t);
+    llvm::Expected<EvalResult> outputs =
+        evaluate(reference, NumberSystem::Field, inputs, options.seed + t);
+    if (!outputs)
+      return outputs.takeError();
+    if (outputs->inconclusive)
+      continue; // this test's inputs hit a zero divisor: draw the next seed
+    tests.inputs.push_back(std::move(inputs));
+    tests.outputs.push_back(std::move(outputs->outputs));
+    tests.seeds.push_back(options.seed + t);
+  }
+  if (tests.inputs.empty())
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "every fingerprint test of the reference was inconclusive");
+  return tests;
+}
+
+/// Equal fingerprints, element for element.
+static bool sameTensor(const Tensor &a, const Tensor &b) {
+  return a.shape == b.shape && a.data == b.data;
+}
+
+std::optional<llvm::SmallVector<unsigned, 4>>
+mirage::search::matchOutputs(const KernelGraph &reference,
+                             const KernelGraph &candidate,
+                             const ReferenceTests &tests, size_t endTest) {
+  unsigned numOutputs = candidate.outputs.size();
+  if (numOutputs != reference.outputs.size())
+    return std::nullopt;
+  llvm::SmallVector<unsigned, 4> perm(numOutputs);
+  std::iota(perm.begin(), perm.end(), 0);
+  std::vector<llvm::SmallVector<unsigned, 4>> perms;
+  do {
+    bool fits = true;
+    for (unsigned i = 0; i < numOutputs; ++i) {
+      const ValueInfo &ref = reference.values[reference.outputs[i]];
+      const ValueInfo &cand = candidate.values[candidate.outputs[perm[i]]];
+      fits &= ref.shape == cand.shape && ref.dtype == cand.dtype;
+    }
+    if (fits)
+      perms.push_back(perm);
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  for (size_t test = 0;
+       test < std::min(endTest, tests.inputs.size()) && !perms.empty();
+       ++test) {
+    llvm::Expected<EvalResult> result = evaluate(
+        candidate, NumberSystem::Field, tests.inputs[test], tests.seeds[test]);
+    if (!result || result->inconclusive) {
+      if (!result)
+        llvm::consumeError(result.takeError());
+      return std::nullopt;
+    }
+    llvm::erase_if(perms, [&](const llvm::SmallVector<unsigned, 4> &p) {
+      for (unsigned i = 0; i < numOutputs; ++i)
+        if (!sameTensor(tests.outputs[test][i], result->outputs[p[i]]))
+          return true;
+      return false;
+    });
+  }
+  if (perms.empty())
+    return std::nullopt;
+  return perms.front();
+}
+
+CandidateBoard::CandidateBoard(const KernelGraph &referenceGraph,
+                               const SearchOptions &options,
+                               const ReferenceTests &tests)
+    : referenceGraph(referenceGraph), options(options), tests(tests),
+      reference(estimateCost(referenceGraph, options.gpu).seconds) {}
+
+void CandidateBoard::screen(const KernelGraph &graph, uint64_t task,
+                            SearchStats &tally) {
+  ProgramCost cost = estimateCost(graph, options.gpu);
+  if (!worthVerifying(cost.seconds)) {
+    ++tally.prunedCost;
+    return;
+  }
+  ++tally.candidatesVerified;
+  std::optional<llvm::SmallVector<unsigned, 4>> perm =
+      matchOutputs(referenceGraph, graph, tests, /*endTest=*/1);
+  if (!perm) {
+    ++tally.candidatesRejected;
+    return;
+  }
+  ++tally.candidatesFound;
+  Candidate candidate;
+  candidate.graph = graph;
+  candidate.cost = std::move(cost);
+  record(task, std::move(candidate));
+}
+
+bool CandidateBoard::worthVerifying(double seconds) {
+  if (!(seconds < reference))
+    return false;
+  std::lock_guard<std::mutex> lock(mutex);
+  return bestSeconds.size() < options.topK || seconds <= bestSeconds.back();
+}
+
+void CandidateBoard::record(uint64_t task, Candidate candidate) {
+  std::lock_guard<std::mutex> lock(mutex);
+  double seconds = candidate.cost.seconds;
+  bestSeconds.insert(llvm::upper_bound(bestSeconds, seconds), seconds);
+  if (bestSeconds.size() > options.topK)
+    bestSeconds.pop_back();
+  found.add(task, std::move(candidate));
+}
+
+std::vector<Candidate> CandidateBoard::takeRanked() {
+  std::vector<Candidate> inTaskOrder;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    inTaskOrder = found.takeInTaskOrder();
+  }
+  // Rank by cost; ties keep the task order.
+  std::vector<std::pair<size_t, Candidate>> ordered;
+  for (Candidate &c : inTaskOrder)
+    ordered.emplace_back(ordered.size(), std::move(c));
+  llvm::sort(ordered, [](const auto &a, const auto &b) {
+    if (a.second.cost.seconds != b.second.cost.seconds)
+      return a.second.cost.seconds < b.second.cost.seconds;
+    return a.first < b.first;
+  });
+  std::vector<Candidate> ranked;
+  for (auto &entry : ordered)
+    ranked.push_back(std::move(entry.second));
+  return ranked;
+}
+
+llvm::Error mirage::search::confirmCandidates(const KernelGraph &reference,
+                                              const ReferenceTests &tests,
+                                              const SearchOptions &options,
+                                              std::vector<Candidate> ranked,
+                                              SearchResult &result) {
+  // Confirm the cheapest screened candidates with every fingerprint test,
+  // in rank order, until topK are confirmed; their outputs are put in the
+  // reference's order.
+  for (Candidate &candidate : ranked) {
+    if (result.best.size() == options.topK)
+      break;
+    std::optional<llvm::SmallVector<unsigned, 4>> perm =
+        matchOutputs(reference, candidate.graph, tests, tests.inputs.size());
+    if (!perm) {
+      ++result.stats.candidatesUnconfirmed;
+      continue;
+    }
+    // Fingerprints are confirmed by one float test (docs/Semantics.md):
+    // a candidate whose float outputs differ is not emitted.
+    llvm::Expected<FloatTest> floatTest =
+        runFloatTest(reference, candidate.graph, *perm, options.seed);
+    if (!floatTest)
+      return floatTest.takeError();
+    if (!floatTest->usable || !floatTest->agrees) {
+      ++result.stats.candidatesUnconfirmed;
+      continue;
+    }
+    llvm::SmallVector<ValueId, 4> outputs;
+    for (unsigned i : *perm)
+      outputs.push_back(candidate.graph.outputs[i]);
+    candidate.graph.outputs.assign(outputs.begin(), outputs.end());
+    result.best.push_back(std::move(candidate));
+  }
+  return llvm::Error::success();
+}

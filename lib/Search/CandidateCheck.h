@@ -1,0 +1,114 @@
+//===- CandidateCheck.h - Checking complete candidates (private) *- C++ -*-===//
+//
+// What happens to a complete candidate of the search (docs/Search.md,
+// "Verification and ranking"): it is priced by the cost model and dropped
+// unverified when it cannot be among the `top-k`; the others are screened
+// with the first fingerprint test and kept by the task that found them. At
+// the end the screened candidates are ranked by cost (ties in task order)
+// and confirmed, cheapest first, with every fingerprint test and one float
+// test until `top-k` are confirmed; their outputs are put in the
+// reference's order.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIRAGE_LIB_SEARCH_CANDIDATECHECK_H
+#define MIRAGE_LIB_SEARCH_CANDIDATECHECK_H
+
+#include "TaskScheduler.h"
+
+#include "Mirage/Core/UGraph.h"
+#include "Mirage/Search/Superoptimizer.h"
+#include "Mirage/Semantics/Interpreter.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
+
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace mirage::search {
+
+/// The random inputs and reference outputs of the fingerprint tests, shared
+/// read-only by the workers.
+struct ReferenceTests {
+  std::vector<std::vector<Tensor>> inputs;
+  std::vector<std::vector<Tensor>> outputs;
+  /// The seed of each test: its inputs and its model of constants and
+  /// opaque functions (evaluate's modelSeed).
+  std::vector<uint64_t> seeds;
+};
+
+/// The fingerprint tests of `reference`: `options.verifyTests` seeds from
+/// `options.seed`, less those whose inputs hit a zero divisor in the
+/// reference. Errors when the reference cannot be evaluated or every test
+/// was inconclusive.
+llvm::Expected<ReferenceTests> makeReferenceTests(const KernelGraph &reference,
+                                                  const SearchOptions &options);
+
+/// The pairing of `candidate`'s outputs with the reference's (outputs of
+/// equal shape and type) under which their fingerprints agree on tests
+/// [0, endTest), or nothing; `perm[i]` is the candidate output matching
+/// reference output i. A test whose inputs hit a zero divisor in the
+/// candidate makes it unverifiable: nothing.
+std::optional<llvm::SmallVector<unsigned, 4>>
+matchOutputs(const KernelGraph &reference, const KernelGraph &candidate,
+             const ReferenceTests &tests, size_t endTest);
+
+/// The screened candidates, shared by the workers: the cost bound and the
+/// candidates by task. Thread-safe.
+class CandidateBoard {
+public:
+  CandidateBoard(const KernelGraph &reference, const SearchOptions &options,
+                 const ReferenceTests &tests);
+
+  /// The reference's predicted time: a candidate that is not faster is of
+  /// no use and is not verified.
+  double referenceSeconds() const { return reference; }
+
+  /// Prices the complete candidate `graph` (its outputs set), found in task
+  /// `task`, and screens it with the first fingerprint test unless it
+  /// cannot be among the topK; keeps it when it passes. Counts pruned_cost
+  /// and candidates_verified, _rejected and _found in `tally`.
+  void screen(const KernelGraph &graph, uint64_t task, SearchStats &tally);
+
+  /// Whether a candidate predicted to take `seconds` could still be among
+  /// the topK results. Only candidates strictly worse than the k-th best
+  /// are dropped, so ties (and therefore the result) do not depend on the
+  /// order in which the workers find candidates.
+  bool worthVerifying(double seconds);
+
+  /// Keeps a screened candidate found in task `task`.
+  void record(uint64_t task, Candidate candidate);
+
+  /// The kept candidates ranked by cost, cheapest first, ties in task order
+  /// (then in the order each task found them). Empties the board.
+  std::vector<Candidate> takeRanked();
+
+private:
+  const KernelGraph &referenceGraph;
+  const SearchOptions &options;
+  const ReferenceTests &tests;
+  double reference;
+  std::mutex mutex;
+  /// The predicted times of the best screened candidates so far, at most
+  /// topK, ascending.
+  std::vector<double> bestSeconds;
+  TaskResults<Candidate> found;
+};
+
+/// Confirms `ranked` candidates in order with every fingerprint test and
+/// one float test (docs/Semantics.md) until `options.topK` are confirmed,
+/// and appends those to `result.best` with their outputs put in the
+/// reference's order; counts the others in
+/// `result.stats.candidatesUnconfirmed`. Errors when a float test cannot
+/// be run.
+llvm::Error confirmCandidates(const KernelGraph &reference,
+                              const ReferenceTests &tests,
+                              const SearchOptions &options,
+                              std::vector<Candidate> ranked,
+                              SearchResult &result);
+
+} // namespace mirage::search
+
+#endif // MIRAGE_LIB_SEARCH_CANDIDATECHECK_H

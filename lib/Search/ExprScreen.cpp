@@ -1,0 +1,120 @@
+//===- ExprScreen.cpp - Abstract-expression checks of the search *- C++ -*-===//
+
+#include "ExprScreen.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ErrorHandling.h"
+
+#include <algorithm>
+#include <chrono>
+
+using namespace mirage;
+using namespace mirage::search;
+
+ExprScreen::ExprScreen(const KernelGraph &reference, const RunnerLimits &limits)
+    : builder(pool) {
+  auto start = std::chrono::steady_clock::now();
+  AbstractExprs target = computeAbstractExprs(builder, reference);
+  targetOutputs.assign(target.outputs.begin(), target.outputs.end());
+  pruner = std::make_unique<AbstractPruner>(builder, target.outputs, limits);
+  // An element-wise function whose operator appears nowhere in the
+  // saturated target cannot pass the query: skip it without building its
+  // expression. (Its expression's root is always that operator.)
+  auto present = [&](AbsOp kind) {
+    return !pruner->egraph().classesWithOp(op(kind)).empty();
+  };
+  for (auto [kind, abs] : {std::pair{OpKind::Exp, AbsOp::Exp},
+                           std::pair{OpKind::Square, AbsOp::Square},
+                           std::pair{OpKind::Sqrt, AbsOp::Sqrt},
+                           std::pair{OpKind::Silu, AbsOp::Silu},
+                           std::pair{OpKind::Gelu, AbsOp::Gelu},
+                           std::pair{OpKind::Relu, AbsOp::Relu}})
+    if (!present(abs))
+      absentKinds.insert(kind);
+  // Block rms_norm is x / rms(n, x).
+  if (!present(AbsOp::Rms) || !present(AbsOp::Div))
+    absentKinds.insert(OpKind::RmsNorm);
+  // The outputs' classes, for the screen of complete candidates; only with
+  // a saturated e-graph, where every rewriting the axioms give is in it.
+  if (!pruner->report().hitLimit()) {
+    for (ExprId output : target.outputs) {
+      std::optional<ClassId> cls = pruner->classOf(output);
+      if (!cls) {
+        outputClasses.clear();
+        break;
+      }
+      outputClasses.push_back(*cls);
+    }
+  }
+  saturation =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+}
+
+ExprScreen::ExprScreen(const KernelGraph &reference,
+                       const ExprScreen &saturated)
+    : builder(pool), absentKinds(saturated.absentKinds),
+      outputClasses(saturated.outputClasses) {
+  // The same expressions under the same ids: the copied e-graph's answers
+  // hold for this pool.
+  AbstractExprs target = computeAbstractExprs(builder, reference);
+  targetOutputs.assign(target.outputs.begin(), target.outputs.end());
+  if (targetOutputs != saturated.targetOutputs ||
+      pool.size() != saturated.pool.size())
+    llvm::report_fatal_error(
+        "ExprScreen: a copy of another reference's screen");
+  pruner = std::make_unique<AbstractPruner>(builder, *saturated.pruner);
+}
+
+bool ExprScreen::exprsMatchOutputs(llvm::ArrayRef<ExprId> exprs) {
+  if (outputClasses.size() != exprs.size())
+    return true;
+  llvm::SmallVector<bool, 4> met(outputClasses.size(), false);
+  for (ExprId expr : exprs) {
+    if (pruner->query(expr) == QueryResult::Unknown)
+      return true;
+    std::optional<ClassId> cls = pruner->classOf(expr);
+    if (!cls)
+      return false;
+    bool found = false;
+    for (auto [i, out] : llvm::enumerate(outputClasses))
+      if (out == *cls) {
+        met[i] = true;
+        found = true;
+      }
+    if (!found)
+      return false;
+  }
+  return llvm::all_of(met, [](bool m) { return m; });
+}
+
+bool ExprScreen::canBuildOutputs(llvm::ArrayRef<ExprId> inputExprs) {
+  if (outputClasses.empty())
+    return true;
+  std::vector<ClassId> from;
+  for (ExprId expr : inputExprs) {
+    std::optional<ClassId> cls = pruner->classOf(expr);
+    if (!cls)
+      return true;
+    from.push_back(*cls);
+  }
+  llvm::sort(from);
+  from.erase(std::unique(from.begin(), from.end()), from.end());
+  auto [it, inserted] = constructibleMemo.try_emplace(from, false);
+  if (inserted)
+    it->second = pruner->constructible(from, outputClasses);
+  return it->second;
+}
+
+bool ExprScreen::redundantClosure(llvm::ArrayRef<ExprId> exprs,
+                                  llvm::ArrayRef<ExprId> kernelExprs,
+                                  bool last) {
+  for (auto [i, e] : llvm::enumerate(exprs)) {
+    for (ExprId other : exprs.take_front(i))
+      if (other == e)
+        return true;
+    if (llvm::is_contained(kernelExprs, e))
+      return true;
+  }
+  return last && !exprsMatchOutputs(exprs);
+}

@@ -1,0 +1,136 @@
+//===- ExprScreen.h - Abstract-expression checks of the search --*- C++ -*-===//
+//
+// The abstract-expression side of the search (docs/AbstractExpressions.md,
+// docs/Search.md): one worker's expression pool and pruner, with the
+// reference saturated once. It answers the per-op check (is a new value a
+// subexpression of some rewriting of the reference's outputs), skips the
+// element-wise functions whose operator the target lacks, and, when the
+// saturation reached a fixpoint, screens whole kernels and complete
+// candidates by the e-classes of the reference's outputs.
+//
+// Per worker and not thread-safe: the pruner's memo is not shared, and the
+// expression ids belong to this screen's pool.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIRAGE_LIB_SEARCH_EXPRSCREEN_H
+#define MIRAGE_LIB_SEARCH_EXPRSCREEN_H
+
+#include "Mirage/Core/UGraph.h"
+#include "Mirage/Search/AbstractExpr.h"
+#include "Mirage/Search/AbstractPruner.h"
+#include "Mirage/Search/SearchStats.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallSet.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace mirage::search {
+
+class ExprScreen {
+public:
+  /// Saturates `reference`'s outputs (within `limits`).
+  explicit ExprScreen(const KernelGraph &reference,
+                      const RunnerLimits &limits = defaultPrunerLimits());
+
+  /// The screen of another worker: a copy of `saturated`'s e-graph (the
+  /// screen of the same `reference`) with its own expression pool and
+  /// memo. Every worker must answer alike (the walk above the tasks
+  /// depends on the answers, TaskScheduler.h), and a saturation that stops
+  /// at its time limit stops at a different point each time: the search
+  /// saturates once and copies.
+  ExprScreen(const KernelGraph &reference, const ExprScreen &saturated);
+
+  /// The builder holds a reference to the pool.
+  ExprScreen(const ExprScreen &) = delete;
+  ExprScreen &operator=(const ExprScreen &) = delete;
+
+  /// How long the saturation took; 0 for a copy.
+  double saturationSeconds() const { return saturation; }
+
+  /// The expression of input `index`.
+  ExprId inputExpr(unsigned index) { return builder.var(index); }
+
+  /// The expressions of `op`'s results; empty, counted in `tally` as
+  /// pruned_abstract_expr, when the pruner rejects one.
+  llvm::SmallVector<ExprId, 2> checkExprs(const OpNode &op,
+                                          llvm::ArrayRef<ValueInfo> values,
+                                          llvm::ArrayRef<ExprId> exprs,
+                                          const LaunchShape *launch,
+                                          SearchStats &tally) {
+    llvm::SmallVector<ExprId, 2> results =
+        buildAbstractExprs(builder, op, values, exprs, launch);
+    for (ExprId e : results)
+      if (pruner->query(e) == QueryResult::Prune) {
+        ++tally.prunedAbstractExpr;
+        return {};
+      }
+    return results;
+  }
+
+  /// Whether the operator of the element-wise `kind` appears nowhere in
+  /// the saturated target (its expression could not pass).
+  bool isAbsent(OpKind kind) const { return absentKinds.contains(kind); }
+
+  /// Calls `tryOp` with each unary op of `kinds` on `operand`, skipping
+  /// (and counting) the kinds whose operator the target lacks.
+  template <typename Fn>
+  void forEachUnary(llvm::ArrayRef<OpKind> kinds, ValueId operand,
+                    SearchStats &tally, Fn &&tryOp) {
+    for (OpKind kind : kinds) {
+      if (isAbsent(kind)) {
+        ++tally.prunedAbstractExpr;
+        continue;
+      }
+      tryOp(makeOpNode(kind, {operand}));
+    }
+  }
+
+  /// Whether the screens by the outputs' e-classes are on (the saturation
+  /// reached a fixpoint and every output has a class).
+  bool screensOutputs() const { return !outputClasses.empty(); }
+
+  /// The screen of complete candidates: whether `exprs` (the dangling
+  /// tensors') land one to one in the classes of the reference's outputs.
+  /// True when the screen is off or an expression holds an opaque value.
+  bool exprsMatchOutputs(llvm::ArrayRef<ExprId> exprs);
+
+  /// Whether a graph-defined kernel that sees only values of `inputExprs`
+  /// can build every output's class (AbstractPruner::constructible,
+  /// memoized by the sorted input classes). True when the screen is off or
+  /// an input's expression is opaque.
+  bool canBuildOutputs(llvm::ArrayRef<ExprId> inputExprs);
+
+  /// Whether a closable block graph with outputs `exprs` cannot be part of
+  /// a useful program: two outputs with the same expression (one
+  /// computation saved twice), an output with the expression of a tensor
+  /// the kernel graph already has (`kernelExprs`: a copy or a
+  /// recomputation, later kernels can load that tensor instead), or, for
+  /// the kernel that takes the last op (`last`), outputs that are not the
+  /// reference's outputs under the axioms (exprsMatchOutputs).
+  bool redundantClosure(llvm::ArrayRef<ExprId> exprs,
+                        llvm::ArrayRef<ExprId> kernelExprs, bool last);
+
+private:
+  ExprPool pool;
+  AbstractExprBuilder builder;
+  /// The expressions of the reference's outputs.
+  std::vector<ExprId> targetOutputs;
+  std::unique_ptr<AbstractPruner> pruner;
+  double saturation = 0;
+  /// Element-wise kinds whose operator the target lacks.
+  llvm::SmallSet<OpKind, 8> absentKinds;
+  /// The canonical e-classes of the reference's outputs; empty when the
+  /// screens are off.
+  llvm::SmallVector<ClassId, 2> outputClasses;
+  /// canBuildOutputs by the sorted input classes.
+  std::map<std::vector<ClassId>, bool> constructibleMemo;
+};
+
+} // namespace mirage::search
+
+#endif // MIRAGE_LIB_SEARCH_EXPRSCREEN_H

@@ -1,0 +1,169 @@
+//===- TaskScheduler.h - Tasks of the parallel search (private) -*- C++ -*-===//
+//
+// How the search tree is shared between worker threads, deterministically.
+// Every worker walks the same tree in the same order and meets the same task
+// starts (the first graph-defined launch on each path, or a complete
+// candidate of pre-defined ops only); the i-th start met is task i. A shared
+// counter hands out task numbers: a worker runs the task starting where it
+// stands only if it claimed that number, and skips the subtree otherwise.
+// So every task runs exactly once, on whichever worker, and what a task
+// finds does not depend on the number of workers: results stored by task
+// number and merged in that order are the same for one thread and many.
+// This needs every worker to walk the same tree above the tasks: whatever
+// the walk asks there must answer alike in every worker (the
+// abstract-expression checks do: one saturation, copied, ExprScreen.h).
+//
+// The part of the tree above the tasks is walked by every worker; only
+// worker 0 counts its statistics, so that the totals do not depend on the
+// number of workers either.
+//
+// The time budget is shared: once the deadline passes, every worker stops
+// where it is (outOfTime()).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIRAGE_LIB_SEARCH_TASKSCHEDULER_H
+#define MIRAGE_LIB_SEARCH_TASKSCHEDULER_H
+
+#include "Mirage/Search/SearchStats.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+namespace mirage::search {
+
+using Clock = std::chrono::steady_clock;
+
+/// The state the workers share: the next unclaimed task and the deadline.
+class TaskQueue {
+public:
+  /// A queue whose deadline is `budgetSeconds` after `start`; no deadline
+  /// when `budgetSeconds` is 0.
+  TaskQueue(Clock::time_point start, double budgetSeconds);
+
+  /// The next unclaimed task number.
+  uint64_t claimNext() { return next.fetch_add(1); }
+
+  /// The tasks started, once `workers` workers have each walked the whole
+  /// tree (each holds one claim past the last task).
+  uint64_t tasksStarted(unsigned workers) const {
+    return next.load() - workers;
+  }
+
+  /// Whether the deadline has passed; the clock is read once per 256 calls
+  /// counted by `checks` (one counter per worker).
+  bool outOfTime(uint64_t &checks) {
+    if (!hasDeadline)
+      return false;
+    if (expired.load(std::memory_order_relaxed))
+      return true;
+    if ((++checks & 255) == 0 && Clock::now() > deadline)
+      expired.store(true);
+    return expired.load(std::memory_order_relaxed);
+  }
+
+  /// Whether some worker saw the deadline pass.
+  bool budgetExhausted() const { return expired.load(); }
+
+private:
+  std::atomic<uint64_t> next{0};
+  Clock::time_point deadline;
+  bool hasDeadline = false;
+  std::atomic<bool> expired{false};
+};
+
+/// One worker's walk of the tree: which task starts it owns, whether it is
+/// inside one, and where its statistics go.
+class TaskCursor {
+public:
+  TaskCursor(TaskQueue &queue, unsigned worker)
+      : queue(queue), worker(worker) {}
+
+  /// Begins the walk from the root: claims this worker's first task.
+  void start() {
+    claimed = queue.claimNext();
+    taskIndex = 0;
+  }
+
+  /// Runs `body` as the task starting here if this worker owns it; inside
+  /// a task, just runs it.
+  template <typename Fn> void inTask(Fn &&body) {
+    if (insideTask) {
+      body();
+      return;
+    }
+    if (!claim())
+      return;
+    insideTask = true;
+    body();
+    insideTask = false;
+  }
+
+  /// The task being run (meaningful inside inTask).
+  uint64_t currentTask() const { return current; }
+
+  /// The statistics to count into: this worker's outside tasks only for
+  /// worker 0.
+  SearchStats &tally() { return insideTask || worker == 0 ? counted : ignored; }
+
+  /// What this worker counted.
+  SearchStats &stats() { return counted; }
+
+  bool outOfTime() { return queue.outOfTime(timeChecks); }
+
+private:
+  /// Whether the task starting here (the next in the order every worker
+  /// meets task starts) is this worker's; if so, claims the next one.
+  bool claim() {
+    uint64_t index = taskIndex++;
+    if (index != claimed)
+      return false;
+    current = index;
+    claimed = queue.claimNext();
+    return true;
+  }
+
+  TaskQueue &queue;
+  unsigned worker;
+  SearchStats counted;
+  SearchStats ignored;
+  bool insideTask = false;
+  uint64_t claimed = 0;
+  uint64_t taskIndex = 0;
+  uint64_t current = 0;
+  uint64_t timeChecks = 0;
+};
+
+/// Results stored by the task that found them and read back in task order,
+/// which does not depend on the number of workers. Not synchronized: the
+/// caller guards it.
+template <typename T> class TaskResults {
+public:
+  void add(uint64_t task, T value) { byTask[task].push_back(std::move(value)); }
+
+  /// Every result, by task number, each task's in the order it added them.
+  std::vector<T> takeInTaskOrder() {
+    std::vector<T> all;
+    for (auto &entry : byTask)
+      for (T &value : entry.second)
+        all.push_back(std::move(value));
+    byTask.clear();
+    return all;
+  }
+
+private:
+  std::map<uint64_t, std::vector<T>> byTask;
+};
+
+/// Runs `work(i)` for every worker i < `threads`, each on its own thread;
+/// with one worker, on the calling thread. Returns when all are done.
+void runWorkers(unsigned threads, llvm::function_ref<void(unsigned)> work);
+
+} // namespace mirage::search
+
+#endif // MIRAGE_LIB_SEARCH_TASKSCHEDULER_H

@@ -1,0 +1,167 @@
+//===- CandidateCheckTest.cpp - Checking complete candidates --------------===//
+//
+// Fingerprint tests and output matching, the cost bound and the ranking of
+// screened candidates, and the final confirmation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CandidateCheck.h"
+
+#include "SearchTestUtil.h"
+
+#include "gtest/gtest.h"
+
+using namespace mirage;
+using namespace mirage::search;
+using namespace mirage::testing;
+
+namespace {
+
+/// exp(x) and relu(x), in the order `expFirst` says.
+KernelGraph twoOutputs(bool expFirst) {
+  KernelGraph g;
+  g.name = "two";
+  ValueId x = g.addInput(f16({8, 64}));
+  ValueId e = addOp(g, makeOpNode(OpKind::Exp, {x}), f16({8, 64}));
+  ValueId r = addOp(g, makeOpNode(OpKind::Relu, {x}), f16({8, 64}));
+  g.outputs = {expFirst ? e : r, expFirst ? r : e};
+  return g;
+}
+
+ReferenceTests testsOf(const KernelGraph &reference, unsigned count,
+                       uint64_t seed = 0) {
+  SearchOptions options;
+  options.verifyTests = count;
+  options.seed = seed;
+  return llvm::cantFail(makeReferenceTests(reference, options));
+}
+
+Candidate candidate(KernelGraph graph, double seconds) {
+  Candidate c;
+  c.graph = std::move(graph);
+  c.cost.seconds = seconds;
+  return c;
+}
+
+TEST(CandidateCheckTest, ReferenceTests) {
+  ReferenceTests tests = testsOf(reluExpReference(), 3, /*seed=*/7);
+  EXPECT_EQ(tests.seeds, (std::vector<uint64_t>{7, 8, 9}));
+  ASSERT_EQ(tests.inputs.size(), 3u);
+  ASSERT_EQ(tests.outputs.size(), 3u);
+  EXPECT_EQ(tests.outputs[0].size(), 1u);
+  EXPECT_NE(tests.inputs[0][0].data, tests.inputs[1][0].data);
+}
+
+TEST(CandidateCheckTest, MatchOutputsFindsThePairing) {
+  KernelGraph reference = twoOutputs(/*expFirst=*/true);
+  ReferenceTests tests = testsOf(reference, 2);
+  auto same = matchOutputs(reference, reference, tests, 2);
+  ASSERT_TRUE(same);
+  EXPECT_EQ(*same, (llvm::SmallVector<unsigned, 4>{0, 1}));
+  auto swapped =
+      matchOutputs(reference, twoOutputs(/*expFirst=*/false), tests, 2);
+  ASSERT_TRUE(swapped);
+  EXPECT_EQ(*swapped, (llvm::SmallVector<unsigned, 4>{1, 0}));
+  KernelGraph wrong = twoOutputs(true);
+  wrong.ops[1].kind = OpKind::Square;
+  EXPECT_FALSE(matchOutputs(reference, wrong, tests, 2));
+  KernelGraph oneOutput = twoOutputs(true);
+  oneOutput.outputs.pop_back();
+  EXPECT_FALSE(matchOutputs(reference, oneOutput, tests, 2));
+}
+
+TEST(CandidateCheckTest, ScreenKeepsOnlyCheaperEquivalentCandidates) {
+  KernelGraph reference = reluExpReference();
+  SearchOptions options;
+  options.topK = 2;
+  ReferenceTests tests = testsOf(reference, 3);
+  CandidateBoard board(reference, options, tests);
+  SearchStats tally;
+  // The reference itself is not faster than the reference.
+  board.screen(reference, 0, tally);
+  EXPECT_EQ(tally.prunedCost, 1u);
+  EXPECT_EQ(tally.candidatesVerified, 0u);
+  // One fused kernel is; exp alone is not equivalent.
+  KernelGraph fused = fusedKernel({OpKind::Exp, OpKind::Relu});
+  ASSERT_LT(estimateCost(fused, options.gpu).seconds, board.referenceSeconds());
+  board.screen(fusedKernel({OpKind::Exp}), 1, tally);
+  board.screen(fused, 2, tally);
+  EXPECT_EQ(tally.candidatesVerified, 2u);
+  EXPECT_EQ(tally.candidatesRejected, 1u);
+  EXPECT_EQ(tally.candidatesFound, 1u);
+  std::vector<Candidate> ranked = board.takeRanked();
+  ASSERT_EQ(ranked.size(), 1u);
+  EXPECT_EQ(ranked[0].graph.blockGraphs[0].ops.size(), 5u);
+}
+
+TEST(CandidateCheckTest, CostBoundAndRanking) {
+  KernelGraph reference = reluExpReference();
+  SearchOptions options;
+  options.topK = 2;
+  ReferenceTests tests = testsOf(reference, 1);
+  CandidateBoard board(reference, options, tests);
+  double ref = board.referenceSeconds();
+  EXPECT_FALSE(board.worthVerifying(ref));
+  EXPECT_TRUE(board.worthVerifying(ref / 2));
+  auto named = [&](const char *name, double seconds) {
+    KernelGraph g = reference;
+    g.name = name;
+    return candidate(g, seconds);
+  };
+  board.record(5, named("t5", ref / 4));
+  board.record(3, named("t3-a", ref / 4));
+  board.record(3, named("t3-b", ref / 8));
+  // Two kept at ref/8 and ref/4: ties with the k-th best still qualify,
+  // anything worse does not.
+  EXPECT_TRUE(board.worthVerifying(ref / 4));
+  EXPECT_FALSE(board.worthVerifying(ref / 3));
+  board.record(1, named("t1", ref / 2));
+  std::vector<Candidate> ranked = board.takeRanked();
+  std::vector<std::string> names;
+  for (const Candidate &c : ranked)
+    names.push_back(c.graph.name);
+  // Cheapest first; ties in task order, then in the order found.
+  EXPECT_EQ(names, (std::vector<std::string>{"t3-b", "t3-a", "t5", "t1"}));
+  EXPECT_TRUE(board.takeRanked().empty());
+}
+
+TEST(CandidateCheckTest, ConfirmTakesTheCheapestThatPassEveryTest) {
+  KernelGraph reference = reluExpReference();
+  SearchOptions options;
+  options.topK = 1;
+  ReferenceTests tests = testsOf(reference, 5);
+  std::vector<Candidate> ranked;
+  ranked.push_back(candidate(fusedKernel({OpKind::Exp}), 1e-7));
+  ranked.push_back(candidate(fusedKernel({OpKind::Exp, OpKind::Relu}), 2e-7));
+  ranked.push_back(candidate(reference, 3e-7));
+  SearchResult result;
+  ASSERT_FALSE(static_cast<bool>(
+      confirmCandidates(reference, tests, options, ranked, result)));
+  ASSERT_EQ(result.best.size(), 1u);
+  EXPECT_EQ(result.best[0].graph.name, "fused");
+  EXPECT_EQ(result.stats.candidatesUnconfirmed, 1u);
+
+  options.topK = 3;
+  SearchResult all;
+  ASSERT_FALSE(static_cast<bool>(
+      confirmCandidates(reference, tests, options, ranked, all)));
+  ASSERT_EQ(all.best.size(), 2u);
+  EXPECT_EQ(all.best[1].graph.name, "relu_exp");
+  EXPECT_EQ(all.stats.candidatesUnconfirmed, 1u);
+}
+
+TEST(CandidateCheckTest, ConfirmPutsOutputsInTheReferenceOrder) {
+  KernelGraph reference = twoOutputs(/*expFirst=*/true);
+  SearchOptions options;
+  ReferenceTests tests = testsOf(reference, 3);
+  KernelGraph swapped = twoOutputs(/*expFirst=*/false);
+  SearchResult result;
+  ASSERT_FALSE(static_cast<bool>(confirmCandidates(
+      reference, tests, options, {candidate(swapped, 1e-7)}, result)));
+  ASSERT_EQ(result.best.size(), 1u);
+  const KernelGraph &best = result.best[0].graph;
+  EXPECT_EQ(best.ops[best.outputs[0] - 1].kind, OpKind::Exp);
+  EXPECT_EQ(best.ops[best.outputs[1] - 1].kind, OpKind::Relu);
+}
+
+} // namespace
