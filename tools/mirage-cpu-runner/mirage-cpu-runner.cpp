@@ -165,7 +165,7 @@ OwningOpRef<ModuleOp> lowerToLLVM(func::FuncOp func, TimingScope &timing) {
   if (failed(applyPassManagerCLOptions(pm)))
     return nullptr;
   pm.enableTiming(timing);
-  pm.addPass(::mirage::createToCPU());
+  ::mirage::buildToCPUPipeline(pm);
   if (failed(pm.run(*lowered)))
     return nullptr;
   return lowered;
