@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Mirage/Bridge/ImportedGraph.h"
 #include "Mirage/Bridge/UGraphImport.h"
 #include "Mirage/Conversion/Passes.h"
 #include "Mirage/Core/UGraph.h"
@@ -110,11 +111,18 @@ LogicalResult planMemory(func::FuncOp func, const KernelGraph &graph,
   return success();
 }
 
-/// Builds the structured function that replaces `func`.
-LogicalResult lowerFunction(func::FuncOp func, int64_t memoryLimit) {
+/// Builds the structured function that replaces `func`, from the graph
+/// `recorded` by the pass before, or else from the function's body.
+LogicalResult lowerFunction(func::FuncOp func, int64_t memoryLimit,
+                            const ::mirage::ImportedGraph *recorded) {
   ::mirage::LocationTable locations;
-  FailureOr<KernelGraph> imported =
-      ::mirage::importKernelGraph(func, &locations);
+  FailureOr<KernelGraph> imported = failure();
+  if (recorded && recorded->graph()) {
+    imported = *recorded->graph();
+    locations = recorded->locations();
+  } else {
+    imported = ::mirage::importKernelGraph(func, &locations);
+  }
   if (failed(imported))
     return failure();
   const KernelGraph &graph = *imported;
@@ -255,7 +263,10 @@ struct LowerToStructuredPass
       func.emitError() << "option memory-limit must be positive";
       return signalPassFailure();
     }
-    if (failed(lowerFunction(func, memoryLimit)))
+    auto recorded = getCachedAnalysis<::mirage::ImportedGraph>();
+    const ::mirage::ImportedGraph *graph =
+        recorded && recorded->get().graph() ? &recorded->get() : nullptr;
+    if (failed(lowerFunction(func, memoryLimit, graph)))
       signalPassFailure();
   }
 };

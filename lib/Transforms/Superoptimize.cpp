@@ -1,5 +1,6 @@
 //===- Superoptimize.cpp - The μGraph search as a pass ----------*- C++ -*-===//
 
+#include "Mirage/Bridge/ImportedGraph.h"
 #include "Mirage/Bridge/Provenance.h"
 #include "Mirage/Bridge/UGraphExport.h"
 #include "Mirage/Bridge/UGraphImport.h"
@@ -244,6 +245,9 @@ struct SuperoptimizePass
     bool improves = !result->best.empty() && result->best.front().cost.seconds <
                                                  result->referenceCost.seconds;
     if (!improves) {
+      // The function is unchanged: its graph is the one just imported.
+      getAnalysis<::mirage::ImportedGraph>().record(*reference, locations);
+      markAllAnalysesPreserved();
       if (cache && !result->stats.budgetExhausted)
         storeInCache(*cache, *key,
                      (kPayloadHeader + "\n" + kPayloadUnchanged + "\n").str());
@@ -268,8 +272,17 @@ struct SuperoptimizePass
     if (failed(::mirage::replaceBodyWithGraph(func, result->best[0].graph,
                                               locations)))
       return signalPassFailure();
+    recordGraph(result->best[0].graph, locations);
     if (cache && !result->stats.budgetExhausted)
       storeInCache(*cache, *key, resultPayload(result->best.size()));
+  }
+
+  /// Records `graph`, just written back as the function's body, for the
+  /// next pass that needs it (Bridge/ImportedGraph.h).
+  void recordGraph(const ::mirage::KernelGraph &graph,
+                   const ::mirage::LocationTable &locations) {
+    getAnalysis<::mirage::ImportedGraph>().record(graph, locations);
+    markAnalysesPreserved<::mirage::ImportedGraph>();
   }
 
   /// Set when the search would need more memory than `memory-limit`.
@@ -437,6 +450,7 @@ struct SuperoptimizePass
     if (failed(::mirage::replaceBodyWithGraph(func, graphs.front().second,
                                               locations)))
       return failure();
+    recordGraph(graphs.front().second, locations);
     func.emitRemark() << "mirage-superoptimize: search cache hit: result "
                          "re-verified by fingerprints and reused";
     return success();

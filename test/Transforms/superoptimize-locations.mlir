@@ -11,6 +11,20 @@
 // RUN: mirage-opt %s --mirage-superoptimize='threads=1 max-kernel-ops=3 max-block-ops=7 cache-dir=%t.cache' \
 // RUN:   -mlir-print-debuginfo -mlir-print-local-scope 2>&1 | FileCheck %s --check-prefixes=CHECK,CACHED
 
+// The structured lowering right after the search takes the graph the search
+// recorded (Bridge/ImportedGraph.h) instead of importing the body again; the
+// result is the same as lowering the printed result in another process, and
+// the lowered code still points at the user's ops.
+// RUN: mirage-opt %s --mirage-superoptimize='threads=1 max-kernel-ops=3 max-block-ops=7 cache=false' \
+// RUN:   --mirage-default-schedules --mirage-lower-to-structured -mlir-print-debuginfo -o %t.one 2>/dev/null
+// RUN: mirage-opt %s --mirage-superoptimize='threads=1 max-kernel-ops=3 max-block-ops=7 cache=false' \
+// RUN:   -mlir-print-debuginfo 2>/dev/null \
+// RUN:   | mirage-opt --mirage-default-schedules --mirage-lower-to-structured -mlir-print-debuginfo -o %t.two
+// RUN: diff %t.one %t.two
+// RUN: mirage-opt %t.one -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s --check-prefix=LOWERED
+// LOWERED: linalg.matmul {{.*}} loc("user_matmul")
+// LOWERED: } {mirage.kernel = {{.*}}} loc(fused["user_rms_norm", "user_matmul"])
+
 // CACHED: remark: loc("user_function"): mirage-superoptimize: search cache hit: result re-verified
 // CHECK-LABEL: func.func @rmsnorm_matmul
 // CHECK-SAME:    loc("x")
