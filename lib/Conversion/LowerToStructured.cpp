@@ -177,8 +177,7 @@ LogicalResult lowerFunction(func::FuncOp func, int64_t memoryLimit,
              << "the kernel op '" << ::mirage::opKindName(op.kind)
              << "' has no block graph; run --mirage-default-schedules first";
 
-  // A new body replaces the old one, whose values have no users left. The
-  // arguments of the inputs keep their locations.
+  // A new body replaces the old one, whose values have no users left.
   Block *old = &func.getBody().front();
   SmallVector<Location> argLocs;
   for (BlockArgument arg : old->getArguments())
