@@ -14,10 +14,12 @@ using namespace mirage;
 
 namespace {
 
-/// The fingerprints of every kernel-level value of `graph` (inputs
-/// included), or an empty vector when the graph cannot be evaluated here
-/// (too large, or the evaluation was inconclusive).
-std::vector<Tensor> allFingerprints(const KernelGraph &graph, uint64_t seed) {
+/// The fingerprints of every non-input kernel-level value of `graph` on
+/// `inputs`, or an empty vector when the graph cannot be evaluated here (too
+/// large, or the evaluation was inconclusive).
+std::vector<Tensor> valueFingerprints(const KernelGraph &graph,
+                                      llvm::ArrayRef<Tensor> inputs,
+                                      uint64_t seed) {
   KernelGraph everything = graph;
   everything.outputs.clear();
   for (size_t v = graph.numInputs; v < graph.values.size(); ++v)
@@ -28,8 +30,6 @@ std::vector<Tensor> allFingerprints(const KernelGraph &graph, uint64_t seed) {
     llvm::consumeError(std::move(err));
     return {};
   }
-  std::vector<Tensor> inputs =
-      randomInputs(everything, NumberSystem::Field, seed);
   llvm::Expected<EvalResult> result =
       evaluate(everything, NumberSystem::Field, inputs, seed);
   if (!result) {
@@ -38,10 +38,7 @@ std::vector<Tensor> allFingerprints(const KernelGraph &graph, uint64_t seed) {
   }
   if (result->inconclusive)
     return {};
-  std::vector<Tensor> all = std::move(inputs);
-  for (Tensor &t : result->outputs)
-    all.push_back(std::move(t));
-  return all;
+  return std::move(result->outputs);
 }
 
 llvm::hash_code hashOf(const ValueInfo &info, const Tensor &t) {
@@ -62,27 +59,37 @@ std::vector<ValueId> matchValues(const KernelGraph &reference,
     match[i] = static_cast<ValueId>(i);
   for (auto [c, r] : llvm::zip_equal(candidate.outputs, reference.outputs))
     match[c] = r;
-  std::vector<Tensor> ref = allFingerprints(reference, seed);
+  // One set of inputs for both graphs (which have the same inputs).
+  std::vector<Tensor> inputs =
+      randomInputs(reference, NumberSystem::Field, seed);
+  std::vector<Tensor> ref = valueFingerprints(reference, inputs, seed);
   if (ref.empty())
     return match;
-  std::vector<Tensor> cand = allFingerprints(candidate, seed);
+  std::vector<Tensor> cand = valueFingerprints(candidate, inputs, seed);
   if (cand.empty())
     return match;
+  // The fingerprint of value v of a graph with `numInputs` inputs.
+  auto at = [&](const std::vector<Tensor> &values, unsigned numInputs,
+                size_t v) -> const Tensor & {
+    return v < numInputs ? inputs[v] : values[v - numInputs];
+  };
   llvm::DenseMap<unsigned, llvm::SmallVector<ValueId, 1>> byHash;
   for (size_t v = 0; v < reference.values.size(); ++v)
-    byHash[static_cast<unsigned>(hashOf(reference.values[v], ref[v]))]
+    byHash[static_cast<unsigned>(
+               hashOf(reference.values[v], at(ref, reference.numInputs, v)))]
         .push_back(static_cast<ValueId>(v));
   for (size_t v = candidate.numInputs; v < candidate.values.size(); ++v) {
     if (match[v] >= 0)
       continue;
     const ValueInfo &info = candidate.values[v];
-    auto it = byHash.find(static_cast<unsigned>(hashOf(info, cand[v])));
+    const Tensor &fingerprint = at(cand, candidate.numInputs, v);
+    auto it = byHash.find(static_cast<unsigned>(hashOf(info, fingerprint)));
     if (it == byHash.end())
       continue;
     for (ValueId r : it->second)
       if (reference.values[r].shape == info.shape &&
           reference.values[r].dtype == info.dtype &&
-          ref[r].data == cand[v].data) {
+          at(ref, reference.numInputs, r).data == fingerprint.data) {
         match[v] = r;
         break;
       }
