@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Mirage/Bridge/AbstractExprAnalysis.h"
+#include "Mirage/Transforms/AbstractExprAnalysis.h"
 #include "Mirage/InitMirage.h"
 #include "Mirage/Search/AbstractPruner.h"
 

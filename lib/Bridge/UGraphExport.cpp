@@ -56,20 +56,23 @@ namespace {
 /// Emits the ops of one graph (kernel level or a block graph).
 class Emitter {
 public:
-  Emitter(OpBuilder &builder, Location loc, const KernelGraph &kernelGraph)
-      : builder(builder), loc(loc), kernelGraph(kernelGraph),
-        ctx(builder.getContext()) {}
+  Emitter(OpBuilder &builder, Location fallback, const KernelGraph &kernelGraph,
+          const LocationTable &locations)
+      : builder(builder), loc(fallback), kernelGraph(kernelGraph),
+        locations(locations), ctx(builder.getContext()) {}
 
   /// Emits `ops` over `values`; `mapped[v]` holds the IR value of every
-  /// value defined so far (the inputs on entry).
+  /// value defined so far (the inputs on entry). An op without a location
+  /// gets `fallback`.
   LogicalResult emit(llvm::ArrayRef<OpNode> ops,
                      const std::vector<ValueInfo> &values, bool blockLevel,
-                     SmallVectorImpl<Value> &mapped) {
+                     SmallVectorImpl<Value> &mapped, Location fallback) {
     mapped.resize(values.size());
     for (const OpNode &op : ops) {
       SmallVector<Value, 4> operands;
       for (ValueId v : op.operands)
         operands.push_back(mapped[v]);
+      loc = locationOf(op, locations, fallback);
       FailureOr<SmallVector<Value, 2>> results =
           emitOp(op, operands, values, blockLevel);
       if (failed(results))
@@ -184,40 +187,56 @@ private:
         builder.createBlock(&kernelOp.getBody(), {}, operands.getTypes(), locs);
     SmallVector<Value> mapped(body->getArguments().begin(),
                               body->getArguments().end());
-    if (failed(emit(graph.ops, graph.values, /*blockLevel=*/true, mapped)))
+    Location kernelLoc = loc;
+    if (failed(emit(graph.ops, graph.values, /*blockLevel=*/true, mapped,
+                    kernelLoc)))
       return failure();
     SmallVector<Value> saved;
     for (ValueId v : graph.outputs)
       saved.push_back(mapped[v]);
-    block::YieldOp::create(builder, loc, saved);
+    block::YieldOp::create(builder, kernelLoc, saved);
+    loc = kernelLoc;
     return SmallVector<Value, 2>(kernelOp.getResults().begin(),
                                  kernelOp.getResults().end());
   }
 
   OpBuilder &builder;
+  /// The location of the op being emitted.
   Location loc;
   const KernelGraph &kernelGraph;
+  const LocationTable &locations;
   MLIRContext *ctx;
 };
 } // namespace
 
 /// Fills `block` (whose arguments are the graph's inputs) with the graph
-/// and a func.return of its outputs.
-static LogicalResult fillBody(OpBuilder &builder, Location loc, Block *block,
-                              const KernelGraph &graph) {
+/// and a func.return of its outputs at `returnLoc`; kernel ops without a
+/// location get `opFallback`.
+static LogicalResult fillBody(OpBuilder &builder, Block *block,
+                              const KernelGraph &graph,
+                              const LocationTable &locations,
+                              Location opFallback, Location returnLoc) {
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(block);
   SmallVector<Value> mapped(block->getArguments().begin(),
                             block->getArguments().end());
-  Emitter emitter(builder, loc, graph);
-  if (failed(
-          emitter.emit(graph.ops, graph.values, /*blockLevel=*/false, mapped)))
+  Emitter emitter(builder, opFallback, graph, locations);
+  if (failed(emitter.emit(graph.ops, graph.values, /*blockLevel=*/false, mapped,
+                          opFallback)))
     return failure();
   SmallVector<Value> results;
   for (ValueId v : graph.outputs)
     results.push_back(mapped[v]);
-  func::ReturnOp::create(builder, loc, results);
+  func::ReturnOp::create(builder, returnLoc, results);
   return success();
+}
+
+Location mirage::bodyLocation(func::FuncOp func) {
+  SmallVector<Location> locs;
+  if (!func.isExternal())
+    for (Operation &op : func.getBody().front().without_terminator())
+      locs.push_back(op.getLoc());
+  return fuseLocations(locs, func.getLoc());
 }
 
 static FunctionType functionTypeOf(MLIRContext *ctx, const KernelGraph &g) {
@@ -230,7 +249,8 @@ static FunctionType functionTypeOf(MLIRContext *ctx, const KernelGraph &g) {
 }
 
 LogicalResult mirage::replaceBodyWithGraph(func::FuncOp func,
-                                           const KernelGraph &graph) {
+                                           const KernelGraph &graph,
+                                           const LocationTable &locations) {
   MLIRContext *ctx = func.getContext();
   if (functionTypeOf(ctx, graph) != func.getFunctionType())
     return func.emitOpError()
@@ -241,7 +261,17 @@ LogicalResult mirage::replaceBodyWithGraph(func::FuncOp func,
   auto scratch = func::FuncOp::create(func.getLoc(), func.getSymName(),
                                       func.getFunctionType());
   Block *body = scratch.addEntryBlock();
-  if (failed(fillBody(builder, func.getLoc(), body, graph)) ||
+  Location returnLoc = func.getLoc();
+  if (!func.isExternal()) {
+    Block &old = func.getBody().front();
+    for (auto [arg, oldArg] :
+         llvm::zip_equal(body->getArguments(), old.getArguments()))
+      arg.setLoc(oldArg.getLoc());
+    if (!old.empty() && old.back().hasTrait<OpTrait::IsTerminator>())
+      returnLoc = old.back().getLoc();
+  }
+  if (failed(fillBody(builder, body, graph, locations, bodyLocation(func),
+                      returnLoc)) ||
       failed(mlir::verify(scratch))) {
     scratch.erase();
     return func.emitOpError() << "the μGraph cannot be written back as "
@@ -252,13 +282,13 @@ LogicalResult mirage::replaceBodyWithGraph(func::FuncOp func,
   return success();
 }
 
-FailureOr<func::FuncOp>
-mirage::createFunctionFromGraph(OpBuilder &builder, Location loc,
-                                StringRef name, const KernelGraph &graph) {
+FailureOr<func::FuncOp> mirage::createFunctionFromGraph(
+    OpBuilder &builder, Location loc, StringRef name, const KernelGraph &graph,
+    const LocationTable &locations, Location opFallback) {
   auto func = func::FuncOp::create(builder, loc, name,
                                    functionTypeOf(builder.getContext(), graph));
   Block *body = func.addEntryBlock();
-  if (failed(fillBody(builder, loc, body, graph)) ||
+  if (failed(fillBody(builder, body, graph, locations, opFallback, loc)) ||
       failed(mlir::verify(func))) {
     func.erase();
     return failure();

@@ -77,8 +77,9 @@ namespace {
 /// list of op nodes over a value table.
 class GraphImporter {
 public:
-  GraphImporter(std::vector<ValueInfo> &values, std::vector<OpNode> &ops)
-      : values(values), ops(ops) {}
+  GraphImporter(std::vector<ValueInfo> &values, std::vector<OpNode> &ops,
+                LocationTable *locations)
+      : values(values), ops(ops), locations(locations) {}
 
   /// Registers an MLIR value that already has a μGraph value id.
   void bind(Value value, ValueId id) { ids[value] = id; }
@@ -103,8 +104,17 @@ public:
         return failure();
       node.results.push_back(idOf(result));
     }
+    record(node, op->getLoc());
     ops.push_back(std::move(node));
     return success();
+  }
+
+  /// Records `loc` as the origin of `node`.
+  void record(OpNode &node, Location loc) {
+    if (!locations)
+      return;
+    node.location = static_cast<int32_t>(locations->size());
+    locations->push_back(loc);
   }
 
   /// Imports `op` if it is an element-wise op of `dialect` (the level being
@@ -138,15 +148,17 @@ private:
 
   std::vector<ValueInfo> &values;
   std::vector<OpNode> &ops;
+  LocationTable *locations;
   llvm::DenseMap<Value, ValueId> ids;
 };
 
 } // namespace
 
 static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
-                                      BlockGraph &graph) {
+                                      BlockGraph &graph,
+                                      LocationTable *locations) {
   graph.launch = kernelOp.getLaunchShape();
-  GraphImporter importer(graph.values, graph.ops);
+  GraphImporter importer(graph.values, graph.ops, locations);
   Block &body = kernelOp.getBody().front();
   for (BlockArgument arg : body.getArguments()) {
     if (failed(importer.addValueFor(arg)))
@@ -214,14 +226,31 @@ static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
   return success();
 }
 
-FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func) {
+Location mirage::locationOf(const OpNode &op, const LocationTable &locations,
+                            Location fallback) {
+  if (op.location >= 0 && static_cast<size_t>(op.location) < locations.size())
+    return locations[op.location];
+  return fallback;
+}
+
+Location mirage::fuseLocations(ArrayRef<Location> locations,
+                               Location fallback) {
+  if (locations.empty())
+    return fallback;
+  return FusedLoc::get(fallback.getContext(), locations);
+}
+
+FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func,
+                                                 LocationTable *locations) {
+  if (locations)
+    locations->clear();
   KernelGraph graph;
   graph.name = func.getSymName().str();
   if (func.isExternal())
     return func.emitOpError() << "has no body to import";
   if (!func.getBody().hasOneBlock())
     return func.emitOpError() << "must have a single block";
-  GraphImporter importer(graph.values, graph.ops);
+  GraphImporter importer(graph.values, graph.ops, locations);
   for (BlockArgument arg : func.getArguments()) {
     if (failed(importer.addValueFor(arg)))
       return failure();
@@ -267,7 +296,8 @@ FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func) {
               OpNode n = makeOpNode(OpKind::GraphDefined);
               n.blockGraph = static_cast<int32_t>(graph.blockGraphs.size());
               graph.blockGraphs.emplace_back();
-              if (failed(importBlockGraph(k, graph.blockGraphs.back())))
+              if (failed(
+                      importBlockGraph(k, graph.blockGraphs.back(), locations)))
                 return failure();
               return n;
             })

@@ -378,6 +378,10 @@ struct DefaultSchedulesPass
           !op->getParentOfType<kn::GraphDefinedOp>())
         worklist.push_back(op);
     });
+    // Nothing to schedule: the function and its analyses (the graph that
+    // --mirage-superoptimize recorded, for one) stay as they are.
+    if (worklist.empty())
+      return markAllAnalysesPreserved();
     Scheduler scheduler(tileElements, matmulTile);
     OpBuilder builder(&getContext());
     bool ok = true;

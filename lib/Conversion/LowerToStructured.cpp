@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Mirage/Bridge/ImportedGraph.h"
 #include "Mirage/Bridge/UGraphImport.h"
 #include "Mirage/Conversion/Passes.h"
 #include "Mirage/Core/UGraph.h"
@@ -56,16 +57,17 @@ std::optional<int64_t> bytesOfValue(const ::mirage::ValueInfo &info) {
 /// Checks, with overflow-checked arithmetic, that the function's tensors
 /// and every tile fit in `limit` bytes, and computes the workspace layout.
 LogicalResult planMemory(func::FuncOp func, const KernelGraph &graph,
+                         const ::mirage::LocationTable &locations,
                          ArrayRef<int> outputIndex, int64_t limit,
                          SmallVectorImpl<int64_t> &workspaceOffset,
                          int64_t &workspaceBytes) {
-  auto tooLarge = [&](std::optional<int64_t> needed,
-                      const Twine &what) -> LogicalResult {
+  auto tooLarge = [&](std::optional<int64_t> needed, const Twine &what,
+                      Location loc) -> LogicalResult {
     llvm::Error err = ::mirage::checkMemoryNeed(needed, limit, "lower");
     if (!err)
       return success();
-    return func.emitError() << llvm::toString(std::move(err)) << " (" << what
-                            << "; option memory-limit)";
+    return emitError(loc) << llvm::toString(std::move(err)) << " (" << what
+                          << "; option memory-limit)";
   };
   std::optional<int64_t> total = 0;
   workspaceBytes = 0;
@@ -83,30 +85,58 @@ LogicalResult planMemory(func::FuncOp func, const KernelGraph &graph,
     total = total && bytes ? ::mirage::checkedAddSize(*total, *bytes)
                            : std::nullopt;
     if (!total || *total > limit)
-      return tooLarge(total, "inputs, outputs and workspace");
+      return tooLarge(total, "inputs, outputs and workspace", func.getLoc());
     if (inWorkspace) {
       workspaceOffset[v] = workspaceBytes;
       workspaceBytes += *bytes; // <= total <= limit
     }
   }
-  for (const ::mirage::BlockGraph &bg : graph.blockGraphs)
-    for (const ::mirage::ValueInfo &info : bg.values) {
-      std::optional<int64_t> bytes = bytesOfValue(info);
-      if (!bytes || *bytes > limit)
-        return tooLarge(bytes,
-                        "a tile of shape " + ::mirage::formatShape(info.shape));
-    }
+  // The block graphs' inputs are the kernel-level tensors counted above;
+  // every other value is a tile of the op that computes it.
+  for (const OpNode &kernelOp : graph.ops) {
+    if (kernelOp.kind != OpKind::GraphDefined)
+      continue;
+    Location kernelLoc =
+        ::mirage::locationOf(kernelOp, locations, func.getLoc());
+    const ::mirage::BlockGraph &bg = graph.blockGraphs[kernelOp.blockGraph];
+    for (const OpNode &op : bg.ops)
+      for (ValueId v : op.results) {
+        const ::mirage::ValueInfo &info = bg.values[v];
+        std::optional<int64_t> bytes = bytesOfValue(info);
+        if (!bytes || *bytes > limit)
+          return tooLarge(
+              bytes, "a tile of shape " + ::mirage::formatShape(info.shape),
+              ::mirage::locationOf(op, locations, kernelLoc));
+      }
+  }
   return success();
 }
 
-/// Builds the structured function that replaces `func`.
-LogicalResult lowerFunction(func::FuncOp func, int64_t memoryLimit) {
-  FailureOr<KernelGraph> imported = ::mirage::importKernelGraph(func);
+/// Builds the structured function that replaces `func`, from the graph
+/// `recorded` by the pass before, or else from the function's body.
+LogicalResult lowerFunction(func::FuncOp func, int64_t memoryLimit,
+                            const ::mirage::ImportedGraph *recorded) {
+  ::mirage::LocationTable locations;
+  FailureOr<KernelGraph> imported = failure();
+  if (recorded && recorded->graph()) {
+    imported = *recorded->graph();
+    locations = recorded->locations();
+  } else {
+    imported = ::mirage::importKernelGraph(func, &locations);
+  }
   if (failed(imported))
     return failure();
   const KernelGraph &graph = *imported;
   MLIRContext *ctx = func.getContext();
   Location loc = func.getLoc();
+  auto locationOf = [&](const OpNode &op) {
+    return ::mirage::locationOf(op, locations, loc);
+  };
+  // The kernel-level op that computes each value.
+  SmallVector<const OpNode *> producer(graph.values.size(), nullptr);
+  for (const OpNode &op : graph.ops)
+    for (ValueId v : op.results)
+      producer[v] = &op;
 
   // Where each kernel-level value lives: an argument or the workspace.
   SmallVector<int> outputIndex(graph.values.size(), -1);
@@ -124,8 +154,8 @@ LogicalResult lowerFunction(func::FuncOp func, int64_t memoryLimit) {
   }
   SmallVector<int64_t> workspaceOffset(graph.values.size(), -1);
   int64_t workspaceBytes = 0;
-  if (failed(planMemory(func, graph, outputIndex, memoryLimit, workspaceOffset,
-                        workspaceBytes)))
+  if (failed(planMemory(func, graph, locations, outputIndex, memoryLimit,
+                        workspaceOffset, workspaceBytes)))
     return failure();
 
   SmallVector<Type> argTypes;
@@ -141,14 +171,30 @@ LogicalResult lowerFunction(func::FuncOp func, int64_t memoryLimit) {
     llvm::raw_string_ostream os(signature);
     os << func.getFunctionType();
   }
+  // Every kernel op must have a block graph before anything changes.
+  for (const OpNode &op : graph.ops)
+    if (op.kind != OpKind::GraphDefined)
+      return emitError(locationOf(op))
+             << "the kernel op '" << ::mirage::opKindName(op.kind)
+             << "' has no block graph; run --mirage-default-schedules first";
+
   // A new body replaces the old one, whose values have no users left.
   Block *old = &func.getBody().front();
+  SmallVector<Location> argLocs;
+  for (BlockArgument arg : old->getArguments())
+    argLocs.push_back(arg.getLoc());
+  Location returnLoc = old->empty() ? loc : old->back().getLoc();
   old->dropAllDefinedValueUses();
   old->dropAllReferences();
   old->erase();
+  // Inputs keep their locations, outputs take those of the ops that compute
+  // them, the workspace the function's.
   Block &entry = func.getBody().emplaceBlock();
-  for (Type t : argTypes)
-    entry.addArgument(t, loc);
+  for (unsigned i = 0; i < graph.numInputs; ++i)
+    entry.addArgument(argTypes[i], argLocs[i]);
+  for (ValueId v : graph.outputs)
+    entry.addArgument(memrefOf(ctx, graph.values[v]), locationOf(*producer[v]));
+  entry.addArgument(argTypes.back(), loc);
   func.setFunctionType(FunctionType::get(ctx, argTypes, {}));
   func.setAllArgAttrs(ArrayRef<DictionaryAttr>{});
   func.setAllResultAttrs(ArrayRef<DictionaryAttr>{});
@@ -164,28 +210,27 @@ LogicalResult lowerFunction(func::FuncOp func, int64_t memoryLimit) {
   for (size_t v = 0; v < graph.values.size(); ++v)
     if (workspaceOffset[v] >= 0)
       memrefs[v] = memref::ViewOp::create(
-          b, loc, memrefOf(ctx, graph.values[v]), workspace,
-          constants.index(workspaceOffset[v]), ValueRange{});
+          b, locationOf(*producer[v]), memrefOf(ctx, graph.values[v]),
+          workspace,
+          constants.index(workspaceOffset[v], locationOf(*producer[v])),
+          ValueRange{});
 
   int kernelCount = 0;
   for (const OpNode &op : graph.ops) {
-    if (op.kind != OpKind::GraphDefined)
-      return func.emitError()
-             << "the kernel op '" << ::mirage::opKindName(op.kind)
-             << "' has no block graph; run --mirage-default-schedules first";
     SmallVector<Value> ins, outs;
     for (ValueId v : op.operands)
       ins.push_back(memrefs[v]);
     for (ValueId v : op.results)
       outs.push_back(memrefs[v]);
-    KernelEmitter emitter(b, constants, loc, graph.blockGraphs[op.blockGraph],
-                          ins, outs);
+    KernelEmitter emitter(b, constants, locationOf(op),
+                          graph.blockGraphs[op.blockGraph], ins, outs,
+                          locations);
     std::string name =
         (func.getSymName() + "_kernel" + Twine(kernelCount++)).str();
     if (failed(emitter.emit(name)))
       return failure();
   }
-  func::ReturnOp::create(b, loc);
+  func::ReturnOp::create(b, returnLoc);
 
   NamedAttrList info;
   info.append("num_inputs", b.getI64IntegerAttr(graph.numInputs));
@@ -218,7 +263,10 @@ struct LowerToStructuredPass
       func.emitError() << "option memory-limit must be positive";
       return signalPassFailure();
     }
-    if (failed(lowerFunction(func, memoryLimit)))
+    auto recorded = getCachedAnalysis<::mirage::ImportedGraph>();
+    const ::mirage::ImportedGraph *graph =
+        recorded && recorded->get().graph() ? &recorded->get() : nullptr;
+    if (failed(lowerFunction(func, memoryLimit, graph)))
       signalPassFailure();
   }
 };

@@ -234,6 +234,7 @@ Value KernelEmitter::valueAt(ValueId v, ArrayRef<Value> idx) {
     return x;
   }
   const OpNode &op = *producer[v];
+  OpLocation at(*this, op);
   if (op.kind == OpKind::Loader) {
     Value source = inputs[op.operands[0]];
     return toF32(
@@ -355,6 +356,7 @@ LogicalResult KernelEmitter::emit(StringRef name) {
             (!op.results.empty() && graph.values[op.results[0]].accumulated &&
              op.kind != OpKind::Accum))
           continue;
+        OpLocation at(*this, op);
         if (failed(emitOp(op)))
           result = failure();
       }
@@ -363,9 +365,11 @@ LogicalResult KernelEmitter::emit(StringRef name) {
     emitAccumFinish();
     for (const OpNode &op : graph.ops)
       if (op.kind != OpKind::Saver && op.kind != OpKind::Accum &&
-          !op.results.empty() && graph.values[op.results[0]].accumulated)
+          !op.results.empty() && graph.values[op.results[0]].accumulated) {
+        OpLocation at(*this, op);
         if (failed(emitOp(op)))
           result = failure();
+      }
     emitSavers();
   }
   mergeIndependentPhases(kernel);
@@ -381,6 +385,7 @@ void KernelEmitter::emitAccumInit() {
   phase([&](Value tid) {
     for (size_t k = 0; k < graph.ops.size(); ++k) {
       const OpNode &op = graph.ops[k];
+      OpLocation at(*this, op);
       if (ValueId mm = matmulInto[k]; mm >= 0) {
         Value c = buffer[mm];
         forEachElement(tid, graph.values[mm].shape,
@@ -473,6 +478,7 @@ void KernelEmitter::emitAccumFinish() {
     return;
   phase([&](Value tid) {
     for (const OpNode *op : accums) {
+      OpLocation at(*this, *op);
       ValueId r = op->results[0];
       Value state = accState[op - graph.ops.data()];
       ValueId sums = matmulInto[op - graph.ops.data()];
@@ -505,6 +511,7 @@ void KernelEmitter::emitSavers() {
       savers.push_back(&op);
   phase([&](Value tid) {
     for (const OpNode *op : savers) {
+      OpLocation at(*this, *op);
       ValueId tile = op->operands[0];
       auto *it = llvm::find(graph.outputs, op->results[0]);
       Value dest = outputs[it - graph.outputs.begin()];

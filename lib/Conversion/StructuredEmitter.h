@@ -57,28 +57,38 @@ enum class Storage {
   Workgroup,
 };
 
-/// Constants of a function, created once at its entry.
+/// Constants of a function, created once at its entry. A constant's
+/// location is the fused location of the ops it was created for, as
+/// upstream's constant folding does.
 class ConstantPool {
 public:
   ConstantPool(Block &entry, Location loc)
       : entry(entry), builder(entry.getParentOp()->getContext()), loc(loc) {}
 
-  Value index(int64_t v) {
-    Value &c = indices[v];
-    builder.setInsertionPointToStart(&entry);
-    if (!c)
-      c = arith::ConstantIndexOp::create(builder, loc, v);
-    return c;
+  Value index(int64_t v) { return index(v, loc); }
+  Value index(int64_t v, Location user) {
+    return get(indices[v], user, [&](Location at) {
+      return arith::ConstantIndexOp::create(builder, at, v);
+    });
   }
-  Value f32(double v) {
-    Value &c = floats[llvm::bit_cast<uint64_t>(v)];
-    builder.setInsertionPointToStart(&entry);
-    if (!c)
-      c = arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(v));
-    return c;
+  Value f32(double v, Location user) {
+    return get(floats[llvm::bit_cast<uint64_t>(v)], user, [&](Location at) {
+      return arith::ConstantOp::create(builder, at, builder.getF32FloatAttr(v));
+    });
   }
 
 private:
+  Value get(Value &c, Location user, function_ref<Value(Location)> create) {
+    if (!c) {
+      builder.setInsertionPointToStart(&entry);
+      c = create(user);
+    } else if (c.getLoc() != user) {
+      Operation *op = c.getDefiningOp();
+      op->setLoc(FusedLoc::get(op->getContext(), {op->getLoc(), user}));
+    }
+    return c;
+  }
+
   Block &entry;
   OpBuilder builder;
   Location loc;
@@ -89,12 +99,15 @@ private:
 /// Emits the structured code of one graph-defined kernel.
 class KernelEmitter {
 public:
+  /// `loc` is the kernel's location; the code of a block op gets the
+  /// op's, from `locations` (OpNode::location), or the kernel's when it has
+  /// none.
   KernelEmitter(OpBuilder &builder, ConstantPool &constants, Location loc,
                 const BlockGraph &graph, ArrayRef<Value> inputs,
-                ArrayRef<Value> outputs)
-      : b(builder), constants(constants), loc(loc), graph(graph),
-        inputs(inputs), outputs(outputs), ctx(builder.getContext()),
-        f32(builder.getF32Type()) {
+                ArrayRef<Value> outputs, ArrayRef<Location> locations = {})
+      : b(builder), constants(constants), loc(loc), kernelLoc(loc),
+        locations(locations), graph(graph), inputs(inputs), outputs(outputs),
+        ctx(builder.getContext()), f32(builder.getF32Type()) {
     threads = graph.launch.numThreads();
   }
 
@@ -102,9 +115,28 @@ public:
   LogicalResult emit(StringRef name);
 
 private:
+  /// While alive, the emitter builds at the location of `op`.
+  class OpLocation {
+  public:
+    OpLocation(KernelEmitter &emitter, const OpNode &op)
+        : emitter(emitter), saved(emitter.loc) {
+      emitter.loc = emitter.locationOf(op);
+    }
+    ~OpLocation() { emitter.loc = saved; }
+
+  private:
+    KernelEmitter &emitter;
+    Location saved;
+  };
+  Location locationOf(const OpNode &op) const {
+    if (op.location >= 0 && static_cast<size_t>(op.location) < locations.size())
+      return locations[op.location];
+    return kernelLoc;
+  }
+
   // Small builders.
-  Value index(int64_t v) { return constants.index(v); }
-  Value constF32(double v) { return constants.f32(v); }
+  Value index(int64_t v) { return constants.index(v, loc); }
+  Value constF32(double v) { return constants.f32(v, loc); }
   Value toF32(Value v) {
     if (v.getType() == f32)
       return v;
@@ -180,7 +212,11 @@ private:
 
   OpBuilder &b;
   ConstantPool &constants;
+  /// Where the ops being built come from: the kernel, or the block op being
+  /// lowered (OpLocation).
   Location loc;
+  Location kernelLoc;
+  ArrayRef<Location> locations;
   const BlockGraph &graph;
   ArrayRef<Value> inputs;
   ArrayRef<Value> outputs;

@@ -1,9 +1,7 @@
 //===- ToCPU.cpp - The pipeline from kernel-level IR to LLVM for the CPU --===//
 //
-// One pass that runs the CPU pipeline as two nested dynamic pipelines, so
-// that it is declared in ODS (options, docs/Passes) and composes with other
-// passes, unlike a bare pipeline registration. See the pass description in
-// Conversion/Passes.td.
+// The CPU pipeline, `mirage-to-cpu`, and the registration of both
+// pipelines. See docs/Lowering.md, "Pipelines".
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,9 +23,10 @@
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 
 namespace mirage {
-#define GEN_PASS_DEF_TOCPU
+#define GEN_PASS_DEF_EMITCINTERFACE
 #include "Mirage/Conversion/Passes.h.inc"
 } // namespace mirage
 
@@ -35,16 +34,30 @@ using namespace mlir;
 
 namespace {
 
-/// Kernel-level functions to sequential loops on memrefs (still with
-/// cooperative linalg ops).
-void buildToLoops(OpPassManager &pm) {
-  pm.addNestedPass<func::FuncOp>(::mirage::createDefaultSchedules());
-  pm.addNestedPass<func::FuncOp>(::mirage::createLowerToStructured());
-  pm.addNestedPass<func::FuncOp>(::mirage::createMapToCPU());
-}
+struct EmitCInterfacePass
+    : public ::mirage::impl::EmitCInterfaceBase<EmitCInterfacePass> {
+  void runOnOperation() override {
+    UnitAttr unit = UnitAttr::get(&getContext());
+    getOperation().walk([&](func::FuncOp func) {
+      if (!func.isExternal())
+        func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), unit);
+    });
+  }
+};
 
-/// Sequential loops to the LLVM dialect.
-void buildToLLVM(OpPassManager &pm) {
+} // namespace
+
+void mirage::buildToCPUPipeline(OpPassManager &pm) {
+  // Kernel-level functions to sequential loops on memrefs (still with
+  // cooperative linalg ops).
+  pm.addNestedPass<func::FuncOp>(createDefaultSchedules());
+  pm.addNestedPass<func::FuncOp>(createLowerToStructured());
+  pm.addNestedPass<func::FuncOp>(createMapToCPU());
+  // After the structured lowering, which rewrites the signatures: the C
+  // wrapper takes one pointer to a memref descriptor per argument.
+  pm.addPass(createEmitCInterface());
+
+  // Sequential loops to the LLVM dialect.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Intrinsics first (LLVM lowers them to instructions or libm calls it
   // knows); math-to-libm then takes the ops LLVM has no intrinsic for.
@@ -68,43 +81,16 @@ void buildToLLVM(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-struct ToCPUPass : public ::mirage::impl::ToCPUBase<ToCPUPass> {
-  using ToCPUBase::ToCPUBase;
-
-  void getDependentDialects(DialectRegistry &registry) const override {
-    ToCPUBase::getDependentDialects(registry);
-    OpPassManager pm(ModuleOp::getOperationName());
-    buildToLoops(pm);
-    buildToLLVM(pm);
-    pm.getDependentDialects(registry);
-  }
-
-  LogicalResult initialize(MLIRContext *) override {
-    toLoops.clear();
-    toLLVM.clear();
-    buildToLoops(toLoops);
-    buildToLLVM(toLLVM);
-    return success();
-  }
-
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
-    if (failed(runPipeline(toLoops, module)))
-      return signalPassFailure();
-    // Set after the structured lowering, which rewrites the signatures: the
-    // C wrapper takes one pointer to a memref descriptor per argument, the
-    // interface mirage-cpu-runner (and any C caller) uses.
-    UnitAttr unit = UnitAttr::get(&getContext());
-    module.walk([&](func::FuncOp func) {
-      if (!func.isExternal())
-        func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), unit);
-    });
-    if (failed(runPipeline(toLLVM, module)))
-      return signalPassFailure();
-  }
-
-  OpPassManager toLoops{ModuleOp::getOperationName()};
-  OpPassManager toLLVM{ModuleOp::getOperationName()};
-};
-
-} // namespace
+void mirage::registerMirageConversionPipelines() {
+  PassPipelineRegistration<ToPTXPipelineOptions>(
+      "mirage-to-ptx",
+      "Compile kernel-level functions to PTX bundles: OUTPUT/NAME.ptx and "
+      "the launch manifest OUTPUT/NAME.json (docs/Lowering.md, "
+      "\"Pipelines\")",
+      buildToPTXPipeline);
+  PassPipelineRegistration<>(
+      "mirage-to-cpu",
+      "Lower kernel-level functions to the LLVM dialect for the CPU "
+      "(docs/Lowering.md, \"Pipelines\")",
+      buildToCPUPipeline);
+}

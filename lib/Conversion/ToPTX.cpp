@@ -1,14 +1,16 @@
 //===- ToPTX.cpp - Kernel-level functions to PTX bundles ------------------===//
 //
-// The GPU pipeline as one pass: the structured level, the GPU mapping,
+// The GPU pipeline, `mirage-to-ptx`: the structured level, the GPU mapping,
 // outlining, NVVM, PTX through the NVPTX back end, and the bundle of each
-// function (PTX + launch manifest). See the pass description in
-// Conversion/Passes.td.
+// function (PTX + launch manifest), written by the Target library's
+// `mirage-write-bundles`. Also the passes only this pipeline needs: the
+// check of its inputs and the dynamic shared memory fix-up. See
+// docs/Lowering.md, "Pipelines".
 //
 //===----------------------------------------------------------------------===//
 
 #include "Mirage/Conversion/Passes.h"
-#include "Mirage/Target/Bundle.h"
+#include "Mirage/Target/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
@@ -24,7 +26,8 @@
 #include "mlir/Transforms/Passes.h"
 
 namespace mirage {
-#define GEN_PASS_DEF_TOPTX
+#define GEN_PASS_DEF_CHECKBUNDLEINPUTS
+#define GEN_PASS_DEF_EXTERNALIZEDYNAMICSHAREDMEMORY
 #include "Mirage/Conversion/Passes.h.inc"
 } // namespace mirage
 
@@ -70,82 +73,28 @@ const ChipInfo *lookupChip(StringRef name) {
   return nullptr;
 }
 
-/// convert-gpu-to-nvvm gives gpu.dynamic_shared_memory an internal
-/// zero-length global, which the NVPTX back end turns into a one-byte
-/// `.shared` variable of the kernel: every access past its first byte is out
-/// of the object's bounds, which LLVM's optimizer may exploit. An external
-/// declaration is what CUDA's `extern __shared__ char smem[]` produces:
-/// `.extern .shared .align 16 .b8 smem[]`, the dynamic shared memory itself.
-void externalizeDynamicSharedMemory(ModuleOp module) {
-  module.walk([](LLVM::GlobalOp global) {
-    auto array = dyn_cast<LLVM::LLVMArrayType>(global.getGlobalType());
-    if (global.getAddrSpace() == /*shared=*/3 && array &&
-        array.getNumElements() == 0 &&
-        global.getLinkage() == LLVM::Linkage::Internal &&
-        global.getSymName().starts_with("__dynamic_shmem__"))
-      global.setLinkage(LLVM::Linkage::External);
-  });
-}
-
-struct ToPTXPass : mirage::impl::ToPTXBase<ToPTXPass> {
-  using ToPTXBase::ToPTXBase;
-
-  void getDependentDialects(DialectRegistry &registry) const override {
-    // The nested pipeline's dialects must be loaded before it runs in
-    // parallel; an unknown chip still gives a pipeline to ask.
-    const ChipInfo *info = lookupChip(chip);
-    OpPassManager pm(ModuleOp::getOperationName());
-    buildPipeline(pm, info ? *info : kChips[0]);
-    buildBinaryPipeline(pm, info ? *info : kChips[0]);
-    pm.getDependentDialects(registry);
+struct ExternalizeDynamicSharedMemoryPass
+    : mirage::impl::ExternalizeDynamicSharedMemoryBase<
+          ExternalizeDynamicSharedMemoryPass> {
+  void runOnOperation() override {
+    getOperation().walk([](LLVM::GlobalOp global) {
+      auto array = dyn_cast<LLVM::LLVMArrayType>(global.getGlobalType());
+      if (global.getAddrSpace() == /*shared=*/3 && array &&
+          array.getNumElements() == 0 &&
+          global.getLinkage() == LLVM::Linkage::Internal &&
+          global.getSymName().starts_with("__dynamic_shmem__"))
+        global.setLinkage(LLVM::Linkage::External);
+    });
   }
+};
 
-  /// From kernel-level functions to the LLVM dialect in gpu.modules.
-  void buildPipeline(OpPassManager &pm, const ChipInfo &info) const {
-    OpPassManager &funcs = pm.nest<func::FuncOp>();
-    funcs.addPass(mirage::createDefaultSchedules());
-    funcs.addPass(mirage::createLowerToStructured());
-    mirage::MapToGPUOptions mapping;
-    mapping.sharedMemoryBytes =
-        sharedMemoryBytes > 0 ? sharedMemoryBytes : info.sharedMemoryBytes;
-    mapping.tensorCores = tensorCores && info.ampere;
-    mapping.vectorize = vectorize;
-    mapping.asyncCopy = asyncCopy && info.ampere;
-    funcs.addPass(mirage::createMapToGPU(mapping));
-
-    pm.addPass(createGpuLaunchSinkIndexComputationsPass());
-    pm.addPass(createGpuKernelOutliningPass());
-    pm.addPass(createConvertNVGPUToNVVMPass());
-    OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
-    device.addPass(memref::createExpandStridedMetadataPass());
-    device.addPass(createLowerAffinePass());
-    device.addPass(createSCFToControlFlowPass());
-    ConvertGpuOpsToNVVMOpsOptions nvvm;
-    nvvm.useBarePtrCallConv = true; // one pointer per kernel parameter
-    device.addPass(createConvertGpuOpsToNVVMOps(nvvm));
-    device.addPass(createConvertNVVMToLLVMPass());
-    device.addPass(createCanonicalizerPass());
-    device.addPass(createCSEPass());
-    device.addPass(createReconcileUnrealizedCastsPass());
-  }
-
-  /// NVVM target attachment and PTX generation.
-  void buildBinaryPipeline(OpPassManager &pm, const ChipInfo &info) const {
-    GpuNVVMAttachTargetOptions target;
-    target.chip = info.name.str();
-    target.features = info.features.str();
-    target.optLevel = optLevel;
-    pm.addPass(createGpuNVVMAttachTarget(target));
-    GpuModuleToBinaryPassOptions binary;
-    binary.compilationTarget = "isa";
-    binary.toolkitPath = cudaPath;
-    pm.addPass(createGpuModuleToBinaryPass(binary));
-  }
+struct CheckBundleInputsPass
+    : mirage::impl::CheckBundleInputsBase<CheckBundleInputsPass> {
+  using CheckBundleInputsBase::CheckBundleInputsBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    const ChipInfo *info = lookupChip(chip);
-    if (!info) {
+    if (!lookupChip(chip)) {
       InFlightDiagnostic diag = emitError(module.getLoc())
                                 << "unknown chip '" << chip
                                 << "': CUDA 13's ptxas knows ";
@@ -184,36 +133,67 @@ struct ToPTXPass : mirage::impl::ToPTXBase<ToPTXPass> {
     }
     if (noOutputs)
       return signalPassFailure();
-    OpPassManager lowering(ModuleOp::getOperationName());
-    buildPipeline(lowering, *info);
-    if (failed(runPipeline(lowering, module)))
-      return signalPassFailure();
-    externalizeDynamicSharedMemory(module);
-    OpPassManager binary(ModuleOp::getOperationName());
-    buildBinaryPipeline(binary, *info);
-    if (failed(runPipeline(binary, module)))
-      return signalPassFailure();
-
-    SmallVector<mirage::target::BundleFile> files;
-    bool ok = true;
-    bool any = false;
-    for (auto func : module.getOps<func::FuncOp>()) {
-      if (func.isExternal() || !func->hasAttr("mirage.structured"))
-        continue;
-      any = true;
-      ok &= succeeded(mirage::target::buildBundle(func, chip, files));
-    }
-    if (!any) {
-      emitError(module.getLoc())
-          << "no function to compile: --mirage-to-ptx "
-             "compiles functions of kernel ops, graph-defined "
-             "kernels or structured kernels";
-      return signalPassFailure();
-    }
-    if (!ok || failed(mirage::target::writeBundleFiles(output, files,
-                                                       module.getLoc())))
-      return signalPassFailure();
+    markAllAnalysesPreserved();
   }
 };
 
 } // namespace
+
+void mirage::buildToPTXPipeline(OpPassManager &pm,
+                                const ToPTXPipelineOptions &options) {
+  // An unknown chip still builds a pipeline; its first pass refuses it.
+  const ChipInfo *found = lookupChip(options.chip);
+  const ChipInfo &info = found ? *found : kChips[0];
+
+  CheckBundleInputsOptions check;
+  check.chip = options.chip;
+  check.output = options.output;
+  check.optLevel = options.optLevel;
+  pm.addPass(createCheckBundleInputs(check));
+
+  // From kernel-level functions to the LLVM dialect in gpu.modules.
+  OpPassManager &funcs = pm.nest<func::FuncOp>();
+  funcs.addPass(createDefaultSchedules());
+  funcs.addPass(createLowerToStructured());
+  MapToGPUOptions mapping;
+  mapping.sharedMemoryBytes = options.sharedMemoryBytes > 0
+                                  ? int64_t(options.sharedMemoryBytes)
+                                  : info.sharedMemoryBytes;
+  mapping.tensorCores = options.tensorCores && info.ampere;
+  mapping.vectorize = options.vectorize;
+  mapping.asyncCopy = options.asyncCopy && info.ampere;
+  funcs.addPass(createMapToGPU(mapping));
+
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createConvertNVGPUToNVVMPass());
+  OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(memref::createExpandStridedMetadataPass());
+  device.addPass(createLowerAffinePass());
+  device.addPass(createSCFToControlFlowPass());
+  ConvertGpuOpsToNVVMOpsOptions nvvm;
+  nvvm.useBarePtrCallConv = true; // one pointer per kernel parameter
+  device.addPass(createConvertGpuOpsToNVVMOps(nvvm));
+  device.addPass(createConvertNVVMToLLVMPass());
+  device.addPass(createCanonicalizerPass());
+  device.addPass(createCSEPass());
+  device.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createExternalizeDynamicSharedMemory());
+
+  // NVVM target attachment and PTX generation.
+  GpuNVVMAttachTargetOptions target;
+  target.chip = info.name.str();
+  target.features = info.features.str();
+  target.optLevel = options.optLevel;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  binary.toolkitPath = options.cudaPath;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+
+  // The bundles, by the Target library.
+  WriteBundlesOptions bundles;
+  bundles.chip = options.chip;
+  bundles.output = options.output;
+  pm.addPass(createWriteBundles(bundles));
+}

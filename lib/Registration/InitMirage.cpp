@@ -6,6 +6,7 @@
 #include "Mirage/Dialect/Block/IR/BlockDialect.h"
 #include "Mirage/Dialect/Kernel/IR/KernelDialect.h"
 #include "Mirage/Dialect/Structured/IR/StructuredDialect.h"
+#include "Mirage/Target/Passes.h"
 #include "Mirage/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -19,4 +20,6 @@ void mirage::registerMirageDialects(mlir::DialectRegistry &registry) {
 void mirage::registerMiragePasses() {
   registerMirageTransformsPasses();
   registerMirageConversionPasses();
+  registerMirageTargetPasses();
+  registerMirageConversionPipelines();
 }

@@ -1,6 +1,6 @@
 //===- PrintAbstractExprs.cpp - Print abstract expressions and verdicts ---===//
 
-#include "Mirage/Bridge/AbstractExprAnalysis.h"
+#include "Mirage/Transforms/AbstractExprAnalysis.h"
 #include "Mirage/Search/AbstractPruner.h"
 #include "Mirage/Transforms/Passes.h"
 

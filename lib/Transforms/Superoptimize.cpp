@@ -1,5 +1,7 @@
 //===- Superoptimize.cpp - The μGraph search as a pass ----------*- C++ -*-===//
 
+#include "Mirage/Bridge/ImportedGraph.h"
+#include "Mirage/Bridge/Provenance.h"
 #include "Mirage/Bridge/UGraphExport.h"
 #include "Mirage/Bridge/UGraphImport.h"
 #include "Mirage/Search/Calibration.h"
@@ -193,6 +195,7 @@ struct SuperoptimizePass
     // A function the search cannot represent is left alone with a remark
     // (or, under `strict`, rejected with the importer's error).
     std::string importError;
+    ::mirage::LocationTable locations;
     FailureOr<::mirage::KernelGraph> reference = [&] {
       ScopedDiagnosticHandler capture(&getContext(), [&](Diagnostic &diag) {
         if (strict || diag.getSeverity() != DiagnosticSeverity::Error)
@@ -200,7 +203,7 @@ struct SuperoptimizePass
         importError = diag.str();
         return success();
       });
-      return ::mirage::importKernelGraph(func);
+      return ::mirage::importKernelGraph(func, &locations);
     }();
     if (!importError.empty())
       func.emitRemark() << "mirage-superoptimize: function left unchanged: "
@@ -222,7 +225,7 @@ struct SuperoptimizePass
     if (cache) {
       key = ::mirage::CacheKey::compute(canonicalFunctionText(func),
                                         canonicalOptions(*options));
-      if (succeeded(applyCachedResult(*cache, *key, *reference)))
+      if (succeeded(applyCachedResult(*cache, *key, *reference, locations)))
         return;
     }
     llvm::Expected<::mirage::SearchResult> result =
@@ -243,11 +246,19 @@ struct SuperoptimizePass
     bool improves = !result->best.empty() && result->best.front().cost.seconds <
                                                  result->referenceCost.seconds;
     if (!improves) {
+      // The function is unchanged: its graph is the one just imported.
+      getAnalysis<::mirage::ImportedGraph>().record(*reference, locations);
+      markAllAnalysesPreserved();
       if (cache && !result->stats.budgetExhausted)
         storeInCache(*cache, *key,
                      (kPayloadHeader + "\n" + kPayloadUnchanged + "\n").str());
       return;
     }
+    // Every new op points at the user's ops it computes.
+    Location replaced = ::mirage::bodyLocation(func);
+    for (::mirage::Candidate &candidate : result->best)
+      ::mirage::attachLocations(candidate.graph, *reference, locations,
+                                replaced, seed);
     // Runners-up first, as new functions next to this one.
     OpBuilder builder(func);
     builder.setInsertionPointAfter(func);
@@ -255,13 +266,24 @@ struct SuperoptimizePass
       std::string name =
           (func.getSymName() + "_candidate" + std::to_string(i)).str();
       if (failed(::mirage::createFunctionFromGraph(builder, func.getLoc(), name,
-                                                   result->best[i].graph)))
+                                                   result->best[i].graph,
+                                                   locations, replaced)))
         return signalPassFailure();
     }
-    if (failed(::mirage::replaceBodyWithGraph(func, result->best[0].graph)))
+    if (failed(::mirage::replaceBodyWithGraph(func, result->best[0].graph,
+                                              locations)))
       return signalPassFailure();
+    recordGraph(result->best[0].graph, locations);
     if (cache && !result->stats.budgetExhausted)
       storeInCache(*cache, *key, resultPayload(result->best.size()));
+  }
+
+  /// Records `graph`, just written back as the function's body, for the
+  /// next pass that needs it (Bridge/ImportedGraph.h).
+  void recordGraph(const ::mirage::KernelGraph &graph,
+                   const ::mirage::LocationTable &locations) {
+    getAnalysis<::mirage::ImportedGraph>().record(graph, locations);
+    markAnalysesPreserved<::mirage::ImportedGraph>();
   }
 
   /// Set when the search would need more memory than `memory-limit`.
@@ -365,7 +387,8 @@ struct SuperoptimizePass
   /// the caller searches) when there is none or it does not check out.
   LogicalResult applyCachedResult(const ::mirage::SearchCache &cache,
                                   const ::mirage::CacheKey &key,
-                                  const ::mirage::KernelGraph &reference) {
+                                  const ::mirage::KernelGraph &reference,
+                                  ::mirage::LocationTable &locations) {
     func::FuncOp func = getOperation();
     ::mirage::CacheLookupStatus status;
     std::optional<std::string> payload = cache.lookup(key, &status);
@@ -413,14 +436,22 @@ struct SuperoptimizePass
     }
     if (graphs.empty() || graphs.front().first != func.getSymName())
       return rejectCacheEntry("it does not hold this function");
+    // The cache holds no locations: the ops point at the user's ops they
+    // compute, as after a search.
+    Location replaced = ::mirage::bodyLocation(func);
+    for (auto &[name, graph] : graphs)
+      ::mirage::attachLocations(graph, reference, locations, replaced, seed);
     OpBuilder builder(func);
     builder.setInsertionPointAfter(func);
     for (size_t i = 1; i < graphs.size(); ++i)
       if (failed(::mirage::createFunctionFromGraph(
-              builder, func.getLoc(), graphs[i].first, graphs[i].second)))
+              builder, func.getLoc(), graphs[i].first, graphs[i].second,
+              locations, replaced)))
         return failure();
-    if (failed(::mirage::replaceBodyWithGraph(func, graphs.front().second)))
+    if (failed(::mirage::replaceBodyWithGraph(func, graphs.front().second,
+                                              locations)))
       return failure();
+    recordGraph(graphs.front().second, locations);
     func.emitRemark() << "mirage-superoptimize: search cache hit: result "
                          "re-verified by fingerprints and reused";
     return success();

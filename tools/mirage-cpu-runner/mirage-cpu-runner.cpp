@@ -185,7 +185,7 @@ OwningOpRef<ModuleOp> lowerToLLVM(func::FuncOp func, TimingScope &timing) {
             parsePassPipeline(structuredPipeline, perFunction, llvm::errs())))
       return nullptr;
   }
-  pm.addPass(::mirage::createToCPU());
+  ::mirage::buildToCPUPipeline(pm);
   if (failed(pm.run(*lowered)))
     return nullptr;
   return lowered;

@@ -17,13 +17,32 @@
 #include "mlir/Support/LLVM.h"
 
 #include <cmath>
+#include <vector>
 
 namespace mirage {
+
+/// The MLIR locations of a compact μGraph's ops: OpNode::location indexes
+/// it. The core libraries hold only the index, so they stay free of MLIR.
+using LocationTable = std::vector<mlir::Location>;
 
 /// Builds the compact μGraph of `func`, which must be verified IR. Emits an
 /// error at the first argument, result or op it cannot represent (an op of
 /// another dialect, a dynamic shape, an unsupported element type) and fails.
-mlir::FailureOr<KernelGraph> importKernelGraph(mlir::func::FuncOp func);
+/// With `locations`, every op node (kernel and block level, and each
+/// element-wise op of a flattened thread.fused region) records the location
+/// of the op it came from: its OpNode::location indexes the table, which is
+/// cleared first.
+mlir::FailureOr<KernelGraph>
+importKernelGraph(mlir::func::FuncOp func, LocationTable *locations = nullptr);
+
+/// The location of `op` in `locations`, or `fallback` when it has none.
+mlir::Location locationOf(const OpNode &op, const LocationTable &locations,
+                          mlir::Location fallback);
+
+/// One location for all of `locations` (a FusedLoc, or the location itself
+/// when there is one), or `fallback` when there are none.
+mlir::Location fuseLocations(llvm::ArrayRef<mlir::Location> locations,
+                             mlir::Location fallback);
 
 /// The function attribute that sets the scale of a function's seeded random
 /// inputs (uniform in [-scale, scale)) when no tool option overrides it:

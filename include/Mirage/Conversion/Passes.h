@@ -9,6 +9,9 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <string>
 
 namespace mirage {
 
@@ -17,6 +20,64 @@ namespace mirage {
 
 #define GEN_PASS_REGISTRATION
 #include "Mirage/Conversion/Passes.h.inc"
+
+//===----------------------------------------------------------------------===//
+// Pipelines (docs/Lowering.md, "Pipelines")
+//===----------------------------------------------------------------------===//
+
+/// The options of the `mirage-to-ptx` pipeline.
+struct ToPTXPipelineOptions
+    : public mlir::PassPipelineOptions<ToPTXPipelineOptions> {
+  Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc(
+          "The GPU to compile for (sm_75 and newer, e.g. sm_80, sm_90a)"),
+      llvm::cl::init("sm_90")};
+  Option<std::string> output{
+      *this, "output",
+      llvm::cl::desc("The directory the bundles are written to (required)"),
+      llvm::cl::init("")};
+  Option<int64_t> sharedMemoryBytes{
+      *this, "shared-memory-bytes",
+      llvm::cl::desc("Dynamic shared memory available to one block; 0 takes "
+                     "the chip's maximum"),
+      llvm::cl::init(0)};
+  Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("The CUDA toolkit whose nvvm/libdevice is linked"),
+      llvm::cl::init("/usr/local/cuda")};
+  Option<int> optLevel{
+      *this, "opt-level",
+      llvm::cl::desc("LLVM optimization level of the device code"),
+      llvm::cl::init(3)};
+  Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("Use mma.sync for f16/bf16 matmuls (from sm_80)"),
+      llvm::cl::init(true)};
+  Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc(
+          "Copy tiles with 16-byte vector loads and stores where aligned"),
+      llvm::cl::init(true)};
+  Option<bool> asyncCopy{
+      *this, "async-copy",
+      llvm::cl::desc("Double-buffer the copies of the for-loop with cp.async "
+                     "(from sm_80)"),
+      llvm::cl::init(true)};
+};
+
+/// Kernel-level (or graph-defined, or structured) functions to PTX bundles:
+/// `mirage-check-bundle-inputs`, the structured level, the GPU mapping,
+/// outlining, NVVM, PTX, and `mirage-write-bundles`.
+void buildToPTXPipeline(mlir::OpPassManager &pm,
+                        const ToPTXPipelineOptions &options);
+
+/// Kernel-level functions to the LLVM dialect for the CPU (the JIT of
+/// mirage-cpu-runner).
+void buildToCPUPipeline(mlir::OpPassManager &pm);
+
+/// Registers `mirage-to-ptx` and `mirage-to-cpu` with the global registry.
+void registerMirageConversionPipelines();
 
 } // namespace mirage
 

@@ -174,40 +174,16 @@ def MapToCPU : Pass<"mirage-map-to-cpu", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
-def ToCPU : Pass<"mirage-to-cpu", "::mlir::ModuleOp"> {
-  let summary = "Lower kernel-level functions to the LLVM dialect for the CPU";
+def EmitCInterface : Pass<"mirage-emit-c-interface", "::mlir::ModuleOp"> {
+  let summary = "Give every function with a body a C interface";
   let description = [{
-    The CPU pipeline, from kernel-level (or graph-defined) functions to the
-    LLVM dialect, run as one pass over the module:
-
-    1. `mirage-default-schedules`, `mirage-lower-to-structured` and
-       `mirage-map-to-cpu` (per function);
-    2. every function with a body gets `llvm.emit_c_interface`, so that it
-       can be called from C with one memref descriptor per argument
-       (`_mlir_ciface_NAME`);
-    3. `convert-linalg-to-loops`, `convert-math-to-llvm` (exp, sqrt, rsqrt,
-       tanh, powf as LLVM intrinsics, which LLVM compiles to instructions or
-       C library calls) then `convert-math-to-libm` for the rest (erf: a
-       call to `erff`, accurate to an ulp),
-       `arith-expand{include-bf16}` (bf16 conversions as integer code, with
-       no runtime library call), `convert-scf-to-cf`,
-       `expand-strided-metadata`, `lower-affine`,
-       `finalize-memref-to-llvm`, `convert-arith-to-llvm`,
-       `convert-index-to-llvm`, `convert-cf-to-llvm`, `convert-func-to-llvm`
-       and `reconcile-unrealized-casts`.
-
-    The first failing step stops the pipeline with its diagnostics. Every
-    function is lowered: put only the functions to run in the module.
-    `mirage-cpu-runner` JIT-compiles the result and compares it with the
-    reference interpreter.
-
-    Example:
-
-    ```
-    mirage-opt --mirage-to-cpu examples/rmsnorm_matmul.mlir
-    ```
+    Sets `llvm.emit_c_interface` on every function with a body, so that
+    `convert-func-to-llvm` adds a wrapper `_mlir_ciface_NAME` that takes one
+    pointer to a memref descriptor per argument: the calling convention
+    `mirage-cpu-runner` (and any C caller) uses. A step of the
+    `mirage-to-cpu` pipeline, after the structured lowering has rewritten
+    the signatures (docs/Lowering.md, "Pipelines").
   }];
-  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def MapToGPU : Pass<"mirage-map-to-gpu", "::mlir::func::FuncOp"> {
@@ -290,75 +266,42 @@ def MapToGPU : Pass<"mirage-map-to-gpu", "::mlir::func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
-def ToPTX : Pass<"mirage-to-ptx", "::mlir::ModuleOp"> {
-  let summary = "Compile kernel-level functions to PTX and launch manifests";
+def CheckBundleInputs : Pass<"mirage-check-bundle-inputs", "::mlir::ModuleOp"> {
+  let summary = "Refuse what the PTX pipeline cannot make a bundle of";
   let description = [{
-    The GPU pipeline, run as one pass over the module, from kernel-level (or
-    graph-defined, or structured) functions to a bundle per function:
-    `OUTPUT/NAME.ptx` and the launch manifest `OUTPUT/NAME.json`
-    (docs/Lowering.md, "The bundle").
-
-    1. `mirage-default-schedules`, `mirage-lower-to-structured` (functions
-       already at the structured level are left as they are) and
-       `mirage-map-to-gpu` with this pass's `shared-memory-bytes`,
-       `tensor-cores`, `vectorize` and `async-copy`;
-    2. `gpu-launch-sink-index-computations`, `gpu-kernel-outlining` (one
-       `gpu.module` per function), `convert-nvgpu-to-nvvm`;
-    3. in each `gpu.module`: `expand-strided-metadata`, `lower-affine`,
-       `convert-scf-to-cf`, `convert-gpu-to-nvvm` with the bare-pointer
-       calling convention (every kernel parameter is one pointer),
-       `convert-nvvm-to-llvm`, `canonicalize`, `cse`,
-       `reconcile-unrealized-casts`;
-    4. `nvvm-attach-target` with `chip` and the PTX ISA chosen for it
-       (sm_75 and sm_80: PTX 7.0; sm_86: 7.1; sm_87: 7.4; sm_89: 7.8; sm_90
-       and sm_90a: 8.0; sm_100(a): 8.6; sm_120(a): 8.7; sm_100f, sm_103*,
-       sm_120f, sm_121*: 8.8; sm_88 and sm_110*: 9.0) and `opt-level`;
-    5. `gpu-module-to-binary` (format `isa`: PTX text); libdevice is linked
-       from `cuda-path` for the math functions;
-    6. the bundle: the PTX of each function, and a manifest whose kernels are
-       the function's `gpu.launch_func`s in order, with grid, block, dynamic
-       shared memory and one argument per kernel parameter, traced back to
-       an input, an output or the workspace.
-
-    Files are written to temporary names in `output` (created if missing) and
-    renamed only when every function succeeded: a failing step leaves no
-    bundle behind. Output is deterministic. `chip` must be one that CUDA 13's
-    ptxas knows (sm_75 and newer); tensor cores and cp.async are turned off
-    for sm_75. `shared-memory-bytes` = 0 takes the chip's opt-in maximum
-    (sm_75: 64 KiB, sm_80/87: 163 KiB, sm_86/88/89/120/121: 99 KiB, sm_90,
-    sm_100, sm_103, sm_110: 227 KiB).
-
-    The result of the pass is the module after step 5 (host functions with
-    `gpu.launch_func`, one `gpu.binary` per function).
-
-    Example:
-
-    ```
-    mirage-opt --mirage-to-ptx="chip=sm_90 output=out" examples/gated_mlp.mlir
-    ```
+    The first step of the `mirage-to-ptx` pipeline (docs/Lowering.md,
+    "Pipelines"), so that nothing is compiled, and no bundle written, for a
+    request that must fail: `chip` must be one that CUDA 13's ptxas knows
+    (sm_75 and newer), `output` must name a directory, `opt-level` must be
+    0 to 3, and every function the pipeline compiles (one with kernel ops or
+    tensor arguments, not yet at the structured level) must return a tensor:
+    a function without outputs leaves nothing a caller can read, and
+    `mirage-run` rejects its bundle. The IR is not changed.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
            "The GPU to compile for (sm_75 and newer, e.g. sm_80, sm_90a)">,
     Option<"output", "output", "std::string", /*default=*/"",
            "The directory the bundles are written to (required)">,
-    Option<"sharedMemoryBytes", "shared-memory-bytes", "int64_t",
-           /*default=*/"0",
-           "Dynamic shared memory available to one block; 0 takes the "
-           "chip's maximum">,
-    Option<"cudaPath", "cuda-path", "std::string",
-           /*default=*/"\"/usr/local/cuda\"",
-           "The CUDA toolkit whose nvvm/libdevice is linked">,
     Option<"optLevel", "opt-level", "int", /*default=*/"3",
            "LLVM optimization level of the device code">,
-    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
-           "Use mma.sync for f16/bf16 matmuls (from sm_80)">,
-    Option<"vectorize", "vectorize", "bool", /*default=*/"true",
-           "Copy tiles with 16-byte vector loads and stores where aligned">,
-    Option<"asyncCopy", "async-copy", "bool", /*default=*/"true",
-           "Double-buffer the copies of the for-loop with cp.async (from "
-           "sm_80)">,
   ];
+}
+
+def ExternalizeDynamicSharedMemory
+    : Pass<"mirage-externalize-dynamic-shared-memory", "::mlir::ModuleOp"> {
+  let summary = "Declare the dynamic shared memory as CUDA does";
+  let description = [{
+    `convert-gpu-to-nvvm` gives `gpu.dynamic_shared_memory` an internal
+    zero-length global, which the NVPTX back end turns into a one-byte
+    `.shared` variable of the kernel: every access past its first byte is
+    out of the object's bounds, which LLVM's optimizer may exploit. This
+    pass makes those globals (`__dynamic_shmem__*`, address space 3)
+    external: `.extern .shared .align 16 .b8 smem[]`, what CUDA's
+    `extern __shared__ char smem[]` produces, the dynamic shared memory
+    itself. A step of the `mirage-to-ptx` pipeline, before
+    `gpu-module-to-binary`.
+  }];
 }
 
 #endif // MIRAGE_CONVERSION_PASSES

@@ -93,6 +93,9 @@ struct ValueInfo {
 
 using ValueId = int32_t;
 
+/// OpNode::location of an op whose origin nothing recorded.
+inline constexpr int32_t kUnknownLocation = -1;
+
 struct OpNode {
   OpKind kind = OpKind::Add;
   llvm::SmallVector<ValueId, 4> operands;
@@ -107,6 +110,11 @@ struct OpNode {
   AccumKind accum = AccumKind::None;
   Shape normalizedShape;
   int32_t blockGraph = -1;
+  /// Where the op came from, without MLIR: an index into the location table
+  /// that the graph's importer keeps (Bridge/UGraphImport.h), or
+  /// kUnknownLocation. It is not part of the op's meaning: the interpreter,
+  /// the cost model and the search ignore it.
+  int32_t location = kUnknownLocation;
 };
 
 /// An op node of `kind` on `operands` with `results`, attributes defaulted.

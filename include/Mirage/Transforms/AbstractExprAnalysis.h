@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MIRAGE_BRIDGE_ABSTRACTEXPRANALYSIS_H
-#define MIRAGE_BRIDGE_ABSTRACTEXPRANALYSIS_H
+#ifndef MIRAGE_TRANSFORMS_ABSTRACTEXPRANALYSIS_H
+#define MIRAGE_TRANSFORMS_ABSTRACTEXPRANALYSIS_H
 
 #include "Mirage/Search/AbstractExpr.h"
 
@@ -29,4 +29,4 @@ computeAbstractExprs(mlir::func::FuncOp func, AbstractExprBuilder &builder);
 
 } // namespace mirage
 
-#endif // MIRAGE_BRIDGE_ABSTRACTEXPRANALYSIS_H
+#endif // MIRAGE_TRANSFORMS_ABSTRACTEXPRANALYSIS_H

@@ -1,6 +1,6 @@
 //===- AbstractExprAnalysis.cpp - Abstract expressions of a function ------===//
 
-#include "Mirage/Bridge/AbstractExprAnalysis.h"
+#include "Mirage/Transforms/AbstractExprAnalysis.h"
 #include "Mirage/Bridge/UGraphImport.h"
 
 using namespace mlir;
