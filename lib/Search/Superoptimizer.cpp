@@ -161,14 +161,10 @@ public:
     auto present = [&](AbsOp kind) {
       return !pruner->egraph().classesWithOp(op(kind)).empty();
     };
-    for (auto [kind, abs] : {std::pair{OpKind::Exp, AbsOp::Exp},
-                             std::pair{OpKind::Square, AbsOp::Square},
-                             std::pair{OpKind::Sqrt, AbsOp::Sqrt},
-                             std::pair{OpKind::Silu, AbsOp::Silu},
-                             std::pair{OpKind::Gelu, AbsOp::Gelu},
-                             std::pair{OpKind::Relu, AbsOp::Relu}})
-      if (!present(abs))
-        absentKinds.insert(kind);
+    for (bool blockLevel : {false, true})
+      for (OpKind kind : searchedFunctions(1, blockLevel))
+        if (std::optional<AbsOp> abs = abstractOp(kind); abs && !present(*abs))
+          absentKinds.insert(kind);
     // Block rms_norm is x / rms(n, x).
     if (!present(AbsOp::Rms) || !present(AbsOp::Div))
       absentKinds.insert(OpKind::RmsNorm);
@@ -405,10 +401,13 @@ private:
   }
 
   void enumerateKernelOps(unsigned depth) {
-    static const OpKind unary[] = {OpKind::Exp,  OpKind::Square, OpKind::Sqrt,
-                                   OpKind::Silu, OpKind::Gelu,   OpKind::Relu};
-    static const OpKind binary[] = {OpKind::Matmul, OpKind::Add, OpKind::Mul,
-                                    OpKind::Div, OpKind::Pow};
+    // The searched functions of the vocabulary, and matmul.
+    llvm::ArrayRef<OpKind> unary = searchedFunctions(1, /*blockLevel=*/false);
+    static const llvm::SmallVector<OpKind, 8> binary = [] {
+      llvm::SmallVector<OpKind, 8> kinds = {OpKind::Matmul};
+      llvm::append_range(kinds, searchedFunctions(2, /*blockLevel=*/false));
+      return kinds;
+    }();
     ValueId n = graph.values.size();
     for (ValueId a = 0; a < n; ++a) {
       forEachUnary(unary, a, [&](const OpNode &op) { tryKernelOp(op, depth); });
@@ -812,8 +811,7 @@ private:
       ++tally().prunedCanonical;
       return;
     }
-    bool inPlace = isUnaryElementwise(op.kind);
-    int64_t smem = ctx.smem + (inPlace ? 0 : bytesOf(result));
+    int64_t smem = ctx.smem + (isInPlace(op.kind) ? 0 : bytesOf(result));
     if (smem > options.sharedMemoryBytes) {
       ++tally().prunedSharedMemory;
       return;
@@ -832,11 +830,18 @@ private:
 
   void enumerateBlockOps(BlockContext &ctx) {
     BlockGraph &block = ctx.graph;
-    static const OpKind unary[] = {OpKind::Exp,    OpKind::Square, OpKind::Sqrt,
-                                   OpKind::Silu,   OpKind::Gelu,   OpKind::Relu,
-                                   OpKind::RmsNorm};
-    static const OpKind binary[] = {OpKind::Matmul, OpKind::Add, OpKind::Mul,
-                                    OpKind::Div};
+    // The searched functions of the vocabulary, rms_norm and matmul.
+    static const llvm::SmallVector<OpKind, 8> unary = [] {
+      llvm::SmallVector<OpKind, 8> kinds(
+          searchedFunctions(1, /*blockLevel=*/true));
+      kinds.push_back(OpKind::RmsNorm);
+      return kinds;
+    }();
+    static const llvm::SmallVector<OpKind, 8> binary = [] {
+      llvm::SmallVector<OpKind, 8> kinds = {OpKind::Matmul};
+      llvm::append_range(kinds, searchedFunctions(2, /*blockLevel=*/true));
+      return kinds;
+    }();
     llvm::SmallVector<AccumKind, 4> accums = {AccumKind::None, AccumKind::Sum,
                                               AccumKind::Rms};
     if (options.preset == Preset::Attention)

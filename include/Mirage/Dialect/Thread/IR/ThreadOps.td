@@ -4,7 +4,7 @@
 #define MIRAGE_DIALECT_THREAD_IR_THREADOPS
 
 include "Mirage/Dialect/Thread/IR/ThreadDialect.td"
-include "Mirage/Dialect/Common/ElementwiseFunctions.td"
+include "Mirage/Support/Vocabulary.td"
 include "Mirage/Dialect/Common/MirageTraits.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
