@@ -32,26 +32,6 @@ static block::TileType tileTypeOf(MLIRContext *ctx, const ValueInfo &info) {
                               info.accumulated);
 }
 
-static block::AccumKind toAccumKind(AccumKind kind) {
-  switch (kind) {
-  case AccumKind::None:
-    return block::AccumKind::None;
-  case AccumKind::Sum:
-    return block::AccumKind::Sum;
-  case AccumKind::Mean:
-    return block::AccumKind::Mean;
-  case AccumKind::Rms:
-    return block::AccumKind::Rms;
-  case AccumKind::SumToDimx:
-    return block::AccumKind::SumToDimx;
-  case AccumKind::Rescale:
-    return block::AccumKind::Rescale;
-  case AccumKind::Max:
-    return block::AccumKind::Max;
-  }
-  llvm_unreachable("unknown accumulator kind");
-}
-
 namespace {
 /// Emits the ops of one graph (kernel level or a block graph).
 class Emitter {
@@ -96,7 +76,7 @@ private:
     StringRef dialect = blockLevel ? "block" : "kernel";
     Type resultType = typeOf(values[op.results.front()], blockLevel);
     auto single = [](Value v) { return SmallVector<Value, 2>{v}; };
-    if (isUnaryElementwise(op.kind) || isBinaryElementwise(op.kind)) {
+    if (isElementwise(op.kind)) {
       OperationState state(loc, (dialect + "." + opKindName(op.kind)).str());
       state.addOperands(operands);
       state.addTypes(resultType);
@@ -110,20 +90,20 @@ private:
     }
     FloatAttr eps =
         op.scalarA != 0.0 ? builder.getF64FloatAttr(op.scalarA) : FloatAttr();
-    switch (op.kind) {
-    case OpKind::Matmul:
+    switch (*asNonElementwiseOpKind(op.kind)) {
+    case NonElementwiseOpKind::Matmul:
       if (blockLevel)
         return single(
             block::MatmulOp::create(builder, loc, operands[0], operands[1]));
       return single(
           kernel::MatmulOp::create(builder, loc, operands[0], operands[1]));
-    case OpKind::Reduction:
+    case NonElementwiseOpKind::Reduction:
       if (blockLevel)
         return single(
             block::ReductionOp::create(builder, loc, operands[0], op.dim));
       return single(kernel::ReductionOp::create(builder, loc, operands[0],
                                                 op.dim, op.size));
-    case OpKind::RmsNorm:
+    case NonElementwiseOpKind::RmsNorm:
       if (blockLevel)
         return single(block::RmsNormOp::create(builder, loc, resultType,
                                                operands[0], eps));
@@ -131,42 +111,39 @@ private:
           builder, loc, resultType, operands[0],
           operands.size() > 1 ? operands[1] : Value(),
           builder.getDenseI64ArrayAttr(op.normalizedShape), eps));
-    case OpKind::Concat:
+    case NonElementwiseOpKind::Concat:
       if (blockLevel)
         return single(block::ConcatOp::create(builder, loc, operands[0],
                                               operands[1], op.dim));
       return single(kernel::ConcatOp::create(builder, loc, operands, op.dim));
-    case OpKind::Loader:
+    case NonElementwiseOpKind::Loader:
       return single(
           block::LoaderOp::create(builder, loc, resultType, operands[0],
                                   builder.getDenseI64ArrayAttr(op.map),
                                   builder.getI64IntegerAttr(op.dim)));
-    case OpKind::Saver:
+    case NonElementwiseOpKind::Saver:
       return single(block::SaverOp::create(
           builder, loc, tensorTypeOf(ctx, values[op.results[0]]), operands[0],
           builder.getDenseI64ArrayAttr(op.map)));
-    case OpKind::ReductionToDimx:
+    case NonElementwiseOpKind::ReductionToDimx:
       return single(block::ReductionToDimxOp::create(builder, loc, resultType,
                                                      operands[0], op.dim));
-    case OpKind::RunningMax: {
+    case NonElementwiseOpKind::RunningMax: {
       auto runningMax =
           block::RunningMaxOp::create(builder, loc, operands[0], op.dim);
       return SmallVector<Value, 2>{runningMax.getMax(), runningMax.getDiff()};
     }
-    case OpKind::ConcatMatmul:
+    case NonElementwiseOpKind::ConcatMatmul:
       return single(block::ConcatMatmulOp::create(
           builder, loc, operands[0], operands[1], operands[2], operands[3]));
-    case OpKind::Accum:
+    case NonElementwiseOpKind::Accum:
       return single(block::AccumOp::create(
-          builder, loc, resultType, toAccumKind(op.accum), operands[0],
+          builder, loc, resultType, op.accum, operands[0],
           operands.size() > 1 ? operands[1] : Value()));
-    case OpKind::GraphDefined:
+    case NonElementwiseOpKind::GraphDefined:
       return emitGraphDefined(op, operands);
-    default:
-      break;
     }
-    return emitError(loc) << "cannot write back a '" << opKindName(op.kind)
-                          << "' op";
+    llvm_unreachable("unknown op kind");
   }
 
   FailureOr<SmallVector<Value, 2>> emitGraphDefined(const OpNode &op,

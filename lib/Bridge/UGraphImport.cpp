@@ -6,7 +6,6 @@
 #include "Mirage/Dialect/Kernel/IR/KernelOps.h"
 
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -23,25 +22,13 @@ std::optional<DType> mirage::toDType(Type elementType) {
 }
 
 /// Element-wise functions carry the same mnemonic at every level (they are
-/// stamped from one TableGen table), so one mapping serves all dialects.
+/// stamped from the vocabulary, Vocabulary.td), so the vocabulary's lookup
+/// serves all dialects.
 static std::optional<OpKind> elementwiseKind(Operation *op) {
-  return llvm::StringSwitch<std::optional<OpKind>>(op->getName().stripDialect())
-      .Case("exp", OpKind::Exp)
-      .Case("square", OpKind::Square)
-      .Case("sqrt", OpKind::Sqrt)
-      .Case("rsqrt", OpKind::Rsqrt)
-      .Case("silu", OpKind::Silu)
-      .Case("gelu", OpKind::Gelu)
-      .Case("relu", OpKind::Relu)
-      .Case("tanh", OpKind::Tanh)
-      .Case("clamp", OpKind::Clamp)
-      .Case("mul_scalar", OpKind::MulScalar)
-      .Case("add", OpKind::Add)
-      .Case("sub", OpKind::Sub)
-      .Case("mul", OpKind::Mul)
-      .Case("div", OpKind::Div)
-      .Case("pow", OpKind::Pow)
-      .Default(std::nullopt);
+  std::optional<OpKind> kind = opKindFromName(op->getName().stripDialect());
+  if (!kind || !isElementwise(*kind))
+    return std::nullopt;
+  return kind;
 }
 
 static double floatAttr(Operation *op, StringRef name) {
@@ -214,7 +201,7 @@ static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
             })
             .Case([](block::AccumOp a) {
               OpNode n = makeOpNode(OpKind::Accum);
-              n.accum = block::toShapeRuleKind(a.getKind());
+              n.accum = a.getKind();
               return n;
             })
             .Default([](Operation *other) -> FailureOr<OpNode> {

@@ -139,7 +139,7 @@ public:
   Value accumulate(Value tile) {
     auto type = cast<bk::TileType>(tile.getType());
     return bk::AccumOp::create(builder, loc, type.withAccumulated(true),
-                               bk::AccumKind::None, tile, Value());
+                               ::mirage::AccumKind::None, tile, Value());
   }
 
   Value save(Value tile, const Map &omap, Type resultType) {

@@ -22,14 +22,34 @@
 using namespace mlir;
 using namespace mirage::structured;
 using ::mirage::AccumKind;
+using ::mirage::NonElementwiseOpKind;
 using ::mirage::OpKind;
 using ::mirage::OpNode;
 using ::mirage::ValueId;
 
 LogicalResult KernelEmitter::emitOp(const OpNode &op) {
   const auto &values = graph.values;
-  switch (op.kind) {
-  case OpKind::Loader: {
+  // Element-wise ops are computed where they are read (valueAt).
+  if (::mirage::isElementwise(op.kind)) {
+    ValueId r = op.results[0];
+    if (storage[r] != Storage::Workgroup)
+      return success();
+    // A value read more than once is computed once, into a buffer.
+    Storage saved = storage[r];
+    storage[r] = Storage::Virtual;
+    Value out = buffer[r];
+    Type type = cast<MemRefType>(out.getType()).getElementType();
+    phase([&](Value tid) {
+      forEachElement(tid, values[r].shape, [&](ArrayRef<Value> idx, Value) {
+        memref::StoreOp::create(b, loc, fromF32(valueAt(r, idx), type), out,
+                                idx);
+      });
+    });
+    storage[r] = saved;
+    return success();
+  }
+  switch (*::mirage::asNonElementwiseOpKind(op.kind)) {
+  case NonElementwiseOpKind::Loader: {
     ValueId r = op.results[0];
     if (storage[r] != Storage::Workgroup)
       return success();
@@ -47,8 +67,8 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
     linalg::CopyOp::create(b, loc, ValueRange{view}, ValueRange{buffer[r]});
     return success();
   }
-  case OpKind::Matmul:
-  case OpKind::ConcatMatmul: {
+  case NonElementwiseOpKind::Matmul:
+  case NonElementwiseOpKind::ConcatMatmul: {
     ValueId r = op.results[0];
     Value c = buffer[r];
     const auto &shape = values[r].shape;
@@ -78,8 +98,8 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
     }
     return success();
   }
-  case OpKind::Reduction:
-  case OpKind::ReductionToDimx: {
+  case NonElementwiseOpKind::Reduction:
+  case NonElementwiseOpKind::ReductionToDimx: {
     ValueId x = op.operands[0], r = op.results[0];
     int64_t d = op.dim;
     int64_t size =
@@ -100,7 +120,7 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
     });
     return success();
   }
-  case OpKind::RmsNorm: {
+  case NonElementwiseOpKind::RmsNorm: {
     ValueId x = op.operands[0], r = op.results[0];
     const auto &shape = values[x].shape;
     int64_t last = shape.back();
@@ -138,7 +158,7 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
     });
     return success();
   }
-  case OpKind::Concat: {
+  case NonElementwiseOpKind::Concat: {
     ValueId r = op.results[0];
     Value out = buffer[r];
     Type type = cast<MemRefType>(out.getType()).getElementType();
@@ -156,7 +176,7 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
     });
     return success();
   }
-  case OpKind::RunningMax: {
+  case NonElementwiseOpKind::RunningMax: {
     ValueId x = op.operands[0];
     ValueId maxOut = op.results[0], diffOut = op.results[1];
     Value state = accState[&op - graph.ops.data()];
@@ -191,48 +211,13 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
     });
     return success();
   }
-  case OpKind::Accum:
+  case NonElementwiseOpKind::Accum:
     emitAccumUpdate(op);
     return success();
-  // Element-wise ops are computed where they are read (below); savers and
-  // graph-defined kernels are not ops of this switch.
-  case OpKind::Exp:
-  case OpKind::Square:
-  case OpKind::Sqrt:
-  case OpKind::Rsqrt:
-  case OpKind::Silu:
-  case OpKind::Gelu:
-  case OpKind::Relu:
-  case OpKind::Tanh:
-  case OpKind::Clamp:
-  case OpKind::MulScalar:
-  case OpKind::Add:
-  case OpKind::Sub:
-  case OpKind::Mul:
-  case OpKind::Div:
-  case OpKind::Pow:
-  case OpKind::Saver:
-  case OpKind::GraphDefined:
+  // Savers and graph-defined kernels are not ops of this switch.
+  case NonElementwiseOpKind::Saver:
+  case NonElementwiseOpKind::GraphDefined:
     break;
-  }
-  if (::mirage::isUnaryElementwise(op.kind) ||
-      ::mirage::isBinaryElementwise(op.kind)) {
-    ValueId r = op.results[0];
-    if (storage[r] != Storage::Workgroup)
-      return success();
-    // A value read more than once is computed once, into a buffer.
-    Storage saved = storage[r];
-    storage[r] = Storage::Virtual;
-    Value out = buffer[r];
-    Type type = cast<MemRefType>(out.getType()).getElementType();
-    phase([&](Value tid) {
-      forEachElement(tid, values[r].shape, [&](ArrayRef<Value> idx, Value) {
-        memref::StoreOp::create(b, loc, fromF32(valueAt(r, idx), type), out,
-                                idx);
-      });
-    });
-    storage[r] = saved;
-    return success();
   }
   return emitError(loc) << "a block op '" << ::mirage::opKindName(op.kind)
                         << "' has no lowering";

@@ -22,8 +22,10 @@
 using namespace mlir;
 using namespace mirage::structured;
 using ::mirage::AccumKind;
+using ::mirage::BinaryOpKind;
 using ::mirage::OpKind;
 using ::mirage::OpNode;
+using ::mirage::UnaryOpKind;
 using ::mirage::ValueId;
 
 void KernelEmitter::phase(function_ref<void(Value)> body) {
@@ -123,23 +125,23 @@ SmallVector<Value> KernelEmitter::loaderIndices(const OpNode &loader,
 }
 
 Value KernelEmitter::applyUnary(const OpNode &op, Value x) {
-  switch (op.kind) {
-  case OpKind::Exp:
+  switch (::mirage::unaryOpKind(op.kind)) {
+  case UnaryOpKind::Exp:
     return math::ExpOp::create(b, loc, x);
-  case OpKind::Square:
+  case UnaryOpKind::Square:
     return arith::MulFOp::create(b, loc, x, x);
-  case OpKind::Sqrt:
+  case UnaryOpKind::Sqrt:
     return math::SqrtOp::create(b, loc, x);
-  case OpKind::Rsqrt:
+  case UnaryOpKind::Rsqrt:
     return math::RsqrtOp::create(b, loc, x);
-  case OpKind::Silu: {
+  case UnaryOpKind::Silu: {
     // x / (1 + e^-x)
     Value neg = arith::NegFOp::create(b, loc, x);
     Value e = math::ExpOp::create(b, loc, neg);
     Value den = arith::AddFOp::create(b, loc, constF32(1.0), e);
     return arith::DivFOp::create(b, loc, x, den);
   }
-  case OpKind::Gelu: {
+  case UnaryOpKind::Gelu: {
     // x/2 * (1 + erf(x / sqrt 2))
     Value scaled = arith::MulFOp::create(b, loc, x, constF32(M_SQRT1_2));
     Value erf = math::ErfOp::create(b, loc, scaled);
@@ -147,71 +149,32 @@ Value KernelEmitter::applyUnary(const OpNode &op, Value x) {
     Value half = arith::MulFOp::create(b, loc, x, constF32(0.5));
     return arith::MulFOp::create(b, loc, half, onePlus);
   }
-  case OpKind::Relu:
+  case UnaryOpKind::Relu:
     return arith::MaximumFOp::create(b, loc, x, constF32(0.0));
-  case OpKind::Tanh:
+  case UnaryOpKind::Tanh:
     return math::TanhOp::create(b, loc, x);
-  case OpKind::Clamp: {
+  case UnaryOpKind::Clamp: {
     Value lo = arith::MaximumFOp::create(b, loc, x, constF32(op.scalarA));
     return arith::MinimumFOp::create(b, loc, lo, constF32(op.scalarB));
   }
-  case OpKind::MulScalar:
+  case UnaryOpKind::MulScalar:
     return arith::MulFOp::create(b, loc, x, constF32(op.scalarA));
-  case OpKind::Add:
-  case OpKind::Sub:
-  case OpKind::Mul:
-  case OpKind::Div:
-  case OpKind::Pow:
-  case OpKind::Matmul:
-  case OpKind::Reduction:
-  case OpKind::RmsNorm:
-  case OpKind::Concat:
-  case OpKind::GraphDefined:
-  case OpKind::Loader:
-  case OpKind::Saver:
-  case OpKind::ReductionToDimx:
-  case OpKind::RunningMax:
-  case OpKind::ConcatMatmul:
-  case OpKind::Accum:
-    break;
   }
   llvm_unreachable("applyUnary on an op that is not element-wise unary");
 }
 
 Value KernelEmitter::applyBinary(OpKind kind, Value x, Value y) {
-  switch (kind) {
-  case OpKind::Add:
+  switch (::mirage::binaryOpKind(kind)) {
+  case BinaryOpKind::Add:
     return arith::AddFOp::create(b, loc, x, y);
-  case OpKind::Sub:
+  case BinaryOpKind::Sub:
     return arith::SubFOp::create(b, loc, x, y);
-  case OpKind::Mul:
+  case BinaryOpKind::Mul:
     return arith::MulFOp::create(b, loc, x, y);
-  case OpKind::Div:
+  case BinaryOpKind::Div:
     return arith::DivFOp::create(b, loc, x, y);
-  case OpKind::Pow:
+  case BinaryOpKind::Pow:
     return math::PowFOp::create(b, loc, x, y);
-  case OpKind::Exp:
-  case OpKind::Square:
-  case OpKind::Sqrt:
-  case OpKind::Rsqrt:
-  case OpKind::Silu:
-  case OpKind::Gelu:
-  case OpKind::Relu:
-  case OpKind::Tanh:
-  case OpKind::Clamp:
-  case OpKind::MulScalar:
-  case OpKind::Matmul:
-  case OpKind::Reduction:
-  case OpKind::RmsNorm:
-  case OpKind::Concat:
-  case OpKind::GraphDefined:
-  case OpKind::Loader:
-  case OpKind::Saver:
-  case OpKind::ReductionToDimx:
-  case OpKind::RunningMax:
-  case OpKind::ConcatMatmul:
-  case OpKind::Accum:
-    break;
   }
   llvm_unreachable("applyBinary on an op that is not element-wise binary");
 }

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Mirage/Conversion/Passes.h"
+#include "Mirage/Portable/Chips.h"
 #include "Mirage/Target/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -35,42 +36,12 @@ using namespace mlir;
 
 namespace {
 
-/// What the pipeline needs to know about a chip.
-struct ChipInfo {
-  llvm::StringLiteral name;
-  /// The PTX ISA: the first that supports the chip, and at least 7.0 (the
-  /// first with mma.sync m16n8k16 and cp.async); sm_90 takes 8.0 as the
-  /// first ISA with all of Hopper's features.
-  llvm::StringLiteral features;
-  /// The most dynamic shared memory one block may opt into.
-  int64_t sharedMemoryBytes;
-  /// mma.sync m16n8k16 and cp.async exist (sm_80 and newer).
-  bool ampere;
-};
+using ::mirage::portable::ChipInfo;
 
-/// The chips CUDA 13's ptxas accepts. The shared-memory limits are those of
-/// the CUDA programming guide's table; sm_88 and sm_110 follow their
-/// families (consumer Ampere and datacenter Blackwell).
-constexpr ChipInfo kChips[] = {
-    {"sm_75", "+ptx70", 65536, false},   {"sm_80", "+ptx70", 166912, true},
-    {"sm_86", "+ptx71", 101376, true},   {"sm_87", "+ptx74", 166912, true},
-    {"sm_88", "+ptx90", 101376, true},   {"sm_89", "+ptx78", 101376, true},
-    {"sm_90", "+ptx80", 232448, true},   {"sm_90a", "+ptx80", 232448, true},
-    {"sm_100", "+ptx86", 232448, true},  {"sm_100a", "+ptx86", 232448, true},
-    {"sm_100f", "+ptx88", 232448, true}, {"sm_103", "+ptx88", 232448, true},
-    {"sm_103a", "+ptx88", 232448, true}, {"sm_103f", "+ptx88", 232448, true},
-    {"sm_110", "+ptx90", 232448, true},  {"sm_110a", "+ptx90", 232448, true},
-    {"sm_110f", "+ptx90", 232448, true}, {"sm_120", "+ptx87", 101376, true},
-    {"sm_120a", "+ptx87", 101376, true}, {"sm_120f", "+ptx88", 101376, true},
-    {"sm_121", "+ptx88", 101376, true},  {"sm_121a", "+ptx88", 101376, true},
-    {"sm_121f", "+ptx88", 101376, true},
-};
-
+/// A chip of the chip table (Mirage/Portable/Chips.h), or null.
 const ChipInfo *lookupChip(StringRef name) {
-  for (const ChipInfo &chip : kChips)
-    if (chip.name == name)
-      return &chip;
-  return nullptr;
+  return ::mirage::portable::findChip(
+      std::string_view(name.data(), name.size()));
 }
 
 struct ExternalizeDynamicSharedMemoryPass
@@ -98,7 +69,7 @@ struct CheckBundleInputsPass
       InFlightDiagnostic diag = emitError(module.getLoc())
                                 << "unknown chip '" << chip
                                 << "': CUDA 13's ptxas knows ";
-      llvm::interleaveComma(kChips, diag,
+      llvm::interleaveComma(::mirage::portable::chips(), diag,
                             [&](const ChipInfo &c) { diag << c.name; });
       return signalPassFailure();
     }
@@ -143,7 +114,7 @@ void mirage::buildToPTXPipeline(OpPassManager &pm,
                                 const ToPTXPipelineOptions &options) {
   // An unknown chip still builds a pipeline; its first pass refuses it.
   const ChipInfo *found = lookupChip(options.chip);
-  const ChipInfo &info = found ? *found : kChips[0];
+  const ChipInfo &info = found ? *found : ::mirage::portable::chips()[0];
 
   CheckBundleInputsOptions check;
   check.chip = options.chip;
@@ -158,7 +129,7 @@ void mirage::buildToPTXPipeline(OpPassManager &pm,
   MapToGPUOptions mapping;
   mapping.sharedMemoryBytes = options.sharedMemoryBytes > 0
                                   ? int64_t(options.sharedMemoryBytes)
-                                  : info.sharedMemoryBytes;
+                                  : info.sharedMemoryPerBlock;
   mapping.tensorCores = options.tensorCores && info.ampere;
   mapping.vectorize = options.vectorize;
   mapping.asyncCopy = options.asyncCopy && info.ampere;
@@ -182,8 +153,8 @@ void mirage::buildToPTXPipeline(OpPassManager &pm,
 
   // NVVM target attachment and PTX generation.
   GpuNVVMAttachTargetOptions target;
-  target.chip = info.name.str();
-  target.features = info.features.str();
+  target.chip = info.name;
+  target.features = info.ptxFeatures;
   target.optLevel = options.optLevel;
   pm.addPass(createGpuNVVMAttachTarget(target));
   GpuModuleToBinaryPassOptions binary;

@@ -8,72 +8,6 @@
 
 using namespace mirage;
 
-llvm::StringRef mirage::opKindName(OpKind kind) {
-  switch (kind) {
-  case OpKind::Exp:
-    return "exp";
-  case OpKind::Square:
-    return "square";
-  case OpKind::Sqrt:
-    return "sqrt";
-  case OpKind::Rsqrt:
-    return "rsqrt";
-  case OpKind::Silu:
-    return "silu";
-  case OpKind::Gelu:
-    return "gelu";
-  case OpKind::Relu:
-    return "relu";
-  case OpKind::Tanh:
-    return "tanh";
-  case OpKind::Clamp:
-    return "clamp";
-  case OpKind::MulScalar:
-    return "mul_scalar";
-  case OpKind::Add:
-    return "add";
-  case OpKind::Sub:
-    return "sub";
-  case OpKind::Mul:
-    return "mul";
-  case OpKind::Div:
-    return "div";
-  case OpKind::Pow:
-    return "pow";
-  case OpKind::Matmul:
-    return "matmul";
-  case OpKind::Reduction:
-    return "reduction";
-  case OpKind::RmsNorm:
-    return "rms_norm";
-  case OpKind::Concat:
-    return "concat";
-  case OpKind::GraphDefined:
-    return "graph_defined";
-  case OpKind::Loader:
-    return "loader";
-  case OpKind::Saver:
-    return "saver";
-  case OpKind::ReductionToDimx:
-    return "reduction_to_dimx";
-  case OpKind::RunningMax:
-    return "running_max";
-  case OpKind::ConcatMatmul:
-    return "concat_matmul";
-  case OpKind::Accum:
-    return "accum";
-  }
-  llvm_unreachable("unknown op kind");
-}
-
-bool mirage::isUnaryElementwise(OpKind kind) {
-  return kind >= OpKind::Exp && kind <= OpKind::MulScalar;
-}
-
-bool mirage::isBinaryElementwise(OpKind kind) {
-  return kind >= OpKind::Add && kind <= OpKind::Pow;
-}
-
 std::vector<bool> mirage::valuesHeldInF32(const BlockGraph &graph) {
   size_t n = graph.values.size();
   std::vector<bool> held(n, false);
@@ -128,31 +62,48 @@ ValueId KernelGraph::addInput(ValueInfo info) {
   return addValue(values, std::move(info));
 }
 
-static const char *accumName(AccumKind kind) {
-  switch (kind) {
-  case AccumKind::None:
-    return "none";
-  case AccumKind::Sum:
-    return "sum";
-  case AccumKind::Mean:
-    return "mean";
-  case AccumKind::Rms:
-    return "rms";
-  case AccumKind::SumToDimx:
-    return "sum_to_dimx";
-  case AccumKind::Rescale:
-    return "rescale";
-  case AccumKind::Max:
-    return "max";
-  }
-  llvm_unreachable("unknown accumulator kind");
-}
-
 static void printValue(llvm::raw_ostream &os, const ValueInfo &info,
                        bool isTile) {
   os << formatShape(info.shape) << "x" << dtypeName(info.dtype);
   if (isTile)
     os << (info.accumulated ? " post" : " pre");
+}
+
+/// The attributes of a non-element-wise op, as printOps lists them.
+static void printAttributes(llvm::raw_ostream &os, const OpNode &op,
+                            NonElementwiseOpKind kind) {
+  switch (kind) {
+  case NonElementwiseOpKind::Loader:
+    os << " imap [" << op.map[0] << ", " << op.map[1] << ", " << op.map[2]
+       << "] fmap " << op.dim;
+    break;
+  case NonElementwiseOpKind::Saver:
+    os << " omap [" << op.map[0] << ", " << op.map[1] << ", " << op.map[2]
+       << "]";
+    break;
+  case NonElementwiseOpKind::Accum:
+    os << " " << stringifyAccumKind(op.accum);
+    break;
+  case NonElementwiseOpKind::Reduction:
+    os << " dim " << op.dim << " size " << op.size;
+    break;
+  case NonElementwiseOpKind::Concat:
+  case NonElementwiseOpKind::ReductionToDimx:
+  case NonElementwiseOpKind::RunningMax:
+    os << " dim " << op.dim;
+    break;
+  case NonElementwiseOpKind::RmsNorm:
+    if (!op.normalizedShape.empty())
+      os << " over " << formatShape(op.normalizedShape);
+    os << " eps " << op.scalarA;
+    break;
+  case NonElementwiseOpKind::GraphDefined:
+    os << " block_graph " << op.blockGraph;
+    break;
+  case NonElementwiseOpKind::Matmul:
+  case NonElementwiseOpKind::ConcatMatmul:
+    break;
+  }
 }
 
 static void printOps(llvm::raw_ostream &os, llvm::ArrayRef<OpNode> ops,
@@ -164,43 +115,13 @@ static void printOps(llvm::raw_ostream &os, llvm::ArrayRef<OpNode> ops,
     os << " = " << opKindName(op.kind) << "(";
     llvm::interleaveComma(op.operands, os, [&](ValueId v) { os << "%" << v; });
     os << ")";
-    switch (op.kind) {
-    case OpKind::Loader:
-      os << " imap [" << op.map[0] << ", " << op.map[1] << ", " << op.map[2]
-         << "] fmap " << op.dim;
-      break;
-    case OpKind::Saver:
-      os << " omap [" << op.map[0] << ", " << op.map[1] << ", " << op.map[2]
-         << "]";
-      break;
-    case OpKind::Accum:
-      os << " " << accumName(op.accum);
-      break;
-    case OpKind::Reduction:
-      os << " dim " << op.dim << " size " << op.size;
-      break;
-    case OpKind::Concat:
-    case OpKind::ReductionToDimx:
-    case OpKind::RunningMax:
-      os << " dim " << op.dim;
-      break;
-    case OpKind::Clamp:
+    if (op.kind == OpKind::Clamp)
       os << " min " << op.scalarA << " max " << op.scalarB;
-      break;
-    case OpKind::MulScalar:
+    else if (op.kind == OpKind::MulScalar)
       os << " scalar " << op.scalarA;
-      break;
-    case OpKind::RmsNorm:
-      if (!op.normalizedShape.empty())
-        os << " over " << formatShape(op.normalizedShape);
-      os << " eps " << op.scalarA;
-      break;
-    case OpKind::GraphDefined:
-      os << " block_graph " << op.blockGraph;
-      break;
-    default:
-      break;
-    }
+    else if (std::optional<NonElementwiseOpKind> kind =
+                 asNonElementwiseOpKind(op.kind))
+      printAttributes(os, op, *kind);
     os << " : ";
     llvm::interleaveComma(op.results, os, [&](ValueId v) {
       printValue(os, values[v], isBlock && op.kind != OpKind::Saver);

@@ -4,6 +4,7 @@
 # with cuda.h alone and compiles them into its own library
 # (runtime/CMakeLists.txt, also when configured on its own).
 set(MIRAGE_PORTABLE_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/Chips.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Compare.cpp
   ${CMAKE_CURRENT_LIST_DIR}/DType.cpp
   ${CMAKE_CURRENT_LIST_DIR}/FloatFormats.cpp

@@ -19,28 +19,30 @@ ExprId ExprPool::make(ENode node) {
   return id;
 }
 
+/// The operator table: every abstract function of the vocabulary, by its
+/// mnemonic, then the operators of the expressions alone.
+static std::vector<OpSignature> abstractSignatures() {
+  std::vector<OpSignature> signatures;
+  for (const OpKindInfo &info : opKindInfos()) {
+    std::optional<AbsOp> abs = abstractOp(info.kind());
+    if (!abs)
+      continue;
+    // clamp's bounds are constant operands.
+    int arity = info.kind() == OpKind::Clamp ? 3 : info.unary ? 1 : 2;
+    signatures.push_back({info.mnemonic, op(*abs), PayloadKind::None, arity});
+  }
+  for (auto [kind, payload, arity] :
+       {std::tuple{AbsOp::Var, PayloadKind::Integer, 0},
+        std::tuple{AbsOp::Const, PayloadKind::Real, 0},
+        std::tuple{AbsOp::Opaque, PayloadKind::Integer, 0},
+        std::tuple{AbsOp::Sum, PayloadKind::Integer, 1},
+        std::tuple{AbsOp::Rms, PayloadKind::Integer, 1}})
+    signatures.push_back({stringifyAbsOp(kind), op(kind), payload, arity});
+  return signatures;
+}
+
 const OpTable &mirage::abstractOpTable() {
-  static const OpTable table({
-      {"var", op(AbsOp::Var), PayloadKind::Integer, 0},
-      {"const", op(AbsOp::Const), PayloadKind::Real, 0},
-      {"opaque", op(AbsOp::Opaque), PayloadKind::Integer, 0},
-      {"add", op(AbsOp::Add), PayloadKind::None, 2},
-      {"sub", op(AbsOp::Sub), PayloadKind::None, 2},
-      {"mul", op(AbsOp::Mul), PayloadKind::None, 2},
-      {"div", op(AbsOp::Div), PayloadKind::None, 2},
-      {"pow", op(AbsOp::Pow), PayloadKind::None, 2},
-      {"exp", op(AbsOp::Exp), PayloadKind::None, 1},
-      {"square", op(AbsOp::Square), PayloadKind::None, 1},
-      {"sqrt", op(AbsOp::Sqrt), PayloadKind::None, 1},
-      {"rsqrt", op(AbsOp::Rsqrt), PayloadKind::None, 1},
-      {"silu", op(AbsOp::Silu), PayloadKind::None, 1},
-      {"gelu", op(AbsOp::Gelu), PayloadKind::None, 1},
-      {"relu", op(AbsOp::Relu), PayloadKind::None, 1},
-      {"tanh", op(AbsOp::Tanh), PayloadKind::None, 1},
-      {"clamp", op(AbsOp::Clamp), PayloadKind::None, 3},
-      {"sum", op(AbsOp::Sum), PayloadKind::Integer, 1},
-      {"rms", op(AbsOp::Rms), PayloadKind::Integer, 1},
-  });
+  static const OpTable table(abstractSignatures());
   return table;
 }
 
@@ -113,39 +115,6 @@ ExprId AbstractExprBuilder::rms(int64_t n, ExprId x) {
 // Per-op expressions
 //===----------------------------------------------------------------------===//
 
-static std::optional<AbsOp> elementwiseOp(OpKind kind) {
-  switch (kind) {
-  case OpKind::Exp:
-    return AbsOp::Exp;
-  case OpKind::Square:
-    return AbsOp::Square;
-  case OpKind::Sqrt:
-    return AbsOp::Sqrt;
-  case OpKind::Rsqrt:
-    return AbsOp::Rsqrt;
-  case OpKind::Silu:
-    return AbsOp::Silu;
-  case OpKind::Gelu:
-    return AbsOp::Gelu;
-  case OpKind::Relu:
-    return AbsOp::Relu;
-  case OpKind::Tanh:
-    return AbsOp::Tanh;
-  case OpKind::Add:
-    return AbsOp::Add;
-  case OpKind::Sub:
-    return AbsOp::Sub;
-  case OpKind::Mul:
-    return AbsOp::Mul;
-  case OpKind::Div:
-    return AbsOp::Div;
-  case OpKind::Pow:
-    return AbsOp::Pow;
-  default:
-    return std::nullopt;
-  }
-}
-
 static int64_t lastDim(const ValueInfo &info) {
   return info.shape.empty() ? 1 : info.shape.back();
 }
@@ -212,52 +181,58 @@ llvm::SmallVector<ExprId, 2> mirage::buildAbstractExprs(
     return results;
   };
 
-  if (std::optional<AbsOp> kind = elementwiseOp(op.kind)) {
+  if (isElementwise(op.kind)) {
+    // Every element-wise function is its own operator, except the two
+    // that carry attributes.
+    if (op.kind == OpKind::Clamp)
+      return {b.clamp(operands[0], op.scalarA, op.scalarB)};
+    if (op.kind == OpKind::MulScalar)
+      return {b.mul(operands[0], b.constant(op.scalarA))};
+    std::optional<AbsOp> kind = abstractOp(op.kind);
+    if (!kind)
+      llvm::report_fatal_error(llvm::Twine("no abstract expression for ") +
+                               opKindName(op.kind));
     if (operands.size() == 1)
       return {b.unary(*kind, operands[0])};
     return {b.binary(*kind, operands[0], operands[1])};
   }
-  switch (op.kind) {
-  case OpKind::Clamp:
-    return {b.clamp(operands[0], op.scalarA, op.scalarB)};
-  case OpKind::MulScalar:
-    return {b.mul(operands[0], b.constant(op.scalarA))};
-  case OpKind::Matmul:
+  switch (*asNonElementwiseOpKind(op.kind)) {
+  case NonElementwiseOpKind::Matmul:
     return {b.sum(lastDim(operandInfo(0)), b.mul(operands[0], operands[1]))};
-  case OpKind::ConcatMatmul:
+  case NonElementwiseOpKind::ConcatMatmul:
     return {
         b.add(b.sum(lastDim(operandInfo(0)), b.mul(operands[0], operands[2])),
               b.sum(lastDim(operandInfo(1)), b.mul(operands[1], operands[3])))};
-  case OpKind::Reduction: {
+  case NonElementwiseOpKind::Reduction: {
     int64_t extent = dimOf(operandInfo(0), op.dim);
     int64_t size = std::max<int64_t>(1, op.size);
     return {b.sum(std::max<int64_t>(1, extent / size), operands[0])};
   }
-  case OpKind::ReductionToDimx: {
+  case NonElementwiseOpKind::ReductionToDimx: {
     int64_t extent = dimOf(operandInfo(0), op.dim);
     int64_t dimx = launch ? launch->reductionDimx : 1;
     return {b.sum(std::max<int64_t>(1, extent / dimx), operands[0])};
   }
-  case OpKind::RmsNorm: {
+  case NonElementwiseOpKind::RmsNorm: {
     int64_t n = lastDim(operandInfo(0));
     if (!op.normalizedShape.empty())
       n = numElements(op.normalizedShape);
     return {rmsNormExpr(b, op, n, operands)};
   }
-  case OpKind::Loader:
-  case OpKind::Saver:
+  case NonElementwiseOpKind::Loader:
+  case NonElementwiseOpKind::Saver:
     // Partitioning is ignored: a tile stands for the tensor it comes from.
     return {operands[0]};
-  case OpKind::Accum:
+  case NonElementwiseOpKind::Accum:
     if (!launch)
       return opaqueResults();
     return {accumExpr(b, op, operandInfo(0), operands, *launch)};
-  case OpKind::Concat:
-  case OpKind::RunningMax:
-  case OpKind::GraphDefined:
-  default:
+  case NonElementwiseOpKind::Concat:
+  case NonElementwiseOpKind::RunningMax:
+  case NonElementwiseOpKind::GraphDefined:
     return opaqueResults();
   }
+  llvm_unreachable("unknown op kind");
 }
 
 std::vector<ExprId>

@@ -38,30 +38,33 @@ AnalysisValue ConstantFolding::make(const EGraph &graph, const ENode &node) {
   auto kind = static_cast<AbsOp>(node.op);
   if (kind == AbsOp::Const)
     return AnalysisValue::of(node.payload);
-  if (node.children.size() != 2)
+  // Only element-wise binary functions of two constants fold; an abstract
+  // function's op code is its OpKind.
+  if (node.children.size() != 2 || node.op >= kNumOpKinds ||
+      !isBinaryElementwise(static_cast<OpKind>(node.op)))
     return {};
   const AnalysisValue &a = graph.data(node.children[0]);
   const AnalysisValue &b = graph.data(node.children[1]);
   if (!a.known || !b.known)
     return {};
   double x = valueOf(a.bits), y = valueOf(b.bits), r;
-  switch (kind) {
-  case AbsOp::Add:
+  switch (binaryOpKind(static_cast<OpKind>(node.op))) {
+  case BinaryOpKind::Add:
     r = x + y;
     break;
-  case AbsOp::Sub:
+  case BinaryOpKind::Sub:
     r = x - y;
     break;
-  case AbsOp::Mul:
+  case BinaryOpKind::Mul:
     r = x * y;
     break;
-  case AbsOp::Div:
+  case BinaryOpKind::Div:
     if (y == 0)
       return {};
     r = x / y;
     break;
-  default:
-    return {};
+  case BinaryOpKind::Pow:
+    return {}; // pow is not folded
   }
   if (!std::isfinite(r))
     return {};

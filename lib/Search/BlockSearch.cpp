@@ -72,8 +72,7 @@ void BlockSearch::tryBlockOp(BlockContext &ctx, const OpNode &op,
     ++tasks.tally().prunedCanonical;
     return;
   }
-  bool inPlace = isUnaryElementwise(op.kind);
-  int64_t smem = ctx.smem + (inPlace ? 0 : bytesOf(result));
+  int64_t smem = ctx.smem + (isInPlace(op.kind) ? 0 : bytesOf(result));
   if (smem > options.sharedMemoryBytes) {
     ++tasks.tally().prunedSharedMemory;
     return;
@@ -92,11 +91,18 @@ void BlockSearch::tryBlockOp(BlockContext &ctx, const OpNode &op,
 
 void BlockSearch::enumerateBlockOps(BlockContext &ctx) {
   BlockGraph &block = ctx.graph;
-  static const OpKind unary[] = {OpKind::Exp,    OpKind::Square, OpKind::Sqrt,
-                                 OpKind::Silu,   OpKind::Gelu,   OpKind::Relu,
-                                 OpKind::RmsNorm};
-  static const OpKind binary[] = {OpKind::Matmul, OpKind::Add, OpKind::Mul,
-                                  OpKind::Div};
+  // The searched functions of the vocabulary, rms_norm and matmul.
+  static const llvm::SmallVector<OpKind, 8> unary = [] {
+    llvm::SmallVector<OpKind, 8> kinds(
+        searchedFunctions(1, /*blockLevel=*/true));
+    kinds.push_back(OpKind::RmsNorm);
+    return kinds;
+  }();
+  static const llvm::SmallVector<OpKind, 8> binary = [] {
+    llvm::SmallVector<OpKind, 8> kinds = {OpKind::Matmul};
+    llvm::append_range(kinds, searchedFunctions(2, /*blockLevel=*/true));
+    return kinds;
+  }();
   llvm::SmallVector<AccumKind, 4> accums = {AccumKind::None, AccumKind::Sum,
                                             AccumKind::Rms};
   if (options.preset == Preset::Attention)

@@ -1,6 +1,7 @@
 //===- CostModel.cpp - Predicted run time of μGraphs ------------*- C++ -*-===//
 
 #include "Mirage/Search/CostModel.h"
+#include "Mirage/Portable/Chips.h"
 
 #include "llvm/ADT/StringSwitch.h"
 
@@ -10,27 +11,33 @@
 
 using namespace mirage;
 
+/// The cost model's figures of a GPU of the chip table
+/// (Mirage/Portable/Chips.h), with its architecture's shared memory.
+static GpuParams paramsOf(const portable::GpuInfo &gpu) {
+  return {gpu.name,
+          gpu.numSMs,
+          gpu.dramBytesPerSecond,
+          gpu.tensorFlopsPerSecond,
+          gpu.cudaFlopsPerSecond,
+          portable::chipOf(gpu).sharedMemoryPerBlock,
+          gpu.bandwidthShareOfOneSM,
+          gpu.launchSeconds};
+}
+
 const GpuParams &mirage::h100Params() {
-  // NVIDIA H100 SXM5 datasheet: 132 SMs, 3.35 TB/s HBM3, 989 TFLOPS dense
-  // fp16 tensor, 67 TFLOPS fp32, 227 KiB shared memory per block. One SM
-  // draws about 4% of the bandwidth (~130 GB/s); a launch costs ~2.5 µs.
-  static const GpuParams params = {"h100", 132,    3.35e12, 989e12,
-                                   67e12,  232448, 0.04,    2.5e-6};
+  static const GpuParams params = *gpuParamsByName("h100");
   return params;
 }
 
 const GpuParams &mirage::h200Params() {
-  // NVIDIA H200 SXM: the H100's compute with 4.8 TB/s HBM3e.
-  static const GpuParams params = {"h200", 132,    4.8e12, 989e12,
-                                   67e12,  232448, 0.03,   2.5e-6};
+  static const GpuParams params = *gpuParamsByName("h200");
   return params;
 }
 
 std::optional<GpuParams> mirage::gpuParamsByName(llvm::StringRef name) {
-  if (name == "h100")
-    return h100Params();
-  if (name == "h200")
-    return h200Params();
+  if (const portable::GpuInfo *gpu =
+          portable::findGpu(std::string_view(name.data(), name.size())))
+    return paramsOf(*gpu);
   return std::nullopt;
 }
 
@@ -41,8 +48,8 @@ static int64_t bytesOf(const ValueInfo &info) {
 int64_t mirage::blockSharedMemoryBytes(const BlockGraph &graph) {
   int64_t bytes = 0;
   for (const OpNode &op : graph.ops) {
-    if (isUnaryElementwise(op.kind) || op.kind == OpKind::Saver)
-      continue; // in place; savers write device memory
+    if (isInPlace(op.kind) || op.kind == OpKind::Saver)
+      continue; // savers write device memory
     for (ValueId result : op.results)
       bytes += bytesOf(graph.values[result]);
   }
@@ -54,45 +61,40 @@ static void countFlops(const OpNode &op, llvm::ArrayRef<ValueInfo> values,
                        double &tensor, double &cuda) {
   const ValueInfo &out = values[op.results.front()];
   double outElements = static_cast<double>(numElements(out.shape));
-  switch (op.kind) {
-  case OpKind::Matmul: {
+  if (isElementwise(op.kind)) {
+    // Transcendental functions and divisions cost a few operations.
+    cuda += opKindInfo(op.kind).costPerElement * outElements;
+    return;
+  }
+  switch (*asNonElementwiseOpKind(op.kind)) {
+  case NonElementwiseOpKind::Matmul: {
     const Shape &lhs = values[op.operands[0]].shape;
     tensor += 2.0 * outElements * static_cast<double>(lhs.back());
     return;
   }
-  case OpKind::ConcatMatmul: {
+  case NonElementwiseOpKind::ConcatMatmul: {
     const Shape &lhs1 = values[op.operands[0]].shape;
     const Shape &lhs2 = values[op.operands[1]].shape;
     tensor +=
         2.0 * outElements * static_cast<double>(lhs1.back() + lhs2.back());
     return;
   }
-  case OpKind::Loader:
-  case OpKind::Saver:
-  case OpKind::GraphDefined:
-  case OpKind::Concat:
+  case NonElementwiseOpKind::Loader:
+  case NonElementwiseOpKind::Saver:
+  case NonElementwiseOpKind::GraphDefined:
+  case NonElementwiseOpKind::Concat:
     return;
-  case OpKind::Reduction:
-  case OpKind::ReductionToDimx:
-  case OpKind::RunningMax:
-  case OpKind::RmsNorm:
-  case OpKind::Accum: {
+  case NonElementwiseOpKind::Reduction:
+  case NonElementwiseOpKind::ReductionToDimx:
+  case NonElementwiseOpKind::RunningMax:
+  case NonElementwiseOpKind::RmsNorm:
+  case NonElementwiseOpKind::Accum: {
     // Proportional to the input, a few operations per element.
     double inElements =
         static_cast<double>(numElements(values[op.operands[0]].shape));
     cuda += 2.0 * inElements;
     return;
   }
-  default:
-    // Element-wise: transcendental functions cost a few operations.
-    cuda += (op.kind == OpKind::Exp || op.kind == OpKind::Silu ||
-                     op.kind == OpKind::Gelu || op.kind == OpKind::Tanh ||
-                     op.kind == OpKind::Pow || op.kind == OpKind::Sqrt ||
-                     op.kind == OpKind::Rsqrt || op.kind == OpKind::Div
-                 ? 4.0
-                 : 1.0) *
-            outElements;
-    return;
   }
 }
 

@@ -23,14 +23,10 @@ ExprScreen::ExprScreen(const KernelGraph &reference, const RunnerLimits &limits)
   auto present = [&](AbsOp kind) {
     return !pruner->egraph().classesWithOp(op(kind)).empty();
   };
-  for (auto [kind, abs] : {std::pair{OpKind::Exp, AbsOp::Exp},
-                           std::pair{OpKind::Square, AbsOp::Square},
-                           std::pair{OpKind::Sqrt, AbsOp::Sqrt},
-                           std::pair{OpKind::Silu, AbsOp::Silu},
-                           std::pair{OpKind::Gelu, AbsOp::Gelu},
-                           std::pair{OpKind::Relu, AbsOp::Relu}})
-    if (!present(abs))
-      absentKinds.insert(kind);
+  for (bool blockLevel : {false, true})
+    for (OpKind kind : searchedFunctions(1, blockLevel))
+      if (std::optional<AbsOp> abs = abstractOp(kind); abs && !present(*abs))
+        absentKinds.insert(kind);
   // Block rms_norm is x / rms(n, x).
   if (!present(AbsOp::Rms) || !present(AbsOp::Div))
     absentKinds.insert(OpKind::RmsNorm);

@@ -140,10 +140,13 @@ void KernelSearch::tryKernelOp(const OpNode &op, unsigned depth) {
 }
 
 void KernelSearch::enumerateKernelOps(unsigned depth) {
-  static const OpKind unary[] = {OpKind::Exp,  OpKind::Square, OpKind::Sqrt,
-                                 OpKind::Silu, OpKind::Gelu,   OpKind::Relu};
-  static const OpKind binary[] = {OpKind::Matmul, OpKind::Add, OpKind::Mul,
-                                  OpKind::Div, OpKind::Pow};
+  // The searched functions of the vocabulary, and matmul.
+  llvm::ArrayRef<OpKind> unary = searchedFunctions(1, /*blockLevel=*/false);
+  static const llvm::SmallVector<OpKind, 8> binary = [] {
+    llvm::SmallVector<OpKind, 8> kinds = {OpKind::Matmul};
+    llvm::append_range(kinds, searchedFunctions(2, /*blockLevel=*/false));
+    return kinds;
+  }();
   ValueId n = graph.values.size();
   for (ValueId a = 0; a < n; ++a) {
     screen.forEachUnary(unary, a, tasks.tally(),

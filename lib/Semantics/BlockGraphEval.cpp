@@ -216,31 +216,27 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
         }
         for (int64_t iter = 0; iter < forloop; ++iter) {
           for (const OpNode *op : perIteration) {
-            switch (op->kind) {
-            case OpKind::Loader: {
+            // Loaders, accumulators and running maxima keep state across
+            // iterations; every other op is run by runCommonOp, whose
+            // switch lists them.
+            if (op->kind == OpKind::Loader) {
               ValueId src = op->operands[0];
               views[op->results[0]] = loaderView<L>(
                   views[src], values[src].shape.size(), *op,
                   padShape(values[op->results[0]].shape), block, iter, forloop);
-              break;
-            }
-            case OpKind::Accum:
+            } else if (op->kind == OpKind::Accum) {
               accumulate(*op, views, values, stateOf(op).acc, stateOf(op).first,
                          launch.reductionDimx);
               stateOf(op).first = false;
-              break;
-            case OpKind::RunningMax:
+            } else if (op->kind == OpKind::RunningMax) {
               runningMax(*op, views[op->operands[0]], values, stateOf(op).acc,
                          stateOf(op).first, buffers);
               stateOf(op).first = false;
-              break;
-            default:
-              if (const OpNode *accum =
-                      feeds[static_cast<size_t>(op - graph.ops.data())]) {
-                kernels.matmulInto(views[op->operands[0]],
-                                   views[op->operands[1]], stateOf(accum).sums);
-                break;
-              }
+            } else if (const OpNode *accum =
+                           feeds[static_cast<size_t>(op - graph.ops.data())]) {
+              kernels.matmulInto(views[op->operands[0]], views[op->operands[1]],
+                                 stateOf(accum).sums);
+            } else {
               runOp(*op);
             }
           }

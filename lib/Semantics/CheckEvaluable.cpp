@@ -28,39 +28,40 @@ static llvm::Expected<Shape> expectedShape(const OpNode &op,
     return Shape(shape(0));
   if (isBinaryElementwise(op.kind))
     return inferBroadcastShape(shape(0), shape(1));
-  switch (op.kind) {
-  case OpKind::Matmul:
+  switch (*asNonElementwiseOpKind(op.kind)) {
+  case NonElementwiseOpKind::Matmul:
     return inferMatmulShape(shape(0), shape(1));
-  case OpKind::ConcatMatmul:
+  case NonElementwiseOpKind::ConcatMatmul:
     return inferMatmulShape(shape(0), shape(2));
-  case OpKind::Reduction:
+  case NonElementwiseOpKind::Reduction:
     return inferReductionShape(shape(0), op.dim, op.size);
-  case OpKind::ReductionToDimx:
+  case NonElementwiseOpKind::ReductionToDimx:
     return inferReductionShape(shape(0), op.dim, launch->reductionDimx);
-  case OpKind::RmsNorm:
+  case NonElementwiseOpKind::RmsNorm:
     return Shape(shape(0));
-  case OpKind::Concat: {
+  case NonElementwiseOpKind::Concat: {
     llvm::SmallVector<llvm::ArrayRef<int64_t>, 4> shapes;
     for (unsigned i = 0; i < op.operands.size(); ++i)
       shapes.push_back(shape(i));
     return inferConcatShape(shapes, op.dim);
   }
-  case OpKind::Loader:
+  case NonElementwiseOpKind::Loader:
     return inferLoaderTileShape(shape(0), op.map, op.dim, *launch);
-  case OpKind::Saver:
+  case NonElementwiseOpKind::Saver:
     return inferSaverTensorShape(shape(0), op.map, *launch);
-  case OpKind::Accum:
+  case NonElementwiseOpKind::Accum:
     return inferAccumShape(op.accum, shape(0), launch->reductionDimx);
-  case OpKind::RunningMax: {
+  case NonElementwiseOpKind::RunningMax: {
     Shape s(shape(0));
     if (op.dim < 0 || op.dim >= static_cast<int64_t>(s.size()))
       return llvm::createStringError("dim out of range");
     s[op.dim] = 1;
     return s;
   }
-  default:
+  case NonElementwiseOpKind::GraphDefined:
     return llvm::createStringError("is not supported here");
   }
+  llvm_unreachable("unknown op kind");
 }
 
 static unsigned minOperands(OpKind kind) {

@@ -95,99 +95,60 @@ struct FloatDomain {
 
   void unary(const OpNode &node, const double *x, double *y) {
     double v = x[0];
-    switch (node.kind) {
-    case OpKind::Exp:
+    switch (unaryOpKind(node.kind)) {
+    case UnaryOpKind::Exp:
       y[0] = std::exp(v);
       return;
-    case OpKind::Square:
+    case UnaryOpKind::Square:
       y[0] = v * v;
       return;
-    case OpKind::Sqrt:
+    case UnaryOpKind::Sqrt:
       y[0] = std::sqrt(v);
       return;
-    case OpKind::Rsqrt:
+    case UnaryOpKind::Rsqrt:
       y[0] = 1.0 / std::sqrt(v);
       return;
-    case OpKind::Silu:
+    case UnaryOpKind::Silu:
       y[0] = v / (1.0 + std::exp(-v));
       return;
-    case OpKind::Gelu:
+    case UnaryOpKind::Gelu:
       y[0] = 0.5 * v * (1.0 + std::erf(v * M_SQRT1_2));
       return;
-    case OpKind::Relu:
+    case UnaryOpKind::Relu:
       // maximum(v, +0): NaN stays NaN, -0 becomes +0.
       y[0] = maximum(v, 0.0);
       return;
-    case OpKind::Tanh:
+    case UnaryOpKind::Tanh:
       y[0] = std::tanh(v);
       return;
-    case OpKind::Clamp:
+    case UnaryOpKind::Clamp:
       y[0] = minimum(maximum(v, node.scalarA), node.scalarB);
       return;
-    case OpKind::MulScalar:
+    case UnaryOpKind::MulScalar:
       y[0] = v * node.scalarA;
       return;
-    case OpKind::Add:
-    case OpKind::Sub:
-    case OpKind::Mul:
-    case OpKind::Div:
-    case OpKind::Pow:
-    case OpKind::Matmul:
-    case OpKind::Reduction:
-    case OpKind::RmsNorm:
-    case OpKind::Concat:
-    case OpKind::GraphDefined:
-    case OpKind::Loader:
-    case OpKind::Saver:
-    case OpKind::ReductionToDimx:
-    case OpKind::RunningMax:
-    case OpKind::ConcatMatmul:
-    case OpKind::Accum:
-      break;
     }
     llvm_unreachable("FloatDomain::unary on an op that is not element-wise "
                      "unary");
   }
 
   void binary(OpKind kind, const double *a, const double *b, double *y) {
-    switch (kind) {
-    case OpKind::Add:
+    switch (binaryOpKind(kind)) {
+    case BinaryOpKind::Add:
       y[0] = a[0] + b[0];
       return;
-    case OpKind::Sub:
+    case BinaryOpKind::Sub:
       y[0] = a[0] - b[0];
       return;
-    case OpKind::Mul:
+    case BinaryOpKind::Mul:
       y[0] = a[0] * b[0];
       return;
-    case OpKind::Div:
+    case BinaryOpKind::Div:
       y[0] = a[0] / b[0];
       return;
-    case OpKind::Pow:
+    case BinaryOpKind::Pow:
       y[0] = std::pow(a[0], b[0]);
       return;
-    case OpKind::Exp:
-    case OpKind::Square:
-    case OpKind::Sqrt:
-    case OpKind::Rsqrt:
-    case OpKind::Silu:
-    case OpKind::Gelu:
-    case OpKind::Relu:
-    case OpKind::Tanh:
-    case OpKind::Clamp:
-    case OpKind::MulScalar:
-    case OpKind::Matmul:
-    case OpKind::Reduction:
-    case OpKind::RmsNorm:
-    case OpKind::Concat:
-    case OpKind::GraphDefined:
-    case OpKind::Loader:
-    case OpKind::Saver:
-    case OpKind::ReductionToDimx:
-    case OpKind::RunningMax:
-    case OpKind::ConcatMatmul:
-    case OpKind::Accum:
-      break;
     }
     llvm_unreachable("FloatDomain::binary on an op that is not element-wise "
                      "binary");

@@ -13,13 +13,12 @@
 
 using namespace mirage;
 
-/// exp and its exact rational functions: their Z_p residue is a function of
-/// the operand's Z_q residue, and their Z_q residue is constant. Opaque
-/// functions (gelu, relu, clamp, sqrt, pow) are random functions of the
-/// whole residue pair and may take any operand (docs/Semantics.md).
-static bool isExpLike(OpKind kind) {
-  return kind == OpKind::Exp || kind == OpKind::Silu || kind == OpKind::Tanh;
-}
+/// exp and its exact rational functions (the vocabulary's expLike kinds):
+/// their Z_p residue is a function of the operand's Z_q residue, and their
+/// Z_q residue is constant. Opaque functions (gelu, relu, clamp, sqrt, pow)
+/// are random functions of the whole residue pair and may take any operand
+/// (docs/Semantics.md).
+static bool isExpLike(OpKind kind) { return opKindInfo(kind).expLike; }
 
 /// Propagates "depends on an exponential" through one graph's ops; errors
 /// when an exponential's argument already does.

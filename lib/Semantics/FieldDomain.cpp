@@ -44,20 +44,20 @@ uint64_t FieldDomain::clampFunctionKey(double lo, double hi) {
 }
 
 void FieldDomain::unary(const OpNode &node, const double *x, double *y) {
-  switch (node.kind) {
-  case OpKind::Exp:
+  switch (unaryOpKind(node.kind)) {
+  case UnaryOpKind::Exp:
     // exp(x) = (g^(x mod q), 1): a homomorphism from (Z_q, +).
     y[0] = field::expP(x[1]);
     y[1] = 1;
     return;
-  case OpKind::Square:
+  case UnaryOpKind::Square:
     y[0] = field::mul(x[0], x[0], 0);
     y[1] = field::mul(x[1], x[1], 1);
     return;
-  case OpKind::Sqrt:
+  case UnaryOpKind::Sqrt:
     sqrtElement(x, y);
     return;
-  case OpKind::Rsqrt: {
+  case UnaryOpKind::Rsqrt: {
     // 1 / sqrt(x), with sqrt the random function of Sqrt.
     double s[2];
     sqrtElement(x, s);
@@ -65,7 +65,7 @@ void FieldDomain::unary(const OpNode &node, const double *x, double *y) {
     y[1] = inv(s[1], 1);
     return;
   }
-  case OpKind::Silu: {
+  case UnaryOpKind::Silu: {
     // x * sigmoid(x) = x / (1 + exp(-x)) exactly; 1 + g^k is never 0 since
     // -1 is not in the subgroup of odd order q.
     double e = field::expP(field::neg(x[1], 1));
@@ -73,11 +73,11 @@ void FieldDomain::unary(const OpNode &node, const double *x, double *y) {
     y[1] = field::mul(x[1], kInv2Q, 1);
     return;
   }
-  case OpKind::Gelu:
+  case UnaryOpKind::Gelu:
     // x Phi(x) is no rational function of exp: a random function.
     field::randomFunction(geluKey, x, y);
     return;
-  case OpKind::Tanh: {
+  case UnaryOpKind::Tanh: {
     // (e^2x - 1) / (e^2x + 1) exactly; the q lane of exp is 1, so tanh's
     // is 0.
     double e = field::expP(field::add(x[1], x[1], 1));
@@ -86,12 +86,12 @@ void FieldDomain::unary(const OpNode &node, const double *x, double *y) {
     y[1] = 0;
     return;
   }
-  case OpKind::Relu:
+  case UnaryOpKind::Relu:
     // relu = clamp to [0, +inf]: the same random function.
     field::randomFunction(
         clampFunctionKey(0.0, std::numeric_limits<double>::infinity()), x, y);
     return;
-  case OpKind::Clamp:
+  case UnaryOpKind::Clamp:
     // clamp to [-inf, +inf] is the identity; every other pair of bounds is
     // its own random function, keyed by the bounds' exact values.
     if (node.scalarA == -std::numeric_limits<double>::infinity() &&
@@ -102,29 +102,12 @@ void FieldDomain::unary(const OpNode &node, const double *x, double *y) {
     }
     field::randomFunction(clampFunctionKey(node.scalarA, node.scalarB), x, y);
     return;
-  case OpKind::MulScalar: {
+  case UnaryOpKind::MulScalar: {
     const double *c = constant(node.scalarA);
     y[0] = field::mul(x[0], c[0], 0);
     y[1] = field::mul(x[1], c[1], 1);
     return;
   }
-  case OpKind::Add:
-  case OpKind::Sub:
-  case OpKind::Mul:
-  case OpKind::Div:
-  case OpKind::Pow:
-  case OpKind::Matmul:
-  case OpKind::Reduction:
-  case OpKind::RmsNorm:
-  case OpKind::Concat:
-  case OpKind::GraphDefined:
-  case OpKind::Loader:
-  case OpKind::Saver:
-  case OpKind::ReductionToDimx:
-  case OpKind::RunningMax:
-  case OpKind::ConcatMatmul:
-  case OpKind::Accum:
-    break;
   }
   llvm_unreachable("FieldDomain::unary on an op that is not element-wise "
                    "unary");
@@ -133,47 +116,24 @@ void FieldDomain::unary(const OpNode &node, const double *x, double *y) {
 void FieldDomain::binary(OpKind kind, const double *a, const double *b,
                          double *y) {
   for (unsigned lane = 0; lane < 2; ++lane) {
-    switch (kind) {
-    case OpKind::Add:
+    switch (binaryOpKind(kind)) {
+    case BinaryOpKind::Add:
       y[lane] = field::add(a[lane], b[lane], lane);
       break;
-    case OpKind::Sub:
+    case BinaryOpKind::Sub:
       y[lane] = field::sub(a[lane], b[lane], lane);
       break;
-    case OpKind::Mul:
+    case BinaryOpKind::Mul:
       y[lane] = field::mul(a[lane], b[lane], lane);
       break;
-    case OpKind::Div:
+    case BinaryOpKind::Div:
       y[lane] = field::mul(a[lane], inv(b[lane], lane), lane);
       break;
-    case OpKind::Pow:
+    case BinaryOpKind::Pow:
       // Not a rational function of exp (of a log): a random function of
       // both operands, both lanes at once.
       field::randomFunction2(powKey, a, b, y);
       return;
-    case OpKind::Exp:
-    case OpKind::Square:
-    case OpKind::Sqrt:
-    case OpKind::Rsqrt:
-    case OpKind::Silu:
-    case OpKind::Gelu:
-    case OpKind::Relu:
-    case OpKind::Tanh:
-    case OpKind::Clamp:
-    case OpKind::MulScalar:
-    case OpKind::Matmul:
-    case OpKind::Reduction:
-    case OpKind::RmsNorm:
-    case OpKind::Concat:
-    case OpKind::GraphDefined:
-    case OpKind::Loader:
-    case OpKind::Saver:
-    case OpKind::ReductionToDimx:
-    case OpKind::RunningMax:
-    case OpKind::ConcatMatmul:
-    case OpKind::Accum:
-      llvm_unreachable("FieldDomain::binary on an op that is not "
-                       "element-wise binary");
     }
   }
 }

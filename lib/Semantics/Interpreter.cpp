@@ -108,19 +108,19 @@ void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
     return kernels.unary(op, operands[0], out);
   if (isBinaryElementwise(op.kind))
     return kernels.binary(op.kind, operands[0], operands[1], out);
-  switch (op.kind) {
-  case OpKind::Matmul:
+  switch (*asNonElementwiseOpKind(op.kind)) {
+  case NonElementwiseOpKind::Matmul:
     return kernels.matmul(operands[0], operands[1], out, nullptr, nullptr,
                           lanes);
-  case OpKind::ConcatMatmul:
+  case NonElementwiseOpKind::ConcatMatmul:
     return kernels.matmul(operands[0], operands[2], out, &operands[1],
                           &operands[3], lanes);
-  case OpKind::Reduction:
+  case NonElementwiseOpKind::Reduction:
     return kernels.reduce(operands[0], padDim(op.dim, rank), op.size, out);
-  case OpKind::ReductionToDimx:
+  case NonElementwiseOpKind::ReductionToDimx:
     return kernels.reduce(operands[0], padDim(op.dim, rank), reductionDimx,
                           out);
-  case OpKind::RmsNorm: {
+  case NonElementwiseOpKind::RmsNorm: {
     // Kernel level: over `normalizedShape`, with eps and weight; block
     // level: over the last dim.
     int64_t rowLength = op.normalizedShape.empty()
@@ -132,28 +132,13 @@ void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
     return kernels.rmsNorm(operands[0], rowLength, op.scalarA,
                            operands.size() > 1 ? &weight : nullptr, out);
   }
-  case OpKind::Concat:
+  case NonElementwiseOpKind::Concat:
     return kernels.concat(operands, padDim(op.dim, rank), out);
-  case OpKind::Exp:
-  case OpKind::Square:
-  case OpKind::Sqrt:
-  case OpKind::Rsqrt:
-  case OpKind::Silu:
-  case OpKind::Gelu:
-  case OpKind::Relu:
-  case OpKind::Tanh:
-  case OpKind::Clamp:
-  case OpKind::MulScalar:
-  case OpKind::Add:
-  case OpKind::Sub:
-  case OpKind::Mul:
-  case OpKind::Div:
-  case OpKind::Pow:
-  case OpKind::GraphDefined:
-  case OpKind::Loader:
-  case OpKind::Saver:
-  case OpKind::RunningMax:
-  case OpKind::Accum:
+  case NonElementwiseOpKind::GraphDefined:
+  case NonElementwiseOpKind::Loader:
+  case NonElementwiseOpKind::Saver:
+  case NonElementwiseOpKind::RunningMax:
+  case NonElementwiseOpKind::Accum:
     break;
   }
   // Element-wise ops returned above; loaders, savers, accumulators and

@@ -1,8 +1,8 @@
 //===- UGraphImport.h - Build compact μGraphs from MLIR ---------*- C++ -*-===//
 //
 // The thin layer between the dialects and the core libraries: it reads a
-// func.func made of kernel ops, graph-defined kernels (block graphs) and
-// thread regions into a mirage::KernelGraph, which the interpreter, the
+// func.func made of kernel ops and graph-defined kernels (block graphs) into
+// a mirage::KernelGraph, which the interpreter, the
 // abstract expressions and the search work on.
 //
 //===----------------------------------------------------------------------===//
@@ -28,8 +28,7 @@ using LocationTable = std::vector<mlir::Location>;
 /// Builds the compact μGraph of `func`, which must be verified IR. Emits an
 /// error at the first argument, result or op it cannot represent (an op of
 /// another dialect, a dynamic shape, an unsupported element type) and fails.
-/// With `locations`, every op node (kernel and block level, and each
-/// element-wise op of a flattened thread.fused region) records the location
+/// With `locations`, every op node (kernel and block level) records the location
 /// of the op it came from: its OpNode::location indexes the table, which is
 /// cleared first.
 mlir::FailureOr<KernelGraph>

@@ -40,48 +40,10 @@ using portable::DType;
 using portable::dtypeBytes;
 using portable::dtypeName;
 
-/// Every operator of every level. Element-wise and structured kinds are
-/// shared by the kernel and block levels; the interpretation of a value
-/// (whole tensor or tile) comes from the graph that holds it.
-enum class OpKind : uint8_t {
-  // Element-wise unary.
-  Exp,
-  Square,
-  Sqrt,
-  Rsqrt,
-  Silu,
-  Gelu,
-  Relu,
-  Tanh,
-  Clamp,     // attrs: scalarA = min, scalarB = max
-  MulScalar, // attrs: scalarA = scalar
-  // Element-wise binary with broadcasting.
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Pow,
-  // Structured.
-  Matmul,
-  Reduction, // attrs: dim, size (1 at the block level)
-  RmsNorm,   // attrs: normalizedShape (kernel; empty at the block level:
-             // the last dim), scalarA = eps; optional second operand (kernel
-             // level): the weight
-  Concat,    // attrs: dim; two or more operands
-  // Kernel level only.
-  GraphDefined, // attrs: blockGraph
-  // Block level only.
-  Loader,          // attrs: map = imap, dim = fmap
-  Saver,           // attrs: map = omap
-  ReductionToDimx, // attrs: dim
-  RunningMax,      // attrs: dim; results: max, diff
-  ConcatMatmul,    // operands: lhs1, lhs2, rhs1, rhs2
-  Accum,           // attrs: accum; operands: input (, scale for Rescale)
-};
-
-llvm::StringRef opKindName(OpKind kind);
-bool isUnaryElementwise(OpKind kind);
-bool isBinaryElementwise(OpKind kind);
+// OpKind, AccumKind and their names and categories: Mirage/Support/
+// Vocabulary.h, generated from Vocabulary.td. Element-wise and structured
+// kinds are shared by the kernel and block levels; the interpretation of a
+// value (whole tensor or tile) comes from the graph that holds it.
 
 /// The shape, element type and (in block graphs) accumulation state of a
 /// value.

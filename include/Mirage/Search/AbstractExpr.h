@@ -36,29 +36,14 @@ private:
   llvm::DenseMap<ENode, ExprId, ENodeInfo> memo;
 };
 
-/// The operators of abstract expressions (op-codes of the ExprPool and of the
-/// pruner's e-graph).
-enum class AbsOp : OpCode {
-  Var,    // payload: input index
-  Const,  // payload: the bits of a double
-  Opaque, // payload: a fresh id; a value without a sound abstraction
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Pow,
-  Exp,
-  Square,
-  Sqrt,
-  Rsqrt,
-  Silu,
-  Gelu,
-  Relu,
-  Tanh,
-  Clamp, // operands: x, const lo, const hi
-  Sum,   // payload: the number of summed elements; sum(n, e)
-  Rms,   // payload: the number of elements; sqrt(sum(n, e^2) / n)
-};
+// The operators of abstract expressions (op-codes of the ExprPool and of the
+// pruner's e-graph) are AbsOp (Mirage/Support/Vocabulary.h, generated from
+// Vocabulary.td): every abstract element-wise function under its OpKind
+// value, then var (payload: input index), const (payload: the bits of a
+// double), opaque (payload: a fresh id; a value without a sound
+// abstraction), sum (payload: the number of summed elements; sum(n, e)) and
+// rms (payload: the number of elements; sqrt(sum(n, e^2) / n)). clamp's
+// operands are x, const lo, const hi.
 
 constexpr OpCode op(AbsOp kind) { return static_cast<OpCode>(kind); }
 

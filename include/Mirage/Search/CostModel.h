@@ -25,7 +25,8 @@
 
 namespace mirage {
 
-/// The figures of a GPU the model needs.
+/// The figures of a GPU the model needs, from the chip table
+/// (Mirage/Portable/Chips.h).
 struct GpuParams {
   const char *name;
   int64_t numSMs;
@@ -43,7 +44,8 @@ struct GpuParams {
 /// H100 SXM5 and H200 SXM (the machines the project measures on).
 const GpuParams &h100Params();
 const GpuParams &h200Params();
-/// The parameter set named `name` ("h100" or "h200").
+/// The parameter set of the GPU named `name` in the chip table ("h100",
+/// "h200").
 std::optional<GpuParams> gpuParamsByName(llvm::StringRef name);
 
 /// The predicted figures of one kernel launch.

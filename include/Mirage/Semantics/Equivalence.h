@@ -100,8 +100,9 @@ struct EquivalenceResult {
   FloatTest floatTest;
 };
 
-/// Checks that fingerprints are sound for `graph`: no exp (or silu or tanh,
-/// its rational functions) of a value that itself depends on one.
+/// Checks that fingerprints are sound for `graph`: no exp (or one of its
+/// rational functions, the vocabulary's expLike kinds) of a value that
+/// itself depends on one.
 llvm::Error checkFingerprintable(const KernelGraph &graph);
 
 /// Compares `lhs` and `rhs`; errors when their signatures differ, a graph

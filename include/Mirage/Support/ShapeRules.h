@@ -11,6 +11,8 @@
 #ifndef MIRAGE_SUPPORT_SHAPERULES_H
 #define MIRAGE_SUPPORT_SHAPERULES_H
 
+#include "Mirage/Support/Vocabulary.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
@@ -109,17 +111,6 @@ llvm::Expected<Shape> inferLoaderTileShape(llvm::ArrayRef<int64_t> tensor,
 llvm::Expected<Shape> inferSaverTensorShape(llvm::ArrayRef<int64_t> tile,
                                             llvm::ArrayRef<int64_t> omap,
                                             const LaunchShape &launch);
-
-/// For-loop accumulator kinds (see docs/Rationale.md).
-enum class AccumKind {
-  None,      // element-wise sum over iterations
-  Sum,       // also sums the last dim, which becomes 1
-  Mean,      // that sum divided by (forloop range * last dim)
-  Rms,       // sqrt(sum of squares / (forloop range * last dim))
-  SumToDimx, // last dim reduced to dimx by strided sum, then accumulated
-  Rescale,   // acc = acc * r + x, element-wise
-  Max,       // running element-wise maximum
-};
 
 /// The shape of an accumulator's result for a tile of shape `input`.
 llvm::Expected<Shape> inferAccumShape(AccumKind kind,

@@ -15,7 +15,6 @@ using namespace mlir;
 using namespace mirage::block;
 
 #include "Mirage/Dialect/Block/IR/BlockDialect.cpp.inc"
-#include "Mirage/Dialect/Block/IR/BlockEnums.cpp.inc"
 
 #define GET_TYPEDEF_CLASSES
 #include "Mirage/Dialect/Block/IR/BlockTypes.cpp.inc"

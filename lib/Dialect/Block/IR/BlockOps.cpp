@@ -16,26 +16,6 @@ using namespace mlir;
 using namespace mirage;
 using namespace mirage::block;
 
-::mirage::AccumKind mirage::block::toShapeRuleKind(AccumKind kind) {
-  switch (kind) {
-  case AccumKind::None:
-    return ::mirage::AccumKind::None;
-  case AccumKind::Sum:
-    return ::mirage::AccumKind::Sum;
-  case AccumKind::Mean:
-    return ::mirage::AccumKind::Mean;
-  case AccumKind::Rms:
-    return ::mirage::AccumKind::Rms;
-  case AccumKind::SumToDimx:
-    return ::mirage::AccumKind::SumToDimx;
-  case AccumKind::Rescale:
-    return ::mirage::AccumKind::Rescale;
-  case AccumKind::Max:
-    return ::mirage::AccumKind::Max;
-  }
-  llvm_unreachable("unknown accumulator kind");
-}
-
 static StringRef stateName(bool accumulated) {
   return accumulated ? "post" : "pre";
 }
@@ -106,26 +86,20 @@ struct InferenceContext {
 };
 } // namespace
 
-#define MIRAGE_BINARY_INFER(OpClass)                                           \
-  LogicalResult OpClass::inferReturnTypes(                                     \
-      MLIRContext *, std::optional<Location> location, Adaptor adaptor,        \
-      SmallVectorImpl<Type> &inferred) {                                       \
-    InferenceContext ctx{location, getOperationName()};                        \
-    auto tiles = ctx.agreeingTiles(                                            \
-        {adaptor.getLhs().getType(), adaptor.getRhs().getType()});             \
-    if (failed(tiles))                                                         \
-      return failure();                                                        \
-    return ctx.push((*tiles)[0],                                               \
-                    ::mirage::inferBroadcastShape((*tiles)[0].getShape(),      \
-                                                  (*tiles)[1].getShape()),     \
-                    inferred);                                                 \
-  }
-MIRAGE_BINARY_INFER(AddOp)
-MIRAGE_BINARY_INFER(SubOp)
-MIRAGE_BINARY_INFER(MulOp)
-MIRAGE_BINARY_INFER(DivOp)
-MIRAGE_BINARY_INFER(PowOp)
-#undef MIRAGE_BINARY_INFER
+/// The result of every binary function (Block_BinaryOp's inferReturnTypes):
+/// the broadcast of the operands' shapes, in their accumulation state.
+static LogicalResult inferBinaryResult(std::optional<Location> location,
+                                       StringRef opName, Value lhs, Value rhs,
+                                       SmallVectorImpl<Type> &inferred) {
+  InferenceContext ctx{location, opName};
+  auto tiles = ctx.agreeingTiles({lhs.getType(), rhs.getType()});
+  if (failed(tiles))
+    return failure();
+  return ctx.push((*tiles)[0],
+                  ::mirage::inferBroadcastShape((*tiles)[0].getShape(),
+                                                (*tiles)[1].getShape()),
+                  inferred);
+}
 
 /// The matmul rule of a block: the kernel rule, with every leading dim 1.
 static llvm::Expected<::mirage::Shape> inferTileMatmulShape(TileType lhs,
@@ -362,9 +336,8 @@ LogicalResult AccumOp::verify() {
                            << ::mirage::formatShape(input.getShape()) << " to "
                            << ::mirage::formatShape(*shape);
   }
-  auto shape =
-      ::mirage::inferAccumShape(toShapeRuleKind(getKind()), input.getShape(),
-                                getKernel(*this).getReductionDimx());
+  auto shape = ::mirage::inferAccumShape(getKind(), input.getShape(),
+                                         getKernel(*this).getReductionDimx());
   if (!shape)
     return emitOpError() << llvm::toString(shape.takeError());
   return verifyResultTile(

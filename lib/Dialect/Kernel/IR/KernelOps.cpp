@@ -83,25 +83,16 @@ LogicalResult ClampOp::verify() {
                            getMax().convertToDouble());
 }
 
-#define MIRAGE_BINARY_INFER(OpClass)                                           \
-  LogicalResult OpClass::inferReturnTypes(                                     \
-      MLIRContext *, std::optional<Location> location, Adaptor adaptor,        \
-      SmallVectorImpl<Type> &inferred) {                                       \
-    return inferTensorResult(                                                  \
-        location, getOperationName(),                                          \
-        {adaptor.getLhs().getType(), adaptor.getRhs().getType()},              \
-        [&] {                                                                  \
-          return ::mirage::inferBroadcastShape(shapeOf(adaptor.getLhs()),      \
-                                               shapeOf(adaptor.getRhs()));     \
-        },                                                                     \
-        inferred);                                                             \
-  }
-MIRAGE_BINARY_INFER(AddOp)
-MIRAGE_BINARY_INFER(SubOp)
-MIRAGE_BINARY_INFER(MulOp)
-MIRAGE_BINARY_INFER(DivOp)
-MIRAGE_BINARY_INFER(PowOp)
-#undef MIRAGE_BINARY_INFER
+/// The result of every binary function (Kernel_BinaryOp's inferReturnTypes):
+/// the broadcast of the operands' shapes.
+static LogicalResult inferBinaryResult(std::optional<Location> location,
+                                       StringRef opName, Value lhs, Value rhs,
+                                       SmallVectorImpl<Type> &inferred) {
+  return inferTensorResult(
+      location, opName, {lhs.getType(), rhs.getType()},
+      [&] { return ::mirage::inferBroadcastShape(shapeOf(lhs), shapeOf(rhs)); },
+      inferred);
+}
 
 //===----------------------------------------------------------------------===//
 // Structured ops

@@ -9,7 +9,7 @@
 #include "mlir/IR/Types.h"
 
 #include "Mirage/Dialect/Block/IR/BlockDialect.h.inc"
-#include "Mirage/Dialect/Block/IR/BlockEnums.h.inc"
+#include "Mirage/Support/Vocabulary.h"
 
 #define GET_TYPEDEF_CLASSES
 #include "Mirage/Dialect/Block/IR/BlockTypes.h.inc"

@@ -3,6 +3,7 @@
 #ifndef MIRAGE_DIALECT_BLOCK_IR_BLOCKDIALECT
 #define MIRAGE_DIALECT_BLOCK_IR_BLOCKDIALECT
 
+include "Mirage/Support/AccumKind.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/BuiltinTypeInterfaces.td"
 include "mlir/IR/BuiltinTypes.td"
@@ -85,17 +86,5 @@ def Block_TileType : TypeDef<Block_Dialect, "Tile",
   }];
 }
 
-def Block_AccumKind : I32EnumAttr<"AccumKind",
-    "how a for-loop accumulator combines the iterations", [
-  I32EnumAttrCase<"None", 0, "none">,
-  I32EnumAttrCase<"Sum", 1, "sum">,
-  I32EnumAttrCase<"Mean", 2, "mean">,
-  I32EnumAttrCase<"Rms", 3, "rms">,
-  I32EnumAttrCase<"SumToDimx", 4, "sum_to_dimx">,
-  I32EnumAttrCase<"Rescale", 5, "rescale">,
-  I32EnumAttrCase<"Max", 6, "max">
-]> {
-  let cppNamespace = "::mirage::block";
-}
 
 #endif // MIRAGE_DIALECT_BLOCK_IR_BLOCKDIALECT

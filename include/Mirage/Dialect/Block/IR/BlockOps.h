@@ -18,9 +18,6 @@ namespace mirage::block {
 /// shared memory of their own.
 template <typename ConcreteType>
 class InPlace : public mlir::OpTrait::TraitBase<ConcreteType, InPlace> {};
-
-/// The accumulator kind in the form the shape rules take.
-::mirage::AccumKind toShapeRuleKind(AccumKind kind);
 } // namespace mirage::block
 
 #define GET_OP_CLASSES

@@ -5,7 +5,7 @@
 
 include "Mirage/Dialect/Block/IR/BlockDialect.td"
 include "Mirage/Dialect/Kernel/IR/KernelDialect.td"
-include "Mirage/Dialect/Common/ElementwiseFunctions.td"
+include "Mirage/Support/Vocabulary.td"
 include "Mirage/Dialect/Common/MirageTraits.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
@@ -102,8 +102,11 @@ def Block_SaverOp : Block_Op<"saver", [MemoryEffects<[MemWrite]>]> {
 // Element-wise ops
 //===----------------------------------------------------------------------===//
 
+// InPlace when the vocabulary says the function computes in place.
 class Block_UnaryOp<string mnemonic>
-    : Block_Op<mnemonic, [Pure, SameOperandsAndResultType, Block_InPlace]> {
+    : Block_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType],
+          !if(!cast<MirageOpKindEntry>("MirageOp_" # mnemonic).inPlace,
+              [Block_InPlace], []))> {
   let arguments = (ins Block_TileType:$input);
   let results = (outs Block_TileType:$result);
   let assemblyFormat = "$input attr-dict `:` qualified(type($input))";
@@ -157,6 +160,15 @@ class Block_BinaryOp<string mnemonic>
     : Block_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
   let arguments = (ins Block_TileType:$lhs, Block_TileType:$rhs);
   let results = (outs Block_TileType:$result);
+  // One inference for every binary function (BlockOps.cpp).
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return inferBinaryResult(location, getOperationName(), adaptor.getLhs(),
+                               adaptor.getRhs(), inferred);
+    }
+  }];
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` qualified(type($lhs)) `,`
     qualified(type($rhs))
@@ -373,7 +385,7 @@ def Block_AccumOp : Block_Op<"accum", [Pure]> {
         -> !block.tile<64x64xf32, post>
     ```
   }];
-  let arguments = (ins Block_AccumKind:$kind, Block_TileType:$input,
+  let arguments = (ins MirageAccumKind:$kind, Block_TileType:$input,
                        Optional<Block_TileType>:$scale);
   let results = (outs Block_TileType:$result);
   let assemblyFormat = [{

@@ -4,7 +4,7 @@
 #define MIRAGE_DIALECT_KERNEL_IR_KERNELOPS
 
 include "Mirage/Dialect/Kernel/IR/KernelDialect.td"
-include "Mirage/Dialect/Common/ElementwiseFunctions.td"
+include "Mirage/Support/Vocabulary.td"
 include "Mirage/Dialect/Common/MirageTraits.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -76,6 +76,15 @@ class Kernel_BinaryOp<string mnemonic>
   let results = (outs Kernel_Tensor:$result);
   let assemblyFormat =
       "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
+  // One inference for every binary function (KernelOps.cpp).
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> location,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return inferBinaryResult(location, getOperationName(), adaptor.getLhs(),
+                               adaptor.getRhs(), inferred);
+    }
+  }];
 }
 
 foreach fn = MirageBinaryFunctions in {
