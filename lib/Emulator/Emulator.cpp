@@ -36,7 +36,7 @@ const char *mirage::emu::findingKindName(FindingKind kind) {
   case FindingKind::SharedRace:
     return "shared-memory race";
   case FindingKind::UninitializedSharedRead:
-    return "read of never-written shared memory";
+    return "use of never-written shared memory";
   case FindingKind::AsyncCopyNotWaited:
     return "cp.async not waited for";
   }
@@ -151,6 +151,9 @@ struct Emulator::Impl {
   unsigned numRegs = 0;
   std::array<unsigned, 3> ctaid = {0, 0, 0};
   std::vector<uint64_t> regs;
+  /// Per register: 0 when its value is defined, else the PTX line of the
+  /// read of never-written shared memory it was computed from.
+  std::vector<uint32_t> origins;
   std::vector<ThreadState> threads;
 
   // Shared memory and its per-byte history.
@@ -158,6 +161,8 @@ struct Emulator::Impl {
   std::vector<uint32_t> wEpoch, rEpoch, wLine, rLine;
   std::vector<uint16_t> wThread, rThread;
   std::vector<uint8_t> pending;
+  /// Per byte: as `origins`, for the value last stored there.
+  std::vector<uint32_t> sOrigin;
   uint32_t epoch = 0;
   uint32_t blockStartEpoch = 0;
 
@@ -266,9 +271,12 @@ struct Emulator::Impl {
   }
 
   /// Records a read of shared [addr, addr + size) by `t`, reporting the
-  /// first problem.
-  void sharedRead(uint32_t addr, unsigned size, unsigned t, uint32_t line) {
+  /// first problem. Returns the origin of the value read: 0 when defined,
+  /// else the line of the read of never-written memory it comes from (this
+  /// one, when a byte has never been written in this block).
+  uint32_t sharedRead(uint32_t addr, unsigned size, unsigned t, uint32_t line) {
     bool reported = false;
+    uint32_t origin = 0;
     for (uint32_t b = addr; b < addr + size; ++b) {
       if (!reported) {
         if (pending[b]) {
@@ -283,12 +291,6 @@ struct Emulator::Impl {
                      "that writes it has completed (no cp.async.wait_group "
                      "for its group)");
           reported = true;
-        } else if (wEpoch[b] < blockStartEpoch) {
-          report(FindingKind::UninitializedSharedRead, t, line,
-                 "reads " + llvm::Twine(size) + " bytes at shared " +
-                     llvm::Twine(addr) + ", byte " + llvm::Twine(b) +
-                     " of which no thread of the block has written");
-          reported = true;
         } else if (wEpoch[b] == epoch && wThread[b] != t) {
           report(FindingKind::SharedRace, t, line,
                  "reads shared byte " + llvm::Twine(b) + " that thread " +
@@ -297,6 +299,8 @@ struct Emulator::Impl {
           reported = true;
         }
       }
+      if (!origin)
+        origin = wEpoch[b] < blockStartEpoch ? line : sOrigin[b];
       if (rEpoch[b] != epoch) {
         rEpoch[b] = epoch;
         rThread[b] = static_cast<uint16_t>(t);
@@ -305,10 +309,11 @@ struct Emulator::Impl {
         rThread[b] = kManyThreads;
       }
     }
+    return origin;
   }
 
   void sharedWrite(uint32_t addr, unsigned size, unsigned t, uint32_t line,
-                   bool asyncIssue = false) {
+                   uint32_t origin, bool asyncIssue = false) {
     bool reported = false;
     for (uint32_t b = addr; b < addr + size; ++b) {
       if (!reported) {
@@ -343,6 +348,7 @@ struct Emulator::Impl {
       wEpoch[b] = epoch;
       wThread[b] = static_cast<uint16_t>(t);
       wLine[b] = line;
+      sOrigin[b] = origin;
     }
   }
 
@@ -354,7 +360,7 @@ struct Emulator::Impl {
     for (const AsyncCopy &c : group) {
       for (uint32_t b = c.dst; b < c.dst + c.size; ++b)
         --pending[b];
-      sharedWrite(c.dst, c.size, t, c.line);
+      sharedWrite(c.dst, c.size, t, c.line, /*origin=*/0);
       std::memcpy(&shared[c.dst], c.data, c.size);
     }
   }
@@ -409,16 +415,43 @@ void Emulator::Impl::runThread(unsigned t) {
   const Instruction *code = kernel->code.data();
   const uint32_t *vregs = kernel->vectorRegs.data();
   uint64_t *r = regs.data() + static_cast<size_t>(t) * numRegs;
+  uint32_t *og = origins.data() + static_cast<size_t>(t) * numRegs;
   uint32_t pc = th.pc;
   uint64_t count = 0;
   using K = Operand::Kind;
   for (;;) {
     const Instruction &in = code[pc];
     ++count;
-    if (in.guard != Operand::kNoReg && (r[in.guard] != 0) == in.guardNegated) {
-      ++pc;
-      continue;
+    if (in.guard != Operand::kNoReg) {
+      if (og[in.guard])
+        report(FindingKind::UninitializedSharedRead, t, in.line,
+               "the guard predicate depends on never-written shared memory "
+               "(read at line " +
+                   llvm::Twine(og[in.guard]) + ")");
+      if ((r[in.guard] != 0) == in.guardNegated) {
+        ++pc;
+        continue;
+      }
     }
+    // Where the operands' values come from (origins); addresses must be
+    // defined.
+    uint32_t srcOrigin = 0;
+    for (unsigned k = in.op == Op::St ? 0 : 1; k < in.numOperands; ++k) {
+      const Operand &o = in.ops[k];
+      if (o.kind == K::Reg) {
+        srcOrigin = srcOrigin ? srcOrigin : og[o.reg];
+      } else if (o.kind == K::Vector) {
+        for (unsigned v = 0; v < o.vecCount; ++v)
+          srcOrigin = srcOrigin ? srcOrigin : og[vregs[o.vecStart + v]];
+      } else if (o.kind == K::Addr && o.reg != Operand::kNoReg && og[o.reg]) {
+        report(FindingKind::UninitializedSharedRead, t, in.line,
+               "the address depends on never-written shared memory (read at "
+               "line " +
+                   llvm::Twine(og[o.reg]) + ")");
+      }
+    }
+    if (in.ops[0].kind == K::Reg)
+      og[in.ops[0].reg] = srcOrigin;
     auto val = [&](unsigned k) -> uint64_t {
       const Operand &o = in.ops[k];
       return o.kind == K::Reg ? r[o.reg] : static_cast<uint64_t>(o.imm);
@@ -706,6 +739,7 @@ void Emulator::Impl::runThread(unsigned t) {
         uint64_t v = r[o.reg];
         r[d[0]] = maskBits(v, bits / 2);
         r[d[1]] = maskBits(v >> (bits / 2), bits / 2);
+        og[d[0]] = og[d[1]] = og[o.reg];
         break;
       }
       if (o.kind == K::Vector) {
@@ -838,11 +872,28 @@ void Emulator::Impl::runThread(unsigned t) {
           executed += count;
           return;
         }
-        if (load)
-          sharedRead(static_cast<uint32_t>(addr), size, t, in.line);
-        else
-          sharedWrite(static_cast<uint32_t>(addr), size, t, in.line);
+        if (load) {
+          uint32_t origin =
+              sharedRead(static_cast<uint32_t>(addr), size, t, in.line);
+          for (unsigned k = 0; k < in.vec; ++k)
+            og[vr[k]] = origin;
+        } else {
+          for (unsigned k = 0; k < in.vec; ++k)
+            sharedWrite(static_cast<uint32_t>(addr) + k * elem, elem, t,
+                        in.line, value.kind == K::Imm ? 0 : og[vr[k]]);
+        }
         p = shared.data() + addr;
+      }
+      if (in.space == Space::Global) {
+        for (unsigned k = 0; k < in.vec; ++k) {
+          if (load)
+            og[vr[k]] = 0;
+          else if (value.kind != K::Imm && og[vr[k]])
+            report(FindingKind::UninitializedSharedRead, t, in.line,
+                   "stores to global memory a value computed from shared "
+                   "memory that no thread of the block wrote (read at line " +
+                       llvm::Twine(og[vr[k]]) + ")");
+        }
       }
       for (unsigned k = 0; k < in.vec; ++k) {
         if (load) {
@@ -904,7 +955,7 @@ void Emulator::Impl::runThread(unsigned t) {
         }
         std::memcpy(c.data, s, srcSize);
       }
-      sharedWrite(c.dst, size, t, in.line, /*asyncIssue=*/true);
+      sharedWrite(c.dst, size, t, in.line, /*origin=*/0, /*asyncIssue=*/true);
       for (uint32_t b = c.dst; b < c.dst + size; ++b)
         ++pending[b];
       th.uncommitted.push_back(c);
@@ -935,18 +986,26 @@ void Emulator::Impl::runThread(unsigned t) {
 
 bool Emulator::Impl::runWarpOp(unsigned warp, const Instruction &in) {
   unsigned first = warp * kWarpSize;
-  auto reg = [&](unsigned lane, const Operand &o, unsigned k) -> uint64_t & {
-    uint32_t index = o.kind == Operand::Kind::Vector
-                         ? kernel->vectorRegs[o.vecStart + k]
-                         : o.reg;
-    return regs[static_cast<size_t>(first + lane) * numRegs + index];
+  auto index = [&](unsigned lane, const Operand &o, unsigned k) {
+    uint32_t i = o.kind == Operand::Kind::Vector
+                     ? kernel->vectorRegs[o.vecStart + k]
+                     : o.reg;
+    return static_cast<size_t>(first + lane) * numRegs + i;
   };
+  auto reg = [&](unsigned lane, const Operand &o, unsigned k) -> uint64_t & {
+    return regs[index(lane, o, k)];
+  };
+  auto origin = [&](unsigned lane, const Operand &o, unsigned k) -> uint32_t & {
+    return origins[index(lane, o, k)];
+  };
+  auto firstOf = [](uint32_t a, uint32_t b) { return a ? a : b; };
   executed += kWarpSize;
   if (in.op == Op::Ldmatrix) {
     // Matrix m's row i comes from the address of lane 8m + i; lane T gets
     // row T/4, columns 2(T%4) and 2(T%4)+1 of each matrix (of the
     // transposed matrix with .trans), the lower column in the low half.
     uint16_t m[4][8][8];
+    uint32_t rowOrigin[4][8];
     for (unsigned mat = 0; mat < in.vec; ++mat)
       for (unsigned row = 0; row < 8; ++row) {
         unsigned lane = mat * 8 + row;
@@ -956,7 +1015,13 @@ bool Emulator::Impl::runWarpOp(unsigned warp, const Instruction &in) {
         if (!sharedInBounds(addr, 16, 16, first + lane, in.line,
                             "ldmatrix row load"))
           return false;
-        sharedRead(static_cast<uint32_t>(addr), 16, first + lane, in.line);
+        if (a.reg != Operand::kNoReg && origin(lane, a, 0))
+          report(FindingKind::UninitializedSharedRead, first + lane, in.line,
+                 "the address depends on never-written shared memory (read "
+                 "at line " +
+                     llvm::Twine(origin(lane, a, 0)) + ")");
+        rowOrigin[mat][row] =
+            sharedRead(static_cast<uint32_t>(addr), 16, first + lane, in.line);
         std::memcpy(m[mat][row], &shared[addr], 16);
       }
     for (unsigned lane = 0; lane < kWarpSize; ++lane)
@@ -965,6 +1030,9 @@ bool Emulator::Impl::runWarpOp(unsigned warp, const Instruction &in) {
         uint64_t lo = in.trans ? m[mat][col][row] : m[mat][row][col];
         uint64_t hi = in.trans ? m[mat][col + 1][row] : m[mat][row][col + 1];
         reg(lane, in.ops[0], mat) = lo | hi << 16;
+        origin(lane, in.ops[0], mat) =
+            in.trans ? firstOf(rowOrigin[mat][col], rowOrigin[mat][col + 1])
+                     : rowOrigin[mat][row];
       }
     return true;
   }
@@ -979,21 +1047,28 @@ bool Emulator::Impl::runWarpOp(unsigned warp, const Instruction &in) {
     return bf16 ? bf16ToFloat(b) : f16ToFloat(b);
   };
   double a[16][16], b[16][8], c[16][8];
+  // Origins: per row of A, per column of B, per element of C.
+  uint32_t aOrigin[16] = {}, bOrigin[8] = {}, cOrigin[16][8] = {};
   for (unsigned lane = 0; lane < kWarpSize; ++lane) {
     unsigned g = lane / 4, t = lane % 4;
     for (unsigned i = 0; i < 4; ++i) {
       uint64_t v = reg(lane, in.ops[1], i);
+      uint32_t &ao = aOrigin[g + 8 * (i % 2)];
+      ao = firstOf(ao, origin(lane, in.ops[1], i));
       for (unsigned h = 0; h < 2; ++h)
         a[g + 8 * (i % 2)][2 * t + h + 8 * (i / 2)] = elem(v >> (16 * h));
     }
     for (unsigned i = 0; i < 2; ++i) {
       uint64_t v = reg(lane, in.ops[2], i);
+      bOrigin[g] = firstOf(bOrigin[g], origin(lane, in.ops[2], i));
       for (unsigned h = 0; h < 2; ++h)
         b[2 * t + h + 8 * i][g] = elem(v >> (16 * h));
     }
-    for (unsigned i = 0; i < 4; ++i)
+    for (unsigned i = 0; i < 4; ++i) {
       c[g + 8 * (i / 2)][2 * t + i % 2] =
           bitsToF32(static_cast<uint32_t>(reg(lane, in.ops[3], i)));
+      cOrigin[g + 8 * (i / 2)][2 * t + i % 2] = origin(lane, in.ops[3], i);
+    }
   }
   float d[16][8];
   for (unsigned i = 0; i < 16; ++i)
@@ -1005,14 +1080,19 @@ bool Emulator::Impl::runWarpOp(unsigned warp, const Instruction &in) {
     }
   for (unsigned lane = 0; lane < kWarpSize; ++lane) {
     unsigned g = lane / 4, t = lane % 4;
-    for (unsigned i = 0; i < 4; ++i)
-      reg(lane, in.ops[0], i) = f32ToBits(d[g + 8 * (i / 2)][2 * t + i % 2]);
+    for (unsigned i = 0; i < 4; ++i) {
+      unsigned row = g + 8 * (i / 2), col = 2 * t + i % 2;
+      reg(lane, in.ops[0], i) = f32ToBits(d[row][col]);
+      origin(lane, in.ops[0], i) =
+          firstOf(cOrigin[row][col], firstOf(aOrigin[row], bOrigin[col]));
+    }
   }
   return true;
 }
 
 bool Emulator::Impl::runBlock() {
   std::fill(regs.begin(), regs.end(), 0);
+  std::fill(origins.begin(), origins.end(), 0);
   for (ThreadState &th : threads) {
     th.pc = 0;
     th.status = Status::Running;
@@ -1129,6 +1209,7 @@ bool Emulator::Impl::run(const Launch &l) {
   numThreads = l.block[0] * l.block[1] * l.block[2];
   numRegs = static_cast<unsigned>(kernel->registerNames.size());
   regs.assign(static_cast<size_t>(numThreads) * numRegs, 0);
+  origins.assign(static_cast<size_t>(numThreads) * numRegs, 0);
   threads.assign(numThreads, ThreadState());
   size_t s = l.dynamicSharedBytes;
   shared.assign(s, 0);
@@ -1139,6 +1220,7 @@ bool Emulator::Impl::run(const Launch &l) {
   wThread.assign(s, 0);
   rThread.assign(s, 0);
   pending.assign(s, 0);
+  sOrigin.assign(s, 0);
   fatal = false;
   for (unsigned z = 0; z < l.grid[2]; ++z)
     for (unsigned y = 0; y < l.grid[1]; ++y)

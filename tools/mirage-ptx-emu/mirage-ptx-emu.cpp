@@ -30,6 +30,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 
 namespace cl = llvm::cl;
 using namespace mirage;
@@ -508,6 +509,7 @@ int run() {
       emulator.allocate("workspace", manifest->workspaceBytes, 0xff);
 
   auto start = std::chrono::steady_clock::now();
+  std::clock_t cpuStart = std::clock();
   bool completed = true;
   for (const KernelLaunch &k : manifest->kernels) {
     emu::Launch launch;
@@ -547,9 +549,10 @@ int run() {
   if (stats) {
     uint64_t n = emulator.instructionsExecuted();
     llvm::outs() << "emulated " << n << " thread instructions in "
-                 << llvm::format("%.3f", seconds) << " s ("
-                 << llvm::format("%.1f", n / std::max(seconds, 1e-9) / 1e6)
-                 << " million per second)\n";
+                 << llvm::format("%.3f", seconds) << " s, "
+                 << llvm::format("%.3f", cpuSeconds) << " s of CPU ("
+                 << llvm::format("%.1f", n / std::max(cpuSeconds, 1e-9) / 1e6)
+                 << " million per CPU second)\n";
   }
   if (!completed) {
     llvm::outs() << "FAIL: the emulation stopped at a fatal finding\n";

@@ -31,6 +31,8 @@ enum class FindingKind : uint8_t {
   Divergence,
   /// Reported, the launch goes on.
   SharedRace,
+  /// A value read from shared memory that no thread of the block wrote
+  /// reaches a global store, an address or a guard predicate.
   UninitializedSharedRead,
   AsyncCopyNotWaited,
 };
