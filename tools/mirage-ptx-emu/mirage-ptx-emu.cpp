@@ -532,6 +532,8 @@ int run() {
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
+  double cpuSeconds =
+      static_cast<double>(std::clock() - cpuStart) / CLOCKS_PER_SEC;
 
   // What the checks found.
   llvm::outs().flush();
