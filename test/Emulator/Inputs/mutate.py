@@ -3,6 +3,7 @@
 (the PTX and its manifest, with ptx_sha256 updated) to OUT_DIR.
 
   mutate.py BUNDLE.json OUT_DIR MUTATION N
+  mutate.py BUNDLE.json OUT_DIR replace N PATTERN REPLACEMENT
 
 MUTATION, applied to the N-th (1-based) instruction of its kind in the file:
   delete-bar          delete a `bar.sync`
@@ -12,6 +13,9 @@ MUTATION, applied to the N-th (1-based) instruction of its kind in the file:
   loader-off-by-one   add one 16-byte chunk to the global source address of a
                       `cp.async` (the loader reads its neighbour's chunk)
   remove-wait         delete a `cp.async.wait_group`
+  replace             replace the N-th match of the Python regular
+                      expression PATTERN by REPLACEMENT (re.sub syntax: \\n,
+                      \\t, groups)
 It fails when the PTX has fewer than N such instructions.
 """
 import hashlib
@@ -28,7 +32,11 @@ def nth(matches, n, what):
     return matches[n - 1]
 
 
-def mutate(ptx, mutation, n):
+def mutate(ptx, mutation, n, args):
+    if mutation == "replace":
+        pattern, replacement = args
+        m = nth(re.finditer(pattern, ptx, re.M), n, "matches of '%s'" % pattern)
+        return ptx[:m.start()] + m.expand(replacement) + ptx[m.end():]
     if mutation == "delete-bar":
         m = nth(re.finditer(r"^\s*bar\.sync\s+0;\n", ptx, re.M), n, "bar.sync")
         return ptx[:m.start()] + ptx[m.end():]
@@ -62,7 +70,7 @@ def mutate(ptx, mutation, n):
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) < 5 or len(sys.argv) != (7 if sys.argv[3] == "replace" else 5):
         sys.exit(__doc__)
     manifest_path, out_dir, mutation, n = sys.argv[1:5]
     with open(manifest_path) as f:
@@ -70,7 +78,7 @@ def main():
     ptx_path = os.path.join(os.path.dirname(manifest_path), manifest["ptx"])
     with open(ptx_path) as f:
         ptx = f.read()
-    mutated = mutate(ptx, mutation, int(n))
+    mutated = mutate(ptx, mutation, int(n), sys.argv[5:])
     if mutated == ptx:
         sys.exit("mutate.py: the mutation changed nothing")
     os.makedirs(out_dir, exist_ok=True)
