@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstring>
 #include <deque>
+#include <limits>
 
 using namespace mirage::emu;
 
@@ -130,6 +131,28 @@ template <typename Fn> float withRounding(Rounding r, Fn fn) {
 [[gnu::noinline]] float opaqueDiv(float a, float b) { return a / b; }
 [[gnu::noinline]] float opaqueFma(float a, float b, float c) {
   return std::fma(a, b, c);
+}
+
+/// A float operation of add/sub/mul/fma/neg/abs/min/max on exact operands
+/// (f16/bf16 halves, or f32), in double: the caller rounds once.
+double scalarFloatOp(const Instruction &in, double a, double b, double c) {
+  if (in.op == Op::Add)
+    return a + b;
+  if (in.op == Op::Sub)
+    return a - b;
+  if (in.op == Op::Mul)
+    return a * b;
+  if (in.op == Op::Fma)
+    return std::fma(a, b, c);
+  if (in.op == Op::Neg)
+    return -a;
+  if (in.op == Op::Abs)
+    return std::fabs(a);
+  // min and max: without .NaN a NaN operand yields the other one; with it,
+  // NaN.
+  if (in.nanProp && (std::isnan(a) || std::isnan(b)))
+    return std::numeric_limits<double>::quiet_NaN();
+  return in.op == Op::Min ? std::fmin(a, b) : std::fmax(a, b);
 }
 
 } // namespace
@@ -480,6 +503,27 @@ void Emulator::Impl::runThread(unsigned t) {
       return (o.reg == Operand::kNoReg ? 0 : r[o.reg]) +
              static_cast<uint64_t>(o.imm);
     };
+    if (in.type == Type::F16x2 || in.type == Type::BF16x2) {
+      // Packed pairs (add, sub, mul, fma, neg, abs, min, max): each half
+      // on its own, the lower element in the low half.
+      bool bf = in.type == Type::BF16x2;
+      uint64_t d = 0;
+      for (unsigned h = 0; h < 2; ++h) {
+        auto part = [&](unsigned k) -> double {
+          auto b = static_cast<uint16_t>(val(k) >> (16 * h));
+          return bf ? bf16ToFloat(b) : f16ToFloat(b);
+        };
+        double x = part(1);
+        double y = in.numOperands > 2 ? part(2) : 0.0;
+        double z = in.numOperands > 3 ? part(3) : 0.0;
+        double v = scalarFloatOp(in, x, y, z);
+        d |= static_cast<uint64_t>(bf ? doubleToBF16(v) : doubleToF16(v))
+             << (16 * h);
+      }
+      r[in.ops[0].reg] = d;
+      ++pc;
+      continue;
+    }
     switch (in.op) {
     case Op::Add:
     case Op::Sub:
@@ -567,11 +611,9 @@ void Emulator::Impl::runThread(unsigned t) {
     case Op::Min:
     case Op::Max:
       if (in.type == Type::F32) {
-        float a = f32(1), b = f32(2);
-        setF32(in.op == Op::Min ? std::fmin(a, b) : std::fmax(a, b));
+        setF32(static_cast<float>(scalarFloatOp(in, f32(1), f32(2), 0)));
       } else if (isFloat(in.type)) {
-        double a = half(1), b = half(2);
-        setHalf(in.op == Op::Min ? std::fmin(a, b) : std::fmax(a, b));
+        setHalf(scalarFloatOp(in, half(1), half(2), 0));
       } else if (isSigned(in.type)) {
         int64_t a = signExtend(val(1), bits), b = signExtend(val(2), bits);
         set(static_cast<uint64_t>(in.op == Op::Min ? std::min(a, b)
@@ -581,6 +623,12 @@ void Emulator::Impl::runThread(unsigned t) {
         set(in.op == Op::Min ? std::min(a, b) : std::max(a, b));
       }
       break;
+    case Op::Copysign: {
+      // d = b with the sign of a.
+      uint64_t sign = uint64_t(1) << 31;
+      set((val(2) & ~sign) | (val(1) & sign));
+      break;
+    }
     case Op::Div:
       if (in.type == Type::F32) {
         float a = f32(1), b = f32(2);
@@ -623,6 +671,26 @@ void Emulator::Impl::runThread(unsigned t) {
           x = flushF32(static_cast<float>(x));
         if (in.sat)
           x = std::isnan(x) ? 0.0 : std::min(1.0, std::max(0.0, x));
+        switch (in.rounding) {
+        case Rounding::Rni:
+          x = std::nearbyint(x);
+          break;
+        case Rounding::Rzi:
+          x = std::trunc(x);
+          break;
+        case Rounding::Rmi:
+          x = std::floor(x);
+          break;
+        case Rounding::Rpi:
+          x = std::ceil(x);
+          break;
+        case Rounding::None:
+        case Rounding::Rn:
+        case Rounding::Rz:
+        case Rounding::Rm:
+        case Rounding::Rp:
+          break;
+        }
         if (d == Type::F32) {
           float f = static_cast<float>(x);
           r[in.ops[0].reg] = f32ToBits(in.ftz ? flushF32(f) : f);
@@ -758,8 +826,9 @@ void Emulator::Impl::runThread(unsigned t) {
     case Op::Setp: {
       uint64_t a = val(1), b = val(2);
       bool p = false;
-      if (in.type == Type::F32) {
-        float x = f32(1), y = f32(2);
+      if (isFloat(in.type)) {
+        double x = in.type == Type::F32 ? f32(1) : half(1);
+        double y = in.type == Type::F32 ? f32(2) : half(2);
         switch (in.cmp) {
         case Cmp::Eq:
           p = x == y;
@@ -778,6 +847,30 @@ void Emulator::Impl::runThread(unsigned t) {
           break;
         case Cmp::Ge:
           p = x >= y;
+          break;
+        case Cmp::Equ:
+          p = !(x != y);
+          break;
+        case Cmp::Neu:
+          p = x != y;
+          break;
+        case Cmp::Ltu:
+          p = !(x >= y);
+          break;
+        case Cmp::Leu:
+          p = !(x > y);
+          break;
+        case Cmp::Gtu:
+          p = !(x <= y);
+          break;
+        case Cmp::Geu:
+          p = !(x < y);
+          break;
+        case Cmp::Num:
+          p = !std::isnan(x) && !std::isnan(y);
+          break;
+        case Cmp::Nan:
+          p = std::isnan(x) || std::isnan(y);
           break;
         case Cmp::Lo:
         case Cmp::Ls:
@@ -810,6 +903,14 @@ void Emulator::Impl::runThread(unsigned t) {
         case Cmp::Ls:
         case Cmp::Hi:
         case Cmp::Hs:
+        case Cmp::Equ:
+        case Cmp::Neu:
+        case Cmp::Ltu:
+        case Cmp::Leu:
+        case Cmp::Gtu:
+        case Cmp::Geu:
+        case Cmp::Num:
+        case Cmp::Nan:
           break; // rejected by the parser
         }
       } else {
@@ -837,6 +938,15 @@ void Emulator::Impl::runThread(unsigned t) {
         case Cmp::Hs:
           p = x >= y;
           break;
+        case Cmp::Equ:
+        case Cmp::Neu:
+        case Cmp::Ltu:
+        case Cmp::Leu:
+        case Cmp::Gtu:
+        case Cmp::Geu:
+        case Cmp::Num:
+        case Cmp::Nan:
+          break; // rejected by the parser
         }
       }
       r[in.ops[0].reg] = p;

@@ -193,6 +193,9 @@ bool isArithInt(Type t) {
 bool isScalarFloat(Type t) {
   return t == Type::F16 || t == Type::BF16 || t == Type::F32;
 }
+bool isPacked(Type t) { return t == Type::F16x2 || t == Type::BF16x2; }
+/// f32, f16, bf16 and the packed pairs of the latter.
+bool isArithFloat(Type t) { return isScalarFloat(t) || isPacked(t); }
 
 class Parser {
 public:
@@ -764,7 +767,7 @@ llvm::Error Parser::decodeOpcode(StringRef opcode, unsigned line,
     inst.ftz = take("ftz");
     return oneType([&](Type t) {
       return isArithInt(t) ? inst.rounding == Rounding::None && !inst.ftz
-                           : isScalarFloat(t) && halfRounding(t);
+                           : isArithFloat(t) && halfRounding(t);
     });
   }
   if (base == "mul") {
@@ -783,7 +786,7 @@ llvm::Error Parser::decodeOpcode(StringRef opcode, unsigned line,
       if (isArithInt(t))
         return intMode && inst.rounding == Rounding::None && !inst.ftz &&
                !(inst.op == Op::MulWide && typeBits(t) == 64);
-      return !intMode && isScalarFloat(t) && halfRounding(t);
+      return !intMode && isArithFloat(t) && halfRounding(t);
     });
   }
   if (base == "mad") {
@@ -799,7 +802,7 @@ llvm::Error Parser::decodeOpcode(StringRef opcode, unsigned line,
       return unsupported("fma needs a rounding modifier");
     inst.ftz = take("ftz");
     inst.sat = take("sat");
-    return oneType([&](Type t) { return isScalarFloat(t) && halfRounding(t); });
+    return oneType([&](Type t) { return isArithFloat(t) && halfRounding(t); });
   }
   if (base == "neg" || base == "abs" || base == "min" || base == "max") {
     inst.op = llvm::StringSwitch<Op>(base)
@@ -808,11 +811,17 @@ llvm::Error Parser::decodeOpcode(StringRef opcode, unsigned line,
                   .Case("min", Op::Min)
                   .Default(Op::Max);
     inst.ftz = take("ftz");
+    if (inst.op == Op::Min || inst.op == Op::Max)
+      inst.nanProp = take("NaN");
     return oneType([&](Type t) {
-      return isScalarFloat(t) ||
-             (isArithInt(t) && !inst.ftz &&
+      return isArithFloat(t) ||
+             (isArithInt(t) && !inst.ftz && !inst.nanProp &&
               (isSigned(t) || inst.op == Op::Min || inst.op == Op::Max));
     });
+  }
+  if (base == "copysign") {
+    inst.op = Op::Copysign;
+    return oneType([](Type t) { return t == Type::F32; });
   }
   if (base == "div") {
     inst.op = Op::Div;
@@ -860,6 +869,10 @@ llvm::Error Parser::decodeOpcode(StringRef opcode, unsigned line,
         s == Type::F64)
       return unsupported();
     bool dFloat = isFloat(d), sFloat = isFloat(s);
+    if (dFloat && sFloat && d == s && inst.rounding >= Rounding::Rni) {
+      // cvt.rzi.f32.f32: round to an integral value.
+      return llvm::Error::success();
+    }
     if (dFloat && sFloat) {
       // Narrowing needs a rounding mode (rn only); widening and f32 -> f32
       // (.sat) take none.
@@ -935,6 +948,14 @@ llvm::Error Parser::decodeOpcode(StringRef opcode, unsigned line,
                                  .Case("ls", Cmp::Ls)
                                  .Case("hi", Cmp::Hi)
                                  .Case("hs", Cmp::Hs)
+                                 .Case("equ", Cmp::Equ)
+                                 .Case("neu", Cmp::Neu)
+                                 .Case("ltu", Cmp::Ltu)
+                                 .Case("leu", Cmp::Leu)
+                                 .Case("gtu", Cmp::Gtu)
+                                 .Case("geu", Cmp::Geu)
+                                 .Case("num", Cmp::Num)
+                                 .Case("nan", Cmp::Nan)
                                  .Default(std::nullopt);
     if (!cmp)
       return unsupported("comparison '" + parts[i] + "'");
@@ -943,8 +964,8 @@ llvm::Error Parser::decodeOpcode(StringRef opcode, unsigned line,
     inst.ftz = take("ftz");
     return oneType([&](Type t) {
       if (isFloat(t))
-        return t == Type::F32 && inst.cmp < Cmp::Lo;
-      return isIntType(t) && typeBits(t) >= 16 &&
+        return isScalarFloat(t) && (inst.cmp < Cmp::Lo || inst.cmp >= Cmp::Equ);
+      return isIntType(t) && typeBits(t) >= 16 && inst.cmp < Cmp::Equ &&
              (inst.cmp < Cmp::Lo || !isSigned(t)) && !inst.ftz;
     });
   }
@@ -1098,6 +1119,7 @@ llvm::Error Parser::checkOperands(const Kernel &kernel, const Instruction &inst,
   case Op::MulHi:
   case Op::Min:
   case Op::Max:
+  case Op::Copysign:
   case Op::Div:
   case Op::Shl:
   case Op::Shr:
@@ -1240,49 +1262,98 @@ llvm::Expected<Module> mirage::emu::parsePtx(StringRef text,
   return module;
 }
 
+/// The base name of `op` as written in PTX.
+static const char *opName(Op op) {
+  switch (op) {
+  case Op::Add:
+    return "add";
+  case Op::Sub:
+    return "sub";
+  case Op::Mul:
+    return "mul";
+  case Op::MulWide:
+    return "mul.wide";
+  case Op::MulHi:
+    return "mul.hi";
+  case Op::Mad:
+    return "mad";
+  case Op::Fma:
+    return "fma";
+  case Op::Neg:
+    return "neg";
+  case Op::Abs:
+    return "abs";
+  case Op::Min:
+    return "min";
+  case Op::Max:
+    return "max";
+  case Op::Copysign:
+    return "copysign";
+  case Op::Div:
+    return "div";
+  case Op::Ex2:
+    return "ex2";
+  case Op::Rsqrt:
+    return "rsqrt";
+  case Op::Sqrt:
+    return "sqrt";
+  case Op::Rcp:
+    return "rcp";
+  case Op::Cvt:
+  case Op::CvtPack:
+    return "cvt";
+  case Op::Cvta:
+    return "cvta";
+  case Op::Shl:
+    return "shl";
+  case Op::Shr:
+    return "shr";
+  case Op::And:
+    return "and";
+  case Op::Or:
+    return "or";
+  case Op::Xor:
+    return "xor";
+  case Op::Not:
+    return "not";
+  case Op::Bfe:
+    return "bfe";
+  case Op::Mov:
+    return "mov";
+  case Op::Setp:
+    return "setp";
+  case Op::Selp:
+    return "selp";
+  case Op::LdParam:
+    return "ld.param";
+  case Op::Ld:
+    return "ld";
+  case Op::St:
+    return "st";
+  case Op::Bra:
+    return "bra";
+  case Op::Ret:
+    return "ret";
+  case Op::BarSync:
+    return "bar.sync";
+  case Op::Mma:
+    return "mma.sync";
+  case Op::Ldmatrix:
+    return "ldmatrix";
+  case Op::CpAsync:
+    return "cp.async";
+  case Op::CpAsyncCommit:
+    return "cp.async.commit_group";
+  case Op::CpAsyncWait:
+    return "cp.async.wait_group";
+  case Op::CpAsyncWaitAll:
+    return "cp.async.wait_all";
+  }
+  return "?";
+}
+
 std::string mirage::emu::describe(const Instruction &inst) {
-  static const char *names[] = {"add",
-                                "sub",
-                                "mul",
-                                "mul.wide",
-                                "mul.hi",
-                                "mad",
-                                "fma",
-                                "neg",
-                                "abs",
-                                "min",
-                                "max",
-                                "div",
-                                "ex2",
-                                "rsqrt",
-                                "sqrt",
-                                "rcp",
-                                "cvt",
-                                "cvt",
-                                "cvta",
-                                "shl",
-                                "shr",
-                                "and",
-                                "or",
-                                "xor",
-                                "not",
-                                "bfe",
-                                "mov",
-                                "setp",
-                                "selp",
-                                "ld.param",
-                                "ld",
-                                "st",
-                                "bra",
-                                "ret",
-                                "bar.sync",
-                                "mma.sync",
-                                "ldmatrix",
-                                "cp.async",
-                                "cp.async.commit_group",
-                                "cp.async.wait_group",
-                                "cp.async.wait_all"};
-  std::string s = names[static_cast<unsigned>(inst.op)];
+  std::string s = opName(inst.op);
   if (inst.op == Op::Ld || inst.op == Op::St)
     s += inst.space == Space::Global ? ".global" : ".shared";
   return s;

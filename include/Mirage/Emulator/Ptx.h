@@ -34,6 +34,7 @@ enum class Op : uint8_t {
   Abs,
   Min,
   Max,
+  Copysign,
   Div,
   Ex2,
   Rsqrt,
@@ -96,7 +97,28 @@ bool isFloat(Type type);
 
 enum class Rounding : uint8_t { None, Rn, Rz, Rm, Rp, Rni, Rzi, Rmi, Rpi };
 
-enum class Cmp : uint8_t { Eq, Ne, Lt, Le, Gt, Ge, Lo, Ls, Hi, Hs };
+/// Comparisons: integer ones, then the float ones that are true when an
+/// operand is NaN (unordered) and num/nan.
+enum class Cmp : uint8_t {
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Lo,
+  Ls,
+  Hi,
+  Hs,
+  Equ,
+  Neu,
+  Ltu,
+  Leu,
+  Gtu,
+  Geu,
+  Num,
+  Nan,
+};
 
 enum class Space : uint8_t { None, Global, Shared, Param };
 
@@ -149,6 +171,7 @@ struct Instruction {
   bool sat = false;
   bool trans = false;    // ldmatrix .trans
   bool cacheAll = false; // cp.async .ca
+  bool nanProp = false;  // min/max .NaN
   uint8_t vec = 1;       // ld/st .v2/.v4; ldmatrix .x1/.x2/.x4
   uint8_t numOperands = 0;
   bool guardNegated = false;
