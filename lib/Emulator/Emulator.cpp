@@ -503,7 +503,8 @@ void Emulator::Impl::runThread(unsigned t) {
       return (o.reg == Operand::kNoReg ? 0 : r[o.reg]) +
              static_cast<uint64_t>(o.imm);
     };
-    if (in.type == Type::F16x2 || in.type == Type::BF16x2) {
+    if ((in.type == Type::F16x2 || in.type == Type::BF16x2) &&
+        in.op != Op::CvtPack) {
       // Packed pairs (add, sub, mul, fma, neg, abs, min, max): each half
       // on its own, the lower element in the low half.
       bool bf = in.type == Type::BF16x2;

@@ -72,6 +72,10 @@ cl::opt<std::string>
     writeOutputs("write-outputs",
                  cl::desc("Write the outputs as DIR/output<I>.npy"),
                  cl::cat(emuCategory));
+cl::opt<std::string>
+    writeInputs("write-inputs",
+                cl::desc("Write the inputs as DIR/input<I>.npy and stop"),
+                cl::cat(emuCategory));
 cl::opt<bool> stats("print-stats",
                     cl::desc("Print the emulated thread instructions, the "
                              "seconds and the rate"),
@@ -471,6 +475,18 @@ int run() {
     info.dtype = spec.dtype;
     inputs.push_back(randomInput(info, NumberSystem::Float, seed,
                                  static_cast<unsigned>(i), scale));
+  }
+  if (!writeInputs.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(writeInputs))
+      return fail("--write-inputs: cannot create '" + writeInputs +
+                  "': " + ec.message());
+    for (auto [i, t] : llvm::enumerate(inputs)) {
+      llvm::SmallString<256> path(writeInputs);
+      llvm::sys::path::append(path, "input" + llvm::Twine(i) + ".npy");
+      if (llvm::Error e = writeNpy(path, t))
+        return fail("--write-inputs: " + llvm::toString(std::move(e)));
+    }
+    return 0;
   }
   std::vector<Tensor> expected;
   if (!expectedDir.empty()) {
