@@ -34,6 +34,8 @@ const char *mirage::emu::findingKindName(FindingKind kind) {
     return "misaligned access";
   case FindingKind::Divergence:
     return "divergent arrival";
+  case FindingKind::InstructionLimit:
+    return "instruction limit";
   case FindingKind::SharedRace:
     return "shared-memory race";
   case FindingKind::UninitializedSharedRead:
@@ -49,6 +51,7 @@ bool mirage::emu::isFatal(FindingKind kind) {
   case FindingKind::OutOfBounds:
   case FindingKind::Misaligned:
   case FindingKind::Divergence:
+  case FindingKind::InstructionLimit:
     return true;
   case FindingKind::SharedRace:
   case FindingKind::UninitializedSharedRead:
@@ -165,6 +168,8 @@ struct Emulator::Impl {
   std::vector<Finding> findings;
   uint64_t counts[kNumFindingKinds] = {};
   uint64_t executed = 0;
+  /// `executed` when the current launch started.
+  uint64_t launchStart = 0;
   bool fatal = false;
 
   // The launch being run.
@@ -1022,6 +1027,15 @@ void Emulator::Impl::runThread(unsigned t) {
       break;
     }
     case Op::Bra:
+      if (options.maxInstructions &&
+          executed - launchStart + count > options.maxInstructions) {
+        report(FindingKind::InstructionLimit, t, in.line,
+               "the launch ran over " + llvm::Twine(options.maxInstructions) +
+                   " thread instructions (an endless loop?)");
+        th.pc = pc;
+        executed += count;
+        return;
+      }
       pc = static_cast<uint32_t>(in.ops[0].imm);
       continue;
     case Op::Ret:
@@ -1333,6 +1347,7 @@ bool Emulator::Impl::run(const Launch &l) {
   pending.assign(s, 0);
   sOrigin.assign(s, 0);
   fatal = false;
+  launchStart = executed;
   for (unsigned z = 0; z < l.grid[2]; ++z)
     for (unsigned y = 0; y < l.grid[1]; ++y)
       for (unsigned x = 0; x < l.grid[0]; ++x) {

@@ -72,6 +72,11 @@ cl::opt<std::string>
     writeOutputs("write-outputs",
                  cl::desc("Write the outputs as DIR/output<I>.npy"),
                  cl::cat(emuCategory));
+cl::opt<uint64_t> maxInstructions(
+    "max-instructions",
+    cl::desc("Thread instructions one kernel launch may run before it is "
+             "stopped as an endless loop (0: no limit)"),
+    cl::init(uint64_t(1) << 40), cl::cat(emuCategory));
 cl::opt<std::string>
     writeInputs("write-inputs",
                 cl::desc("Write the inputs as DIR/input<I>.npy and stop"),
@@ -508,6 +513,7 @@ int run() {
   // writes fails), the workspace (NaN too).
   emu::EmulatorOptions options;
   options.maxReportsPerKind = maxReports;
+  options.maxInstructions = maxInstructions;
   emu::Emulator emulator(*module, options);
   std::vector<uint64_t> inputAddrs, outputAddrs;
   for (auto [i, t] : llvm::enumerate(inputs)) {

@@ -29,6 +29,8 @@ enum class FindingKind : uint8_t {
   OutOfBounds,
   Misaligned,
   Divergence,
+  /// A launch ran more thread instructions than EmulatorOptions allows.
+  InstructionLimit,
   /// Reported, the launch goes on.
   SharedRace,
   /// A value read from shared memory that no thread of the block wrote
@@ -36,7 +38,7 @@ enum class FindingKind : uint8_t {
   UninitializedSharedRead,
   AsyncCopyNotWaited,
 };
-constexpr unsigned kNumFindingKinds = 6;
+constexpr unsigned kNumFindingKinds = 7;
 
 /// "out-of-bounds access", "shared-memory race", ...
 const char *findingKindName(FindingKind kind);
@@ -60,6 +62,9 @@ struct Launch {
 struct EmulatorOptions {
   /// Findings kept per kind (all are counted).
   unsigned maxReportsPerKind = 5;
+  /// Thread instructions one launch may execute (checked at taken
+  /// branches); 0: no limit.
+  uint64_t maxInstructions = 0;
 };
 
 class Emulator {
