@@ -15,6 +15,7 @@
 #include "Mirage/Semantics/FloatFormats.h"
 #include "Mirage/Semantics/Interpreter.h"
 #include "Mirage/Semantics/Npy.h"
+#include "Mirage/Support/MemoryLimit.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -72,6 +73,12 @@ cl::opt<std::string>
     writeOutputs("write-outputs",
                  cl::desc("Write the outputs as DIR/output<I>.npy"),
                  cl::cat(emuCategory));
+cl::opt<uint64_t> memoryLimit(
+    "memory-limit",
+    cl::desc("Bytes the buffers, inputs and references may use; 0: three "
+             "quarters of the machine's memory (physical, or its cgroup "
+             "limit when smaller)"),
+    cl::init(0), cl::cat(emuCategory));
 cl::opt<uint64_t> maxInstructions(
     "max-instructions",
     cl::desc("Thread instructions one kernel launch may run before it is "
@@ -468,6 +475,21 @@ int run() {
                   llvm::Twine(threads) + " threads, its .maxntid allows " +
                   llvm::Twine(kernel->maxThreads));
   }
+
+  // Everything the run holds, bounded before anything is allocated: the
+  // inputs as floats and as device bytes, the outputs as device bytes, as
+  // floats and their references, the workspace.
+  uint64_t needed = manifest->workspaceBytes;
+  for (const TensorSpec &spec : manifest->inputs)
+    needed += spec.numElements() * (4 + dtypeBytes(spec.dtype));
+  for (const TensorSpec &spec : manifest->outputs)
+    needed += spec.numElements() * (8 + dtypeBytes(spec.dtype));
+  if (llvm::Error e = checkMemoryNeed(
+          needed > uint64_t(INT64_MAX) ? std::nullopt
+                                       : std::optional<int64_t>(needed),
+          resolveMemoryLimit(memoryLimit), "emulate"))
+    return fail(bundlePath + ": " + llvm::toString(std::move(e)) +
+                " (option --memory-limit)");
 
   // Inputs and reference outputs.
   double scale = inputScale.getNumOccurrences()
