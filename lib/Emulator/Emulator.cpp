@@ -12,7 +12,7 @@
 
 #include "Mirage/Emulator/Emulator.h"
 
-#include "Floats.h"
+#include "Mirage/Emulator/Floats.h"
 
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Format.h"

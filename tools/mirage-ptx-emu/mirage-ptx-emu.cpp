@@ -10,9 +10,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "Mirage/Emulator/Emulator.h"
+#include "Mirage/Emulator/Floats.h"
 #include "Mirage/Emulator/Ptx.h"
 #include "Mirage/Portable/Compare.h"
-#include "Mirage/Semantics/FloatFormats.h"
 #include "Mirage/Semantics/Interpreter.h"
 #include "Mirage/Semantics/Npy.h"
 #include "Mirage/Support/MemoryLimit.h"
@@ -368,7 +368,7 @@ void toBytes(const Tensor &t, std::vector<uint8_t> &out) {
     std::memcpy(&bits, &v, 4);
     switch (t.dtype) {
     case DType::F16: {
-      uint16_t h = toF16Bits(v);
+      uint16_t h = emu::doubleToF16(v);
       std::memcpy(&out[i * size], &h, 2);
       break;
     }
@@ -392,7 +392,7 @@ Tensor fromBytes(const TensorSpec &spec, const std::vector<uint8_t> &in) {
     case DType::F16: {
       uint16_t h;
       std::memcpy(&h, &in[i * size], 2);
-      t.data[i] = fromF16Bits(h);
+      t.data[i] = emu::f16ToFloat(h);
       break;
     }
     case DType::BF16: {

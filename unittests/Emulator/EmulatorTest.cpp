@@ -1,6 +1,6 @@
 //===- EmulatorTest.cpp - Unit tests of the PTX emulator ------------------===//
 
-#include "Floats.h"
+#include "Mirage/Emulator/Floats.h"
 
 #include "Mirage/Emulator/Emulator.h"
 #include "Mirage/Emulator/Ptx.h"

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef MIRAGE_LIB_EMULATOR_FLOATS_H
-#define MIRAGE_LIB_EMULATOR_FLOATS_H
+#ifndef MIRAGE_EMULATOR_FLOATS_H
+#define MIRAGE_EMULATOR_FLOATS_H
 
 #include "Mirage/Semantics/FloatFormats.h"
 
@@ -41,7 +41,8 @@ inline float f16ToFloat(uint16_t bits) {
 }
 /// Rounds `value` once to f16 (ties to even, overflow to infinity, gradual
 /// underflow): the project's roundToF16 + toF16Bits, computed on the bits
-/// (unittests/Emulator checks that they agree).
+/// (unittests/Emulator checks that they agree). mirage-ptx-emu converts
+/// its inputs and outputs with these too..
 inline uint16_t doubleToF16(double value) {
   uint64_t b;
   std::memcpy(&b, &value, 8);
@@ -86,4 +87,4 @@ inline uint16_t doubleToBF16(double value) {
 
 } // namespace mirage::emu
 
-#endif // MIRAGE_LIB_EMULATOR_FLOATS_H
+#endif // MIRAGE_EMULATOR_FLOATS_H
