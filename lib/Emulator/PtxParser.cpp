@@ -182,6 +182,10 @@ std::optional<Type> parseType(StringRef s) {
       .Default(std::nullopt);
 }
 
+/// Registers per kernel: every thread of a block holds them all (1024
+/// threads x 16384 registers x 12 bytes = 192 MiB at most).
+constexpr size_t kMaxRegisters = 1 << 14;
+
 bool isIntType(Type t) {
   return !isFloat(t) && t != Type::Pred && t != Type::None;
 }
@@ -459,8 +463,11 @@ llvm::Error Parser::parseBody(Kernel &kernel) {
           llvm::Expected<int64_t> count = parseInteger();
           if (!count)
             return count.takeError();
-          if (*count < 0 || *count > (1 << 20))
-            return error(name.line, "register count out of range");
+          if (*count < 0 ||
+              *count + kernel.registerNames.size() > kMaxRegisters)
+            return error(name.line, "more than " + llvm::Twine(kMaxRegisters) +
+                                        " registers in kernel '" + kernel.name +
+                                        "'");
           if (llvm::Error err = expectPunct('>'))
             return err;
           for (int64_t i = 0; i < *count; ++i) {
@@ -471,6 +478,10 @@ llvm::Error Parser::parseBody(Kernel &kernel) {
             kernel.registerNames.push_back(reg);
           }
         } else {
+          if (kernel.registerNames.size() >= kMaxRegisters)
+            return error(name.line, "more than " + llvm::Twine(kMaxRegisters) +
+                                        " registers in kernel '" + kernel.name +
+                                        "'");
           if (registers.count(name.text))
             return error(name.line,
                          "register '" + name.text + "' declared twice");
@@ -511,14 +522,12 @@ llvm::Error Parser::parseBody(Kernel &kernel) {
       return error(where.second, "branch to undefined label '" + label + "'");
     kernel.code[where.first].ops[0].imm = it->second;
   }
-  // Falling off the end is an implicit ret.
-  if (kernel.code.empty() || kernel.code.back().op != Op::Ret ||
-      kernel.code.back().guard != Operand::kNoReg) {
-    Instruction ret;
-    ret.op = Op::Ret;
-    ret.line = peek().line;
-    kernel.code.push_back(ret);
-  }
+  // Falling off the end is an implicit ret; a label at the very end points
+  // at it.
+  Instruction ret;
+  ret.op = Op::Ret;
+  ret.line = peek().line;
+  kernel.code.push_back(ret);
   return llvm::Error::success();
 }
 
