@@ -126,7 +126,7 @@ test-sanitize: $(DEPS_STAMP)
 FUZZ_DIR      ?= build-fuzz
 FUZZ_SECONDS  ?= 60
 FUZZ_RUNS     ?= 1000000
-FUZZ_TARGETS  ?= parse import interpret equivalence lower manifest npy
+FUZZ_TARGETS  ?= parse import interpret equivalence lower manifest npy ptx
 FUZZ_RSS_MB   ?= 2048
 FUZZ_TIMEOUT  ?= 10
 FUZZ_RESULTS  ?= bench/results/fuzz.json

@@ -11,6 +11,7 @@ Writes OUT_DIR/<target>/<name> for every target of fuzz/ (docs/Fuzzing.md):
     of runtime/test/Inputs and test/, followed by the separator line and the
     PTX it names when that file exists;
   * npy: every .npy file of runtime/test/ and test/;
+  * ptx: every .ptx file of runtime/test/Inputs and test/;
   * and the hand seeds of fuzz/seeds/<target>/.
 Nothing is copied into the repository: the corpora live in the build tree.
 """
@@ -42,7 +43,7 @@ def write_seed(out, target, data):
 
 def main():
     root, out = sys.argv[1], sys.argv[2]
-    targets = MLIR_TARGETS + ["manifest", "npy"]
+    targets = MLIR_TARGETS + ["manifest", "npy", "ptx"]
     for target in targets:
         shutil.rmtree(os.path.join(out, target), ignore_errors=True)
         os.makedirs(os.path.join(out, target))
@@ -79,6 +80,11 @@ def main():
         with open(path, "rb") as f:
             write_seed(out, "npy", f.read())
         counts["npy"] += 1
+
+    for path in files_under(root, ["runtime/test/Inputs", "test"], ".ptx"):
+        with open(path, "rb") as f:
+            write_seed(out, "ptx", f.read())
+        counts["ptx"] += 1
 
     for target in targets:
         hand = os.path.join(root, "fuzz", "seeds", target)

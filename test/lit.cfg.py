@@ -30,7 +30,8 @@ llvm_config.use_default_substitutions()
 # Our tools first, then FileCheck, not, count from LLVM.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.mirage_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["mirage-opt", "mirage-cpu-runner"],
+llvm_config.add_tool_substitutions(["mirage-opt", "mirage-cpu-runner",
+                                    "mirage-ptx-emu"],
                                    [config.mirage_tools_dir])
 
 # Python for test scripts, and Debian's python3 with numpy for the tests that

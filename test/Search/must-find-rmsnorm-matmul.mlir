@@ -13,6 +13,12 @@
 // RUN: mirage-cpu-runner %t --entry=rmsnorm_matmul | FileCheck %s --check-prefix=CPU
 // RUN: rm -rf %t.bundle && mirage-opt %t --mirage-to-ptx="chip=sm_90 output=%t.bundle" -o /dev/null
 // RUN: test -s %t.bundle/rmsnorm_matmul.ptx && test -s %t.bundle/rmsnorm_matmul.json
+// The bundle runs on the PTX emulator (docs/Emulator.md) and matches the
+// interpreter on the kernel-level reference.
+// RUN: mirage-opt %t --mirage-interpret='entry=reference seed=1 output-dir=%t.ref' -o /dev/null > /dev/null
+// RUN: mirage-ptx-emu %t.bundle/rmsnorm_matmul.json --seed=1 --expected=%t.ref 2>&1 | FileCheck %s --check-prefix=EMU
+// EMU-NOT: error:
+// EMU: PASS
 // Its numerics are within the reference program's against float64
 // (test/Semantics/accumulation-error.test).
 // RUN: %if numpy %{ %numpy_python %S/../Semantics/Inputs/accumulation_error.py mirage-opt rmsnorm_matmul \
