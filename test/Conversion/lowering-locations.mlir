@@ -5,7 +5,7 @@
 // by several, the fused location of them; the workspace, the function's).
 // RUN: mirage-opt %s -split-input-file -verify-diagnostics \
 // RUN:   --mirage-default-schedules --mirage-lower-to-structured \
-// RUN:   -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s
+// RUN:   -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s --strict-whitespace
 // RUN: mirage-opt %s -split-input-file -verify-diagnostics \
 // RUN:   --mirage-default-schedules --mirage-lower-to-structured --mirage-map-to-gpu \
 // RUN:   -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s --check-prefix=GPU
@@ -21,9 +21,10 @@
 // CHECK:         arith.constant 0 : index loc(fused["user_matmul", "user_exp"])
 // CHECK:         memref.view {{.*}} loc("user_matmul")
 // CHECK:         linalg.matmul {{.*}} loc("user_matmul")
-// CHECK:         } {mirage.kernel = {{.*}}} loc("user_matmul")
+// CHECK:         {{^    }}} loc("user_matmul")
+// CHECK-NEXT:    structured.kernel "mlp_kernel1"
 // CHECK:         math.exp {{.*}} loc("user_exp")
-// CHECK:         } {mirage.kernel = {{.*}}} loc("user_exp")
+// CHECK:         {{^    }}} loc("user_exp")
 // CHECK:         return loc("user_return")
 // CHECK-NEXT:  } loc("user_function")
 
