@@ -106,12 +106,7 @@ def run_target(args, target):
     result["artifacts"] = []
     for name in new:
         path = os.path.join(artifacts, name)
-        try:
-            report = subprocess.run([binary, path], capture_output=True,
-                                    text=True, errors="replace", env=env,
-                                    timeout=max(60, 6 * args.timeout)).stderr
-        except subprocess.TimeoutExpired:
-            report = "timeout while reproducing\n"
+        report, seconds = reproduce(binary, path, env, args.timeout)
         with open(path + ".txt", "w") as f:
             f.write(report)
         result["artifacts"].append({
@@ -119,6 +114,9 @@ def run_target(args, target):
             "kind": name.split("-", 1)[0],
             "error": first_match(report, ERROR_LINE),
             "stack_top": first_match(report, OUR_FRAME),
+            # A timeout or slow unit that runs fast alone was the machine's
+            # load, not the input.
+            "seconds_alone": seconds,
         })
     # The stats line may precede the last worker's end: count the inputs.
     for kind, key in (("crash", "crashes"), ("leak", "crashes"),
@@ -126,6 +124,19 @@ def run_target(args, target):
         saved = sum(a["kind"] == kind for a in result["artifacts"])
         result[key] = max(result[key], saved)
     return result
+
+
+def reproduce(binary, path, env, timeout):
+    """Runs one saved input alone: (its report, its wall seconds or None
+    when it did not finish within max(60, 6 * timeout) s)."""
+    start = time.time()
+    try:
+        report = subprocess.run([binary, path], capture_output=True,
+                                text=True, errors="replace", env=env,
+                                timeout=max(60, 6 * timeout)).stderr
+        return report, round(time.time() - start, 2)
+    except subprocess.TimeoutExpired:
+        return "timeout while reproducing\n", None
 
 
 ERROR_LINE = re.compile(r"(ERROR: \w+Sanitizer: .*|runtime error: .*|"
