@@ -12,6 +12,7 @@
 #include "EmulatorImpl.h"
 
 #include "llvm/ADT/Twine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -69,6 +70,21 @@ void Emulator::Impl::report(FindingKind kind, unsigned thread, uint32_t line,
      << thread / (launch->block[0] * launch->block[1])
      << "): " << findingKindName(kind) << ": " << what;
   findings.push_back({kind, message});
+}
+
+std::string Emulator::Impl::hex(uint64_t v) {
+  std::string s;
+  llvm::raw_string_ostream(s) << llvm::format_hex(v, 2);
+  return s;
+}
+
+std::string Emulator::Impl::describeGlobal(uint64_t addr) {
+  uint64_t index = addr >> kBufferShift;
+  if (index == 0 || index > buffers.size())
+    return hex(addr) + ", which is in no buffer";
+  return hex(addr) + " (" + bufferNames[index - 1] + " + " +
+         std::to_string(addr & kOffsetMask) + " of " +
+         std::to_string(buffers[index - 1].size()) + " bytes)";
 }
 
 bool Emulator::Impl::runBlock() {
@@ -170,17 +186,7 @@ bool Emulator::Impl::runBlock() {
       th.status = Status::Running;
     }
   }
-  for (unsigned t = 0; t < numThreads; ++t) {
-    ThreadState &th = threads[t];
-    std::vector<AsyncCopy> *left = !th.uncommitted.empty() ? &th.uncommitted
-                                   : !th.groups.empty()    ? &th.groups.front()
-                                                           : nullptr;
-    if (left && !left->empty())
-      report(FindingKind::AsyncCopyNotWaited, t, left->front().line,
-             "the thread exits with cp.async copies outstanding (no "
-             "cp.async.wait_group completes them; their data never reaches "
-             "shared memory)");
-  }
+  reportOutstandingCopies();
   return true;
 }
 

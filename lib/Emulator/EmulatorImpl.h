@@ -6,9 +6,9 @@
 // alignment, races, reads of never-written or not-yet-copied bytes), kept
 // inline here because every load and store of the interpreter loop
 // (ExecThread.cpp) goes through them. The rest: Emulator.cpp (findings, the
-// launch loop and the block scheduler), EmulatorMemory.cpp (memory
-// messages and cp.async completion), ExecThread.cpp (one thread's
-// instructions), WarpOps.cpp (mma.sync and ldmatrix).
+// launch loop and the block scheduler), ExecThread.cpp (one thread's
+// instructions), WarpOps.cpp (mma.sync and ldmatrix), AsyncCopy.cpp
+// (cp.async and its groups).
 //
 //===----------------------------------------------------------------------===//
 
@@ -235,7 +235,17 @@ struct Emulator::Impl {
   //===--------------------------------------------------------------===//
   // cp.async
   //===--------------------------------------------------------------===//
+  // AsyncCopy.cpp. Returns false after reporting why the copy cannot be
+  // issued.
+  bool issueAsyncCopy(unsigned t, const Instruction &in, uint64_t dst,
+                      uint64_t src, unsigned size, uint64_t srcSize);
+  void commitAsyncCopies(unsigned t);
+  /// Completes all but the `keep` most recent groups of `t` (and, with
+  /// `all`, its uncommitted copies too).
+  void waitAsyncCopies(unsigned t, size_t keep, bool all);
   void completeGroup(unsigned t, std::vector<AsyncCopy> &group);
+  /// Reports the threads of the block that exit with copies outstanding.
+  void reportOutstandingCopies();
 
   //===--------------------------------------------------------------===//
   // Execution

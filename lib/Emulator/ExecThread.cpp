@@ -416,125 +416,13 @@ void Emulator::Impl::runThread(unsigned t) {
       if (isFloat(in.type)) {
         double x = in.type == Type::F32 ? f32(1) : half(1);
         double y = in.type == Type::F32 ? f32(2) : half(2);
-        switch (in.cmp) {
-        case Cmp::Eq:
-          p = x == y;
-          break;
-        case Cmp::Ne:
-          p = x != y && !std::isnan(x) && !std::isnan(y);
-          break;
-        case Cmp::Lt:
-          p = x < y;
-          break;
-        case Cmp::Le:
-          p = x <= y;
-          break;
-        case Cmp::Gt:
-          p = x > y;
-          break;
-        case Cmp::Ge:
-          p = x >= y;
-          break;
-        case Cmp::Equ:
-          p = !(x != y);
-          break;
-        case Cmp::Neu:
-          p = x != y;
-          break;
-        case Cmp::Ltu:
-          p = !(x >= y);
-          break;
-        case Cmp::Leu:
-          p = !(x > y);
-          break;
-        case Cmp::Gtu:
-          p = !(x <= y);
-          break;
-        case Cmp::Geu:
-          p = !(x < y);
-          break;
-        case Cmp::Num:
-          p = !std::isnan(x) && !std::isnan(y);
-          break;
-        case Cmp::Nan:
-          p = std::isnan(x) || std::isnan(y);
-          break;
-        case Cmp::Lo:
-        case Cmp::Ls:
-        case Cmp::Hi:
-        case Cmp::Hs:
-          break; // rejected by the parser
-        }
+        p = compareFloat(in.cmp, x, y);
       } else if (isSigned(in.type)) {
         int64_t x = signExtend(a, bits), y = signExtend(b, bits);
-        switch (in.cmp) {
-        case Cmp::Eq:
-          p = x == y;
-          break;
-        case Cmp::Ne:
-          p = x != y;
-          break;
-        case Cmp::Lt:
-          p = x < y;
-          break;
-        case Cmp::Le:
-          p = x <= y;
-          break;
-        case Cmp::Gt:
-          p = x > y;
-          break;
-        case Cmp::Ge:
-          p = x >= y;
-          break;
-        case Cmp::Lo:
-        case Cmp::Ls:
-        case Cmp::Hi:
-        case Cmp::Hs:
-        case Cmp::Equ:
-        case Cmp::Neu:
-        case Cmp::Ltu:
-        case Cmp::Leu:
-        case Cmp::Gtu:
-        case Cmp::Geu:
-        case Cmp::Num:
-        case Cmp::Nan:
-          break; // rejected by the parser
-        }
+        p = compareSigned(in.cmp, x, y);
       } else {
         uint64_t x = maskBits(a, bits), y = maskBits(b, bits);
-        switch (in.cmp) {
-        case Cmp::Eq:
-          p = x == y;
-          break;
-        case Cmp::Ne:
-          p = x != y;
-          break;
-        case Cmp::Lt:
-        case Cmp::Lo:
-          p = x < y;
-          break;
-        case Cmp::Le:
-        case Cmp::Ls:
-          p = x <= y;
-          break;
-        case Cmp::Gt:
-        case Cmp::Hi:
-          p = x > y;
-          break;
-        case Cmp::Ge:
-        case Cmp::Hs:
-          p = x >= y;
-          break;
-        case Cmp::Equ:
-        case Cmp::Neu:
-        case Cmp::Ltu:
-        case Cmp::Leu:
-        case Cmp::Gtu:
-        case Cmp::Geu:
-        case Cmp::Num:
-        case Cmp::Nan:
-          break; // rejected by the parser
-        }
+        p = compareUnsigned(in.cmp, x, y);
       }
       r[in.ops[0].reg] = p;
       break;
@@ -642,49 +530,22 @@ void Emulator::Impl::runThread(unsigned t) {
       uint64_t srcSize = in.numOperands == 4 ? maskBits(val(3), 32) : size;
       if (srcSize > size)
         srcSize = size;
-      if (!sharedInBounds(dst, size, size, t, in.line, "cp.async write")) {
+      if (!issueAsyncCopy(t, in, dst, src, size, srcSize)) {
         th.pc = pc;
         executed += count;
         return;
       }
-      AsyncCopy c;
-      c.dst = static_cast<uint32_t>(dst);
-      c.size = static_cast<uint8_t>(size);
-      c.line = in.line;
-      if (srcSize) {
-        const uint8_t *s = global(src, static_cast<unsigned>(srcSize), size, t,
-                                  in.line, "cp.async read");
-        if (!s) {
-          th.pc = pc;
-          executed += count;
-          return;
-        }
-        std::memcpy(c.data, s, srcSize);
-      }
-      sharedWrite(c.dst, size, t, in.line, /*origin=*/0, /*asyncIssue=*/true);
-      for (uint32_t b = c.dst; b < c.dst + size; ++b)
-        ++pending[b];
-      th.uncommitted.push_back(c);
       break;
     }
     case Op::CpAsyncCommit:
-      th.groups.push_back(std::move(th.uncommitted));
-      th.uncommitted.clear();
+      commitAsyncCopies(t);
       break;
     case Op::CpAsyncWait:
-    case Op::CpAsyncWaitAll: {
-      size_t keep =
-          in.op == Op::CpAsyncWait ? static_cast<size_t>(in.ops[0].imm) : 0;
-      while (th.groups.size() > keep) {
-        completeGroup(t, th.groups.front());
-        th.groups.pop_front();
-      }
-      if (in.op == Op::CpAsyncWaitAll) {
-        completeGroup(t, th.uncommitted);
-        th.uncommitted.clear();
-      }
+      waitAsyncCopies(t, static_cast<size_t>(in.ops[0].imm), /*all=*/false);
       break;
-    }
+    case Op::CpAsyncWaitAll:
+      waitAsyncCopies(t, 0, /*all=*/true);
+      break;
     }
     ++pc;
   }

@@ -93,6 +93,111 @@ inline double scalarFloatOp(const Instruction &in, double a, double b,
   return in.op == Op::Min ? std::fmin(a, b) : std::fmax(a, b);
 }
 
+/// setp on floats (f32, or f16/bf16 widened): the ordered comparisons are
+/// false on NaN, the unordered ones (equ, ..., nan) true.
+inline bool compareFloat(Cmp cmp, double x, double y) {
+  switch (cmp) {
+  case Cmp::Eq:
+    return x == y;
+  case Cmp::Ne:
+    return x != y && !std::isnan(x) && !std::isnan(y);
+  case Cmp::Lt:
+    return x < y;
+  case Cmp::Le:
+    return x <= y;
+  case Cmp::Gt:
+    return x > y;
+  case Cmp::Ge:
+    return x >= y;
+  case Cmp::Equ:
+    return !(x != y);
+  case Cmp::Neu:
+    return x != y;
+  case Cmp::Ltu:
+    return !(x >= y);
+  case Cmp::Leu:
+    return !(x > y);
+  case Cmp::Gtu:
+    return !(x <= y);
+  case Cmp::Geu:
+    return !(x < y);
+  case Cmp::Num:
+    return !std::isnan(x) && !std::isnan(y);
+  case Cmp::Nan:
+    return std::isnan(x) || std::isnan(y);
+  case Cmp::Lo:
+  case Cmp::Ls:
+  case Cmp::Hi:
+  case Cmp::Hs:
+    return false; // rejected by the parser
+  }
+  return false;
+}
+
+/// setp on signed integers, sign-extended from the type's width.
+inline bool compareSigned(Cmp cmp, int64_t x, int64_t y) {
+  switch (cmp) {
+  case Cmp::Eq:
+    return x == y;
+  case Cmp::Ne:
+    return x != y;
+  case Cmp::Lt:
+    return x < y;
+  case Cmp::Le:
+    return x <= y;
+  case Cmp::Gt:
+    return x > y;
+  case Cmp::Ge:
+    return x >= y;
+  case Cmp::Lo:
+  case Cmp::Ls:
+  case Cmp::Hi:
+  case Cmp::Hs:
+  case Cmp::Equ:
+  case Cmp::Neu:
+  case Cmp::Ltu:
+  case Cmp::Leu:
+  case Cmp::Gtu:
+  case Cmp::Geu:
+  case Cmp::Num:
+  case Cmp::Nan:
+    return false; // rejected by the parser
+  }
+  return false;
+}
+
+/// setp on unsigned and untyped integers (lo/ls/hi/hs as lt/le/gt/ge).
+inline bool compareUnsigned(Cmp cmp, uint64_t x, uint64_t y) {
+  switch (cmp) {
+  case Cmp::Eq:
+    return x == y;
+  case Cmp::Ne:
+    return x != y;
+  case Cmp::Lt:
+  case Cmp::Lo:
+    return x < y;
+  case Cmp::Le:
+  case Cmp::Ls:
+    return x <= y;
+  case Cmp::Gt:
+  case Cmp::Hi:
+    return x > y;
+  case Cmp::Ge:
+  case Cmp::Hs:
+    return x >= y;
+  case Cmp::Equ:
+  case Cmp::Neu:
+  case Cmp::Ltu:
+  case Cmp::Leu:
+  case Cmp::Gtu:
+  case Cmp::Geu:
+  case Cmp::Num:
+  case Cmp::Nan:
+    return false; // rejected by the parser
+  }
+  return false;
+}
+
 } // namespace mirage::emu::detail
 
 #endif // MIRAGE_LIB_EMULATOR_SCALAROPS_H
