@@ -1,4 +1,4 @@
-//===- AsyncCopy.cpp - cp.async and its groups ---------------------------===//
+//===- AsyncCopy.cpp - cp.async and its groups ----------------------------===//
 //
 // cp.async copies global to shared memory in the background: issuing one
 // reads its source at once and marks its destination bytes pending (a read

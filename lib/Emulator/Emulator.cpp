@@ -8,7 +8,12 @@
 // of the last read, which finds races, reads of bytes never written and
 // reads of cp.async destinations whose group has not been waited for.
 //
+// This file: the findings, the scheduler of a block's threads, warps and
+// barriers, the launch loop and the public API; EmulatorImpl.h says where
+// the rest lives.
+//
 //===----------------------------------------------------------------------===//
+
 #include "EmulatorImpl.h"
 
 #include "llvm/ADT/Twine.h"

@@ -1,4 +1,4 @@
-//===- EmulatorImpl.h - The emulator's state and memory model --*- C++ -*-===//
+//===- EmulatorImpl.h - The emulator's state and memory model ---*- C++ -*-===//
 //
 // Private to lib/Emulator: the state of an Emulator (buffers, findings, the
 // launch being run, registers, threads, shared memory and its per-byte
@@ -95,6 +95,7 @@ struct Emulator::Impl {
   // Findings
   //===--------------------------------------------------------------===//
 
+  // Emulator.cpp.
   void report(FindingKind kind, unsigned thread, uint32_t line,
               const llvm::Twine &what);
   std::string hex(uint64_t v);
@@ -147,7 +148,9 @@ struct Emulator::Impl {
   }
 
   std::string threadName(unsigned t) { return "thread " + std::to_string(t); }
-  /// The outstanding cp.async that writes byte `b`, for messages.
+
+  /// AsyncCopy.cpp: the outstanding cp.async that writes byte `b`, for
+  /// messages.
   const AsyncCopy *pendingCopy(uint32_t b, unsigned *owner);
 
   /// Records a read of shared [addr, addr + size) by `t`, reporting the
@@ -235,8 +238,9 @@ struct Emulator::Impl {
   //===--------------------------------------------------------------===//
   // cp.async
   //===--------------------------------------------------------------===//
-  // AsyncCopy.cpp. Returns false after reporting why the copy cannot be
-  // issued.
+
+  // AsyncCopy.cpp. issueAsyncCopy returns false after reporting why the
+  // copy cannot be issued.
   bool issueAsyncCopy(unsigned t, const Instruction &in, uint64_t dst,
                       uint64_t src, unsigned size, uint64_t srcSize);
   void commitAsyncCopies(unsigned t);
@@ -286,8 +290,11 @@ struct Emulator::Impl {
     return 0;
   }
 
+  /// ExecThread.cpp.
   void runThread(unsigned t);
+  /// WarpOps.cpp.
   bool runWarpOp(unsigned warp, const Instruction &inst);
+  /// Emulator.cpp: the scheduler of one block and the launch loop.
   bool runBlock();
   bool run(const Launch &l);
 };

@@ -1,4 +1,4 @@
-//===- ExecThread.cpp - One thread's instructions -----------------------===//
+//===- ExecThread.cpp - One thread's instructions -------------------------===//
 //
 // The interpreter loop: runs one thread of the block from its pc up to its
 // next warp-wide instruction, bar.sync or exit (the scheduler in

@@ -1,4 +1,4 @@
-//===- PtxLexer.cpp - Tokens and types of the PTX subset -----------------===//
+//===- PtxLexer.cpp - Tokens and types of the PTX subset ------------------===//
 //
 // The tokenizer of the PTX parser and the PTX types: their names, widths
 // and kinds.

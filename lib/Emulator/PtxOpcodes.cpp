@@ -1,4 +1,4 @@
-//===- PtxOpcodes.cpp - The supported PTX opcodes and modifiers ----------===//
+//===- PtxOpcodes.cpp - The supported PTX opcodes and modifiers -----------===//
 //
 // The table of the supported subset (docs/Emulator.md): decodes an opcode
 // with its modifiers and types into Op + type + modifiers, or names what is

@@ -1,4 +1,4 @@
-//===- PtxParserImpl.h - The PTX parser's shared declarations --*- C++ -*-===//
+//===- PtxParserImpl.h - The PTX parser's shared declarations ---*- C++ -*-===//
 //
 // Private to lib/Emulator: the tokens, the lexer and the recursive-descent
 // parser of the PTX subset (docs/Emulator.md, "The supported subset"), whose
@@ -96,14 +96,18 @@ private:
   static std::string describeToken(const Token &t) {
     return t.kind == Token::End ? "end of file" : t.text.str();
   }
+  // PtxParser.cpp.
   llvm::Expected<int64_t> parseInteger();
   llvm::Error parseTopLevel();
   llvm::Error parseEntry(unsigned line);
   llvm::Error parseBody(Kernel &kernel);
   llvm::Error parseInstruction(Kernel &kernel);
+  llvm::Error parseOperand(Kernel &kernel, Instruction &inst, Operand &op);
+  /// PtxOpcodes.cpp: the opcode's Op, types and modifiers, or an error
+  /// naming what is outside the subset.
   llvm::Error decodeOpcode(llvm::StringRef opcode, unsigned line,
                            Instruction &inst);
-  llvm::Error parseOperand(Kernel &kernel, Instruction &inst, Operand &op);
+  /// PtxValidate.cpp: the operand count, forms and types of `inst`.
   llvm::Error checkOperands(const Kernel &kernel, const Instruction &inst,
                             llvm::StringRef opcode);
 

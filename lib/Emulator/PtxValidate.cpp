@@ -1,4 +1,4 @@
-//===- PtxValidate.cpp - Operand forms of the PTX instructions -----------===//
+//===- PtxValidate.cpp - Operand forms of the PTX instructions ------------===//
 //
 // Checks that each decoded instruction has the operand count and forms
 // (register, immediate, address, vector, ...) and the types that the

@@ -1,4 +1,4 @@
-//===- ScalarOps.h - Scalar arithmetic of the emulator ---------*- C++ -*-===//
+//===- ScalarOps.h - Scalar arithmetic of the emulator ----------*- C++ -*-===//
 //
 // Private to lib/Emulator: the bit, rounding and comparison helpers of the
 // interpreter loop (ExecThread.cpp), inline so that the loop keeps them

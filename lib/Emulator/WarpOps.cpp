@@ -1,4 +1,4 @@
-//===- WarpOps.cpp - The warp-wide instructions --------------------------===//
+//===- WarpOps.cpp - The warp-wide instructions ---------------------------===//
 //
 // ldmatrix and mma.sync: run once every lane of the warp waits at them
 // (the scheduler in Emulator.cpp checks that), reading and writing the
