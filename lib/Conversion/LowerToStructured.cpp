@@ -17,6 +17,7 @@
 #include "Mirage/Conversion/Passes.h"
 #include "Mirage/Core/UGraph.h"
 #include "Mirage/Dialect/Kernel/IR/KernelOps.h"
+#include "Mirage/Dialect/Structured/IR/StructuredDialect.h"
 #include "Mirage/Support/MemoryLimit.h"
 
 #include "StructuredEmitter.h"
@@ -166,11 +167,7 @@ LogicalResult lowerFunction(func::FuncOp func, int64_t memoryLimit,
   argTypes.push_back(
       MemRefType::get({workspaceBytes}, IntegerType::get(ctx, 8)));
 
-  std::string signature;
-  {
-    llvm::raw_string_ostream os(signature);
-    os << func.getFunctionType();
-  }
+  FunctionType signature = func.getFunctionType();
   // Every kernel op must have a block graph before anything changes.
   for (const OpNode &op : graph.ops)
     if (op.kind != OpKind::GraphDefined)
@@ -232,12 +229,9 @@ LogicalResult lowerFunction(func::FuncOp func, int64_t memoryLimit,
   }
   func::ReturnOp::create(b, returnLoc);
 
-  NamedAttrList info;
-  info.append("num_inputs", b.getI64IntegerAttr(graph.numInputs));
-  info.append("num_outputs", b.getI64IntegerAttr(graph.outputs.size()));
-  info.append("workspace_bytes", b.getI64IntegerAttr(workspaceBytes));
-  info.append("signature", b.getStringAttr(signature));
-  func->setAttr("mirage.structured", info.getDictionary(ctx));
+  func->setAttr(
+      ::mirage::structured::AbiAttr::kName,
+      ::mirage::structured::AbiAttr::get(ctx, signature, workspaceBytes));
   return success();
 }
 
@@ -247,7 +241,8 @@ struct LowerToStructuredPass
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (func.isExternal() || func->hasAttr("mirage.structured"))
+    if (func.isExternal() ||
+        func->hasAttr(::mirage::structured::AbiAttr::kName))
       return;
     bool hasKernelOps = false;
     func.walk([&](Operation *op) {

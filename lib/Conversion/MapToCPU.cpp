@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Mirage/Conversion/Passes.h"
+#include "Mirage/Dialect/Structured/IR/StructuredDialect.h"
 #include "Mirage/Dialect/Structured/IR/StructuredOps.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -34,7 +35,8 @@ using namespace mlir;
 
 namespace {
 
-constexpr llvm::StringLiteral kStructuredAttr = "mirage.structured";
+constexpr llvm::StringLiteral kStructuredAttr =
+    mirage::structured::AbiAttr::kName;
 
 using ::mirage::structured::ForLoopOp;
 using ::mirage::structured::KernelOp;
@@ -73,7 +75,6 @@ public:
   int64_t bufferBytes = 0;
 
 private:
-  LogicalResult checkSignature();
   LogicalResult checkBlockLevel(Block &block);
   LogicalResult checkBuffer(memref::AllocaOp alloca);
   LogicalResult checkPhase(PhaseOp phase);
@@ -88,8 +89,8 @@ private:
 };
 
 LogicalResult ContractChecker::check() {
-  if (failed(checkSignature()))
-    return failure();
+  // The signature is the structured.abi attribute's, checked by the
+  // structured dialect's verifier.
   if (!func.getBody().hasOneBlock())
     return func.emitError("a structured function has a single block");
   for (Operation &op : func.getBody().front()) {
@@ -105,47 +106,6 @@ LogicalResult ContractChecker::check() {
              << "' is not allowed at function level of the structured level "
                 "(kernels, workspace views, constants and return)";
   }
-  return success();
-}
-
-LogicalResult ContractChecker::checkSignature() {
-  auto abi = func->getAttrOfType<DictionaryAttr>(kStructuredAttr);
-  if (!abi)
-    return func.emitError()
-           << "'" << kStructuredAttr << "' must be a dictionary";
-  auto count = [&](StringRef key) -> FailureOr<int64_t> {
-    auto attr = abi.getAs<IntegerAttr>(key);
-    if (!attr || attr.getInt() < 0)
-      return func.emitError()
-             << "'" << kStructuredAttr << "' needs a non-negative integer '"
-             << key << "'";
-    return attr.getInt();
-  };
-  FailureOr<int64_t> numInputs = count("num_inputs");
-  FailureOr<int64_t> numOutputs = count("num_outputs");
-  FailureOr<int64_t> workspaceBytes = count("workspace_bytes");
-  if (failed(numInputs) || failed(numOutputs) || failed(workspaceBytes))
-    return failure();
-
-  FunctionType type = func.getFunctionType();
-  int64_t expected = *numInputs + *numOutputs + 1;
-  if (type.getNumResults() != 0 ||
-      static_cast<int64_t>(type.getNumInputs()) != expected)
-    return func.emitError()
-           << "a structured function takes " << *numInputs << " inputs, "
-           << *numOutputs << " outputs and the workspace (" << expected
-           << " memrefs) and returns nothing; found " << type;
-  for (auto [i, argType] : llvm::enumerate(type.getInputs())) {
-    auto memref = dyn_cast<MemRefType>(argType);
-    if (!memref || !memref.hasStaticShape() || !memref.getLayout().isIdentity())
-      return func.emitError() << "argument " << i << " must be a static memref "
-                              << "with the identity layout; found " << argType;
-  }
-  auto workspace = cast<MemRefType>(type.getInputs().back());
-  if (workspace.getRank() != 1 || !workspace.getElementType().isInteger(8) ||
-      workspace.getDimSize(0) != *workspaceBytes)
-    return func.emitError() << "the last argument is the workspace, memref<"
-                            << *workspaceBytes << "xi8>; found " << workspace;
   return success();
 }
 
@@ -377,13 +337,12 @@ struct MapToCPUPass : public ::mirage::impl::MapToCPUBase<MapToCPUPass> {
     }
     dropMemorySpaces(func);
     // The function's annotations (mirage.input_scale) mean nothing below
-    // this level. Its `mirage.structured` stays: it is its calling
+    // this level. Its `structured.abi` stays: it is its calling
     // convention (how many inputs and outputs, the workspace size), which
     // callers such as mirage-cpu-runner read from the lowered module.
     SmallVector<StringAttr> names;
     for (NamedAttribute attr : func->getDiscardableAttrs())
-      if (attr.getName().getValue().starts_with("mirage.") &&
-          attr.getName() != kStructuredAttr)
+      if (attr.getName().getValue().starts_with("mirage."))
         names.push_back(attr.getName());
     for (StringAttr name : names)
       func->removeAttr(name);

@@ -202,27 +202,6 @@ LogicalResult KernelVerifier::verifyCooperative(Operation *op) {
 
 } // namespace
 
-LogicalResult mirage::gpu_mapping::verifyStructuredFunction(func::FuncOp func) {
-  if (!func->hasAttr("mirage.structured") || func.isExternal())
-    return success();
-  // Inputs and outputs are named by the bundle's dtype; the workspace last.
-  ArrayRef<Type> args = func.getArgumentTypes();
-  for (auto [i, type] : llvm::enumerate(args)) {
-    auto memref = dyn_cast<MemRefType>(type);
-    bool workspace = i + 1 == args.size();
-    if (memref && (workspace ? memref.getElementType().isInteger(8)
-                             : isSupportedElementType(memref.getElementType())))
-      continue;
-    return func.emitOpError()
-           << "argument " << i << " has type " << type << "; "
-           << (workspace
-                   ? "the last argument must be the workspace memref<Nxi8>"
-                   : "the GPU mapping supports memrefs of f16, bf16 and "
-                     "f32");
-  }
-  return success();
-}
-
 FailureOr<KernelShape> mirage::gpu_mapping::verifyKernel(KernelOp kernel) {
   KernelVerifier verifier(kernel);
   if (failed(verifier.verifyShape()) ||

@@ -31,10 +31,6 @@ struct KernelShape {
   std::array<int64_t, 3> block{};
 };
 
-/// Checks the signature of a function with `mirage.structured`: element
-/// types the bundle can name, the workspace last.
-mlir::LogicalResult verifyStructuredFunction(mlir::func::FuncOp func);
-
 /// Checks what the GPU mapping needs of one kernel beyond the verifiers of
 /// the structured ops: a launch shape CUDA accepts, ops at block level and
 /// in phases that have a mapping, element types, how workgroup buffers are

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Mirage/Conversion/Passes.h"
+#include "Mirage/Dialect/Structured/IR/StructuredDialect.h"
 #include "Mirage/Portable/Chips.h"
 #include "Mirage/Target/Passes.h"
 
@@ -88,7 +89,7 @@ struct CheckBundleInputsPass
     bool noOutputs = false;
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal() || func.getNumResults() != 0 ||
-          func->hasAttr("mirage.structured"))
+          func->hasAttr(mirage::structured::AbiAttr::kName))
         continue;
       bool hasKernelOps = false;
       func.walk([&](Operation *op) {

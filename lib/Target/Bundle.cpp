@@ -10,6 +10,7 @@
 #include "Mirage/Target/Bundle.h"
 
 #include "Mirage/Bridge/UGraphImport.h"
+#include "Mirage/Dialect/Structured/IR/StructuredDialect.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -50,26 +51,20 @@ struct Signature {
 };
 
 FailureOr<Signature> readSignature(func::FuncOp func) {
-  auto info = func->getAttrOfType<DictionaryAttr>("mirage.structured");
-  auto get = [&](StringRef key) -> std::optional<int64_t> {
-    auto attr = info ? info.getAs<IntegerAttr>(key) : IntegerAttr();
-    if (!attr)
-      return std::nullopt;
-    return attr.getInt();
-  };
-  std::optional<int64_t> inputs = get("num_inputs"),
-                         outputs = get("num_outputs"),
-                         workspace = get("workspace_bytes");
-  if (!inputs || !outputs || !workspace || *inputs < 0 || *outputs < 0 ||
-      *inputs + *outputs + 1 != func.getNumArguments())
+  // The attribute's verifier has checked it against the arguments.
+  auto abi = func->getAttrOfType<::mirage::structured::AbiAttr>(
+      ::mirage::structured::AbiAttr::kName);
+  if (!abi)
     return func.emitOpError()
-           << "needs 'mirage.structured' with num_inputs, num_outputs and "
-              "workspace_bytes that match its arguments (inputs, outputs, "
-              "workspace)";
-  if (*outputs == 0)
-    return func.emitOpError() << "has no outputs (num_outputs = 0): a bundle "
-                                 "needs at least one output";
-  return Signature{*inputs, *outputs, *workspace};
+           << "needs '" << ::mirage::structured::AbiAttr::kName
+           << "', the calling convention the structured "
+              "level gives a function";
+  if (abi.getNumOutputs() == 0)
+    return func.emitOpError()
+           << "has no outputs (its " << ::mirage::structured::AbiAttr::kName
+           << " gives none): a bundle needs at least one "
+              "output";
+  return Signature{abi.getNumInputs(), abi.getNumOutputs(), abi.getWorkspace()};
 }
 
 /// The buffer a kernel argument points into: a function argument, or a view

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Mirage/Dialect/Structured/IR/StructuredDialect.h"
 #include "Mirage/Target/Bundle.h"
 #include "Mirage/Target/Passes.h"
 
@@ -33,7 +34,8 @@ struct WriteBundlesPass : ::mirage::impl::WriteBundlesBase<WriteBundlesPass> {
     bool ok = true;
     bool any = false;
     for (auto func : module.getOps<func::FuncOp>()) {
-      if (func.isExternal() || !func->hasAttr("mirage.structured"))
+      if (func.isExternal() ||
+          !func->hasAttr(mirage::structured::AbiAttr::kName))
         continue;
       any = true;
       ok &= succeeded(mirage::target::buildBundle(func, chip, files));

@@ -9,7 +9,7 @@
 // rounded once); the division after the loop is fused into the saver.
 // CHECK-LABEL: func.func @rmsnorm_matmul
 // CHECK-SAME: (%[[X:.*]]: memref<2x4096xf16>, %[[W:.*]]: memref<4096x6144xf16>, %[[Y:.*]]: memref<2x6144xf16>, %{{.*}}: memref<0xi8>)
-// CHECK-SAME: mirage.structured = {num_inputs = 2 : i64, num_outputs = 1 : i64, signature = "(tensor<2x4096xf16>, tensor<4096x6144xf16>) -> tensor<2x6144xf16>", workspace_bytes = 0 : i64}
+// CHECK-SAME: structured.abi = #structured.abi<(tensor<2x4096xf16>, tensor<4096x6144xf16>) -> tensor<2x6144xf16>, workspace = 0>
 // CHECK: structured.kernel "rmsnorm_matmul_kernel0" grid [256, 1, 1] block [128, 1, 1] forloop 32 (%[[BX:.*]], %{{.*}}, %{{.*}}) {
 // CHECK-DAG: %[[XT:.*]] = memref.alloca() : memref<2x128xf16, #gpu.address_space<workgroup>>
 // CHECK-DAG: %[[WT:.*]] = memref.alloca() : memref<128x24xf16, #gpu.address_space<workgroup>>

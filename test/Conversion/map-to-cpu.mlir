@@ -6,9 +6,9 @@
 // two tiles, zero-fills an f32 tile, multiplies, and accumulates per thread;
 // a final phase writes the output. Buffers move to the function entry, in
 // order, in the default memory space; the grid becomes a z, y, x loop nest,
-// the for-loop and every phase a loop; mirage.structured stays.
+// the for-loop and every phase a loop; structured.abi stays.
 // CHECK-LABEL: func.func @matmul_kernel
-// CHECK-SAME:    attributes {mirage.structured = {num_inputs = 2 : i64, num_outputs = 1 : i64, workspace_bytes = 0 : i64}}
+// CHECK-SAME:    attributes {structured.abi = #structured.abi<(tensor<4x8xf16>, tensor<8x16xf16>) -> tensor<4x16xf16>, workspace = 0>}
 // CHECK-NEXT:    %[[A:.*]] = memref.alloca() : memref<2x4xf16>
 // CHECK-NEXT:    %[[B:.*]] = memref.alloca() : memref<4x4xf16>
 // CHECK-NEXT:    %[[C:.*]] = memref.alloca() : memref<2x4xf32>
@@ -39,9 +39,8 @@
 // CHECK-NOT:   address_space
 func.func @matmul_kernel(%a: memref<4x8xf16>, %b: memref<8x16xf16>,
                          %out: memref<4x16xf16>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 2 : i64,
-                                     num_outputs = 1 : i64,
-                                     workspace_bytes = 0 : i64}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<4x8xf16>, tensor<8x16xf16>) -> tensor<4x16xf16>, workspace = 0>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
@@ -109,9 +108,8 @@ func.func @matmul_kernel(%a: memref<4x8xf16>, %b: memref<8x16xf16>,
 // CHECK-COUNT-2: scf.for %{{.*}} = %c0 to %c1 step %c1 {
 func.func @two_kernels(%x: memref<4xf32>, %y: memref<4xf32>,
                        %ws: memref<256xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 1 : i64,
-                                     workspace_bytes = 256 : i64}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> tensor<4xf32>, workspace = 256>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
@@ -162,7 +160,7 @@ func.func @not_structured(%x: memref<4xf32>) {
 func.func @kernel_outside(%x: memref<4xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  // expected-error @below {{a kernel in a function without 'mirage.structured'}}
+  // expected-error @below {{a kernel in a function without 'structured.abi'}}
   structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
   }
   return
@@ -170,50 +168,9 @@ func.func @kernel_outside(%x: memref<4xf32>) {
 
 // -----
 
-// expected-error @below {{the last argument is the workspace, memref<64xi8>; found 'memref<0xi8>'}}
-func.func @wrong_workspace(%x: memref<4xf32>, %y: memref<4xf32>,
-                           %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 1 : i64,
-                                     workspace_bytes = 64 : i64}} {
-  return
-}
-
-// -----
-
-// expected-error @below {{a structured function takes 1 inputs, 1 outputs and the workspace (3 memrefs) and returns nothing}}
-func.func @missing_workspace(%x: memref<4xf32>, %y: memref<4xf32>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 1 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  return
-}
-
-// -----
-
-// expected-error @below {{argument 0 must be a static memref with the identity layout}}
-func.func @dynamic_argument(%x: memref<?xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
-  return
-}
-
-// -----
-
-// expected-error @below {{'mirage.structured' needs a non-negative integer 'workspace_bytes'}}
-func.func @incomplete_attribute(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64}} {
-  return
-}
-
-// -----
-
 func.func @call_in_phase(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> (), workspace = 0>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
@@ -230,9 +187,8 @@ func.func private @helper()
 // -----
 
 func.func @untagged_parallel(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> (), workspace = 0>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
@@ -248,9 +204,8 @@ func.func @untagged_parallel(%x: memref<4xf32>, %ws: memref<0xi8>)
 // -----
 
 func.func @load_at_block_level(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> (), workspace = 0>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
@@ -263,9 +218,8 @@ func.func @load_at_block_level(%x: memref<4xf32>, %ws: memref<0xi8>)
 // -----
 
 func.func @workgroup_misuse(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> (), workspace = 0>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
@@ -279,9 +233,8 @@ func.func @workgroup_misuse(%x: memref<4xf32>, %ws: memref<0xi8>)
 // -----
 
 func.func @matmul_on_global(%a: memref<2x2xf16>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<2x2xf16>) -> (), workspace = 0>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
@@ -297,9 +250,8 @@ func.func @matmul_on_global(%a: memref<2x2xf16>, %ws: memref<0xi8>)
 
 func.func @copy_to_global(%a: memref<2x2xf16>, %b: memref<2x2xf16>,
                           %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 1 : i64,
-                                     workspace_bytes = 0 : i64}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<2x2xf16>) -> tensor<2x2xf16>, workspace = 0>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {
@@ -312,9 +264,8 @@ func.func @copy_to_global(%a: memref<2x2xf16>, %b: memref<2x2xf16>,
 // -----
 
 func.func @function_level_op(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> (), workspace = 0>} {
   %c0 = arith.constant 0 : index
   // expected-error @below {{'memref.load' is not allowed at function level of the structured level (kernels, workspace views, constants and return)}}
   %v = memref.load %x[%c0] : memref<4xf32>
@@ -326,9 +277,8 @@ func.func @function_level_op(%x: memref<4xf32>, %ws: memref<0xi8>)
 // 4 MiB + 4 bytes of buffers exceed the default max-stack-bytes.
 // expected-error @below {{the kernels' buffers need 4194308 bytes of stack once hoisted, more than max-stack-bytes=4194304}}
 func.func @too_big(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64,
-                                     num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> (), workspace = 0>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   structured.kernel "k" grid [1, 1, 1] block [4, 1, 1] forloop 1 (%bx, %by, %bz) {

@@ -37,9 +37,8 @@
 // CHECK:         memref.store %{{.*}}, %{{.*}}[%[[BX]], %{{.*}}] : memref<4x256xf32>
 // CHECK-NEXT:    gpu.terminator
 func.func @phases(%in: memref<4x256xf32>, %out: memref<4x256xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64, num_outputs = 1 : i64,
-                                     workspace_bytes = 0 : i64,
-                                     signature = "(tensor<4x256xf32>) -> tensor<4x256xf32>"}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<4x256xf32>) -> tensor<4x256xf32>, workspace = 0>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
@@ -365,10 +364,12 @@ func.func @element_type(%ws: memref<0xi8>) {
 
 // -----
 
-// expected-error @+1 {{'func.func' op argument 0 has type 'memref<4xf64>'; the GPU mapping supports memrefs of f16, bf16 and f32}}
+// The signature names the bundle's element types (the structured.abi
+// attribute's verifier): f64 is not one.
+// expected-error @+2 {{the signature's 'tensor<4xf64>' is not a statically shaped tensor of f16, bf16 or f32}}
 func.func @argument_type(%x: memref<4xf64>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64, num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64, signature = ""}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf64>) -> (), workspace = 0>} {
   return
 }
 

@@ -4,7 +4,10 @@
 // RUN:       --implicit-check-not=linalg. --implicit-check-not=cf. \
 // RUN:       --implicit-check-not=func.func --implicit-check-not=kernel. \
 // RUN:       --implicit-check-not=unrealized_conversion_cast \
-// RUN:       --implicit-check-not=structured. --implicit-check-not=address_space \
+// RUN:       --implicit-check-not=structured.kernel \
+// RUN:       --implicit-check-not=structured.phase \
+// RUN:       --implicit-check-not=structured.for_loop \
+// RUN:       --implicit-check-not=address_space \
 // RUN:       --implicit-check-not="f32 to bf16"
 
 // The whole pipeline: kernel ops in, LLVM dialect out, nothing else left.
@@ -18,7 +21,7 @@
 // CHECK:         llvm.intr.exp
 // CHECK:       llvm.func @_mlir_ciface_mlp(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
 // CHECK-SAME:    llvm.emit_c_interface
-// CHECK-SAME:    mirage.structured = {num_inputs = 3 : i64, num_outputs = 2 : i64, signature = "(tensor<4x64xf16>, tensor<64x32xf16>, tensor<4x32xbf16>) -> (tensor<4x32xf16>, tensor<4x32xbf16>)", workspace_bytes = {{[1-9][0-9]*}} : i64}
+// CHECK-SAME:    structured.abi = #structured.abi<(tensor<4x64xf16>, tensor<64x32xf16>, tensor<4x32xbf16>) -> (tensor<4x32xf16>, tensor<4x32xbf16>), workspace = {{[1-9][0-9]*}}>
 // CHECK:         llvm.call @mlp(
 func.func @mlp(%x: tensor<4x64xf16>, %w: tensor<64x32xf16>,
                %y: tensor<4x32xbf16>)

@@ -15,7 +15,7 @@
 
 // CHECK-LABEL: func.func @mlp
 // CHECK-SAME:    (%[[X:.*]]: memref<16x256xf16>, %[[W:.*]]: memref<256x64xf16>, %[[Y:.*]]: memref<16x64xf16>, %[[WS:.*]]: memref<2048xi8>)
-// CHECK-SAME:    mirage.structured
+// CHECK-SAME:    structured.abi = #structured.abi<
 // CHECK:         %[[H:.*]] = memref.view %[[WS]][%{{.*}}][] : memref<2048xi8> to memref<16x64xf16>
 // CHECK:         gpu.launch_func @mlp_kernels::@mlp_kernel0 blocks in ({{.*}}) threads in ({{.*}}) dynamic_shared_memory_size %{{.*}} args(%[[X]] : memref<16x256xf16>, %[[W]] : memref<256x64xf16>, %[[H]] : memref<16x64xf16>)
 // CHECK:         gpu.launch_func @mlp_kernels::@mlp_kernel1 blocks in ({{.*}}) threads in ({{.*}}) {{.*}}args(%[[H]] : memref<16x64xf16>, %[[Y]] : memref<16x64xf16>)

@@ -19,9 +19,8 @@ func.func @good(%x: tensor<16x64xf16>) -> tensor<16x64xf16> {
 
 // A structured kernel with an op the GPU mapping does not know.
 func.func @bad(%x: memref<4xf32>, %y: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64, num_outputs = 1 : i64,
-                                     workspace_bytes = 0 : i64,
-                                     signature = "(tensor<4xf32>) -> tensor<4xf32>"}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> tensor<4xf32>, workspace = 0>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   structured.kernel "bad_kernel0" grid [1, 1, 1] block [32, 1, 1] forloop 1 (%bx, %by, %bz) {

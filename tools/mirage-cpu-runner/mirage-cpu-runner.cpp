@@ -11,6 +11,7 @@
 
 #include "Mirage/Bridge/UGraphImport.h"
 #include "Mirage/Conversion/Passes.h"
+#include "Mirage/Dialect/Structured/IR/StructuredDialect.h"
 #include "Mirage/InitMirage.h"
 #include "Mirage/Portable/Compare.h"
 #include "Mirage/Semantics/Interpreter.h"
@@ -139,31 +140,24 @@ FailureOr<func::FuncOp> lookupFunction(ModuleOp module, StringRef option,
 }
 
 /// The calling convention that --mirage-to-cpu recorded on the lowered
-/// function (`mirage.structured`), checked against the kernel-level type.
+/// function (`structured.abi`), checked against the kernel-level type.
 struct LoweredSignature {
   int64_t workspaceBytes = 0;
 };
 
 FailureOr<LoweredSignature> readSignature(ModuleOp lowered,
                                           func::FuncOp original) {
+  using ::mirage::structured::AbiAttr;
   auto func = lowered.lookupSymbol<LLVM::LLVMFuncOp>(original.getSymName());
-  auto abi =
-      func ? func->getAttrOfType<DictionaryAttr>("mirage.structured") : nullptr;
-  auto numInputs = abi ? abi.getAs<IntegerAttr>("num_inputs") : nullptr;
-  auto numOutputs = abi ? abi.getAs<IntegerAttr>("num_outputs") : nullptr;
-  auto workspace = abi ? abi.getAs<IntegerAttr>("workspace_bytes") : nullptr;
-  if (!numInputs || !numOutputs || !workspace || workspace.getInt() < 0)
+  auto abi = func ? func->getAttrOfType<AbiAttr>(AbiAttr::kName) : nullptr;
+  if (!abi)
+    return original.emitError() << "the lowered function carries no '"
+                                << AbiAttr::kName << "' calling convention";
+  if (abi.getSignature() != original.getFunctionType())
     return original.emitError()
-           << "the lowered function carries no valid 'mirage.structured' "
-              "calling convention";
-  FunctionType type = original.getFunctionType();
-  if (numInputs.getInt() != type.getNumInputs() ||
-      numOutputs.getInt() != type.getNumResults())
-    return original.emitError()
-           << "the lowered function takes " << numInputs.getInt()
-           << " inputs and " << numOutputs.getInt() << " outputs, the "
-           << "function has type " << type;
-  return LoweredSignature{workspace.getInt()};
+           << "the lowered function was lowered from " << abi.getSignature()
+           << ", the function has type " << original.getFunctionType();
+  return LoweredSignature{abi.getWorkspace()};
 }
 
 /// Lowers a clone of `func` (alone in a module) to the LLVM dialect.

@@ -123,7 +123,7 @@ def MapToCPU : Pass<"mirage-map-to-cpu", "::mlir::func::FuncOp"> {
   let summary = "Map the structured level to sequential CPU code";
   let description = [{
     Maps every function at the structured level (docs/Lowering.md; the
-    functions with `mirage.structured`) to sequential code for one CPU
+    functions with `structured.abi`) to sequential code for one CPU
     thread:
 
     * each `structured.kernel` becomes a nest of `scf.for` loops over its
@@ -138,7 +138,7 @@ def MapToCPU : Pass<"mirage-map-to-cpu", "::mlir::func::FuncOp"> {
       block. Their memory spaces (`#gpu.address_space<...>`) are dropped
       from every type: on the CPU they are ordinary stack memory;
     * the function's other `mirage.*` annotations are dropped. It keeps
-      `mirage.structured`: it is its calling convention (inputs, outputs,
+      `structured.abi`: it is its calling convention (inputs, outputs,
       workspace size), which callers such as `mirage-cpu-runner` read.
 
     Cooperative ops (`linalg.copy`, `linalg.matmul`, `linalg.batch_matmul`)
@@ -155,7 +155,7 @@ def MapToCPU : Pass<"mirage-map-to-cpu", "::mlir::func::FuncOp"> {
     loads, stores, subviews and the cooperative ops) and the operands of the
     cooperative ops. The hoisted buffers must fit in `max-stack-bytes`.
 
-    Functions without `mirage.structured` are left alone, unless they hold a
+    Functions without `structured.abi` are left alone, unless they hold a
     kernel, which is an error.
 
     Example:

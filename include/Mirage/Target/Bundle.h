@@ -23,7 +23,7 @@ struct BundleFile {
 };
 
 /// Builds the bundle of `func`, a function at the structured level
-/// (`mirage.structured`) after outlining and gpu-module-to-binary: its
+/// (`structured.abi`) after outlining and gpu-module-to-binary: its
 /// `gpu.launch_func`s in order, and the PTX of the `gpu.binary` they launch.
 /// Appends NAME.ptx and NAME.json to `files`; reports what it cannot express
 /// (a kernel argument that is not an input, an output or a view of the

@@ -10,7 +10,7 @@ def WriteBundles : Pass<"mirage-write-bundles", "::mlir::ModuleOp"> {
   let description = [{
     The last step of the `mirage-to-ptx` pipeline (docs/Lowering.md,
     "Pipelines"): for every function at the structured level
-    (`mirage.structured`) of a module that went through outlining and
+    (`structured.abi`) of a module that went through outlining and
     `gpu-module-to-binary`, writes the bundle `OUTPUT/NAME.ptx` (the PTX of
     the function's `gpu.binary`) and the launch manifest `OUTPUT/NAME.json`
     (docs/Lowering.md, "The bundle"): the function's `gpu.launch_func`s in

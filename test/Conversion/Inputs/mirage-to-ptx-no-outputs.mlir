@@ -16,11 +16,10 @@ func.func @no_kernel_ops(%x: tensor<16x64xf16>) {
 // -----
 
 // A structured function with no outputs.
-// expected-error @below {{'func.func' op has no outputs (num_outputs = 0): a bundle needs at least one output}}
+// expected-error @below {{'func.func' op has no outputs (its structured.abi gives none): a bundle needs at least one output}}
 func.func @structured(%x: memref<4xf32>, %ws: memref<0xi8>)
-    attributes {mirage.structured = {num_inputs = 1 : i64, num_outputs = 0 : i64,
-                                     workspace_bytes = 0 : i64,
-                                     signature = "(tensor<4xf32>) -> ()"}} {
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> (), workspace = 0>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   structured.kernel "structured_kernel0" grid [1, 1, 1] block [32, 1, 1] forloop 1 (%bx, %by, %bz) {

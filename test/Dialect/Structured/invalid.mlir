@@ -332,3 +332,94 @@ func.func @alloc_in_phase() {
   }
   return
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// #structured.abi
+//===----------------------------------------------------------------------===//
+
+// expected-error @below {{argument 2 is 'memref<0xi8>', 'structured.abi' gives 'memref<64xi8>'}}
+func.func @wrong_workspace(%x: memref<4xf32>, %y: memref<4xf32>,
+                           %ws: memref<0xi8>)
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> tensor<4xf32>, workspace = 64>} {
+  return
+}
+
+// -----
+
+// expected-error @below {{'structured.abi' gives 1 inputs, 1 results and the workspace: a function of 3 memref arguments and no results, not '(memref<4xf32>, memref<4xf32>) -> ()'}}
+func.func @missing_workspace(%x: memref<4xf32>, %y: memref<4xf32>)
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> tensor<4xf32>, workspace = 0>} {
+  return
+}
+
+// -----
+
+// expected-error @below {{argument 1 is 'memref<4xf16>', 'structured.abi' gives 'memref<4xf32>'}}
+func.func @wrong_element_type(%x: memref<4xf32>, %y: memref<4xf16>,
+                              %ws: memref<0xi8>)
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> tensor<4xf32>, workspace = 0>} {
+  return
+}
+
+// -----
+
+// expected-error @+2 {{the signature's 'tensor<?xf32>' is not a statically shaped tensor of f16, bf16 or f32}}
+func.func @dynamic_argument(%x: memref<?xf32>, %ws: memref<0xi8>)
+    attributes {structured.abi = #structured.abi<
+          (tensor<?xf32>) -> (), workspace = 0>} {
+  return
+}
+
+// -----
+
+// expected-error @+2 {{the signature's 'tensor<4xi32>' is not a statically shaped tensor of f16, bf16 or f32}}
+func.func @integer_tensor(%x: memref<4xi32>, %ws: memref<0xi8>)
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xi32>) -> (), workspace = 0>} {
+  return
+}
+
+// -----
+
+// expected-error @+2 {{workspace must not be negative, got -1}}
+func.func @negative_workspace(%x: memref<4xf32>, %ws: memref<0xi8>)
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> (), workspace = -1>} {
+  return
+}
+
+// -----
+
+// expected-error @+3 {{expected ','}}
+func.func @incomplete_attribute(%x: memref<4xf32>, %ws: memref<0xi8>)
+    attributes {structured.abi = #structured.abi<
+          (tensor<4xf32>) -> ()>} {
+  return
+}
+
+// -----
+
+// expected-error @below {{'structured.abi' must be a #structured.abi}}
+func.func @dictionary(%x: memref<4xf32>, %ws: memref<0xi8>)
+    attributes {structured.abi = {num_inputs = 1 : i64}} {
+  return
+}
+
+// -----
+
+// expected-error @below {{unknown attribute 'structured.other' of the structured dialect}}
+func.func @unknown(%x: memref<4xf32>, %ws: memref<0xi8>)
+    attributes {structured.other = 1 : i64} {
+  return
+}
+
+// -----
+
+// expected-error @below {{'structured.abi' belongs on a function}}
+module attributes {structured.abi = #structured.abi<() -> (), workspace = 0>} {
+}

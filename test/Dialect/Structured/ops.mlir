@@ -82,3 +82,17 @@ func.func @empty() {
   }
   return
 }
+
+// -----
+
+// A function's calling convention at the structured level: two inputs, two
+// results (their memrefs follow the inputs), the workspace last.
+// CHECK-LABEL: func.func @abi
+// CHECK-SAME: attributes {structured.abi = #structured.abi<(tensor<2x8xf16>, tensor<8xbf16>) -> (tensor<2x8xf32>, tensor<1xf16>), workspace = 512>}
+func.func @abi(%a: memref<2x8xf16>, %b: memref<8xbf16>, %c: memref<2x8xf32>,
+               %d: memref<1xf16>, %ws: memref<512xi8>)
+    attributes {structured.abi = #structured.abi<
+      (tensor<2x8xf16>, tensor<8xbf16>) -> (tensor<2x8xf32>, tensor<1xf16>),
+      workspace = 512>} {
+  return
+}

@@ -10,6 +10,9 @@ def Structured_Dialect : Dialect {
   let cppNamespace = "::mirage::structured";
   // Kernel buffers live in #gpu.address_space<workgroup> and <private>.
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
+  // #structured.abi, and its check on the functions that carry it.
+  let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
   let summary = "The target-neutral structured level: kernels, barrier "
                 "phases and the μGraph for-loop on memrefs";
   let description = [{
@@ -25,6 +28,9 @@ def Structured_Dialect : Dialect {
     `#gpu.address_space<workgroup>` (a tile shared by the block's threads)
     and `#gpu.address_space<private>` (per-thread state, leading dimension
     the block's thread count).
+
+    The function itself carries its calling convention, the attribute
+    `structured.abi = #structured.abi<signature, workspace = W>`.
 
     `--mirage-map-to-gpu` maps every kernel to a `gpu.launch`,
     `--mirage-map-to-cpu` to sequential loops; docs/Lowering.md states the

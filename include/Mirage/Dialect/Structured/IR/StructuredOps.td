@@ -3,6 +3,7 @@
 #ifndef MIRAGE_DIALECT_STRUCTURED_IR_STRUCTUREDOPS
 #define MIRAGE_DIALECT_STRUCTURED_IR_STRUCTUREDOPS
 
+include "Mirage/Dialect/Structured/IR/StructuredAttrs.td"
 include "Mirage/Dialect/Structured/IR/StructuredDialect.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/IR/OpAsmInterface.td"
