@@ -188,6 +188,32 @@ std::string mirage::portable::summarize(const Comparison &c,
   return text;
 }
 
+mirage::portable::Judgement
+mirage::portable::judge(const std::vector<Comparison> &comparisons,
+                        const std::vector<std::vector<int64_t>> &shapes) {
+  Judgement j;
+  for (size_t i = 0; i < comparisons.size(); ++i) {
+    const Comparison &c = comparisons[i];
+    std::string problem = describeProblem(c, shapes[i]);
+    switch (c.verdict()) {
+    case Verdict::Pass:
+      break;
+    case Verdict::Fail:
+      j.failures.push_back("FAIL: output " + std::to_string(i) + ": " +
+                           problem);
+      if (j.exitStatus == 0)
+        j.exitStatus = 1;
+      break;
+    case Verdict::Unusable:
+      if (j.error.empty())
+        j.error = "output " + std::to_string(i) + ": " + problem;
+      j.exitStatus = 2;
+      break;
+    }
+  }
+  return j;
+}
+
 std::string
 mirage::portable::describeProblem(const Comparison &c,
                                   const std::vector<int64_t> &shape) {

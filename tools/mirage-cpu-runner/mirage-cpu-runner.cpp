@@ -484,31 +484,20 @@ int run(int argc, char **argv) {
   compareTiming.stop();
   // Unusable outputs (non-finite expected values) are errors: the run checks
   // nothing there, whatever the other outputs say.
-  bool unusable = false, allMatch = true;
-  for (auto [i, cmp] : llvm::enumerate(comparisons)) {
-    const ::mirage::Shape &shape = expected->outputs[i].shape;
-    std::string problem = ::mirage::portable::describeProblem(
-        cmp, std::vector<int64_t>(shape.begin(), shape.end()));
-    switch (cmp.verdict()) {
-    case ::mirage::portable::Verdict::Pass:
-      break;
-    case ::mirage::portable::Verdict::Fail:
-      allMatch = false;
-      llvm::outs() << "FAIL: output " << i << ": " << problem << "\n";
-      break;
-    case ::mirage::portable::Verdict::Unusable:
-      unusable = true;
-      llvm::outs().flush();
-      fail("output " + llvm::Twine(static_cast<unsigned>(i)) + ": " + problem);
-      break;
-    }
-  }
-  if (unusable)
-    return 2;
-  if (allMatch)
+  std::vector<std::vector<int64_t>> shapes;
+  for (const ::mirage::Tensor &want : expected->outputs)
+    shapes.emplace_back(want.shape.begin(), want.shape.end());
+  ::mirage::portable::Judgement judgement =
+      ::mirage::portable::judge(comparisons, shapes);
+  for (const std::string &line : judgement.failures)
+    llvm::outs() << line << "\n";
+  llvm::outs().flush();
+  if (judgement.exitStatus == 2)
+    return fail(judgement.error);
+  if (judgement.exitStatus == 0)
     llvm::outs() << "PASS\n";
   llvm::outs().flush();
-  return allMatch ? 0 : 1;
+  return judgement.exitStatus;
 }
 
 } // namespace

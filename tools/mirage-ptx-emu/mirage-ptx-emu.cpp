@@ -113,7 +113,6 @@ struct TensorSpec {
   }
 };
 
-
 struct KernelArg {
   enum class Buffer { Input, Output, Workspace } buffer = Buffer::Input;
   unsigned index = 0;
@@ -603,9 +602,10 @@ int run() {
     }
   }
 
-  bool allMatch = numFindings == 0, unusable = false;
   if (numFindings)
     llvm::outs() << "FAIL: the checks found " << numFindings << " problem(s)\n";
+  std::vector<portable::Comparison> comparisons;
+  std::vector<std::vector<int64_t>> shapes;
   for (auto [i, want] : llvm::enumerate(expected)) {
     Tensor got =
         fromBytes(manifest->outputs[i], emulator.buffer(outputAddrs[i]));
@@ -616,27 +616,23 @@ int run() {
       t.rtol = rtol;
     if (atol.getNumOccurrences())
       t.atol = atol;
-    portable::Comparison cmp = portable::compare(
-        got.data.data(), want.data.data(), want.numElements(), t);
-    const std::vector<int64_t> &shape = manifest->outputs[i].shape;
+    comparisons.push_back(portable::compare(got.data.data(), want.data.data(),
+                                            want.numElements(), t));
+    shapes.push_back(manifest->outputs[i].shape);
     llvm::outs() << "output " << i << ": " << typeString(manifest->outputs[i])
-                 << ": " << portable::summarize(cmp, shape) << "\n";
-    std::string problem = portable::describeProblem(cmp, shape);
-    switch (cmp.verdict()) {
-    case portable::Verdict::Pass:
-      break;
-    case portable::Verdict::Fail:
-      allMatch = false;
-      llvm::outs() << "FAIL: output " << i << ": " << problem << "\n";
-      break;
-    case portable::Verdict::Unusable:
-      unusable = true;
-      fail("output " + llvm::Twine(static_cast<unsigned>(i)) + ": " + problem);
-      break;
-    }
+                 << ": "
+                 << portable::summarize(comparisons.back(), shapes.back())
+                 << "\n";
   }
-  if (unusable)
-    return 2;
+  // The one judgement of mirage-cpu-runner too; the checks' findings fail
+  // the run as an output that differs does.
+  portable::Judgement judgement = portable::judge(comparisons, shapes);
+  for (const std::string &line : judgement.failures)
+    llvm::outs() << line << "\n";
+  llvm::outs().flush();
+  if (judgement.exitStatus == 2)
+    return fail(judgement.error);
+  bool allMatch = numFindings == 0 && judgement.exitStatus == 0;
   if (allMatch) {
     if (expected.empty())
       llvm::outs() << "no reference (--expected): the checks found nothing, "

@@ -150,4 +150,32 @@ TEST(Compare, FormatsIndicesAndNumbers) {
   EXPECT_EQ(formatNumber(0.1234567), "0.123457");
 }
 
+TEST(Compare, JudgementOfARun) {
+  Tolerance t{1e-2, 1e-3};
+  Comparison pass = run({1.0, 2.0}, {1.0, 2.0}, t);
+  Comparison fail = run({1.0, 3.0}, {1.0, 2.0}, t);
+  Comparison unusable = run({1.0, kInf}, {1.0, kInf}, t);
+  std::vector<std::vector<int64_t>> shapes(3, std::vector<int64_t>{2});
+
+  Judgement ok = judge({pass, pass}, shapes);
+  EXPECT_EQ(ok.exitStatus, 0);
+  EXPECT_TRUE(ok.failures.empty());
+  EXPECT_EQ(ok.error, "");
+
+  Judgement failed = judge({pass, fail}, shapes);
+  EXPECT_EQ(failed.exitStatus, 1);
+  ASSERT_EQ(failed.failures.size(), 1u);
+  EXPECT_EQ(failed.failures[0],
+            "FAIL: output 1: " + describeProblem(fail, {2}));
+
+  // An unusable output makes the run an error, whatever the others say;
+  // the failures are still listed.
+  Judgement error = judge({fail, unusable, unusable}, shapes);
+  EXPECT_EQ(error.exitStatus, 2);
+  EXPECT_EQ(error.failures.size(), 1u);
+  EXPECT_EQ(error.error, "output 1: " + describeProblem(unusable, {2}));
+
+  EXPECT_EQ(judge({}, {}).exitStatus, 0);
+}
+
 } // namespace

@@ -138,6 +138,24 @@ std::string summarize(const Comparison &comparison,
 std::string describeProblem(const Comparison &comparison,
                             const std::vector<int64_t> &shape);
 
+/// What a tool that checks a run concludes from the comparisons of its
+/// outputs, the same for mirage-cpu-runner and mirage-ptx-emu: the lines it
+/// prints and its exit status.
+struct Judgement {
+  /// "FAIL: output I: <problem>" for each output that fails.
+  std::vector<std::string> failures;
+  /// "output I: <problem>" for the first output that is unusable (an
+  /// expected value that is not finite), else "".
+  std::string error;
+  /// 0 when every output passes (the tool prints "PASS"), 1 when one fails,
+  /// 2 when one is unusable (an error, whatever the others say).
+  int exitStatus = 0;
+};
+
+/// Judges the comparisons of a run's outputs; `shapes[i]` is output i's.
+Judgement judge(const std::vector<Comparison> &comparisons,
+                const std::vector<std::vector<int64_t>> &shapes);
+
 } // namespace mirage::portable
 
 #endif // MIRAGE_PORTABLE_COMPARE_H
