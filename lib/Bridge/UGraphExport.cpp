@@ -1,6 +1,7 @@
 //===- UGraphExport.cpp - Write compact μGraphs back as IR ------*- C++ -*-===//
 
 #include "Mirage/Bridge/UGraphExport.h"
+#include "Mirage/Bridge/UGraphImport.h"
 
 #include "Mirage/Dialect/Block/IR/BlockOps.h"
 #include "Mirage/Dialect/Kernel/IR/KernelOps.h"
@@ -10,18 +11,6 @@
 
 using namespace mlir;
 using namespace mirage;
-
-static Type elementTypeOf(MLIRContext *ctx, DType dtype) {
-  switch (dtype) {
-  case DType::F16:
-    return Float16Type::get(ctx);
-  case DType::BF16:
-    return BFloat16Type::get(ctx);
-  case DType::F32:
-    return Float32Type::get(ctx);
-  }
-  llvm_unreachable("unknown dtype");
-}
 
 static RankedTensorType tensorTypeOf(MLIRContext *ctx, const ValueInfo &info) {
   return RankedTensorType::get(info.shape, elementTypeOf(ctx, info.dtype));

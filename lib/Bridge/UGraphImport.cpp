@@ -21,6 +21,18 @@ std::optional<DType> mirage::toDType(Type elementType) {
   return std::nullopt;
 }
 
+Type mirage::elementTypeOf(MLIRContext *ctx, DType dtype) {
+  switch (dtype) {
+  case DType::F16:
+    return Float16Type::get(ctx);
+  case DType::BF16:
+    return BFloat16Type::get(ctx);
+  case DType::F32:
+    return Float32Type::get(ctx);
+  }
+  llvm_unreachable("unknown dtype");
+}
+
 /// Element-wise functions carry the same mnemonic at every level (they are
 /// stamped from the vocabulary, Vocabulary.td), so the vocabulary's lookup
 /// serves all dialects.

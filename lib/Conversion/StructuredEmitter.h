@@ -9,6 +9,7 @@
 #ifndef MIRAGE_LIB_CONVERSION_STRUCTUREDEMITTER_H
 #define MIRAGE_LIB_CONVERSION_STRUCTUREDEMITTER_H
 
+#include "Mirage/Bridge/UGraphImport.h"
 #include "Mirage/Core/UGraph.h"
 #include "Mirage/Dialect/Structured/IR/StructuredOps.h"
 
@@ -24,18 +25,7 @@ namespace mirage::structured {
 // .cpp files, but only inside this namespace.
 using namespace mlir;
 
-/// The MLIR element type of a μGraph dtype.
-inline Type elementTypeOf(MLIRContext *ctx, ::mirage::DType dtype) {
-  switch (dtype) {
-  case ::mirage::DType::F16:
-    return Float16Type::get(ctx);
-  case ::mirage::DType::BF16:
-    return BFloat16Type::get(ctx);
-  case ::mirage::DType::F32:
-    return Float32Type::get(ctx);
-  }
-  return Float32Type::get(ctx);
-}
+using ::mirage::elementTypeOf;
 
 /// Bytes per element.
 inline int64_t bytesOf(::mirage::DType dtype) {

@@ -28,9 +28,9 @@ using LocationTable = std::vector<mlir::Location>;
 /// Builds the compact μGraph of `func`, which must be verified IR. Emits an
 /// error at the first argument, result or op it cannot represent (an op of
 /// another dialect, a dynamic shape, an unsupported element type) and fails.
-/// With `locations`, every op node (kernel and block level) records the location
-/// of the op it came from: its OpNode::location indexes the table, which is
-/// cleared first.
+/// With `locations`, every op node (kernel and block level) records the
+/// location of the op it came from: its OpNode::location indexes the table,
+/// which is cleared first.
 mlir::FailureOr<KernelGraph>
 importKernelGraph(mlir::func::FuncOp func, LocationTable *locations = nullptr);
 
@@ -72,6 +72,8 @@ inline mlir::FailureOr<double> getInputScale(mlir::func::FuncOp func) {
 
 /// The element type as a DType, if it is one the μGraph supports.
 std::optional<DType> toDType(mlir::Type elementType);
+/// The MLIR element type of a DType (toDType's inverse).
+mlir::Type elementTypeOf(mlir::MLIRContext *ctx, DType dtype);
 
 } // namespace mirage
 
