@@ -88,6 +88,9 @@ def run_target(args, target):
         "seeds": count_files(seeds),
         "corpus": count_files(corpus),
         "log": os.path.relpath(log_path),
+        # The source the build was made from (make fuzz-build builds the
+        # working tree): figures hold for the code they ran on.
+        "commit": source_commit(),
     }
     if last:
         runs, cov, ft, corp, eps, oom, tmo, crash, t = map(int, last.groups())
@@ -124,6 +127,18 @@ def run_target(args, target):
         saved = sum(a["kind"] == kind for a in result["artifacts"])
         result[key] = max(result[key], saved)
     return result
+
+
+def source_commit():
+    """The commit checked out in the source tree (`git describe --always`),
+    or None. Uncommitted edits are not told: the campaign itself rewrites
+    its JSON."""
+    try:
+        return subprocess.run(
+            ["git", "-C", SOURCE_ROOT, "describe", "--always"],
+            capture_output=True, text=True, timeout=30).stdout.strip() or None
+    except (OSError, subprocess.TimeoutExpired):
+        return None
 
 
 def reproduce(binary, path, env, timeout):
