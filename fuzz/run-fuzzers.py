@@ -193,6 +193,8 @@ def merge_runs(previous, new):
         total["exit_status"] = max(x.get("exit_status", 0) for x in runs)
         total["artifacts"] = [a for x in runs for a in x.get("artifacts", [])]
         total["runs"] = runs
+        if "note" in old:  # what a person found out about the runs so far
+            total["note"] = old["note"]
         by_target[r["target"]] = total
     return [by_target[t] for t in order]
 
