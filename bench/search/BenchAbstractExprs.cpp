@@ -11,9 +11,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Mirage/Transforms/AbstractExprAnalysis.h"
 #include "Mirage/InitMirage.h"
 #include "Mirage/Search/AbstractPruner.h"
+#include "Mirage/Transforms/AbstractExprAnalysis.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

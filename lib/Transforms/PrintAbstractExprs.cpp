@@ -1,7 +1,7 @@
 //===- PrintAbstractExprs.cpp - Print abstract expressions and verdicts ---===//
 
-#include "Mirage/Transforms/AbstractExprAnalysis.h"
 #include "Mirage/Search/AbstractPruner.h"
+#include "Mirage/Transforms/AbstractExprAnalysis.h"
 #include "Mirage/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"

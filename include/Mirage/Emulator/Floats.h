@@ -82,7 +82,8 @@ inline float bf16ToFloat(uint16_t bits) {
 /// Rounds `value` once to bf16 (ties to even).
 inline uint16_t doubleToBF16(double value) {
   return static_cast<uint16_t>(
-      f32ToBits(static_cast<float>(::mirage::portable::roundToBF16(value))) >> 16);
+      f32ToBits(static_cast<float>(::mirage::portable::roundToBF16(value))) >>
+      16);
 }
 
 } // namespace mirage::emu
