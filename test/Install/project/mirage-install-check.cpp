@@ -1,4 +1,4 @@
-//===- mirage-install-check.cpp - A user of the installed package -*- C++ -*-===//
+//===- mirage-install-check.cpp - Uses the installed package --*- C++ -*-===//
 //
 // Built against an installed Mirage-MLIR (find_package(Mirage)): registers
 // the dialects and passes, parses a kernel-dialect module (the file named
