@@ -69,6 +69,11 @@ function(mirage_install_project)
   # path of this machine is written into MirageTargets.cmake.
   add_library(MirageLLVMInterface INTERFACE)
   target_compile_features(MirageLLVMInterface INTERFACE cxx_std_17)
+  # Libraries built with sanitizers need their runtime in the program.
+  if(MIRAGE_SANITIZERS)
+    target_link_options(MirageLLVMInterface INTERFACE
+      -fsanitize=${MIRAGE_SANITIZERS})
+  endif()
   foreach(library ${libraries})
     target_include_directories(${library} INTERFACE
       $<INSTALL_INTERFACE:${MIRAGE_INSTALL_INCLUDE_DIR}>)
