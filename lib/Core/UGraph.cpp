@@ -100,6 +100,10 @@ static void printAttributes(llvm::raw_ostream &os, const OpNode &op,
   case NonElementwiseOpKind::GraphDefined:
     os << " block_graph " << op.blockGraph;
     break;
+  case NonElementwiseOpKind::ReduceMax:
+  case NonElementwiseOpKind::ReduceMean:
+    os << " dim " << op.dim;
+    break;
   case NonElementwiseOpKind::Matmul:
   case NonElementwiseOpKind::ConcatMatmul:
     break;
