@@ -100,6 +100,18 @@ static void printAttributes(llvm::raw_ostream &os, const OpNode &op,
   case NonElementwiseOpKind::GraphDefined:
     os << " block_graph " << op.blockGraph;
     break;
+  case NonElementwiseOpKind::Transpose:
+    os << " permutation [";
+    llvm::interleaveComma(op.dims, os);
+    os << "]";
+    break;
+  case NonElementwiseOpKind::Broadcast:
+    os << " dimensions [";
+    llvm::interleaveComma(op.dims, os);
+    os << "]";
+    break;
+  case NonElementwiseOpKind::Reshape:
+    break;
   case NonElementwiseOpKind::Matmul:
   case NonElementwiseOpKind::ConcatMatmul:
     break;
