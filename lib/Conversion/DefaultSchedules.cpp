@@ -532,8 +532,12 @@ struct DefaultSchedulesPass
     // Matmuls first, while the transposes they read directly are still
     // there to be fused into their loaders; a transpose that then has no
     // reader left is gone with them.
-    std::stable_partition(worklist.begin(), worklist.end(),
-                          [](Operation *op) { return isa<kn::MatmulOp>(op); });
+    SmallVector<Operation *> ordered;
+    for (bool matmuls : {true, false})
+      for (Operation *op : worklist)
+        if (isa<kn::MatmulOp>(op) == matmuls)
+          ordered.push_back(op);
+    worklist = std::move(ordered);
     llvm::SmallPtrSet<Operation *, 8> erased;
     for (Operation *op : worklist) {
       if (erased.contains(op))
