@@ -193,6 +193,56 @@ kn::TransposeOp swapsLastTwoDims(Value value) {
   return t;
 }
 
+/// Whether every loader of block argument `arg` feeds matmuls or for-loop
+/// accumulators only (as the search's kernels do), whose results have a
+/// shared buffer anyway (docs/Lowering.md, "Layout ops").
+bool loadedForMatmulsOnly(BlockArgument arg) {
+  for (Operation *user : arg.getUsers()) {
+    if (!isa<bk::LoaderOp>(user))
+      return false;
+    for (Operation *reader : user->getResult(0).getUsers())
+      if (!isa<bk::MatmulOp, bk::ConcatMatmulOp, bk::AccumOp>(reader))
+        return false;
+  }
+  return true;
+}
+
+/// Makes operand #`index` of `kernelOp`, the result of `t` (a transpose of
+/// the last two dims), the transpose's input: every loader of it loads the
+/// tile with the two dims swapped in its maps and a block.transpose turns
+/// the tile around.
+void foldTransposeIntoLoaders(kn::GraphDefinedOp kernelOp, unsigned index,
+                              kn::TransposeOp t) {
+  Value source = t.getInput();
+  int64_t rank = t.getPermutation().size();
+  auto swapDim = [&](int64_t d) {
+    return d == rank - 1 || d == rank - 2 ? 2 * rank - 3 - d : d;
+  };
+  BlockArgument arg = kernelOp.getBody().front().getArgument(index);
+  kernelOp->setOperand(index, source);
+  arg.setType(source.getType());
+  OpBuilder builder(kernelOp.getContext());
+  for (Operation *user : llvm::make_early_inc_range(arg.getUsers())) {
+    auto loader = cast<bk::LoaderOp>(user);
+    SmallVector<int64_t, 3> imap =
+        llvm::map_to_vector(loader.getImap(), swapDim);
+    int64_t fmap = loader.getFmap();
+    if (fmap != ::mirage::kReplicate)
+      fmap = swapDim(fmap);
+    auto tileType = cast<bk::TileType>(loader.getType());
+    ::mirage::Shape shape(tileType.getShape());
+    std::swap(shape[rank - 1], shape[rank - 2]);
+    builder.setInsertionPoint(loader);
+    Value swapped = bk::LoaderOp::create(
+        builder, loader.getLoc(), tileType.withShape(shape), arg,
+        builder.getDenseI64ArrayAttr(imap), builder.getI64IntegerAttr(fmap));
+    Value turned = bk::TransposeOp::create(builder, t.getLoc(), swapped,
+                                           t.getPermutationAttr());
+    loader->replaceAllUsesWith(ValueRange{turned});
+    loader->erase();
+  }
+}
+
 /// Schedules for each pre-defined kernel op. Each returns the new kernel's
 /// results, or fails after reporting why the op has no default schedule.
 class Scheduler {
@@ -529,6 +579,29 @@ struct DefaultSchedulesPass
     Scheduler scheduler(tileElements, matmulTile);
     OpBuilder builder(&getContext());
     bool ok = true;
+    // A transpose of the last two dims read by graph-defined kernels that
+    // only feed it to matmuls is read by their loaders instead.
+    llvm::SmallPtrSet<Operation *, 8> folded;
+    for (Operation *op : worklist) {
+      auto t = dyn_cast<kn::TransposeOp>(op);
+      if (!t || !swapsLastTwoDims(t.getResult()))
+        continue;
+      for (OpOperand &use : llvm::make_early_inc_range(t->getUses())) {
+        auto kernelOp = dyn_cast<kn::GraphDefinedOp>(use.getOwner());
+        unsigned index = use.getOperandNumber();
+        if (kernelOp && loadedForMatmulsOnly(
+                            kernelOp.getBody().front().getArgument(index))) {
+          foldTransposeIntoLoaders(kernelOp, index, t);
+          folded.insert(t);
+        }
+      }
+    }
+    llvm::erase_if(worklist, [&](Operation *op) {
+      if (!folded.contains(op) || !op->use_empty())
+        return false;
+      op->erase();
+      return true;
+    });
     // Matmuls first, while the transposes they read directly are still
     // there to be fused into their loaders; a transpose that then has no
     // reader left is gone with them.
