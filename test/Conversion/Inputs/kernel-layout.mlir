@@ -43,3 +43,12 @@ func.func @heads(%x: tensor<32x64xf32>, %w: tensor<32x32xf32>)
   %o = kernel.reshape %b : tensor<32x4x16xf32> -> tensor<32x64xf32>
   return %o : tensor<32x64xf32>
 }
+
+// Q x K^T with a long d: the fused matmul's for-loop walks d in 4 chunks,
+// each iteration loading a [kv, 64] tile of K transposed.
+func.func @scores_long(%q: tensor<32x256xbf16>, %k: tensor<128x256xbf16>)
+    -> tensor<32x128xbf16> {
+  %kt = kernel.transpose %k permutation [1, 0] : tensor<128x256xbf16>
+  %s = kernel.matmul %q, %kt : tensor<32x256xbf16>, tensor<256x128xbf16>
+  return %s : tensor<32x128xbf16>
+}
