@@ -105,6 +105,26 @@ private:
         return single(block::ConcatOp::create(builder, loc, operands[0],
                                               operands[1], op.dim));
       return single(kernel::ConcatOp::create(builder, loc, operands, op.dim));
+    case NonElementwiseOpKind::Transpose:
+      if (blockLevel)
+        return single(block::TransposeOp::create(
+            builder, loc, operands[0], builder.getDenseI64ArrayAttr(op.dims)));
+      return single(kernel::TransposeOp::create(
+          builder, loc, operands[0], builder.getDenseI64ArrayAttr(op.dims)));
+    case NonElementwiseOpKind::Reshape:
+      if (blockLevel)
+        return single(
+            block::ReshapeOp::create(builder, loc, resultType, operands[0]));
+      return single(
+          kernel::ReshapeOp::create(builder, loc, resultType, operands[0]));
+    case NonElementwiseOpKind::Broadcast:
+      if (blockLevel)
+        return single(
+            block::BroadcastOp::create(builder, loc, resultType, operands[0],
+                                       builder.getDenseI64ArrayAttr(op.dims)));
+      return single(
+          kernel::BroadcastOp::create(builder, loc, resultType, operands[0],
+                                      builder.getDenseI64ArrayAttr(op.dims)));
     case NonElementwiseOpKind::Loader:
       return single(
           block::LoaderOp::create(builder, loc, resultType, operands[0],

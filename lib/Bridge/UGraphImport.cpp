@@ -58,6 +58,13 @@ static OpNode dimNode(OpKind kind, int64_t dim) {
   return node;
 }
 
+/// A node whose one attribute is a list of dimensions (layout ops).
+static OpNode dimsNode(OpKind kind, ArrayRef<int64_t> dims) {
+  OpNode node = makeOpNode(kind);
+  node.dims.assign(dims.begin(), dims.end());
+  return node;
+}
+
 /// Fills the attributes of an element-wise op node from `op`.
 static OpNode elementwiseNode(OpKind kind, Operation *op) {
   OpNode node = makeOpNode(kind);
@@ -211,6 +218,13 @@ static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
             .Case([](block::ConcatOp c) {
               return dimNode(OpKind::Concat, c.getDim());
             })
+            .Case([](block::TransposeOp t) {
+              return dimsNode(OpKind::Transpose, t.getPermutation());
+            })
+            .Case([](block::ReshapeOp) { return makeOpNode(OpKind::Reshape); })
+            .Case([](block::BroadcastOp b) {
+              return dimsNode(OpKind::Broadcast, b.getDimensions());
+            })
             .Case([](block::AccumOp a) {
               OpNode n = makeOpNode(OpKind::Accum);
               n.accum = a.getKind();
@@ -296,6 +310,13 @@ FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func,
             })
             .Case([](kernel::ConcatOp c) {
               return dimNode(OpKind::Concat, c.getDim());
+            })
+            .Case([](kernel::TransposeOp t) {
+              return dimsNode(OpKind::Transpose, t.getPermutation());
+            })
+            .Case([](kernel::ReshapeOp) { return makeOpNode(OpKind::Reshape); })
+            .Case([](kernel::BroadcastOp b) {
+              return dimsNode(OpKind::Broadcast, b.getDimensions());
             })
             .Case([&](kernel::GraphDefinedOp k) -> FailureOr<OpNode> {
               OpNode n = makeOpNode(OpKind::GraphDefined);

@@ -12,7 +12,10 @@
 #include "Mirage/Support/ShapeRules.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <numeric>
 
 namespace mirage {
 #define GEN_PASS_DEF_DEFAULTSCHEDULES
@@ -177,6 +180,72 @@ private:
   Block *body;
 };
 
+/// The kernel.transpose that defines `value` when it swaps the last two dims
+/// and keeps the others, or null.
+kn::TransposeOp swapsLastTwoDims(Value value) {
+  auto t = value.getDefiningOp<kn::TransposeOp>();
+  if (!t)
+    return {};
+  ArrayRef<int64_t> perm = t.getPermutation();
+  int64_t rank = perm.size();
+  if (rank < 2 || perm[rank - 1] != rank - 2 || perm[rank - 2] != rank - 1)
+    return {};
+  for (int64_t d = 0; d + 2 < rank; ++d)
+    if (perm[d] != d)
+      return {};
+  return t;
+}
+
+/// Whether every loader of block argument `arg` feeds matmuls or for-loop
+/// accumulators only (as the search's kernels do), whose results have a
+/// shared buffer anyway (docs/Lowering.md, "Layout ops").
+bool loadedForMatmulsOnly(BlockArgument arg) {
+  for (Operation *user : arg.getUsers()) {
+    if (!isa<bk::LoaderOp>(user))
+      return false;
+    for (Operation *reader : user->getResult(0).getUsers())
+      if (!isa<bk::MatmulOp, bk::ConcatMatmulOp, bk::AccumOp>(reader))
+        return false;
+  }
+  return true;
+}
+
+/// Makes operand #`index` of `kernelOp`, the result of `t` (a transpose of
+/// the last two dims), the transpose's input: every loader of it loads the
+/// tile with the two dims swapped in its maps and a block.transpose turns
+/// the tile around.
+void foldTransposeIntoLoaders(kn::GraphDefinedOp kernelOp, unsigned index,
+                              kn::TransposeOp t) {
+  Value source = t.getInput();
+  int64_t rank = t.getPermutation().size();
+  auto swapDim = [&](int64_t d) {
+    return d == rank - 1 || d == rank - 2 ? 2 * rank - 3 - d : d;
+  };
+  BlockArgument arg = kernelOp.getBody().front().getArgument(index);
+  kernelOp->setOperand(index, source);
+  arg.setType(source.getType());
+  OpBuilder builder(kernelOp.getContext());
+  for (Operation *user : llvm::make_early_inc_range(arg.getUsers())) {
+    auto loader = cast<bk::LoaderOp>(user);
+    SmallVector<int64_t, 3> imap =
+        llvm::map_to_vector(loader.getImap(), swapDim);
+    int64_t fmap = loader.getFmap();
+    if (fmap != ::mirage::kReplicate)
+      fmap = swapDim(fmap);
+    auto tileType = cast<bk::TileType>(loader.getType());
+    ::mirage::Shape shape(tileType.getShape());
+    std::swap(shape[rank - 1], shape[rank - 2]);
+    builder.setInsertionPoint(loader);
+    Value swapped = bk::LoaderOp::create(
+        builder, loader.getLoc(), tileType.withShape(shape), arg,
+        builder.getDenseI64ArrayAttr(imap), builder.getI64IntegerAttr(fmap));
+    Value turned = bk::TransposeOp::create(builder, t.getLoc(), swapped,
+                                           t.getPermutationAttr());
+    loader->replaceAllUsesWith(ValueRange{turned});
+    loader->erase();
+  }
+}
+
 /// Schedules for each pre-defined kernel op. Each returns the new kernel's
 /// results, or fails after reporting why the op has no default schedule.
 class Scheduler {
@@ -198,6 +267,9 @@ public:
         })
         .Case([&](kn::RmsNormOp r) { return scheduleRmsNorm(r, builder); })
         .Case([&](kn::ConcatOp c) { return scheduleConcat(c, builder); })
+        .Case([&](kn::TransposeOp t) { return scheduleTranspose(t, builder); })
+        .Case([&](kn::BroadcastOp c) { return scheduleBroadcast(c, builder); })
+        .Case([&](kn::ReshapeOp r) { return scheduleReshape(r, builder); })
         .Default([&](Operation *other) {
           return scheduleElementwise(other, builder);
         });
@@ -280,6 +352,100 @@ private:
         op, builder, kept, [&](BlockGraphBuilder &graph, ValueRange tiles) {
           return Value(bk::ConcatOp::create(graph.builder, graph.loc, tiles[0],
                                             tiles[1], op.getDim()));
+        });
+  }
+
+  /// A layout op as one kernel: each block loads the input tile its output
+  /// tile comes from (the imap follows the output partition through the
+  /// re-indexing), re-indexes it with the block-level twin of the op and
+  /// saves it.
+  FailureOr<kn::GraphDefinedOp>
+  scheduleLayout(Operation *op, OpBuilder &builder, const Partition &partition,
+                 const Map &imap,
+                 function_ref<Value(BlockGraphBuilder &, Value)> body) {
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    BlockGraphBuilder graph(builder, op->getLoc(), op->getOperands(),
+                            resultType, partition.grid, /*forloop=*/1,
+                            /*dimx=*/64);
+    FailureOr<Value> tile = graph.load(0, imap, ::mirage::kReplicate);
+    if (failed(tile))
+      return failure();
+    Value result = graph.accumulate(body(graph, *tile));
+    graph.yield(graph.save(result, partition.omap(), resultType));
+    return graph.getKernel();
+  }
+
+  FailureOr<kn::GraphDefinedOp> scheduleTranspose(kn::TransposeOp op,
+                                                  OpBuilder &builder) {
+    ArrayRef<int64_t> out = op.getType().getShape();
+    ArrayRef<int64_t> perm = op.getPermutation();
+    SmallVector<bool> kept(out.size(), false);
+    Partition partition = partitionOutput(out, kept, tileElements);
+    // Output dim d is input dim perm[d]: split the same extent there.
+    Map imap = partition.dimOfAxis;
+    for (int64_t &d : imap)
+      if (d != ::mirage::kReplicate)
+        d = perm[d];
+    return scheduleLayout(
+        op, builder, partition, imap,
+        [&](BlockGraphBuilder &graph, Value tile) {
+          return Value(bk::TransposeOp::create(graph.builder, graph.loc, tile,
+                                               op.getPermutationAttr()));
+        });
+  }
+
+  FailureOr<kn::GraphDefinedOp> scheduleBroadcast(kn::BroadcastOp op,
+                                                  OpBuilder &builder) {
+    ArrayRef<int64_t> out = op.getType().getShape();
+    ArrayRef<int64_t> added = op.getDimensions();
+    SmallVector<bool> kept(out.size(), false);
+    Partition partition = partitionOutput(out, kept, tileElements);
+    // An added dim is replicated; any other is the input dim it comes from.
+    SmallVector<int64_t, 4> inputDim(out.size(), ::mirage::kReplicate);
+    for (int64_t d = 0, next = 0, e = out.size(); d < e; ++d)
+      if (!llvm::is_contained(added, d))
+        inputDim[d] = next++;
+    Map imap = partition.dimOfAxis;
+    for (int64_t &d : imap)
+      if (d != ::mirage::kReplicate)
+        d = inputDim[d];
+    return scheduleLayout(
+        op, builder, partition, imap,
+        [&](BlockGraphBuilder &graph, Value tile) {
+          auto tileType = cast<bk::TileType>(tile.getType());
+          ::mirage::Shape shape(out.begin(), out.end());
+          for (auto [axis, d] : llvm::enumerate(partition.dimOfAxis))
+            if (d != ::mirage::kReplicate)
+              shape[d] /= partition.grid[axis];
+          return Value(bk::BroadcastOp::create(graph.builder, graph.loc,
+                                               tileType.withShape(shape), tile,
+                                               op.getDimensionsAttr()));
+        });
+  }
+
+  FailureOr<kn::GraphDefinedOp> scheduleReshape(kn::ReshapeOp op,
+                                                OpBuilder &builder) {
+    ArrayRef<int64_t> in = op.getInput().getType().getShape();
+    ArrayRef<int64_t> out = op.getType().getShape();
+    // Splitting dim 0 of both into f parts, f a common divisor of their
+    // extents, gives each block a contiguous run of the row-major order,
+    // which is a tile of the input and of the output alike.
+    int64_t common = std::gcd(in[0], out[0]);
+    int64_t total = ::mirage::numElements(out);
+    int64_t need = (total + tileElements - 1) / tileElements;
+    int64_t factor =
+        divisorForSplit(common, need, ::mirage::kMaxBlocksPerKernel);
+    Partition partition;
+    if (factor > 1)
+      partition.split(0, factor);
+    ::mirage::Shape tileShape(out.begin(), out.end());
+    tileShape[0] /= factor;
+    return scheduleLayout(
+        op, builder, partition, partition.dimOfAxis,
+        [&](BlockGraphBuilder &graph, Value tile) {
+          auto tileType = cast<bk::TileType>(tile.getType());
+          return Value(bk::ReshapeOp::create(
+              graph.builder, graph.loc, tileType.withShape(tileShape), tile));
         });
   }
 
@@ -396,10 +562,38 @@ private:
     Map lhsMap = {::mirage::kReplicate, axisDim(1, rank - 2), axisDim(2, 0)};
     Map rhsMap = {axisDim(0, rank - 1), ::mirage::kReplicate, axisDim(2, 0)};
     Map outMap = {axisDim(0, rank - 1), axisDim(1, rank - 2), axisDim(2, 0)};
-    BlockGraphBuilder graph(builder, op.getLoc(), op->getOperands(),
-                            op.getType(), grid, k / tileK, /*dimx=*/64);
-    FailureOr<Value> lhs = graph.load(0, lhsMap, rank - 1);
-    FailureOr<Value> rhs = graph.load(1, rhsMap, rank - 2);
+    // An operand that is a transpose of its last two dims is read from the
+    // transpose's input: its loader takes the tile with the two dims
+    // swapped in the maps, and a block.transpose turns it around, so the
+    // transpose costs no kernel of its own (docs/Lowering.md).
+    SmallVector<Value, 2> sources;
+    SmallVector<kn::TransposeOp, 2> fused;
+    for (Value operand : op->getOperands()) {
+      kn::TransposeOp t = swapsLastTwoDims(operand);
+      fused.push_back(t);
+      sources.push_back(t ? t.getInput() : operand);
+    }
+    auto swapMap = [&](Map map) {
+      for (int64_t &d : map)
+        if (d == rank - 1 || d == rank - 2)
+          d = 2 * rank - 3 - d;
+      return map;
+    };
+    BlockGraphBuilder graph(builder, op.getLoc(), sources, op.getType(), grid,
+                            k / tileK, /*dimx=*/64);
+    auto loadOperand = [&](unsigned index, const Map &map,
+                           int64_t fmap) -> FailureOr<Value> {
+      if (!fused[index])
+        return graph.load(index, map, fmap);
+      FailureOr<Value> tile =
+          graph.load(index, swapMap(map), 2 * rank - 3 - fmap);
+      if (failed(tile))
+        return failure();
+      return Value(bk::TransposeOp::create(builder, op.getLoc(), *tile,
+                                           fused[index].getPermutationAttr()));
+    };
+    FailureOr<Value> lhs = loadOperand(0, lhsMap, rank - 1);
+    FailureOr<Value> rhs = loadOperand(1, rhsMap, rank - 2);
     if (failed(lhs) || failed(rhs))
       return failure();
     Value product = bk::MatmulOp::create(builder, op.getLoc(), *lhs, *rhs);
@@ -437,15 +631,58 @@ struct DefaultSchedulesPass
     Scheduler scheduler(tileElements, matmulTile);
     OpBuilder builder(&getContext());
     bool ok = true;
+    // A transpose of the last two dims read by graph-defined kernels that
+    // only feed it to matmuls is read by their loaders instead.
+    llvm::SmallPtrSet<Operation *, 8> folded;
     for (Operation *op : worklist) {
+      auto t = dyn_cast<kn::TransposeOp>(op);
+      if (!t || !swapsLastTwoDims(t.getResult()))
+        continue;
+      for (OpOperand &use : llvm::make_early_inc_range(t->getUses())) {
+        auto kernelOp = dyn_cast<kn::GraphDefinedOp>(use.getOwner());
+        unsigned index = use.getOperandNumber();
+        if (kernelOp && loadedForMatmulsOnly(
+                            kernelOp.getBody().front().getArgument(index))) {
+          foldTransposeIntoLoaders(kernelOp, index, t);
+          folded.insert(t);
+        }
+      }
+    }
+    llvm::erase_if(worklist, [&](Operation *op) {
+      if (!folded.contains(op) || !op->use_empty())
+        return false;
+      op->erase();
+      return true;
+    });
+    // Matmuls first, while the transposes they read directly are still
+    // there to be fused into their loaders; a transpose that then has no
+    // reader left is gone with them.
+    SmallVector<Operation *> ordered;
+    for (bool matmuls : {true, false})
+      for (Operation *op : worklist)
+        if (isa<kn::MatmulOp>(op) == matmuls)
+          ordered.push_back(op);
+    worklist = std::move(ordered);
+    llvm::SmallPtrSet<Operation *, 8> erased;
+    for (Operation *op : worklist) {
+      if (erased.contains(op))
+        continue;
       builder.setInsertionPoint(op);
       FailureOr<kn::GraphDefinedOp> kernelOp = scheduler.schedule(op, builder);
       if (failed(kernelOp)) {
         ok = false;
         continue;
       }
+      SmallVector<Operation *, 2> readTransposes;
+      if (isa<kn::MatmulOp>(op))
+        for (Value operand : op->getOperands())
+          if (kn::TransposeOp t = swapsLastTwoDims(operand))
+            readTransposes.push_back(t);
       op->replaceAllUsesWith(kernelOp->getResults());
       op->erase();
+      for (Operation *t : readTransposes)
+        if (t->use_empty() && erased.insert(t).second)
+          t->erase();
     }
     if (!ok)
       signalPassFailure();

@@ -176,6 +176,52 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
     });
     return success();
   }
+  // Layout ops: a phase that fills the result's buffer, each element read
+  // from its source index. The operand is read through valueAt, so a
+  // loader that only a layout op reads is never copied itself: the layout
+  // op reads the tile from the kernel input, re-indexed (a transposed load).
+  case NonElementwiseOpKind::Transpose:
+  case NonElementwiseOpKind::Reshape:
+  case NonElementwiseOpKind::Broadcast: {
+    ValueId x = op.operands[0], r = op.results[0];
+    const ::mirage::Shape &in = values[x].shape, &outShape = values[r].shape;
+    Value out = buffer[r];
+    Type type = cast<MemRefType>(out.getType()).getElementType();
+    auto source = [&](ArrayRef<Value> idx) {
+      SmallVector<Value> src;
+      if (op.kind == OpKind::Transpose) {
+        src.assign(in.size(), Value());
+        for (size_t d = 0; d < idx.size(); ++d)
+          src[op.dims[d]] = idx[d];
+      } else if (op.kind == OpKind::Broadcast) {
+        for (size_t d = 0; d < idx.size(); ++d)
+          if (!llvm::is_contained(op.dims, static_cast<int64_t>(d)))
+            src.push_back(idx[d]);
+      } else {
+        // Reshape: the row-major position, split by the operand's extents.
+        Value linear = index(0);
+        for (size_t d = 0; d < idx.size(); ++d)
+          linear = addIndex(mulIndex(linear, outShape[d]), idx[d]);
+        src.assign(in.size(), Value());
+        for (size_t d = in.size(); d-- > 0;) {
+          src[d] =
+              in[d] == 1
+                  ? index(0)
+                  : Value(arith::RemUIOp::create(b, loc, linear, index(in[d])));
+          if (d > 0 && in[d] != 1)
+            linear = arith::DivUIOp::create(b, loc, linear, index(in[d]));
+        }
+      }
+      return src;
+    };
+    phase([&](Value tid) {
+      forEachElement(tid, outShape, [&](ArrayRef<Value> idx, Value) {
+        memref::StoreOp::create(b, loc, fromF32(valueAt(x, source(idx)), type),
+                                out, idx);
+      });
+    });
+    return success();
+  }
   case NonElementwiseOpKind::RunningMax: {
     ValueId x = op.operands[0];
     ValueId maxOut = op.results[0], diffOut = op.results[1];

@@ -105,6 +105,18 @@ static void printAttributes(llvm::raw_ostream &os, const OpNode &op,
   case NonElementwiseOpKind::ReduceMean:
     os << " dim " << op.dim;
     break;
+  case NonElementwiseOpKind::Transpose:
+    os << " permutation [";
+    llvm::interleaveComma(op.dims, os);
+    os << "]";
+    break;
+  case NonElementwiseOpKind::Broadcast:
+    os << " dimensions [";
+    llvm::interleaveComma(op.dims, os);
+    os << "]";
+    break;
+  case NonElementwiseOpKind::Reshape:
+    break;
   case NonElementwiseOpKind::Matmul:
   case NonElementwiseOpKind::ConcatMatmul:
     break;

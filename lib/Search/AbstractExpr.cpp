@@ -237,6 +237,13 @@ llvm::SmallVector<ExprId, 2> mirage::buildAbstractExprs(
     if (!launch)
       return opaqueResults();
     return {accumExpr(b, op, operandInfo(0), operands, *launch)};
+  // Layout ops move elements without computing: the expression of a
+  // tensor does not say where its elements lie, so a transpose, reshape or
+  // broadcast is its operand's expression (docs/AbstractExpressions.md).
+  case NonElementwiseOpKind::Transpose:
+  case NonElementwiseOpKind::Reshape:
+  case NonElementwiseOpKind::Broadcast:
+    return {operands[0]};
   case NonElementwiseOpKind::Concat:
   case NonElementwiseOpKind::RunningMax:
   case NonElementwiseOpKind::GraphDefined:

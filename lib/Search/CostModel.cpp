@@ -83,6 +83,10 @@ static void countFlops(const OpNode &op, llvm::ArrayRef<ValueInfo> values,
   case NonElementwiseOpKind::Saver:
   case NonElementwiseOpKind::GraphDefined:
   case NonElementwiseOpKind::Concat:
+  // Layout ops compute nothing: their cost is the memory they move.
+  case NonElementwiseOpKind::Transpose:
+  case NonElementwiseOpKind::Reshape:
+  case NonElementwiseOpKind::Broadcast:
     return;
   case NonElementwiseOpKind::Reduction:
   case NonElementwiseOpKind::ReduceMax:

@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -64,9 +65,139 @@ struct Worker {
 
 } // namespace
 
+/// The reference split at the layout ops that read its inputs (or the
+/// results of such ops): `inner` is the rest, which reads each value those
+/// ops provide as an input of its own; `prologue` are the layout ops.
+struct PeeledReference {
+  KernelGraph inner;
+  std::vector<OpNode> prologue;
+  /// The reference value that each input of `inner` stands for.
+  std::vector<ValueId> innerInputOf;
+};
+
+static bool isLayoutOp(OpKind kind) {
+  return kind == OpKind::Transpose || kind == OpKind::Reshape ||
+         kind == OpKind::Broadcast;
+}
+
+/// Peels the layout ops at the front of `reference` (docs/Search.md,
+/// "Layout ops"), or std::nullopt when it has none.
+static std::optional<PeeledReference>
+peelLayoutOps(const KernelGraph &reference) {
+  size_t n = reference.values.size();
+  std::vector<bool> beforeSearch(n, false), peeled(reference.ops.size());
+  for (unsigned i = 0; i < reference.numInputs; ++i)
+    beforeSearch[i] = true;
+  bool any = false;
+  for (auto [k, op] : llvm::enumerate(reference.ops)) {
+    peeled[k] = isLayoutOp(op.kind) && beforeSearch[op.operands[0]];
+    if (!peeled[k])
+      continue;
+    any = true;
+    for (ValueId r : op.results)
+      beforeSearch[r] = true;
+  }
+  if (!any)
+    return std::nullopt;
+  // The values of the prologue that the rest reads or returns.
+  std::vector<bool> needed(n, false);
+  for (auto [k, op] : llvm::enumerate(reference.ops))
+    if (!peeled[k])
+      for (ValueId v : op.operands)
+        needed[v] = needed[v] || beforeSearch[v];
+  for (ValueId v : reference.outputs)
+    needed[v] = needed[v] || beforeSearch[v];
+  PeeledReference result;
+  KernelGraph &inner = result.inner;
+  inner.name = reference.name;
+  inner.blockGraphs = reference.blockGraphs;
+  std::vector<ValueId> map(n, -1);
+  for (size_t v = 0; v < n; ++v)
+    if (needed[v]) {
+      map[v] = inner.addInput(reference.values[v]);
+      result.innerInputOf.push_back(static_cast<ValueId>(v));
+    }
+  for (auto [k, op] : llvm::enumerate(reference.ops)) {
+    if (peeled[k]) {
+      result.prologue.push_back(op);
+      continue;
+    }
+    OpNode copy = op;
+    for (ValueId &v : copy.operands)
+      v = map[v];
+    for (ValueId &r : copy.results)
+      r = map[r] = addValue(inner.values, reference.values[r]);
+    inner.ops.push_back(std::move(copy));
+  }
+  for (ValueId v : reference.outputs)
+    inner.outputs.push_back(map[v]);
+  return result;
+}
+
+/// `found`, a μGraph equivalent to `peeled.inner`, preceded by the peeled
+/// layout ops: a μGraph on the reference's inputs.
+static KernelGraph withPrologue(const KernelGraph &reference,
+                                const PeeledReference &peeled,
+                                const KernelGraph &found) {
+  KernelGraph graph;
+  graph.name = found.name;
+  graph.blockGraphs = found.blockGraphs;
+  std::vector<ValueId> fromReference(reference.values.size(), -1);
+  for (unsigned i = 0; i < reference.numInputs; ++i)
+    fromReference[i] = graph.addInput(reference.values[i]);
+  for (const OpNode &op : peeled.prologue) {
+    OpNode copy = op;
+    for (ValueId &v : copy.operands)
+      v = fromReference[v];
+    for (ValueId &r : copy.results)
+      r = fromReference[r] = addValue(graph.values, reference.values[r]);
+    graph.ops.push_back(std::move(copy));
+  }
+  std::vector<ValueId> map(found.values.size(), -1);
+  for (unsigned i = 0; i < found.numInputs; ++i)
+    map[i] = fromReference[peeled.innerInputOf[i]];
+  for (const OpNode &op : found.ops) {
+    OpNode copy = op;
+    for (ValueId &v : copy.operands)
+      v = map[v];
+    for (ValueId &r : copy.results)
+      r = map[r] = addValue(graph.values, found.values[r]);
+    graph.ops.push_back(std::move(copy));
+  }
+  for (ValueId v : found.outputs)
+    graph.outputs.push_back(map[v]);
+  return graph;
+}
+
+static llvm::Expected<SearchResult>
+searchGraph(const KernelGraph &reference, const SearchOptions &userOptions);
+
 llvm::Expected<SearchResult>
 mirage::superoptimize(const KernelGraph &reference,
                       const SearchOptions &userOptions) {
+  if (llvm::Error err = checkEvaluable(reference))
+    return std::move(err);
+  std::optional<PeeledReference> peeled = peelLayoutOps(reference);
+  if (!peeled)
+    return searchGraph(reference, userOptions);
+  // The search runs on the rest; every candidate equivalent to the rest
+  // for all its inputs is, preceded by the same layout ops, equivalent to
+  // the reference.
+  llvm::Expected<SearchResult> result = searchGraph(peeled->inner, userOptions);
+  if (!result)
+    return result.takeError();
+  for (Candidate &candidate : result->best) {
+    candidate.graph = withPrologue(reference, *peeled, candidate.graph);
+    candidate.cost = estimateCost(candidate.graph, userOptions.gpu);
+  }
+  // The same kernels are added to every candidate, whose cost is the sum
+  // of its kernels': the ranking stays as the search made it.
+  result->referenceCost = estimateCost(reference, userOptions.gpu);
+  return result;
+}
+
+static llvm::Expected<SearchResult>
+searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
   SearchOptions options = userOptions;
   options.applyPreset();
   auto start = Clock::now();

@@ -58,6 +58,21 @@ static llvm::Expected<Shape> expectedShape(const OpNode &op,
     s[op.dim] = 1;
     return s;
   }
+  case NonElementwiseOpKind::Transpose:
+    return inferTransposeShape(shape(0), op.dims);
+  case NonElementwiseOpKind::Reshape: {
+    // The result shape is the op's own; the rule is the element count.
+    Shape result(v[op.results[0]].shape);
+    if (llvm::Error err = checkReshapeShape(shape(0), result))
+      return std::move(err);
+    return result;
+  }
+  case NonElementwiseOpKind::Broadcast: {
+    Shape result(v[op.results[0]].shape);
+    if (llvm::Error err = checkBroadcastShape(shape(0), op.dims, result))
+      return std::move(err);
+    return result;
+  }
   case NonElementwiseOpKind::GraphDefined:
     return llvm::createStringError("is not supported here");
   case NonElementwiseOpKind::ReduceMax:

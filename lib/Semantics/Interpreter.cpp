@@ -138,6 +138,31 @@ void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
     return kernels.reduceMax(operands[0], padDim(op.dim, rank), out);
   case NonElementwiseOpKind::ReduceMean:
     return kernels.reduceMean(operands[0], padDim(op.dim, rank), out);
+  // Layout ops are re-indexings: a strided view of the operand copied in the
+  // result's row-major order, each lane exactly (docs/Semantics.md).
+  case NonElementwiseOpKind::Transpose: {
+    View permuted = operands[0];
+    unsigned pad = padDim(0, rank);
+    for (size_t d = 0; d < rank; ++d) {
+      permuted.shape[pad + d] = operands[0].shape[pad + op.dims[d]];
+      permuted.stride[pad + d] = operands[0].stride[pad + op.dims[d]];
+    }
+    return kernels.copy(permuted, out.data.data());
+  }
+  case NonElementwiseOpKind::Reshape:
+    // The operand's elements in its row-major order are the result's.
+    return kernels.copy(operands[0], out.data.data());
+  case NonElementwiseOpKind::Broadcast: {
+    View repeated = operands[0];
+    repeated.shape = padShape(out.shape);
+    repeated.stride = {0, 0, 0, 0};
+    size_t outRank = out.shape.size();
+    unsigned outPad = padDim(0, outRank), inPad = padDim(0, rank), next = 0;
+    for (size_t d = 0; d < outRank; ++d)
+      if (!llvm::is_contained(op.dims, static_cast<int64_t>(d)))
+        repeated.stride[outPad + d] = operands[0].stride[inPad + next++];
+    return kernels.copy(repeated, out.data.data());
+  }
   case NonElementwiseOpKind::GraphDefined:
   case NonElementwiseOpKind::Loader:
   case NonElementwiseOpKind::Saver:

@@ -81,6 +81,70 @@ llvm::Error mirage::checkAddressable(ArrayRef<int64_t> shape,
   return llvm::Error::success();
 }
 
+llvm::Expected<Shape> mirage::inferTransposeShape(ArrayRef<int64_t> input,
+                                                  ArrayRef<int64_t> perm) {
+  if (perm.size() != input.size())
+    return fail(llvm::formatv("permutation has {0} entries for rank {1}",
+                              perm.size(), input.size()));
+  Shape result;
+  llvm::SmallVector<bool, 4> seen(input.size(), false);
+  for (auto [index, p] : llvm::enumerate(perm)) {
+    if (p < 0 || p >= static_cast<int64_t>(input.size()))
+      return fail(llvm::formatv("permutation entry {0} is {1}, out of range "
+                                "for rank {2}",
+                                index, p, input.size()));
+    if (seen[p])
+      return fail(llvm::formatv("permutation names dimension {0} twice", p));
+    seen[p] = true;
+    result.push_back(input[p]);
+  }
+  return result;
+}
+
+llvm::Error mirage::checkReshapeShape(ArrayRef<int64_t> input,
+                                      ArrayRef<int64_t> result) {
+  std::optional<int64_t> in = checkedNumElements(input);
+  std::optional<int64_t> out = checkedNumElements(result);
+  if (!in || !out)
+    return fail("reshape of an extent below 0 or an element count that "
+                "overflows a 64-bit integer");
+  if (*in != *out)
+    return fail(llvm::formatv("reshape from {0} ({1} elements) to {2} ({3} "
+                              "elements) changes the element count",
+                              formatShape(input), *in, formatShape(result),
+                              *out));
+  return llvm::Error::success();
+}
+
+llvm::Error mirage::checkBroadcastShape(ArrayRef<int64_t> input,
+                                        ArrayRef<int64_t> added,
+                                        ArrayRef<int64_t> result) {
+  if (input.size() + added.size() != result.size())
+    return fail(llvm::formatv("broadcast of rank {0} adding {1} dimensions "
+                              "gives rank {2}, not {3}",
+                              input.size(), added.size(),
+                              input.size() + added.size(), result.size()));
+  int64_t previous = -1;
+  for (int64_t d : added) {
+    if (d <= previous || d >= static_cast<int64_t>(result.size()))
+      return fail(llvm::formatv("added dimensions must be increasing and "
+                                "below the result rank {0}, got {1}",
+                                result.size(), d));
+    previous = d;
+  }
+  size_t next = 0;
+  for (size_t d = 0; d < result.size(); ++d) {
+    if (llvm::is_contained(added, static_cast<int64_t>(d)))
+      continue;
+    if (result[d] != input[next])
+      return fail(llvm::formatv("result extent {0} at dimension {1} differs "
+                                "from the input's extent {2} at dimension {3}",
+                                result[d], d, input[next], next));
+    ++next;
+  }
+  return llvm::Error::success();
+}
+
 std::optional<unsigned> mirage::findZeroExtent(ArrayRef<int64_t> shape) {
   for (auto [index, d] : llvm::enumerate(shape))
     if (d == 0)

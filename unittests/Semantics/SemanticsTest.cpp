@@ -165,6 +165,63 @@ TEST(Interpreter, StridedReductionAndElementwise) {
   EXPECT_EQ(result->outputs[1].data[3], 16.0f);
 }
 
+/// One layout op of `kind` with attribute `dims` from `in` to `out`.
+static KernelGraph layoutGraph(OpKind kind, Shape in, Shape dims, Shape out) {
+  KernelGraph g;
+  g.name = "layout";
+  ValueId x = g.addInput({in, DType::F16, false});
+  OpNode op = makeOpNode(kind, {x});
+  op.dims = dims;
+  op.results = {addValue(g.values, {out, DType::F16, false})};
+  g.ops.push_back(op);
+  g.outputs = {op.results[0]};
+  return g;
+}
+
+TEST(Interpreter, LayoutOpsCopyResiduesExactly) {
+  // Both lanes of every fingerprint element move to the element's new place.
+  KernelGraph t =
+      layoutGraph(OpKind::Transpose, {2, 3, 4}, {2, 0, 1}, {4, 2, 3});
+  std::vector<Tensor> in = randomInputs(t, NumberSystem::Field, 5);
+  auto out = llvm::cantFail(evaluate(t, NumberSystem::Field, in));
+  for (int64_t i = 0; i < 2; ++i)
+    for (int64_t j = 0; j < 3; ++j)
+      for (int64_t k = 0; k < 4; ++k)
+        for (unsigned l = 0; l < 2; ++l)
+          EXPECT_EQ(out.outputs[0].data[((k * 2 + i) * 3 + j) * 2 + l],
+                    in[0].data[((i * 3 + j) * 4 + k) * 2 + l]);
+  KernelGraph b = layoutGraph(OpKind::Broadcast, {3}, {0, 2}, {2, 3, 2});
+  in = randomInputs(b, NumberSystem::Field, 6);
+  out = llvm::cantFail(evaluate(b, NumberSystem::Field, in));
+  for (int64_t e = 0; e < 12; ++e)
+    for (unsigned l = 0; l < 2; ++l)
+      EXPECT_EQ(out.outputs[0].data[e * 2 + l],
+                in[0].data[(e / 2 % 3) * 2 + l]);
+  KernelGraph r = layoutGraph(OpKind::Reshape, {2, 6}, {}, {3, 4});
+  in = randomInputs(r, NumberSystem::Field, 7);
+  out = llvm::cantFail(evaluate(r, NumberSystem::Field, in));
+  EXPECT_EQ(out.outputs[0].data, in[0].data);
+}
+
+TEST(Interpreter, RefusesMalformedLayoutOps) {
+  auto error = [](const KernelGraph &g) {
+    llvm::Error err = checkEvaluable(g);
+    return err ? llvm::toString(std::move(err)) : std::string();
+  };
+  EXPECT_NE(error(layoutGraph(OpKind::Transpose, {2, 3}, {0, 0}, {2, 2}))
+                .find("twice"),
+            std::string::npos);
+  EXPECT_NE(error(layoutGraph(OpKind::Transpose, {2, 3}, {1, 0}, {2, 3}))
+                .find("the shape rules give 3x2"),
+            std::string::npos);
+  EXPECT_NE(
+      error(layoutGraph(OpKind::Broadcast, {3}, {0}, {3, 2})).find("extent"),
+      std::string::npos);
+  EXPECT_NE(
+      error(layoutGraph(OpKind::Reshape, {2, 6}, {}, {3, 3})).find("count"),
+      std::string::npos);
+}
+
 TEST(Interpreter, SeededInputsAreDeterministic) {
   ValueInfo info{{3, 5}, DType::F16, false};
   Tensor a = randomInput(info, NumberSystem::Float, 42, 0);

@@ -111,6 +111,53 @@ TEST(ShapeRules, Concat) {
             std::string::npos);
 }
 
+TEST(ShapeRules, Transpose) {
+  EXPECT_EQ(expectShape(inferTransposeShape({256, 64}, {1, 0})),
+            (Shape{64, 256}));
+  EXPECT_EQ(expectShape(inferTransposeShape({2, 3, 4, 5}, {0, 2, 3, 1})),
+            (Shape{2, 4, 5, 3}));
+  EXPECT_NE(expectError(inferTransposeShape({4, 8}, {0})).find("1 entries"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferTransposeShape({4, 8}, {0, 2})).find("range"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferTransposeShape({4, 8}, {-1, 0})).find("range"),
+            std::string::npos);
+  EXPECT_NE(expectError(inferTransposeShape({4, 8}, {1, 1})).find("twice"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, Reshape) {
+  EXPECT_TRUE(succeeds(checkReshapeShape({2, 4096}, {2, 32, 128})));
+  EXPECT_TRUE(succeeds(checkReshapeShape({6}, {3, 1, 2})));
+  EXPECT_NE(expectError(checkReshapeShape({4, 8}, {4, 4})).find("count"),
+            std::string::npos);
+  // 2^64 elements on both sides: an overflow, not two equal wrapped counts.
+  int64_t big = int64_t(1) << 32;
+  EXPECT_NE(expectError(checkReshapeShape({big, big}, {2, big, big / 2}))
+                .find("overflows"),
+            std::string::npos);
+  EXPECT_NE(expectError(checkReshapeShape({-2, -3}, {6})).find("below 0"),
+            std::string::npos);
+}
+
+TEST(ShapeRules, BroadcastDims) {
+  EXPECT_TRUE(succeeds(checkBroadcastShape({64}, {0}, {8, 64})));
+  EXPECT_TRUE(succeeds(checkBroadcastShape({2, 4}, {1, 3}, {2, 3, 4, 5})));
+  EXPECT_TRUE(succeeds(checkBroadcastShape({2, 4}, {}, {2, 4})));
+  EXPECT_NE(
+      expectError(checkBroadcastShape({64}, {0}, {2, 8, 64})).find("rank"),
+      std::string::npos);
+  EXPECT_NE(expectError(checkBroadcastShape({64}, {1, 0}, {2, 8, 64}))
+                .find("increasing"),
+            std::string::npos);
+  EXPECT_NE(
+      expectError(checkBroadcastShape({64}, {2}, {64, 2})).find("increasing"),
+      std::string::npos);
+  EXPECT_NE(
+      expectError(checkBroadcastShape({64}, {0}, {8, 32})).find("extent 32"),
+      std::string::npos);
+}
+
 TEST(ShapeRules, RmsNorm) {
   EXPECT_FALSE(checkRmsNormShape({2, 4096}, {4096}));
   EXPECT_FALSE(checkRmsNormShape({2, 8, 64}, {8, 64}));

@@ -71,6 +71,10 @@ struct OpNode {
   std::array<int64_t, kNumGridAxes> map = {kReplicate, kReplicate, kReplicate};
   AccumKind accum = AccumKind::None;
   Shape normalizedShape;
+  /// Transpose: the permutation (result dim i is operand dim dims[i]);
+  /// broadcast: the result dims added. Reshape needs none: its result's
+  /// shape says all.
+  Shape dims;
   int32_t blockGraph = -1;
   /// Where the op came from, without MLIR: an index into the location table
   /// that the graph's importer keeps (Bridge/UGraphImport.h), or

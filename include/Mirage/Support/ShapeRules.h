@@ -66,6 +66,23 @@ llvm::Expected<Shape> inferReductionShape(llvm::ArrayRef<int64_t> input,
 llvm::Expected<Shape>
 inferConcatShape(llvm::ArrayRef<llvm::ArrayRef<int64_t>> inputs, int64_t dim);
 
+/// Transpose by `perm` (a permutation of [0, rank)): result dim i is input
+/// dim perm[i].
+llvm::Expected<Shape> inferTransposeShape(llvm::ArrayRef<int64_t> input,
+                                          llvm::ArrayRef<int64_t> perm);
+
+/// Reshape: the row-major order of the elements is kept, so `input` and
+/// `result` must have the same number of elements (overflow-checked), and
+/// no negative extent.
+llvm::Error checkReshapeShape(llvm::ArrayRef<int64_t> input,
+                              llvm::ArrayRef<int64_t> result);
+
+/// Broadcast adding the result dims `added` (strictly increasing, in
+/// [0, rank(result))): the other result dims, in order, are the input's.
+llvm::Error checkBroadcastShape(llvm::ArrayRef<int64_t> input,
+                                llvm::ArrayRef<int64_t> added,
+                                llvm::ArrayRef<int64_t> result);
+
 /// RMS normalization over the trailing dims `normalized`: they must match the
 /// trailing dims of `input`.
 llvm::Error checkRmsNormShape(llvm::ArrayRef<int64_t> input,

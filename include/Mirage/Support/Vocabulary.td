@@ -139,6 +139,14 @@ defvar MirageOps = [
   MirageOp<"rms_norm", "RmsNorm", MirageStructured>,
   // attrs: dim; two or more operands
   MirageOp<"concat", "Concat", MirageStructured>,
+  // Layout ops: pure re-indexings (docs/Semantics.md, "Layout ops").
+  // attrs: dims = the permutation (result dim i is operand dim dims[i])
+  MirageOp<"transpose", "Transpose", MirageStructured>,
+  // The row-major order of the elements kept, the shape changed (collapse
+  // and expand of dims, and any reshape of equal element count).
+  MirageOp<"reshape", "Reshape", MirageStructured>,
+  // attrs: dims = the result dims added (the others are the operand's)
+  MirageOp<"broadcast", "Broadcast", MirageStructured>,
   // Kernel level only. attrs: blockGraph
   MirageOp<"graph_defined", "GraphDefined", MirageKernelOnly>,
   // attrs: dim (the dimension becomes 1). The default schedule makes a

@@ -207,6 +207,20 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
       inferred);
 }
 
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> location,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  InferenceContext ctx{location, getOperationName()};
+  auto tiles = ctx.agreeingTiles({adaptor.getInput().getType()});
+  if (failed(tiles))
+    return failure();
+  return ctx.push((*tiles)[0],
+                  ::mirage::inferTransposeShape((*tiles)[0].getShape(),
+                                                adaptor.getPermutation()),
+                  inferred);
+}
+
 //===----------------------------------------------------------------------===//
 // Verifiers
 //===----------------------------------------------------------------------===//
@@ -362,3 +376,38 @@ LogicalResult YieldOp::verify() {
 
 #define GET_OP_CLASSES
 #include "Mirage/Dialect/Block/IR/BlockOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Layout ops
+//===----------------------------------------------------------------------===//
+
+/// A layout op keeps its input's element type and accumulation state.
+static LogicalResult verifyLayoutTiles(Operation *op, TileType input,
+                                       TileType result) {
+  if (input.getElementType() != result.getElementType() ||
+      input.getAccumulated() != result.getAccumulated())
+    return op->emitOpError()
+           << "result type " << result
+           << " must keep the input's element type and accumulation state";
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  TileType input = getInput().getType(), result = getResult().getType();
+  if (failed(verifyLayoutTiles(*this, input, result)))
+    return failure();
+  if (llvm::Error err =
+          ::mirage::checkReshapeShape(input.getShape(), result.getShape()))
+    return emitOpError() << llvm::toString(std::move(err));
+  return success();
+}
+
+LogicalResult BroadcastOp::verify() {
+  TileType input = getInput().getType(), result = getResult().getType();
+  if (failed(verifyLayoutTiles(*this, input, result)))
+    return failure();
+  if (llvm::Error err = ::mirage::checkBroadcastShape(
+          input.getShape(), getDimensions(), result.getShape()))
+    return emitOpError() << llvm::toString(std::move(err));
+  return success();
+}

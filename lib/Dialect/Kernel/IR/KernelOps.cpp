@@ -173,6 +173,48 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
       inferred);
 }
 
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> location,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  return inferTensorResult(
+      location, getOperationName(), {adaptor.getInput().getType()},
+      [&] {
+        return ::mirage::inferTransposeShape(shapeOf(adaptor.getInput()),
+                                             adaptor.getPermutation());
+      },
+      inferred);
+}
+
+/// The element types of a layout op's input and result agree.
+static LogicalResult verifySameElementType(Operation *op, Value input,
+                                           Value result) {
+  Type in = cast<ShapedType>(input.getType()).getElementType();
+  Type out = cast<ShapedType>(result.getType()).getElementType();
+  if (in == out)
+    return success();
+  return op->emitOpError() << "result element type " << out
+                           << " differs from the input's " << in;
+}
+
+LogicalResult ReshapeOp::verify() {
+  if (failed(verifySameElementType(*this, getInput(), getResult())))
+    return failure();
+  if (llvm::Error err = ::mirage::checkReshapeShape(shapeOf(getInput()),
+                                                    shapeOf(getResult())))
+    return emitOpError() << llvm::toString(std::move(err));
+  return success();
+}
+
+LogicalResult BroadcastOp::verify() {
+  if (failed(verifySameElementType(*this, getInput(), getResult())))
+    return failure();
+  if (llvm::Error err = ::mirage::checkBroadcastShape(
+          shapeOf(getInput()), getDimensions(), shapeOf(getResult())))
+    return emitOpError() << llvm::toString(std::move(err));
+  return success();
+}
+
 LogicalResult RmsNormOp::verify() {
   if (llvm::Error err = ::mirage::checkRmsNormShape(
           getInput().getType().getShape(), getNormalizedShape()))

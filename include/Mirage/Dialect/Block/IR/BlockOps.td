@@ -372,6 +372,73 @@ def Block_ConcatOp : Block_Op<"concat", [Pure, InferTypeOpAdaptor]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Layout ops
+//===----------------------------------------------------------------------===//
+
+def Block_TransposeOp : Block_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+  let summary = "permutation of the dimensions of a tile";
+  let description = [{
+    `kernel.transpose` on a tile: result dimension `d` is input dimension
+    `permutation[d]`. The accumulation state is kept; the result is a new
+    tile.
+
+    Example:
+
+    ```mlir
+    %t = block.transpose %k permutation [1, 0] : !block.tile<64x64xf16, pre>
+    ```
+  }];
+  let arguments = (ins Block_TileType:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs Block_TileType:$result);
+  let assemblyFormat = [{
+    $input `permutation` $permutation attr-dict `:` qualified(type($input))
+  }];
+}
+
+def Block_ReshapeOp : Block_Op<"reshape", [Pure]> {
+  let summary = "the elements of a tile in a new shape";
+  let description = [{
+    `kernel.reshape` on a tile: the row-major order of the elements is kept.
+    Element type, element count and accumulation state are equal.
+
+    Example:
+
+    ```mlir
+    %r = block.reshape %x
+        : !block.tile<2x128xf16, pre> -> !block.tile<2x2x64xf16, pre>
+    ```
+  }];
+  let arguments = (ins Block_TileType:$input);
+  let results = (outs Block_TileType:$result);
+  let assemblyFormat = [{
+    $input attr-dict `:` qualified(type($input)) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def Block_BroadcastOp : Block_Op<"broadcast", [Pure]> {
+  let summary = "a tile repeated along added dimensions";
+  let description = [{
+    `kernel.broadcast` on a tile: `dimensions` are the result dimensions
+    the input does not have. Element type and accumulation state are equal.
+
+    Example:
+
+    ```mlir
+    %b = block.broadcast %x dimensions [0]
+        : !block.tile<64xf16, pre> -> !block.tile<4x64xf16, pre>
+    ```
+  }];
+  let arguments = (ins Block_TileType:$input, DenseI64ArrayAttr:$dimensions);
+  let results = (outs Block_TileType:$result);
+  let assemblyFormat = [{
+    $input `dimensions` $dimensions attr-dict `:` qualified(type($input))
+    `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // For-loop accumulators
 //===----------------------------------------------------------------------===//
 

@@ -254,6 +254,80 @@ def Kernel_ConcatOp : Kernel_Op<"concat",
 }
 
 //===----------------------------------------------------------------------===//
+// Layout ops
+//===----------------------------------------------------------------------===//
+
+def Kernel_TransposeOp : Kernel_Op<"transpose",
+    [Pure, InferTypeOpAdaptor]> {
+  let summary = "permutation of the dimensions of a tensor";
+  let description = [{
+    `result[i] = input[j]` where `j[permutation[d]] = i[d]` for every `d`:
+    result dimension `d` is input dimension `permutation[d]`, as in
+    `linalg.transpose`. `permutation` is a permutation of `[0, rank)`. The
+    values are copied exactly (no rounding).
+
+    Example (K stored as [kv, d], used as [d, kv]):
+
+    ```mlir
+    %kt = kernel.transpose %k permutation [1, 0] : tensor<256x64xf16>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input,
+                       DenseI64ArrayAttr:$permutation);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat =
+      "$input `permutation` $permutation attr-dict `:` type($input)";
+}
+
+def Kernel_ReshapeOp : Kernel_Op<"reshape", [Pure]> {
+  let summary = "the elements of a tensor in a new shape";
+  let description = [{
+    Keeps the row-major order of the elements and changes the shape: the
+    input and the result have the same element type and the same number of
+    elements. It covers `tensor.collapse_shape`, `tensor.expand_shape` (of
+    static shapes, where the reassociation follows from the shapes and does
+    not change the meaning) and `tosa.reshape`. The values are copied
+    exactly.
+
+    Example:
+
+    ```mlir
+    %y = kernel.reshape %x : tensor<2x4096xf16> -> tensor<2x32x128xf16>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat =
+      "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Kernel_BroadcastOp : Kernel_Op<"broadcast", [Pure]> {
+  let summary = "a tensor repeated along added dimensions";
+  let description = [{
+    As `linalg.broadcast`: `dimensions` (strictly increasing) are the
+    result dimensions that the input does not have; the other result
+    dimensions, in order, are the input's, with equal extents. Each result
+    element is the input element at the result index with the added
+    dimensions dropped. The element types are equal; the values are copied
+    exactly.
+
+    Example:
+
+    ```mlir
+    %y = kernel.broadcast %x dimensions [0] : tensor<64xf16> -> tensor<8x64xf16>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input, DenseI64ArrayAttr:$dimensions);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = [{
+    $input `dimensions` $dimensions attr-dict `:` type($input) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Graph-defined kernels
 //===----------------------------------------------------------------------===//
 
