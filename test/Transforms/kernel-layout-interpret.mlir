@@ -9,6 +9,18 @@
 // RUN: mirage-opt --mirage-interpret="entry=broadcast inputs=%t/v.npy num-values=12" %s -o /dev/null | FileCheck --check-prefix=B %s
 // RUN: mirage-opt --mirage-interpret="entry=broadcast_inner inputs=%t/v.npy num-values=6" %s -o /dev/null | FileCheck --check-prefix=BI %s
 // RUN: mirage-opt --mirage-interpret="entry=chain inputs=%t/x.npy num-values=6" %s -o /dev/null | FileCheck --check-prefix=C %s
+// The compact μGraph's listing of the layout ops and their attributes, at
+// the kernel level and (after the default schedules) in block graphs.
+// RUN: mirage-opt --mirage-print-ugraph %s -o /dev/null | FileCheck --check-prefix=UG %s
+// RUN: mirage-opt --mirage-default-schedules %s | mirage-opt --mirage-print-ugraph -o /dev/null | FileCheck --check-prefix=UGB %s
+// UG: kernel_graph @transpose inputs(%0: 2x3xf16)
+// UG-NEXT: %1 = transpose(%0) permutation [1, 0] : 3x2xf16
+// UG: %1 = reshape(%0) : 3x1x2xf16
+// UG: %1 = broadcast(%0) dimensions [0] : 4x3xf32
+// UGB: kernel_graph @transpose
+// UGB: %2 = transpose(%1) permutation [1, 0] : 3x2xf16 pre
+// UGB: %2 = reshape(%1) : 3x1x2xf16 pre
+// UGB: %2 = broadcast(%1) dimensions [0] : {{[0-9]+}}x3xf32 pre
 
 // [[0 1 2] [3 4 5]] transposed is [[0 3] [1 4] [2 5]].
 // T: output 0: tensor<3x2xf16> min 0 max 5 mean 2.5
