@@ -291,14 +291,17 @@ class KNGraph:
                       blockdims=None, fmaps=None, franges=None,
                       verbose=False, backend="cpu", time_budget=None,
                       threads=None, cache=True, cache_dir=None, gpu=None,
-                      target=None, top_k=None, seed=None, **mirage_only):
+                      target=None, top_k=None, seed=None, max_kernel_ops=None,
+                      max_block_ops=None, max_graph_defined=None,
+                      **mirage_only):
         """Searches for the fastest equivalent μGraph (--mirage-superoptimize)
         and returns it as a new KNGraph. config: None, 'attention', 'mlp' or
         'lora'; time_budget in seconds (default: $MIRAGE_MLIR_TIME_BUDGET,
         else 300); threads (default every core); cache and cache_dir (the
         persistent search cache; default dir $MIRAGE_MLIR_CACHE_DIR, else
         ~/.cache/mirage-mlir); gpu/target: the cost model's GPU (h100,
-        h200). Mirage's profiling arguments (warmup_iters, profile_iters,
+        h200); max_kernel_ops, max_block_ops, max_graph_defined: the
+        search's limits (docs/Search.md). Mirage's profiling arguments (warmup_iters, profile_iters,
         save_codes, ...) are accepted and have no effect here: candidates
         are ranked by the cost model."""
         ignored = {"warmup_iters", "profile_iters", "save_codes",
@@ -342,6 +345,11 @@ class KNGraph:
             options.append(f"top-k={int(top_k)}")
         if seed is not None:
             options.append(f"seed={int(seed)}")
+        for key, value in (("max-kernel-ops", max_kernel_ops),
+                           ("max-block-ops", max_block_ops),
+                           ("max-graph-defined", max_graph_defined)):
+            if value is not None:
+                options.append(f"{key}={int(value)}")
 
         def axes(maps, what):
             out = []
