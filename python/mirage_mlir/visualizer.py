@@ -32,8 +32,9 @@ def _quote(text):
 
 
 def to_dot(info):
-    lines = [f"digraph {_quote(info['name'])} {{", "  rankdir=TB;",
-             "  node [fontname=Helvetica, fontsize=10];"]
+    lines = [f"digraph {_quote(info['name'])} {{", "  rankdir=TB; compound=true;",
+             "  node [fontname=Helvetica, fontsize=10];",
+             "  edge [fontname=Helvetica, fontsize=9];"]
     values = info["values"]
     producer = {}
     for i in range(info["num_inputs"]):

@@ -113,9 +113,9 @@ class Collector {
 public:
   explicit Collector(MLIRContext *context)
       : handler(context, [this](Diagnostic &diag) {
-          std::string &into =
-              diag.getSeverity() == DiagnosticSeverity::Remark ? remarks
-                                                               : errors;
+          std::string &into = diag.getSeverity() == DiagnosticSeverity::Remark
+                                  ? remarks
+                                  : errors;
           append(into, diag);
           for (Diagnostic &note : diag.getNotes())
             append(into, note);
@@ -170,9 +170,9 @@ FailureOr<func::FuncOp> findFunction(ModuleOp module, const std::string &name,
     }
   }
   if (!found) {
-    status = Status::error(name.empty()
-                               ? "the module holds no function with a body"
-                               : "no function named '" + name + "'");
+    status =
+        Status::error(name.empty() ? "the module holds no function with a body"
+                                   : "no function named '" + name + "'");
     return failure();
   }
   return found;
@@ -235,9 +235,9 @@ Status toTensors(const KernelGraph &graph,
       return Status::error("input " + std::to_string(i) + ": dtype " +
                            in.dtype + " where the graph takes " + want);
     if (Shape(in.shape.begin(), in.shape.end()) != info.shape)
-      return Status::error(
-          "input " + std::to_string(i) + ": shape " + formatShape(in.shape) +
-          " where the graph takes " + formatShape(info.shape));
+      return Status::error("input " + std::to_string(i) + ": shape " +
+                           formatShape(in.shape) + " where the graph takes " +
+                           formatShape(info.shape));
     Tensor t(info.shape, info.dtype, /*lanes=*/1);
     if (static_cast<int64_t>(in.data.size()) != t.numElements())
       return Status::error("input " + std::to_string(i) + ": " +
@@ -260,13 +260,11 @@ Status checkMemory(const KernelGraph &graph, int64_t workspaceBytes,
   std::optional<int64_t> evaluation =
       evaluationBytes(graph, NumberSystem::Float);
   std::optional<int64_t> interface = interfaceBytes(graph, NumberSystem::Float);
-  std::optional<int64_t> needed = evaluation && interface
-                                      ? checkedMulSize(*interface, 2)
-                                      : std::nullopt;
+  std::optional<int64_t> needed =
+      evaluation && interface ? checkedMulSize(*interface, 2) : std::nullopt;
   needed = needed ? checkedAddSize(*needed, *evaluation) : std::nullopt;
   needed = needed ? checkedAddSize(*needed, workspaceBytes) : std::nullopt;
-  if (llvm::Error err =
-          checkMemoryNeed(needed, resolveMemoryLimit(0), verb))
+  if (llvm::Error err = checkMemoryNeed(needed, resolveMemoryLimit(0), verb))
     return fromError(std::move(err));
   return Status::success();
 }
@@ -393,16 +391,15 @@ Status inferLoaderTile(const std::vector<int64_t> &tensor,
     return Status::error("forloop_dim " + std::to_string(forloopDim) +
                          " is not a dimension of a rank-" +
                          std::to_string(tensor.size()) + " tensor (or -1)");
-  return shapeResult(
-      inferLoaderTileShape(tensor, imap, forloopDim, launch), out);
+  return shapeResult(inferLoaderTileShape(tensor, imap, forloopDim, launch),
+                     out);
 }
 
 Status inferSaverTensor(const std::vector<int64_t> &tile,
                         const std::vector<int64_t> &omap,
                         const std::vector<int64_t> &grid,
-                        const std::vector<int64_t> &block,
-                        int64_t forloopRange, int64_t dimx,
-                        std::vector<int64_t> &out) {
+                        const std::vector<int64_t> &block, int64_t forloopRange,
+                        int64_t dimx, std::vector<int64_t> &out) {
   LaunchShape launch;
   Status status = makeLaunch(grid, block, forloopRange, dimx, launch);
   if (!status.ok)
@@ -450,15 +447,15 @@ Status describe(const std::string &text, const std::string &entry,
       bops.push_back(opJson(op));
     for (ValueId v : b.outputs)
       bouts.push_back(v);
-    blocks.push_back(llvm::json::Object{
-        {"grid", shapeJson(b.launch.grid)},
-        {"block", shapeJson(b.launch.block)},
-        {"forloop_range", b.launch.forloopRange},
-        {"dimx", b.launch.reductionDimx},
-        {"values", valuesJson(b.values)},
-        {"num_inputs", static_cast<int64_t>(b.numInputs)},
-        {"ops", std::move(bops)},
-        {"outputs", std::move(bouts)}});
+    blocks.push_back(
+        llvm::json::Object{{"grid", shapeJson(b.launch.grid)},
+                           {"block", shapeJson(b.launch.block)},
+                           {"forloop_range", b.launch.forloopRange},
+                           {"dimx", b.launch.reductionDimx},
+                           {"values", valuesJson(b.values)},
+                           {"num_inputs", static_cast<int64_t>(b.numInputs)},
+                           {"ops", std::move(bops)},
+                           {"outputs", std::move(bouts)}});
   }
   llvm::json::Object object{{"name", in.func.getSymName()},
                             {"values", valuesJson(g.values)},
@@ -589,13 +586,13 @@ Status cost(const std::string &text, const std::string &entry,
   seconds = program.seconds;
   llvm::json::Array kernels;
   for (const KernelCost &k : program.kernels)
-    kernels.push_back(llvm::json::Object{
-        {"seconds", k.seconds},
-        {"dram_bytes", k.dramBytes},
-        {"tensor_flops", k.tensorFlops},
-        {"cuda_flops", k.cudaFlops},
-        {"blocks", k.blocks},
-        {"shared_memory_bytes", k.sharedMemoryBytes}});
+    kernels.push_back(
+        llvm::json::Object{{"seconds", k.seconds},
+                           {"dram_bytes", k.dramBytes},
+                           {"tensor_flops", k.tensorFlops},
+                           {"cuda_flops", k.cudaFlops},
+                           {"blocks", k.blocks},
+                           {"shared_memory_bytes", k.sharedMemoryBytes}});
   json.clear();
   llvm::raw_string_ostream os(json);
   os << llvm::json::Value(std::move(kernels));
@@ -654,8 +651,8 @@ Status CpuKernel::compile(const std::string &text, const std::string &entry,
 
   using structured::AbiAttr;
   auto lowered = impl->lowered->lookupSymbol<LLVM::LLVMFuncOp>(name);
-  auto abi = lowered ? lowered->getAttrOfType<AbiAttr>(AbiAttr::kName)
-                     : nullptr;
+  auto abi =
+      lowered ? lowered->getAttrOfType<AbiAttr>(AbiAttr::kName) : nullptr;
   if (!abi || abi.getSignature() != func.getFunctionType())
     return Status::error("the lowered function '" + name +
                          "' carries no matching calling convention");

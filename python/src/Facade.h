@@ -28,7 +28,9 @@ struct Status {
   std::string message;
 
   static Status success() { return {}; }
-  static Status error(std::string message) { return {false, std::move(message)}; }
+  static Status error(std::string message) {
+    return {false, std::move(message)};
+  }
 };
 
 /// A dense row-major tensor: every element as a float (exact in `dtype`,
@@ -59,9 +61,8 @@ Status inferLoaderTile(const std::vector<int64_t> &tensor,
 Status inferSaverTensor(const std::vector<int64_t> &tile,
                         const std::vector<int64_t> &omap,
                         const std::vector<int64_t> &grid,
-                        const std::vector<int64_t> &block,
-                        int64_t forloopRange, int64_t dimx,
-                        std::vector<int64_t> &out);
+                        const std::vector<int64_t> &block, int64_t forloopRange,
+                        int64_t dimx, std::vector<int64_t> &out);
 Status inferAccum(const std::string &kind, const std::vector<int64_t> &input,
                   int64_t dimx, std::vector<int64_t> &out);
 

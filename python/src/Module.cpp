@@ -37,7 +37,8 @@ std::vector<int64_t> checkShape(const Status &status,
   return shape;
 }
 
-using FloatArray = py::array_t<float, py::array::c_style | py::array::forcecast>;
+using FloatArray =
+    py::array_t<float, py::array::c_style | py::array::forcecast>;
 
 std::vector<HostTensor> toHost(const py::list &arrays,
                                const std::vector<std::string> &dtypes) {
@@ -119,8 +120,8 @@ PYBIND11_MODULE(_mirage_mlir, m) {
       throw py::value_error(status.message);
   });
   m.def("infer_loader_tile",
-        [](std::vector<int64_t> tensor, std::vector<int64_t> imap,
-           int64_t fmap, std::vector<int64_t> grid, std::vector<int64_t> block,
+        [](std::vector<int64_t> tensor, std::vector<int64_t> imap, int64_t fmap,
+           std::vector<int64_t> grid, std::vector<int64_t> block,
            int64_t forloop, int64_t dimx) {
           std::vector<int64_t> out;
           return checkShape(inferLoaderTile(tensor, imap, fmap, grid, block,
@@ -159,18 +160,18 @@ PYBIND11_MODULE(_mirage_mlir, m) {
           check(status);
           return py::make_tuple(result, remarks);
         });
-  m.def("interpret", [](const std::string &text, const std::string &entry,
-                        const py::list &arrays,
-                        const std::vector<std::string> &dtypes) {
-    std::vector<HostTensor> inputs = toHost(arrays, dtypes), outputs;
-    Status status;
-    {
-      py::gil_scoped_release release;
-      status = interpret(text, entry, inputs, outputs);
-    }
-    check(status);
-    return toPython(outputs);
-  });
+  m.def("interpret",
+        [](const std::string &text, const std::string &entry,
+           const py::list &arrays, const std::vector<std::string> &dtypes) {
+          std::vector<HostTensor> inputs = toHost(arrays, dtypes), outputs;
+          Status status;
+          {
+            py::gil_scoped_release release;
+            status = interpret(text, entry, inputs, outputs);
+          }
+          check(status);
+          return toPython(outputs);
+        });
   m.def("random_inputs", [](const std::string &text, const std::string &entry,
                             uint64_t seed, double scale) {
     std::vector<HostTensor> inputs;
