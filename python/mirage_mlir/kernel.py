@@ -321,9 +321,11 @@ class KNGraph:
             raise NotImplementedError(
                 "superoptimize: fmaps is not an option of this search (it "
                 "enumerates every loader's for-loop dimension)")
-        if backend not in ("cpu", "cuda"):
-            raise ValueError(f"superoptimize: backend {backend!r}: 'cpu' or "
-                             "'cuda' (both run the same μGraph)")
+        # Mirage's backends pick its code generator; here one μGraph serves
+        # the CPU and the PTX bundle whatever the backend.
+        if backend not in ("cpu", "cuda", "triton", "nki"):
+            raise ValueError(f"superoptimize: backend {backend!r}: 'cpu', "
+                             "'cuda', 'triton' or 'nki'")
         options = [f"preset={_PRESETS[config]}"]
         if time_budget is None:
             time_budget = float(os.environ.get("MIRAGE_MLIR_TIME_BUDGET",

@@ -25,7 +25,10 @@ def test_gated_mlp(rng, tmp_path):
     W2 = graph.new_input(dims=(64, 128), dtype=mi.float16)
     O = graph.mul(graph.silu(graph.matmul(X, W1)), graph.matmul(X, W2))
     graph.mark_output(O)
-    opt = search(graph, tmp_path, config="mlp", max_block_ops=10)
+    # The arguments Mirage's benchmark script passes are accepted.
+    opt = search(graph, tmp_path, config="mlp", max_block_ops=10,
+                 backend="nki", previous_checkpoint="gated_mlp.json",
+                 save_codes=False, warmup_iters=16, profile_iters=1000)
     x, w1, w2 = (rand(rng, s, 0.25) for s in ((8, 64), (64, 128), (64, 128)))
     xf = x.astype(np.float64)
     want = silu(xf @ w1.astype(np.float64)) * (xf @ w2.astype(np.float64))
