@@ -123,7 +123,6 @@ def _run_cuda(graph, inputs, stream):
             "CUDA tensors need the mirage_runtime package (runtime/python, "
             "built where cuda.h is found; PYTHONPATH=<build>/runtime/python)"
         ) from None
-    chip = "sm_90"
     torch = _torch_module()
     major, minor = torch.cuda.get_device_capability(inputs[0].device)
     chip = f"sm_{major}{minor}"

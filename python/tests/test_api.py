@@ -323,3 +323,65 @@ def test_torch_cpu_tensors(rng):
     (out,) = g([torch.from_numpy(x), torch.from_numpy(w)])
     assert isinstance(out, torch.Tensor) and out.dtype == torch.float16
     np.testing.assert_array_equal(out.numpy(), g([x, w])[0])
+
+
+class FakeTorch:
+    """Just what mirage_mlir reads of torch, for CUDA tensors without a GPU
+    or torch."""
+
+    class device:
+        def __init__(self, spec):
+            self.type = spec.split(":")[0]
+
+    class Tensor:
+        def __init__(self, shape, dtype="torch.float16", device="cuda:0"):
+            self.shape, self.dtype = tuple(shape), dtype
+            self.device = FakeTorch.device(device)
+
+        def is_contiguous(self):
+            return True
+
+        def stride(self):
+            return tuple(int(np.prod(self.shape[i + 1:]))
+                         for i in range(len(self.shape)))
+
+    class cuda:
+        @staticmethod
+        def get_device_capability(device):
+            return (9, 0)
+
+
+def test_cuda_tensors_go_through_the_bundle(monkeypatch):
+    import types
+    monkeypatch.setitem(__import__("sys").modules, "torch", FakeTorch)
+    opened = []
+
+    class Bundle:
+        def __init__(self, path):
+            opened.append(path)
+
+        def __call__(self, *inputs, stream=None):
+            opened.append((len(inputs), stream))
+            return ("out",)
+
+    runtime = types.ModuleType("mirage_runtime")
+    runtime.Bundle = Bundle
+    monkeypatch.setitem(__import__("sys").modules, "mirage_runtime", runtime)
+    g = small_graph()
+    x, w = FakeTorch.Tensor((4, 64)), FakeTorch.Tensor((64, 32))
+    assert g([x, w], stream=7) == ["out"]
+    assert g([x, w]) == ["out"]  # the bundle is opened once per chip
+    path = opened[0]
+    assert os.path.exists(os.path.join(path, "small.ptx"))
+    assert ".target sm_90" in open(os.path.join(path, "small.ptx")).read()
+    assert opened[1:] == [(2, 7), (2, None)]
+    with pytest.raises(ValueError, match="different kinds"):
+        g([x, np.zeros((64, 32), np.float16)])
+
+
+def test_cuda_tensors_without_the_runtime(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "torch", FakeTorch)
+    monkeypatch.setitem(__import__("sys").modules, "mirage_runtime", None)
+    g = small_graph()
+    with pytest.raises(mi.MirageError, match="mirage_runtime package"):
+        g([FakeTorch.Tensor((4, 64)), FakeTorch.Tensor((64, 32))])
