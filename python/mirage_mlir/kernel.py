@@ -248,12 +248,24 @@ class KNGraph:
         head = (f"{result} = kernel.graph_defined ({args}) grid [{grid}] "
                 f"block [{block}] forloop {bgraph.forloop_range} dimx "
                 f"{bgraph.reduction_dimx} : ({in_types}) -> ({out_types}) {{")
-        self._lines.append("\n".join([head] + region +
-                                     ["  } " + caller_location()]))
+        line = "\n".join([head] + region + ["  } " + caller_location()])
         results = [DTensor(self, f"{name}#{i}" if n > 1 else name, s, d)
                    for i, (_, s, d) in enumerate(bgraph._outputs)]
+        # The block graph's rules (accumulation states, savers, limits) are
+        # the verifiers': check the kernel now, so that the error points at
+        # this call and the lines that built the block graph.
+        self._verify(self._lines + [line], results)
+        self._lines.append(line)
         self._produced.extend(results)
         return results
+
+    def _verify(self, lines, results):
+        args = ", ".join(f"{t._name}: {t.type()}" for t in self._inputs)
+        types = ", ".join(t.type() for t in results)
+        names = ", ".join(t._name for t in results)
+        body = "\n".join("  " + line for line in lines)
+        _call(_C.verify, f"func.func @{self.name}({args}) -> ({types}) {{\n"
+                         f"{body}\n  return {names} : {types}\n}}\n")
 
     # Views ------------------------------------------------------------------
 

@@ -385,3 +385,13 @@ def test_cuda_tensors_without_the_runtime(monkeypatch):
     g = small_graph()
     with pytest.raises(mi.MirageError, match="mirage_runtime package"):
         g([FakeTorch.Tensor((4, 64)), FakeTorch.Tensor((64, 32))])
+
+
+def test_block_graph_errors_point_at_the_script():
+    g = mi.new_kernel_graph()
+    X = g.new_input((2, 256))
+    tb = mi.new_threadblock_graph((1, 1, 1), (128, 1, 1), 4)
+    tX = tb.new_input(X, (-1, -1, -1), 1)
+    tb.new_output(tb.exp(tX), (-1, -1, -1))  # saves a pre-accumulation tile
+    with pytest.raises(mi.MirageError, match=r"test_api.py:\d+:\d+: error: .*"):
+        g.customized([X], tb)
