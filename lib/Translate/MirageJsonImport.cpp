@@ -97,9 +97,9 @@ Expected<int64_t> requireInt(const json::Object &object, StringRef field,
   return pathError(fieldPath(path, field), "expected an integer");
 }
 
-Expected<const json::Array *>
-requireArray(const json::Object &object, StringRef field,
-             const std::string &path) {
+Expected<const json::Array *> requireArray(const json::Object &object,
+                                           StringRef field,
+                                           const std::string &path) {
   Expected<const json::Value *> value = requireField(object, field, path);
   if (!value)
     return value.takeError();
@@ -153,24 +153,24 @@ Expected<TensorDesc> parseTensor(const json::Value &value,
   if (!numDims)
     return numDims.takeError();
   if (*numDims < 1 || *numDims > static_cast<int64_t>(kMaxRank))
-    return pathError(fieldPath(path, "num_dims"),
-                     "rank " + Twine(*numDims) + " is not in [1, " +
-                         Twine(kMaxRank) + "]");
+    return pathError(fieldPath(path, "num_dims"), "rank " + Twine(*numDims) +
+                                                      " is not in [1, " +
+                                                      Twine(kMaxRank) + "]");
   Expected<const json::Array *> dims = requireArray(**object, "dim", path);
   if (!dims)
     return dims.takeError();
   if ((*dims)->size() < static_cast<size_t>(*numDims))
-    return pathError(fieldPath(path, "dim"),
-                     "has " + Twine((*dims)->size()) + " entries for " +
-                         Twine(*numDims) + " dims");
+    return pathError(fieldPath(path, "dim"), "has " + Twine((*dims)->size()) +
+                                                 " entries for " +
+                                                 Twine(*numDims) + " dims");
   for (int64_t i = 0; i < *numDims; ++i) {
     std::optional<int64_t> extent = (**dims)[i].getAsInteger();
     std::string dimPath = indexPath(fieldPath(path, "dim"), i);
     if (!extent)
       return pathError(dimPath, "expected an integer");
     if (*extent <= 0)
-      return pathError(dimPath, "extent " + Twine(*extent) +
-                                    " is not positive");
+      return pathError(dimPath,
+                       "extent " + Twine(*extent) + " is not positive");
     desc.shape.push_back(*extent);
   }
   Expected<int64_t> code = requireInt(**object, "data_type", path);
@@ -195,8 +195,7 @@ Expected<TensorDesc> parseTensor(const json::Value &value,
 /// -1.
 Expected<std::array<int64_t, kNumGridAxes>>
 parseMap(const json::Object &object, StringRef field, const std::string &path) {
-  std::array<int64_t, kNumGridAxes> map = {kReplicate, kReplicate,
-                                           kReplicate};
+  std::array<int64_t, kNumGridAxes> map = {kReplicate, kReplicate, kReplicate};
   Expected<const json::Value *> value = requireField(object, field, path);
   if (!value)
     return value.takeError();
@@ -227,9 +226,9 @@ parseMap(const json::Object &object, StringRef field, const std::string &path) {
 }
 
 /// A dim3: {"x", "y", "z"}, each positive.
-Expected<llvm::SmallVector<int64_t, 3>>
-parseDim3(const json::Object &object, StringRef field,
-          const std::string &path) {
+Expected<llvm::SmallVector<int64_t, 3>> parseDim3(const json::Object &object,
+                                                  StringRef field,
+                                                  const std::string &path) {
   Expected<const json::Value *> value = requireField(object, field, path);
   if (!value)
     return value.takeError();
@@ -269,8 +268,7 @@ Error checkRowMajorStrides(const json::Object &object, StringRef field,
     if (!stride || *stride != expected)
       return pathError(stridesPath,
                        "the tensor " + formatShape(shape) +
-                           " must be row-major (strides " +
-                           formatShape([&] {
+                           " must be row-major (strides " + formatShape([&] {
                              Shape rowMajor(shape.size(), 1);
                              for (size_t j = shape.size(); j-- > 1;)
                                rowMajor[j - 1] = rowMajor[j] * shape[j];
@@ -322,8 +320,7 @@ std::optional<OpKind> elementwiseByName(StringRef name) {
 /// so instead of calling them unknown.
 bool isKnownUnsupported(StringRef type) {
   return llvm::StringSwitch<bool>(type)
-      .Cases({"kn_sigmoid_op", "tb_sigmoid_op", "kn_log_op", "tb_log_op"},
-             true)
+      .Cases({"kn_sigmoid_op", "tb_sigmoid_op", "kn_log_op", "tb_log_op"}, true)
       .Cases({"kn_clamp_op", "tb_clamp_op", "kn_allreduce_op"}, true)
       .Cases({"kn_unkown", "tb_unkown", "tb_customized_op"}, true)
       .StartsWith("kn_split_", true)
@@ -490,11 +487,11 @@ Expected<ValueInfo> inferResult(const OpNode &node,
     return withShape(inferReductionShape(operands[0]->shape, node.dim,
                                          launch->reductionDimx));
   case NonElementwiseOpKind::RmsNorm:
-    if (Error err = checkRmsNormShape(operands[0]->shape,
-                                      node.normalizedShape.empty()
-                                          ? llvm::ArrayRef<int64_t>(
-                                                operands[0]->shape.back())
-                                          : node.normalizedShape))
+    if (Error err = checkRmsNormShape(
+            operands[0]->shape,
+            node.normalizedShape.empty()
+                ? llvm::ArrayRef<int64_t>(operands[0]->shape.back())
+                : node.normalizedShape))
       return std::move(err);
     return result;
   case NonElementwiseOpKind::Concat: {
@@ -525,8 +522,8 @@ Expected<ValueInfo> inferResult(const OpNode &node,
       return llvm::createStringError(
           "accumulates a tile that is already accumulated");
     result.accumulated = true;
-    return withShape(inferAccumShape(node.accum, operands[0]->shape,
-                                     launch->reductionDimx));
+    return withShape(
+        inferAccumShape(node.accum, operands[0]->shape, launch->reductionDimx));
   case NonElementwiseOpKind::GraphDefined:
   case NonElementwiseOpKind::Loader:
   case NonElementwiseOpKind::Saver:
@@ -545,8 +542,8 @@ Error checkDeclared(const TensorDesc &declared, const ValueInfo &info,
                                formatShape(info.shape));
   if (declared.dtype != info.dtype)
     return pathError(path, "declares data type " +
-                               Twine(dtypeName(declared.dtype)) + ", but it is " +
-                               dtypeName(info.dtype));
+                               Twine(dtypeName(declared.dtype)) +
+                               ", but it is " + dtypeName(info.dtype));
   if (checkAccumulation && declared.afterAccum &&
       *declared.afterAccum != info.accumulated)
     return pathError(path, Twine("declares after_accum ") +
@@ -575,11 +572,12 @@ public:
         return type.takeError();
       if (*type != "kn_input_op")
         continue;
-      Expected<TensorDesc> tensor = singleTensor(**op, "output_tensors", opPath);
+      Expected<TensorDesc> tensor =
+          singleTensor(**op, "output_tensors", opPath);
       if (!tensor)
         return tensor.takeError();
-      if (Error err = checkRowMajorStrides(**op, "input_strides",
-                                           tensor->shape, opPath))
+      if (Error err = checkRowMajorStrides(**op, "input_strides", tensor->shape,
+                                           opPath))
         return err;
       ValueInfo info{tensor->shape, tensor->dtype, false};
       if (Error err = bind(kernelGuids, tensor->guid, graph.addInput(info),
@@ -651,11 +649,11 @@ private:
     return parseTensor((**tensors)[0], indexPath(fieldPath(path, field), 0));
   }
 
-  Error bind(llvm::DenseMap<int64_t, ValueId> &guids, int64_t guid,
-             ValueId id, const std::string &path) {
+  Error bind(llvm::DenseMap<int64_t, ValueId> &guids, int64_t guid, ValueId id,
+             const std::string &path) {
     if (!guids.try_emplace(guid, id).second)
-      return pathError(path, "guid " + Twine(guid) +
-                                 " is defined a second time");
+      return pathError(path,
+                       "guid " + Twine(guid) + " is defined a second time");
     return Error::success();
   }
 
@@ -707,9 +705,8 @@ private:
                          "a kernel output must not be partitioned (every "
                          "entry -1)");
     }
-    if (Error err = checkRowMajorStrides(op, "output_strides",
-                                         graph.values[ids->front()].shape,
-                                         path))
+    if (Error err = checkRowMajorStrides(
+            op, "output_strides", graph.values[ids->front()].shape, path))
       return err;
     graph.outputs.push_back(ids->front());
     return Error::success();
@@ -741,8 +738,8 @@ private:
       return declared.takeError();
     if (mapping.kind == OpKind::MulScalar) {
       const json::Value *scalar = getField(op, "scalar");
-      std::optional<double> factor = scalar ? scalar->getAsNumber()
-                                            : std::nullopt;
+      std::optional<double> factor =
+          scalar ? scalar->getAsNumber() : std::nullopt;
       if (!factor)
         return pathError(path, "a mul_scalar needs its factor (a number in "
                                "field 'scalar')");
@@ -754,9 +751,8 @@ private:
       // (Mirage's reduction_dim_size; 1 for a plain sum).
       if (mapping.dim >= static_cast<int64_t>(input.shape.size()))
         return pathError(fieldPath(path, "op_type"),
-                         "reduces dim " + Twine(mapping.dim) +
-                             " of a rank-" + Twine(input.shape.size()) +
-                             " tensor");
+                         "reduces dim " + Twine(mapping.dim) + " of a rank-" +
+                             Twine(input.shape.size()) + " tensor");
       node.size = 1;
       if (const json::Value *size = getField(op, "reduction_dim_size")) {
         std::optional<int64_t> n = size->getAsInteger();
@@ -764,8 +760,7 @@ private:
           return pathError(fieldPath(path, "reduction_dim_size"),
                            "expected an integer");
         node.size = *n;
-      } else if (!blockLevel &&
-                 declared->shape.size() == input.shape.size()) {
+      } else if (!blockLevel && declared->shape.size() == input.shape.size()) {
         node.size = declared->shape[mapping.dim];
       }
       if (node.size <= 0)
@@ -791,8 +786,9 @@ private:
       }
       if (product != size)
         return pathError(fieldPath(path, "normalized_size"),
-                         Twine(size) + " is not the size of trailing dims "
-                                       "of " +
+                         Twine(size) +
+                             " is not the size of trailing dims "
+                             "of " +
                              formatShape(input.shape));
     }
     llvm::SmallVector<const ValueInfo *, 4> operandInfos;
@@ -906,8 +902,8 @@ private:
       if (!type)
         return type.takeError();
       if (*type == "tb_input_op") {
-        if (Error err = readLoader(**blockOp, opPath, block, dtensorInputs,
-                                   tileGuids))
+        if (Error err =
+                readLoader(**blockOp, opPath, block, dtensorInputs, tileGuids))
           return err;
         continue;
       }
@@ -938,9 +934,8 @@ private:
       ValueId id = addValue(graph.values, block.values[savers[i]]);
       graph.values[id].accumulated = false;
       node.results.push_back(id);
-      if (Error err =
-              bind(kernelGuids, tensor.guid, id,
-                   indexPath(fieldPath(path, "output_tensors"), i)))
+      if (Error err = bind(kernelGuids, tensor.guid, id,
+                           indexPath(fieldPath(path, "output_tensors"), i)))
         return err;
     }
     graph.blockGraphs.push_back(std::move(block));
@@ -1006,8 +1001,7 @@ private:
   }
 
   Error readSaver(const json::Object &op, const std::string &path,
-                  BlockGraph &block,
-                  llvm::ArrayRef<TensorDesc> declaredOutputs,
+                  BlockGraph &block, llvm::ArrayRef<TensorDesc> declaredOutputs,
                   const llvm::DenseMap<int64_t, unsigned> &outputIndex,
                   llvm::SmallVectorImpl<ValueId> &savers,
                   const llvm::DenseMap<int64_t, ValueId> &tileGuids) {
@@ -1037,15 +1031,14 @@ private:
         parseMap(op, "output_map", path);
     if (!omap)
       return omap.takeError();
-    if (Error err =
-            checkOutputMap(*omap, tile.shape.size(), block.launch.grid))
+    if (Error err = checkOutputMap(*omap, tile.shape.size(), block.launch.grid))
       return atPath(fieldPath(path, "output_map"), std::move(err));
     if (!tile.accumulated)
       return pathError(fieldPath(path, "input_tensors"),
                        "a saved tile must be after accumulation (a "
                        "tb_*accum* op's result)");
-    Expected<Shape> shape = inferSaverTensorShape(tile.shape, *omap,
-                                                  block.launch);
+    Expected<Shape> shape =
+        inferSaverTensorShape(tile.shape, *omap, block.launch);
     if (!shape)
       return atPath(path, shape.takeError());
     Expected<const json::Value *> dtensorValue =
@@ -1065,8 +1058,8 @@ private:
                                         " is not an output of this "
                                         "kn_customized_op");
     if (savers[it->second] >= 0)
-      return pathError(dtensorPath, "guid " + Twine(dtensor->guid) +
-                                        " is written twice");
+      return pathError(dtensorPath,
+                       "guid " + Twine(dtensor->guid) + " is written twice");
     if (Error err = checkDeclared(declaredOutputs[it->second], info,
                                   dtensorPath, false))
       return err;
@@ -1135,8 +1128,7 @@ Expected<std::vector<MirageJsonGraph>> mirage::parseMirageJson(StringRef text) {
 }
 
 mlir::OwningOpRef<mlir::ModuleOp>
-mirage::importMirageJson(llvm::SourceMgr &sourceMgr,
-                         mlir::MLIRContext *context,
+mirage::importMirageJson(llvm::SourceMgr &sourceMgr, mlir::MLIRContext *context,
                          const MirageJsonImportOptions &options) {
   context->loadDialect<mlir::func::FuncDialect, kernel::KernelDialect,
                        block::BlockDialect>();
@@ -1166,8 +1158,8 @@ mirage::importMirageJson(llvm::SourceMgr &sourceMgr,
       name += "_" + std::to_string(i);
     LocationTable locations;
     for (const std::string &path : entry.paths)
-      locations.push_back(mlir::NameLoc::get(
-          mlir::StringAttr::get(context, path), fileLoc));
+      locations.push_back(
+          mlir::NameLoc::get(mlir::StringAttr::get(context, path), fileLoc));
     mlir::FailureOr<mlir::func::FuncOp> func = createFunctionFromGraph(
         builder, fileLoc, name, entry.graph, locations, fileLoc);
     if (failed(func))
