@@ -1093,9 +1093,22 @@ Expected<std::vector<MirageJsonGraph>> mirage::parseMirageJson(StringRef text) {
                       deep->line, deep->column, kMaxInputNesting)
             .str());
   Expected<json::Value> root = json::parse(text);
-  if (!root)
-    return llvm::createStringError("malformed JSON: " +
-                                   llvm::toString(root.takeError()));
+  if (!root) {
+    // llvm::json reports "[line:column, byte=offset]: message".
+    std::string message = llvm::toString(root.takeError());
+    unsigned line = 0, column = 0;
+    StringRef rest = message;
+    if (rest.consume_front("[") && !rest.consumeInteger(10, line) &&
+        rest.consume_front(":") && !rest.consumeInteger(10, column)) {
+      auto [position, detail] = rest.split("]: ");
+      (void)position;
+      return llvm::createStringError(
+          llvm::formatv("line {0}, column {1}: malformed JSON: {2}", line,
+                        column, detail)
+              .str());
+    }
+    return llvm::createStringError("malformed JSON: " + message);
+  }
   const json::Array *list = root->getAsArray();
   if (!list)
     return pathError("$", "expected a list of operators (one μGraph) or a "
@@ -1135,11 +1148,24 @@ mirage::importMirageJson(llvm::SourceMgr &sourceMgr, mlir::MLIRContext *context,
   const llvm::MemoryBuffer *buffer =
       sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
   mlir::Location fileLoc =
-      mlir::FileLineColLoc::get(context, buffer->getBufferIdentifier(), 1, 1);
+      mlir::FileLineColLoc::get(context, buffer->getBufferIdentifier(), 0, 0);
   Expected<std::vector<MirageJsonGraph>> graphs =
       parseMirageJson(buffer->getBuffer());
   if (!graphs) {
-    mlir::emitError(fileLoc) << llvm::toString(graphs.takeError());
+    // Errors at a position of the text ("line L, column C: ...") point
+    // there; the others name a JSON path and point at the file.
+    std::string message = llvm::toString(graphs.takeError());
+    StringRef rest = message;
+    unsigned line = 0, column = 0;
+    mlir::Location loc = fileLoc;
+    if (rest.consume_front("line ") && !rest.consumeInteger(10, line) &&
+        rest.consume_front(", column ") && !rest.consumeInteger(10, column) &&
+        rest.consume_front(": ")) {
+      loc = mlir::FileLineColLoc::get(context, buffer->getBufferIdentifier(),
+                                      line, column);
+      message = rest.str();
+    }
+    mlir::emitError(loc) << message;
     return nullptr;
   }
   if (options.index && *options.index >= graphs->size()) {

@@ -41,7 +41,8 @@ struct MirageJsonGraph {
 /// the JSON path of the offending value (`[0][3].bgraph.operators[2]`):
 /// malformed JSON, a missing or mistyped field, an unknown or unsupported
 /// op type, a tensor that refers to no earlier value, a shape that
-/// disagrees with the shape rules.
+/// disagrees with the shape rules. Errors at a position of the text (JSON
+/// syntax, nesting) start with `line L, column C: ` instead.
 llvm::Expected<std::vector<MirageJsonGraph>>
 parseMirageJson(llvm::StringRef text);
 
