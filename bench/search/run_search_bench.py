@@ -13,7 +13,7 @@ bench/results/search.json (docs/Search.md, "Benchmark"):
     against the program by --mirage-check-equivalence and priced by the
     same cost model (mirage-bench-cost), beside ours.
 
-  bench/search/run_search_bench.py [--budget SECONDS] [--only NAME]
+  bench/search/run_search_bench.py [--budget SECONDS] [--only NAME,...]
       [--output PATH] [--bin DIR] [--no-determinism]
 
 Results are written after every program, so an interrupted run keeps what
@@ -133,7 +133,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=float, default=60.0,
                         help="time-budget per program in seconds")
-    parser.add_argument("--only", help="run one program (its file's stem)")
+    parser.add_argument("--only",
+                        help="run these programs only, in this order "
+                             "(file stems, comma-separated)")
     parser.add_argument("--output",
                         default=os.path.join(ROOT, "bench", "results",
                                              "search.json"))
@@ -147,7 +149,11 @@ def main():
     names = sorted(f[:-5] for f in os.listdir(os.path.join(ROOT, "examples"))
                    if f.endswith(".mlir"))
     if args.only:
-        names = [n for n in names if n == args.only]
+        wanted = args.only.split(",")
+        unknown = [n for n in wanted if n not in names]
+        if unknown:
+            parser.error("no example named %s" % ", ".join(unknown))
+        names = wanted
 
     report = {
         "date": datetime.date.today().isoformat(),
