@@ -50,7 +50,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.mirage_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(["mirage-opt", "mirage-cpu-runner",
-                                    "mirage-ptx-emu"],
+                                    "mirage-ptx-emu", "mirage-translate"],
                                    [config.mirage_tools_dir])
 
 # Python for test scripts, and a Python with numpy for the tests that

@@ -126,6 +126,13 @@ void CandidateBoard::record(uint64_t task, Candidate candidate) {
   found.add(task, std::move(candidate));
 }
 
+std::optional<double> CandidateBoard::bestSoFar() {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (bestSeconds.empty())
+    return std::nullopt;
+  return bestSeconds.front();
+}
+
 std::vector<Candidate> CandidateBoard::takeRanked() {
   std::vector<Candidate> inTaskOrder;
   {

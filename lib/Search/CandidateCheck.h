@@ -81,6 +81,10 @@ public:
   /// Keeps a screened candidate found in task `task`.
   void record(uint64_t task, Candidate candidate);
 
+  /// The predicted time of the best screened candidate so far, if any (for
+  /// progress reports).
+  std::optional<double> bestSoFar();
+
   /// The kept candidates ranked by cost, cheapest first, ties in task order
   /// (then in the order each task found them). Empties the board.
   std::vector<Candidate> takeRanked();

@@ -26,7 +26,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -61,6 +63,67 @@ struct Worker {
   std::unique_ptr<ExprScreen> screen;
   TaskCursor tasks;
   KernelSearch search;
+};
+
+/// Calls options.progress every progressIntervalSeconds from a thread of its
+/// own while the workers run, and once more (done) at finish().
+class ProgressReporter {
+public:
+  ProgressReporter(const SearchOptions &options, const TaskQueue &queue,
+                   CandidateBoard &board, Clock::time_point start)
+      : options(options), queue(queue), board(board), start(start) {
+    if (!options.progress)
+      return;
+    thread = std::thread([this] {
+      auto interval = std::chrono::duration<double>(
+          std::max(0.01, this->options.progressIntervalSeconds));
+      std::unique_lock<std::mutex> lock(mutex);
+      while (!stopped) {
+        if (wake.wait_for(lock, interval, [this] { return stopped; }))
+          break;
+        report(false);
+      }
+    });
+  }
+  ~ProgressReporter() { finish(nullptr); }
+
+  /// Stops the reports; the last one gives the workers' merged `exact`
+  /// counts when known.
+  void finish(const SearchStats *exact) {
+    if (!thread.joinable())
+      return;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stopped = true;
+    }
+    wake.notify_all();
+    thread.join();
+    report(true, exact);
+  }
+
+private:
+  void report(bool done, const SearchStats *exact = nullptr) {
+    SearchProgress progress;
+    progress.elapsedSeconds =
+        std::chrono::duration<double>(Clock::now() - start).count();
+    progress.budgetSeconds = options.timeBudgetSeconds;
+    progress.statesVisited = exact ? exact->statesVisited : queue.statesSoFar();
+    progress.candidatesVerified =
+        exact ? exact->candidatesVerified : queue.verifiedSoFar();
+    progress.bestSeconds = board.bestSoFar();
+    progress.referenceSeconds = board.referenceSeconds();
+    progress.done = done;
+    options.progress(progress);
+  }
+
+  const SearchOptions &options;
+  const TaskQueue &queue;
+  CandidateBoard &board;
+  Clock::time_point start;
+  std::thread thread;
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool stopped = false;
 };
 
 } // namespace
@@ -218,6 +281,7 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
   unsigned threads = options.threads;
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
+  ProgressReporter reporter(options, queue, board, start);
   // The reference is saturated once, by worker 0, before any starts.
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < threads; ++i)
@@ -231,6 +295,7 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
     result.stats.add(worker->tasks.stats());
   result.stats.tasks = queue.tasksStarted(threads);
   result.stats.budgetExhausted = queue.budgetExhausted();
+  reporter.finish(&result.stats);
   result.referenceCost = estimateCost(reference, options.gpu);
   if (llvm::Error err = confirmCandidates(reference, *tests, options,
                                           board.takeRanked(), result))

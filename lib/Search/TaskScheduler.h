@@ -70,8 +70,24 @@ public:
   /// Whether some worker saw the deadline pass.
   bool budgetExhausted() const { return expired.load(); }
 
+  /// Progress the workers published (TaskCursor::outOfTime): states visited
+  /// and candidates verified so far, a little behind the workers' own
+  /// counts. Only for progress reports; the statistics are exact.
+  void publish(uint64_t states, uint64_t verified) {
+    publishedStates.fetch_add(states, std::memory_order_relaxed);
+    publishedVerified.fetch_add(verified, std::memory_order_relaxed);
+  }
+  uint64_t statesSoFar() const {
+    return publishedStates.load(std::memory_order_relaxed);
+  }
+  uint64_t verifiedSoFar() const {
+    return publishedVerified.load(std::memory_order_relaxed);
+  }
+
 private:
   std::atomic<uint64_t> next{0};
+  std::atomic<uint64_t> publishedStates{0};
+  std::atomic<uint64_t> publishedVerified{0};
   Clock::time_point deadline;
   bool hasDeadline = false;
   std::atomic<bool> expired{false};
@@ -114,7 +130,21 @@ public:
   /// What this worker counted.
   SearchStats &stats() { return counted; }
 
-  bool outOfTime() { return queue.outOfTime(timeChecks); }
+  /// Whether the time budget ran out; called before every state, so every
+  /// 256th call also publishes this worker's progress to the queue.
+  bool outOfTime() {
+    if ((++progressChecks & 255) == 0)
+      publishProgress();
+    return queue.outOfTime(timeChecks);
+  }
+
+  /// Publishes what this worker counted since it last did.
+  void publishProgress() {
+    queue.publish(counted.statesVisited - publishedStates,
+                  counted.candidatesVerified - publishedVerified);
+    publishedStates = counted.statesVisited;
+    publishedVerified = counted.candidatesVerified;
+  }
 
 private:
   /// Whether the task starting here (the next in the order every worker
@@ -137,6 +167,9 @@ private:
   uint64_t taskIndex = 0;
   uint64_t current = 0;
   uint64_t timeChecks = 0;
+  uint64_t progressChecks = 0;
+  uint64_t publishedStates = 0;
+  uint64_t publishedVerified = 0;
 };
 
 /// Results stored by the task that found them and read back in task order,

@@ -15,9 +15,12 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
@@ -111,6 +114,95 @@ std::string canonicalFunctionText(func::FuncOp func) {
   return text;
 }
 
+/// One progress line (docs/Search.md, "Progress"): elapsed time, states,
+/// candidates verified, the best predicted time so far and the time left.
+std::string formatProgress(StringRef function,
+                           const ::mirage::SearchProgress &p) {
+  std::string line;
+  llvm::raw_string_ostream os(line);
+  os << "mirage-superoptimize @" << function << ": "
+     << (p.done ? "search done, " : "")
+     << llvm::formatv("{0:f1} s, {1} states, {2} verified, best ",
+                      p.elapsedSeconds, p.statesVisited, p.candidatesVerified);
+  if (p.bestSeconds)
+    os << llvm::formatv("{0:f2} us", *p.bestSeconds * 1e6);
+  else
+    os << "none yet";
+  os << llvm::formatv(" (input {0:f2} us)", p.referenceSeconds * 1e6);
+  if (!p.done) {
+    if (p.budgetSeconds > 0)
+      os << llvm::formatv(", {0:f1} s left",
+                          std::max(0.0, p.budgetSeconds - p.elapsedSeconds));
+    else
+      os << ", no time budget";
+  }
+  return line;
+}
+
+/// Why a search found no μGraph faster than the input, each reason with
+/// the option that would help (docs/Search.md, "When nothing is found").
+/// `options` are the search's, preset applied.
+std::vector<std::string> whyNothingFound(const ::mirage::KernelGraph &reference,
+                                         const ::mirage::SearchOptions &options,
+                                         const ::mirage::SearchResult &result) {
+  const ::mirage::SearchStats &s = result.stats;
+  std::vector<std::string> reasons;
+  if (s.budgetExhausted)
+    reasons.push_back(llvm::formatv("the time budget ran out after {0:f1} s "
+                                    "(raise time-budget, 0 for none)",
+                                    s.seconds));
+  // Element-wise functions the enumeration never generates, at either
+  // level (Vocabulary.td's searchKernel and searchBlock).
+  llvm::SmallVector<StringRef> unsupported;
+  for (const ::mirage::OpNode &op : reference.ops) {
+    if (!::mirage::isElementwise(op.kind))
+      continue;
+    unsigned arity = ::mirage::isUnaryElementwise(op.kind) ? 1 : 2;
+    if (llvm::is_contained(::mirage::searchedFunctions(arity, false),
+                           op.kind) ||
+        llvm::is_contained(::mirage::searchedFunctions(arity, true), op.kind))
+      continue;
+    StringRef name = ::mirage::opKindName(op.kind);
+    if (!llvm::is_contained(unsupported, name))
+      unsupported.push_back(name);
+  }
+  if (!unsupported.empty())
+    reasons.push_back(("the program uses " + llvm::join(unsupported, ", ") +
+                       ", which the search does not generate (op not "
+                       "supported by the search; no option adds it)"));
+  unsigned inputs = reference.numInputs;
+  if (inputs >= options.maxKernelOps)
+    reasons.push_back(llvm::formatv(
+        "the program's {0} inputs fill max-kernel-ops={1}, which counts "
+        "them (raise max-kernel-ops to at least {2})",
+        inputs, options.maxKernelOps, inputs + 1));
+  else if (inputs > options.maxBlockInputs)
+    reasons.push_back(llvm::formatv(
+        "the program has {0} inputs but one graph-defined kernel may take at "
+        "most {1} with preset={2} (preset=lora allows 4), and "
+        "max-kernel-ops={3} leaves room for {4} more op(s) (raise "
+        "max-kernel-ops)",
+        inputs, options.maxBlockInputs, ::mirage::presetName(options.preset),
+        options.maxKernelOps, options.maxKernelOps - inputs));
+  if (s.candidatesFound > 0)
+    reasons.push_back(llvm::formatv(
+        "{0} candidates passed the first fingerprint test but no other test "
+        "confirmed them",
+        s.candidatesFound));
+  else if (s.prunedCost > 0 && s.candidatesVerified == 0)
+    reasons.push_back(llvm::formatv("the {0} complete candidates were all "
+                                    "predicted no faster than the input",
+                                    s.prunedCost));
+  if (reasons.empty())
+    reasons.push_back(llvm::formatv(
+        "no μGraph within max-kernel-ops={0}, max-block-ops={1} and "
+        "max-graph-defined={2} is equivalent and predicted faster (raise "
+        "them, or try preset=attention or preset=mlp)",
+        options.maxKernelOps, options.maxBlockOps,
+        options.maxGraphDefinedKernels));
+  return reasons;
+}
+
 struct SuperoptimizePass
     : public ::mirage::impl::SuperoptimizeBase<SuperoptimizePass> {
   using Base::Base;
@@ -181,6 +273,35 @@ struct SuperoptimizePass
     options.seed = seed;
     options.topK = std::max(1u, static_cast<unsigned>(topK));
     options.sharedMemoryBytes = sharedMemoryBytes;
+    // Progress on stderr: on by default when stderr is a terminal.
+    bool terminal = llvm::sys::Process::StandardErrIsDisplayed();
+    std::optional<bool> enabled =
+        llvm::StringSwitch<std::optional<bool>>(progress)
+            .Case("auto", terminal)
+            .Case("true", true)
+            .Case("false", false)
+            .Default(std::nullopt);
+    if (!enabled)
+      return func.emitError() << "mirage-superoptimize: progress must be "
+                                 "auto, true or false, got '"
+                              << progress << "'";
+    if (!(progressInterval > 0))
+      return func.emitError()
+             << "mirage-superoptimize: progress-interval must be > 0";
+    if (*enabled) {
+      options.progressIntervalSeconds = progressInterval;
+      std::string name = func.getSymName().str();
+      options.progress = [name, terminal](const ::mirage::SearchProgress &p) {
+        std::string line = formatProgress(name, p);
+        // A terminal shows one line, rewritten in place; a log gets one
+        // line per report.
+        if (terminal)
+          llvm::errs() << "\r" << line << "\x1b[K" << (p.done ? "\n" : "");
+        else
+          llvm::errs() << line << "\n";
+        llvm::errs().flush();
+      };
+    }
     return options;
   }
 
@@ -225,7 +346,8 @@ struct SuperoptimizePass
     if (cache) {
       key = ::mirage::CacheKey::compute(canonicalFunctionText(func),
                                         canonicalOptions(*options));
-      if (succeeded(applyCachedResult(*cache, *key, *reference, locations)))
+      if (succeeded(
+              applyCachedResult(*cache, *key, *reference, locations, *options)))
         return;
     }
     llvm::Expected<::mirage::SearchResult> result =
@@ -240,8 +362,14 @@ struct SuperoptimizePass
                         << message;
       return;
     }
-    report(*result);
-    if (!statsFile.empty() && failed(writeStats(*result)))
+    std::vector<std::string> reasons;
+    if (result->best.empty()) {
+      ::mirage::SearchOptions applied = *options;
+      applied.applyPreset();
+      reasons = whyNothingFound(*reference, applied, *result);
+    }
+    report(*result, reasons);
+    if (!statsFile.empty() && failed(writeStats(*result, reasons)))
       return signalPassFailure();
     bool improves = !result->best.empty() && result->best.front().cost.seconds <
                                                  result->referenceCost.seconds;
@@ -388,7 +516,8 @@ struct SuperoptimizePass
   LogicalResult applyCachedResult(const ::mirage::SearchCache &cache,
                                   const ::mirage::CacheKey &key,
                                   const ::mirage::KernelGraph &reference,
-                                  ::mirage::LocationTable &locations) {
+                                  ::mirage::LocationTable &locations,
+                                  const ::mirage::SearchOptions &options) {
     func::FuncOp func = getOperation();
     ::mirage::CacheLookupStatus status;
     std::optional<std::string> payload = cache.lookup(key, &status);
@@ -406,7 +535,7 @@ struct SuperoptimizePass
     if (body.trim() == kPayloadUnchanged) {
       func.emitRemark() << "mirage-superoptimize: search cache hit: no "
                            "faster μGraph; function unchanged";
-      return success();
+      return writeCacheHitStats(reference, {}, options);
     }
     // Parse quietly: a bad entry is a reason to search, not an error.
     OwningOpRef<ModuleOp> module = [&] {
@@ -454,6 +583,34 @@ struct SuperoptimizePass
     recordGraph(graphs.front().second, locations);
     func.emitRemark() << "mirage-superoptimize: search cache hit: result "
                          "re-verified by fingerprints and reused";
+    std::vector<::mirage::KernelGraph> kept;
+    for (auto &[name, graph] : graphs)
+      kept.push_back(std::move(graph));
+    return writeCacheHitStats(reference, kept, options);
+  }
+
+  /// On a cache hit the statistics file is written too: no search ran, so
+  /// its counters are 0; the predicted times are the cost model's for the
+  /// input and the cached μGraphs.
+  LogicalResult writeCacheHitStats(const ::mirage::KernelGraph &reference,
+                                   llvm::ArrayRef<::mirage::KernelGraph> kept,
+                                   const ::mirage::SearchOptions &options) {
+    if (statsFile.empty())
+      return success();
+    ::mirage::SearchResult result;
+    result.referenceCost = ::mirage::estimateCost(reference, options.gpu);
+    for (const ::mirage::KernelGraph &graph : kept)
+      result.best.push_back(
+          {graph, ::mirage::estimateCost(graph, options.gpu)});
+    std::vector<std::string> reasons;
+    if (kept.empty())
+      reasons.push_back("a search cache hit: an earlier search with these "
+                        "options found no faster μGraph (cache=false "
+                        "searches again)");
+    if (failed(writeStats(result, reasons, /*cacheHit=*/true))) {
+      signalPassFailure();
+      return success(); // the cached result is applied all the same
+    }
     return success();
   }
 
@@ -464,7 +621,8 @@ struct SuperoptimizePass
     return failure();
   }
 
-  void report(const ::mirage::SearchResult &result) {
+  void report(const ::mirage::SearchResult &result,
+              llvm::ArrayRef<std::string> reasons) {
     const ::mirage::SearchStats &s = result.stats;
     auto remark = getOperation().emitRemark();
     remark << "mirage-superoptimize: " << s.statesVisited
@@ -480,23 +638,34 @@ struct SuperoptimizePass
     remark << llvm::formatv("; predicted {0:f2} us -> ",
                             result.referenceCost.seconds * 1e6);
     if (result.best.empty())
-      remark << "no equivalent candidate found, function unchanged";
+      remark << "no equivalent candidate found, function unchanged: "
+             << llvm::join(reasons, "; ");
     else
       remark << llvm::formatv(
           "{0:f2} us ({1:f2}x)", result.best[0].cost.seconds * 1e6,
           result.referenceCost.seconds / result.best[0].cost.seconds);
   }
 
-  LogicalResult writeStats(const ::mirage::SearchResult &result) {
+  /// Writes the statistics file (docs/Search.md, "Statistics"): every
+  /// statistic, the function, the predicted times, whether the result came
+  /// from the cache and, when nothing faster was found, why.
+  LogicalResult writeStats(const ::mirage::SearchResult &result,
+                           llvm::ArrayRef<std::string> reasons,
+                           bool cacheHit = false) {
     llvm::json::Object root = ::mirage::searchStatsToJSON(result.stats);
     root["function"] = getOperation().getSymName().str();
     root["reference_seconds"] = result.referenceCost.seconds;
+    root["cache_hit"] = cacheHit;
     llvm::json::Array best;
     for (const ::mirage::Candidate &c : result.best)
       best.push_back(llvm::json::Object{
           {"predicted_seconds", c.cost.seconds},
           {"kernels", static_cast<int64_t>(c.cost.kernels.size())}});
     root["best"] = std::move(best);
+    llvm::json::Array why;
+    for (const std::string &reason : reasons)
+      why.push_back(reason);
+    root["not_found_reasons"] = std::move(why);
     std::error_code ec;
     llvm::raw_fd_ostream os(statsFile, ec, llvm::sys::fs::OF_Text);
     if (ec)

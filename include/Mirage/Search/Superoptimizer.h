@@ -25,10 +25,29 @@
 
 #include "llvm/Support/Error.h"
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace mirage {
+
+/// A snapshot of a running search, for progress reports. The counts are
+/// what the workers have published so far (a little behind them); they do
+/// not affect the search.
+struct SearchProgress {
+  double elapsedSeconds = 0;
+  /// The time budget (0: none).
+  double budgetSeconds = 0;
+  uint64_t statesVisited = 0;
+  uint64_t candidatesVerified = 0;
+  /// The predicted time of the best candidate that passed the first
+  /// fingerprint test so far (confirmed at the end), if any.
+  std::optional<double> bestSeconds;
+  double referenceSeconds = 0;
+  /// The last report: the workers are done (confirmation follows).
+  bool done = false;
+};
 
 struct SearchOptions {
   /// Kernel-graph ops, the inputs included (Mirage's count).
@@ -58,6 +77,11 @@ struct SearchOptions {
   /// Fingerprint tests per verified candidate.
   unsigned verifyTests = 5;
   GpuParams gpu = h100Params();
+  /// Called every `progressIntervalSeconds` while the workers run, from a
+  /// thread of its own, and once more when they are done. Unset: no
+  /// reports.
+  std::function<void(const SearchProgress &)> progress;
+  double progressIntervalSeconds = 1.0;
 
   /// Applies the preset's defaults to the limits (attention: 2 kernels;
   /// lora: 4 block inputs).

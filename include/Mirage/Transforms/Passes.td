@@ -248,7 +248,14 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
     predicted cost is lower than the input's; otherwise it is left as it is.
     A remark reports the states visited, the states pruned by each check,
     the candidates verified, the time, and the predicted costs before and
-    after; `stats-file` writes the same figures as JSON. With `top-k` > 1 the
+    after; when nothing faster is found it says why (the time budget ran
+    out, an op the search does not generate, more inputs than the limits
+    allow, ...) and which option would help. `stats-file` writes the same
+    figures as JSON (docs/Search.md, "Statistics"), also on a cache hit.
+    While the search runs, a progress line on stderr gives the time, the
+    states visited, the candidates verified, the best predicted time so far
+    and the time left, every `progress-interval` seconds (`progress`: on by
+    default when stderr is a terminal). With `top-k` > 1 the
     runners-up are added as functions `<name>_candidate<i>` for measurement
     on a GPU. The search is deterministic: the same input and options give
     the same output with any number of threads, unless the time budget runs
@@ -285,51 +292,71 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
   }];
   let options = [
     Option<"maxKernelOps", "max-kernel-ops", "unsigned", /*default=*/"5",
-           "Maximum ops of a candidate kernel graph, its inputs included">,
+           "Maximum ops of a candidate kernel graph, its inputs included "
+           "(default: 5)">,
     Option<"maxBlockOps", "max-block-ops", "unsigned", /*default=*/"11",
-           "Maximum ops of a block graph, loaders and savers included">,
+           "Maximum ops of a block graph, loaders and savers included "
+           "(default: 11)">,
     Option<"maxGraphDefinedKernels", "max-graph-defined", "unsigned",
            /*default=*/"1",
-           "Maximum graph-defined kernels per candidate (attention: 2)">,
+           "Maximum graph-defined kernels per candidate (default: 1; "
+           "attention: 2)">,
     Option<"preset", "preset", "std::string", /*default=*/"\"none\"",
-           "Search preset: none, attention, mlp or lora">,
+           "Search preset: none, attention, mlp or lora (default: none)">,
     ListOption<"grids", "grids", "std::string",
-               "Candidate grids (XxYxZ), replacing the built-in ones">,
+               "Candidate grids (XxYxZ), replacing the built-in ones "
+               "(default: built-in)">,
     ListOption<"forloopRanges", "forloop-ranges", "int64_t",
-               "Candidate for-loop ranges, replacing the built-in ones">,
+               "Candidate for-loop ranges, replacing the built-in ones "
+               "(default: built-in)">,
     ListOption<"imaps", "imaps", "std::string",
-               "Candidate imaps (e.g. _1_), replacing the built-in ones">,
+               "Candidate imaps (e.g. _1_), replacing the built-in ones "
+               "(default: built-in)">,
     ListOption<"omaps", "omaps", "std::string",
-               "Candidate omaps (e.g. 1__), replacing the built-in ones">,
+               "Candidate omaps (e.g. 1__), replacing the built-in ones "
+               "(default: built-in)">,
     Option<"threads", "threads", "unsigned", /*default=*/"0",
-           "Search threads; 0 uses every core">,
+           "Search threads; 0 uses every core (default: 0)">,
     Option<"timeBudget", "time-budget", "double", /*default=*/"300",
-           "Wall-clock budget in seconds per function; 0 for none">,
+           "Wall-clock budget in seconds per function; 0 for none "
+           "(default: 300)">,
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
-           "Seed of the fingerprint tests">,
+           "Seed of the fingerprint tests (default: 0)">,
     Option<"topK", "top-k", "unsigned", /*default=*/"1",
-           "Verified candidates to keep; the runners-up become functions">,
+           "Verified candidates to keep; the runners-up become functions "
+           "(default: 1)">,
     Option<"statsFile", "stats-file", "std::string", /*default=*/"\"\"",
-           "Write the search statistics as JSON to this file">,
+           "Write the search statistics as JSON to this file, also on a "
+           "cache hit (default: none)">,
+    Option<"progress", "progress", "std::string", /*default=*/"\"auto\"",
+           "Report progress on stderr while the search runs: auto (on when "
+           "stderr is a terminal), true or false (default: auto)">,
+    Option<"progressInterval", "progress-interval", "double",
+           /*default=*/"1",
+           "Seconds between progress reports (default: 1)">,
     Option<"gpu", "gpu", "std::string", /*default=*/"\"h100\"",
-           "Cost-model parameters: h100 or h200">,
+           "Cost-model parameters: h100 or h200 (default: h100)">,
     Option<"calibration", "calibration", "std::string", /*default=*/"\"\"",
            "GPU calibration file (bench/gpu/calibrate.py) whose measured "
-           "figures replace the gpu's assumed ones; default: "
-           "$MIRAGE_GPU_CALIBRATION when set, else none">,
+           "figures replace the gpu's assumed ones (default: "
+           "$MIRAGE_GPU_CALIBRATION when set, else none)">,
     Option<"sharedMemoryBytes", "shared-memory-bytes", "int64_t",
            /*default=*/"232448",
-           "Shared memory per block available to a graph-defined kernel">,
+           "Shared memory per block available to a graph-defined kernel "
+           "(default: 232448, an H100 block)">,
     Option<"strict", "strict", "bool", /*default=*/"false",
-           "Make a function the search cannot take an error, not a remark">,
+           "Make a function the search cannot take an error, not a remark "
+           "(default: false)">,
     Option<"useCache", "cache", "bool", /*default=*/"true",
-           "Reuse and record search results in the persistent cache">,
+           "Reuse and record search results in the persistent cache "
+           "(default: true)">,
     Option<"cacheDir", "cache-dir", "std::string", /*default=*/"\"\"",
            "Cache directory (default: $XDG_CACHE_HOME/mirage-mlir or "
            "~/.cache/mirage-mlir)">,
     Option<"memoryLimit", "memory-limit", "uint64_t", /*default=*/"0",
-           "Bytes the search's fingerprint tests may allocate; 0: three quarters of the machine's memory "
-           "(physical, or its cgroup limit when smaller)">,
+           "Bytes the search's fingerprint tests may allocate; 0: three "
+           "quarters of the machine's memory, physical or its cgroup limit "
+           "when smaller (default: 0)">,
   ];
   let dependentDialects = ["::mirage::kernel::KernelDialect",
                            "::mirage::block::BlockDialect"];
