@@ -2,6 +2,7 @@
 
 #include "KernelSearch.h"
 
+#include "Mirage/Core/SharedMemory.h"
 #include "Mirage/Search/AbstractExpr.h"
 #include "Mirage/Support/ShapeRules.h"
 
@@ -391,6 +392,10 @@ void KernelSearch::closeBlockGraph(const BlockGraph &block,
       return;
   Grid grid = {block.launch.grid[0], block.launch.grid[1],
                block.launch.grid[2]};
+  // The shared memory the code generator lays out for the closed block
+  // (Mirage/Core/SharedMemory.h), counted once: savers read the same
+  // values under every omap.
+  std::optional<bool> fits;
   for (const DimMap &omap : candidateOmaps(grid, rank, options.omaps)) {
     BlockGraph closed = block;
     llvm::SmallVector<ValueInfo, 2> outputs;
@@ -420,6 +425,12 @@ void KernelSearch::closeBlockGraph(const BlockGraph &block,
     if (!ok) {
       ++tasks.tally().prunedShape;
       continue;
+    }
+    if (!fits)
+      fits = blockSharedMemory(closed).bytes <= options.sharedMemoryBytes;
+    if (!*fits) {
+      ++tasks.tally().prunedSharedMemory;
+      return;
     }
     OpNode kernelOp;
     kernelOp.kind = OpKind::GraphDefined;
