@@ -185,7 +185,11 @@ mirage::sharedTilesOf(const BlockGraph &graph,
       tile.colMultiple = std::lcm(tile.colMultiple, cols);
     };
     auto product = [&](ValueId lhs, ValueId rhs) {
-      if (!onTensorCores(graph, lhs, rhs))
+      // A matmul result read by another matmul stays in f32: no tensor
+      // cores.
+      if (tiles[tileOf[lhs]].elementBytes == 4 ||
+          tiles[tileOf[rhs]].elementBytes == 4 ||
+          !onTensorCores(graph, lhs, rhs))
         return;
       pad(lhs, kMmaM, 1);
       pad(rhs, 1, kMmaN);
