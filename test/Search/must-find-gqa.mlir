@@ -20,7 +20,7 @@
 // (2, 2, 1) are not launch candidates at this shape; see
 // must-find-mqa.mlir.
 //
-// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=10 time-budget=30' -o %t 2>&1 \
+// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=10 time-budget=10' -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s < %t
 // RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=gqa' -o /dev/null \

@@ -27,7 +27,7 @@
 // the reference needs, ordering by predicted cost, and a search at the
 // real shape within the test's time.
 //
-// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=10 time-budget=30' -o %t 2>&1 \
+// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=10 time-budget=10' -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s < %t
 // RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=mqa' -o /dev/null \

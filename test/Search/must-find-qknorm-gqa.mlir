@@ -25,7 +25,7 @@
 // verifies no candidate in 60 s (6.1M states). What is missing: see
 // must-find-mqa.mlir.
 //
-// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=12 time-budget=30' -o %t 2>&1 \
+// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=12 time-budget=10' -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s < %t
 // RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=qknorm_gqa' -o /dev/null \
