@@ -13,9 +13,9 @@
 // Not found unaided yet (issue 13, item 2). The launch candidates now come
 // from the shapes (docs/Search.md, "Launch candidates"): the answer's grid,
 // one row per block (8, 1, 1), is generated, but at this shape it fills 8
-// of 132 SMs and is tried after the grids of whole waves (256 blocks of one
-// column, 128 of two ...), each with for-loop ranges 2 to 16; the
-// enumeration does not reach it in 60 s (7.9M states, 2,789
+// of 132 SMs and is tried after the grids that fill more of a wave (256
+// blocks of one column, 32 of eight ...), each with for-loop ranges 2 to
+// 16; the enumeration does not reach it in 60 s (19.7M states, 10,857
 // candidates verified, none equivalent). What is missing: ordering the
 // launches by what the reference needs (rms_norm needs whole rows, so
 // splitting the rows' dimension cannot pass) or by predicted cost

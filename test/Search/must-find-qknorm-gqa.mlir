@@ -22,7 +22,7 @@
 // Its RUN line now gives only size bounds and a time budget.
 // XFAIL: *
 // Not found unaided yet (issue 13, item 2). Without the hints the search
-// verifies no candidate in 60 s (6.1M states). What is missing: see
+// verifies no candidate in 60 s (12.9M states). What is missing: see
 // must-find-mqa.mlir.
 //
 // RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=12 time-budget=10' -o %t 2>&1 \
