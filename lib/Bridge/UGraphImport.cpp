@@ -239,6 +239,16 @@ static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
   return success();
 }
 
+FailureOr<BlockGraph> mirage::importBlockGraphOf(Operation *graphDefined) {
+  auto kernelOp = dyn_cast<kernel::GraphDefinedOp>(graphDefined);
+  if (!kernelOp)
+    return graphDefined->emitOpError() << "is not a kernel.graph_defined";
+  BlockGraph graph;
+  if (failed(importBlockGraph(kernelOp, graph, /*locations=*/nullptr)))
+    return failure();
+  return graph;
+}
+
 Location mirage::locationOf(const OpNode &op, const LocationTable &locations,
                             Location fallback) {
   if (op.location >= 0 && static_cast<size_t>(op.location) < locations.size())

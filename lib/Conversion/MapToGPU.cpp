@@ -12,6 +12,7 @@
 #include "GPUCooperativeOps.h"
 #include "MapToGPUVerifier.h"
 #include "Mirage/Conversion/Passes.h"
+#include "Mirage/Core/SharedMemory.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -43,16 +44,9 @@ using ::mirage::structured::PhaseOp;
 
 namespace {
 
-/// Every workgroup buffer starts at a multiple of this many bytes: what
-/// 16-byte vector accesses, ldmatrix rows and cp.async need.
-constexpr int64_t kSharedAlignment = 16;
 /// Loops of at most this many iterations that index a private buffer are
 /// unrolled, so that the buffer lives in registers.
 constexpr int64_t kMaxPrivateUnroll = 64;
-
-int64_t roundUp(int64_t x, int64_t multiple) {
-  return (x + multiple - 1) / multiple * multiple;
-}
 
 /// A workgroup buffer and where it lives in dynamic shared memory.
 struct SharedBuffer {
@@ -60,7 +54,6 @@ struct SharedBuffer {
   /// The shape of its storage: rows and columns padded for tensor cores, and
   /// the leading dimension padded against bank conflicts.
   SmallVector<int64_t> storageShape;
-  int64_t bytes = 0;
   /// Live range: positions of the first and last block-level op that use it.
   int64_t first = 0, last = 0;
   /// Two when the buffer is filled by a double-buffered async copy.
@@ -78,25 +71,13 @@ struct PipelinedCopy {
   int64_t chunkBytes = 0;
 };
 
-/// The storage layout of a workgroup tile: rows and columns rounded up to
-/// what tensor cores need, and the leading dimension padded by 16 bytes when
-/// consecutive rows would start in the same bank group (an even number of
-/// 16-byte chunks per row): then the 8 rows an ldmatrix or a column of
-/// threads reads fall into distinct banks.
+/// The storage layout of a workgroup tile: the one accounting's
+/// (Mirage/Core/SharedMemory.h), so that the search, the cost model and
+/// --mirage-check-limits count what is placed here.
 SmallVector<int64_t> storageShapeOf(MemRefType type, TilePadding padding) {
-  SmallVector<int64_t> shape(type.getShape());
-  int64_t rank = shape.size();
-  int64_t bytes = type.getElementTypeBitWidth() / 8;
-  if (rank >= 2)
-    shape[rank - 2] = roundUp(shape[rank - 2], padding.rowMultiple);
-  if (rank >= 1)
-    shape[rank - 1] = roundUp(shape[rank - 1], padding.colMultiple);
-  if (rank >= 2 && shape[rank - 2] > 1) {
-    int64_t rowBytes = shape[rank - 1] * bytes;
-    if (rowBytes % 16 == 0 && (rowBytes / 16) % 2 == 0)
-      shape[rank - 1] += 16 / bytes;
-  }
-  return shape;
+  return SmallVector<int64_t>(::mirage::sharedStorageShape(
+      type.getShape(), type.getElementTypeBitWidth() / 8, padding.rowMultiple,
+      padding.colMultiple));
 }
 
 /// Replaces `old` (a workgroup alloca or a subview of one) with `repl`,
@@ -310,9 +291,6 @@ LogicalResult KernelMapper::plan() {
   for (SharedBuffer &buffer : buffers) {
     MemRefType type = buffer.alloca.getType();
     buffer.storageShape = storageShapeOf(type, padding.lookup(buffer.alloca));
-    buffer.bytes = type.getElementTypeBitWidth() / 8;
-    for (int64_t extent : buffer.storageShape)
-      buffer.bytes *= extent;
     computeLiveRange(buffer);
   }
   if (succeeded(placeBuffers()))
@@ -339,46 +317,28 @@ LogicalResult KernelMapper::plan() {
          << " are available (option shared-memory-bytes)";
 }
 
-/// First fit, largest buffers first: each stage of each buffer takes the
-/// lowest aligned offset where it overlaps no placed buffer that is live at
-/// the same time.
+/// The one placement (::mirage::placeSharedTiles): first fit, largest
+/// buffers first, each stage at the lowest aligned offset where it overlaps
+/// no placed buffer that is live at the same time.
 LogicalResult KernelMapper::placeBuffers() {
-  struct Item {
-    SharedBuffer *buffer;
-    int64_t stage;
-  };
-  SmallVector<Item> items;
+  std::vector<::mirage::SharedTile> tiles;
   for (SharedBuffer &buffer : buffers) {
-    buffer.offsets.assign(buffer.stages, 0);
-    for (int64_t s = 0; s < buffer.stages; ++s)
-      items.push_back({&buffer, s});
+    MemRefType type = buffer.alloca.getType();
+    ::mirage::SharedTile tile;
+    tile.shape.assign(type.getShape().begin(), type.getShape().end());
+    tile.elementBytes = type.getElementTypeBitWidth() / 8;
+    TilePadding p = padding.lookup(buffer.alloca);
+    tile.rowMultiple = p.rowMultiple;
+    tile.colMultiple = p.colMultiple;
+    tile.stages = buffer.stages;
+    tile.first = buffer.first;
+    tile.last = buffer.last;
+    tiles.push_back(std::move(tile));
   }
-  // A stable sort keeps the allocation order among equals: deterministic.
-  llvm::stable_sort(items, [](const Item &x, const Item &y) {
-    return x.buffer->bytes > y.buffer->bytes;
-  });
-  SmallVector<Item> placed;
-  for (Item &item : items) {
-    SharedBuffer &buffer = *item.buffer;
-    SmallVector<std::pair<int64_t, int64_t>> busy; // [begin, end) in bytes
-    for (const Item &other : placed)
-      if (other.buffer->first <= buffer.last &&
-          buffer.first <= other.buffer->last) {
-        int64_t begin = other.buffer->offsets[other.stage];
-        busy.push_back({begin, begin + other.buffer->bytes});
-      }
-    llvm::sort(busy);
-    int64_t offset = 0;
-    for (auto [begin, end] : busy) {
-      if (offset + buffer.bytes <= begin)
-        break;
-      offset = std::max(offset, roundUp(end, kSharedAlignment));
-    }
-    buffer.offsets[item.stage] = offset;
-    sharedBytes = std::max(sharedBytes, offset + buffer.bytes);
-    placed.push_back(item);
-  }
-  sharedBytes = roundUp(sharedBytes, kSharedAlignment);
+  ::mirage::SharedLayout layout = ::mirage::placeSharedTiles(tiles);
+  for (auto [buffer, offsets] : llvm::zip_equal(buffers, layout.offsets))
+    buffer.offsets.assign(offsets.begin(), offsets.end());
+  sharedBytes = layout.bytes;
   return success(sharedBytes <= options.sharedMemoryBytes);
 }
 

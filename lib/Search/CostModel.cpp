@@ -1,6 +1,7 @@
 //===- CostModel.cpp - Predicted run time of μGraphs ------------*- C++ -*-===//
 
 #include "Mirage/Search/CostModel.h"
+#include "Mirage/Core/SharedMemory.h"
 #include "Mirage/Portable/Chips.h"
 
 #include "llvm/ADT/StringSwitch.h"
@@ -43,17 +44,6 @@ std::optional<GpuParams> mirage::gpuParamsByName(llvm::StringRef name) {
 
 static int64_t bytesOf(const ValueInfo &info) {
   return numElements(info.shape) * dtypeBytes(info.dtype);
-}
-
-int64_t mirage::blockSharedMemoryBytes(const BlockGraph &graph) {
-  int64_t bytes = 0;
-  for (const OpNode &op : graph.ops) {
-    if (isInPlace(op.kind) || op.kind == OpKind::Saver)
-      continue; // savers write device memory
-    for (ValueId result : op.results)
-      bytes += bytesOf(graph.values[result]);
-  }
-  return bytes;
 }
 
 /// FLOPs of one evaluation of `op`, split by the unit that runs it.
@@ -111,7 +101,12 @@ static void countFlops(const OpNode &op, llvm::ArrayRef<ValueInfo> values,
 ///    over SMs (133 equal blocks on 132 SMs take as long as 264).
 ///  * A block that needs more shared memory than the GPU has cannot run:
 ///    its cost is infinite.
-static void finishKernel(KernelCost &cost, const GpuParams &gpu) {
+///  * `overlapped`: copies overlap compute (a pre-defined kernel, a kernel
+///    without a loop, or a loop whose copies are double-buffered), and the
+///    time is the largest of the three; otherwise a looped kernel waits for
+///    each copy, and memory and compute times add up.
+static void finishKernel(KernelCost &cost, const GpuParams &gpu,
+                         bool overlapped = true) {
   if (cost.sharedMemoryBytes > gpu.sharedMemoryPerBlock) {
     cost.seconds = std::numeric_limits<double>::infinity();
     return;
@@ -123,10 +118,11 @@ static void finishKernel(KernelCost &cost, const GpuParams &gpu) {
   double bandwidth = gpu.dramBytesPerSecond *
                      std::min(1.0, activeSMs * gpu.bandwidthShareOfOneSM);
   double computeShare = static_cast<double>(activeSMs) / gpu.numSMs * balance;
-  double seconds =
-      std::max({cost.dramBytes / bandwidth,
-                cost.tensorFlops / (gpu.tensorFlopsPerSecond * computeShare),
-                cost.cudaFlops / (gpu.cudaFlopsPerSecond * computeShare)});
+  double memory = cost.dramBytes / bandwidth;
+  double compute =
+      std::max(cost.tensorFlops / (gpu.tensorFlopsPerSecond * computeShare),
+               cost.cudaFlops / (gpu.cudaFlopsPerSecond * computeShare));
+  double seconds = overlapped ? std::max(memory, compute) : memory + compute;
   cost.seconds = gpu.launchSeconds + seconds;
 }
 
@@ -134,7 +130,9 @@ static KernelCost graphDefinedCost(const BlockGraph &graph,
                                    const GpuParams &gpu) {
   KernelCost cost;
   cost.blocks = graph.launch.numBlocks();
-  cost.sharedMemoryBytes = blockSharedMemoryBytes(graph);
+  BlockSharedMemory smem = blockSharedMemory(graph);
+  cost.sharedMemoryBytes = smem.bytes;
+  cost.pipelinedSharedMemoryBytes = smem.pipelinedBytes;
   double iterations = static_cast<double>(graph.launch.forloopRange);
   double tensor = 0, cuda = 0, bytes = 0;
   for (const OpNode &op : graph.ops) {
@@ -160,7 +158,9 @@ static KernelCost graphDefinedCost(const BlockGraph &graph,
   cost.dramBytes = bytes * blocks;
   cost.tensorFlops = tensor * blocks;
   cost.cudaFlops = cuda * blocks;
-  finishKernel(cost, gpu);
+  bool overlapped = graph.launch.forloopRange < 2 ||
+                    smem.pipelinedBytes <= gpu.sharedMemoryPerBlock;
+  finishKernel(cost, gpu, overlapped);
   return cost;
 }
 

@@ -2,10 +2,12 @@
 
 #include "KernelSearch.h"
 
+#include "Mirage/Core/SharedMemory.h"
 #include "Mirage/Search/AbstractExpr.h"
 #include "Mirage/Support/ShapeRules.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Sequence.h"
 
 #include <algorithm>
 #include <functional>
@@ -205,11 +207,19 @@ void KernelSearch::enumerateLaunches(llvm::ArrayRef<ValueId> inputs,
   std::vector<Shape> shapes;
   for (ValueId v : inputs)
     shapes.push_back(graph.values[v].shape);
-  std::vector<DimMap> imaps = candidateImaps(options.preset, options.imaps);
+  std::vector<DimMap> imaps = candidateImaps(options.imaps);
   for (const Grid &grid :
-       candidateGrids(shapes, options.preset, options.grids)) {
+       candidateGrids(shapes, options.gpu.numSMs, options.grids)) {
+    // The imaps that map only axes of more than one block (acceptImaps
+    // would reject the others).
+    std::vector<DimMap> usable;
+    for (const DimMap &imap : imaps)
+      if (llvm::all_of(llvm::seq<unsigned>(0, kNumGridAxes), [&](unsigned a) {
+            return imap[a] == kReplicate || grid[a] > 1;
+          }))
+        usable.push_back(imap);
     llvm::SmallVector<DimMap, 4> chosen(inputs.size());
-    forEachImapCombination(grid, shapes, imaps, chosen, 0, [&] {
+    forEachImapCombination(grid, shapes, usable, chosen, 0, [&] {
       enumerateFmaps(inputs, shapes, grid, chosen, depth);
     });
   }
@@ -247,10 +257,14 @@ void KernelSearch::enumerateFmaps(llvm::ArrayRef<ValueId> inputs,
     blockShapes.push_back(block);
   }
   llvm::SmallVector<int64_t, 4> fmaps(inputs.size());
+  llvm::SmallVector<int64_t, 4> elementBytes;
+  for (ValueId v : inputs)
+    elementBytes.push_back(dtypeBytes(graph.values[v].dtype));
   std::function<void(unsigned)> choose = [&](unsigned index) {
     if (index == inputs.size()) {
       for (int64_t range : candidateForloopRanges(
-               blockShapes, fmaps, options.preset, options.forloopRanges))
+               blockShapes, fmaps, elementBytes, options.sharedMemoryBytes,
+               options.forloopRanges))
         startBlockGraph(inputs, grid, imaps, fmaps, range, depth);
       return;
     }
@@ -391,6 +405,10 @@ void KernelSearch::closeBlockGraph(const BlockGraph &block,
       return;
   Grid grid = {block.launch.grid[0], block.launch.grid[1],
                block.launch.grid[2]};
+  // The shared memory the code generator lays out for the closed block
+  // (Mirage/Core/SharedMemory.h), counted once: savers read the same
+  // values under every omap.
+  std::optional<bool> fits;
   for (const DimMap &omap : candidateOmaps(grid, rank, options.omaps)) {
     BlockGraph closed = block;
     llvm::SmallVector<ValueInfo, 2> outputs;
@@ -420,6 +438,12 @@ void KernelSearch::closeBlockGraph(const BlockGraph &block,
     if (!ok) {
       ++tasks.tally().prunedShape;
       continue;
+    }
+    if (!fits)
+      fits = blockSharedMemory(closed).bytes <= options.sharedMemoryBytes;
+    if (!*fits) {
+      ++tasks.tally().prunedSharedMemory;
+      return;
     }
     OpNode kernelOp;
     kernelOp.kind = OpKind::GraphDefined;

@@ -1,11 +1,11 @@
 //===- CheckLimits.cpp - Resource limits of graph-defined kernels -*- C++ -*-=//
 
+#include "Mirage/Bridge/UGraphImport.h"
+#include "Mirage/Core/SharedMemory.h"
 #include "Mirage/Dialect/Block/IR/BlockOps.h"
 #include "Mirage/Dialect/Kernel/IR/KernelOps.h"
 #include "Mirage/Support/ShapeRules.h"
 #include "Mirage/Transforms/Passes.h"
-
-#include <limits>
 
 namespace mirage {
 #define GEN_PASS_DEF_CHECKLIMITS
@@ -15,23 +15,6 @@ namespace mirage {
 using namespace mlir;
 
 namespace {
-
-/// Bytes of shared memory the block graph holds at once, without reuse:
-/// every tile result except those of in-place ops, saturated at INT64_MAX
-/// (which exceeds every limit) rather than wrapping to a small number.
-int64_t estimateSharedMemoryBytes(mirage::kernel::GraphDefinedOp kernelOp) {
-  int64_t bytes = 0;
-  for (Operation &op : kernelOp.getBody().front()) {
-    if (op.hasTrait<mirage::block::InPlace>())
-      continue;
-    for (Type type : op.getResultTypes())
-      if (auto tile = dyn_cast<mirage::block::TileType>(type))
-        // Saturates: each tile fits in int64_t, their sum may not.
-        bytes = ::mirage::checkedAddSize(bytes, tile.getSizeInBytes())
-                    .value_or(std::numeric_limits<int64_t>::max());
-  }
-  return bytes;
-}
 
 struct CheckLimitsPass
     : public ::mirage::impl::CheckLimitsBase<CheckLimitsPass> {
@@ -57,7 +40,14 @@ struct CheckLimitsPass
                            << limit << " (option " << option << ")";
       ok = false;
     };
-    check(estimateSharedMemoryBytes(kernelOp), sharedMemoryBytes,
+    // The one accounting of the search, the cost model and the GPU mapping
+    // (Mirage/Core/SharedMemory.h): the buffers as the code generator lays
+    // them out, single-buffered (the least the kernel needs to run).
+    FailureOr<::mirage::BlockGraph> graph =
+        ::mirage::importBlockGraphOf(kernelOp);
+    if (failed(graph))
+      return failure();
+    check(::mirage::blockSharedMemory(*graph).bytes, sharedMemoryBytes,
           "shared memory per block in bytes:", "shared-memory-bytes");
     check(kernelOp.getBody().front().getOperations().size(), maxBlockOps,
           "number of block ops:", "max-block-ops");

@@ -8,10 +8,19 @@
 // sums and the partial products with V. Kernel 2, on grid (2, 2, 1), adds
 // the partial sums, reduces the numerator splits with sum_to_dimx and
 // divides. As in must-find-mqa.mlir, each split fits in shared memory at
-// this shape, so the candidate lists hold for-loop range 1 only and the
-// launch lists of the worked μGraph.
+// this shape (no for-loop is needed).
 //
-// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=10 grids=2x4x2,2x2x1 imaps=0_1,02_,01_ omaps=021,01_ forloop-ranges=1' -o %t 2>&1 \
+// The search found split-KV flash decoding here only when its RUN line gave
+// the answer's grids, imaps, omaps and forloop-ranges=1.
+// Its RUN line now gives only size bounds and a time budget.
+// XFAIL: *
+// Not found unaided yet (issue 13, item 2). Without the hints, in 60 s the
+// search verifies another program (predicted 13.21 us -> 5.79 us, grid
+// (2, 4, 4), equivalent) but not flash decoding, whose grids (2, 4, 2) and
+// (2, 2, 1) are not launch candidates at this shape; see
+// must-find-mqa.mlir.
+//
+// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=10 time-budget=10' -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s < %t
 // RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=gqa' -o /dev/null \

@@ -8,11 +8,26 @@
 // over grid z; per block it computes exp(Q K), its row sums and the partial
 // products with V. Kernel 2 adds the partial sums, reduces the 4 numerator
 // splits with sum_to_dimx and divides. At this shape each split fits in
-// shared memory, so the candidate lists hold for-loop range 1 only, with
-// the launch lists of the worked μGraph (grids, imaps, omaps); the search
-// still tries every subset of inputs, op and accumulator for both kernels.
+// shared memory (no for-loop is needed).
 //
-// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=10 grids=1x4x2,1x2x1 imaps=__1,_2_,_1_ omaps=_21,_1_ forloop-ranges=1' -o %t 2>&1 \
+// The search found split-KV flash decoding here only when its RUN line gave
+// the answer's grids, imaps, omaps and forloop-ranges=1.
+// Its RUN line now gives only size bounds and a time budget.
+// XFAIL: *
+// Not found unaided yet (issue 13, item 2). Without the hints, in 60 s the
+// search verifies another program (kernel.matmul for Q K, then one kernel
+// on grid (1, 4, 8) for the softmax and the product with V; predicted
+// 12.86 us -> 5.55 us, equivalent) but not flash decoding: its grids,
+// (1, 4, 2) and (1, 2, 1), 8 and 2 blocks, are not among the launch
+// candidates at this shape (docs/Search.md, "Launch candidates": per
+// extent the three block counts of best wave efficiency, and one index
+// per block), which on 132 SMs favour 128 to 512 blocks. At the real shape
+// (examples/mqa.mlir) the worked μGraph's (1, 8, 16) is a candidate. What
+// is missing: directing the enumeration by what the saturated e-graph of
+// the reference needs, ordering by predicted cost, and a search at the
+// real shape within the test's time.
+//
+// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=10 time-budget=10' -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s < %t
 // RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=mqa' -o /dev/null \

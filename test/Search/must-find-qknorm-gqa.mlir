@@ -15,10 +15,17 @@
 // At 4096 keys a whole head of K or V (64 KB per 512 keys) does not fit in
 // one block of the (2, 2, 1) grid, so the second kernel cannot restart from
 // the raw K or V: at 1024 keys the same search takes about 4 times as long.
-// The candidate lists hold for-loop range 1 only and the launch lists of the
-// target, as in the MQA and GQA tests.
+// No for-loop is needed, as in the MQA and GQA tests.
 //
-// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=12 grids=2x16x2,2x2x1 imaps=0_1,02_,01_ omaps=021,01_ forloop-ranges=1' -o %t 2>&1 \
+// The search found the fused flash decoding here only when its RUN line
+// gave the answer's grids, imaps, omaps and forloop-ranges=1.
+// Its RUN line now gives only size bounds and a time budget.
+// XFAIL: *
+// Not found unaided yet (issue 13, item 2). Without the hints the search
+// verifies no candidate in 60 s (12.9M states). What is missing: see
+// must-find-mqa.mlir.
+//
+// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=12 time-budget=10' -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s < %t
 // RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=qknorm_gqa' -o /dev/null \

@@ -34,6 +34,10 @@ using LocationTable = std::vector<mlir::Location>;
 mlir::FailureOr<KernelGraph>
 importKernelGraph(mlir::func::FuncOp func, LocationTable *locations = nullptr);
 
+/// Builds the compact block graph of one graph-defined kernel (verified IR),
+/// as importKernelGraph does for each; emits an error and fails as it does.
+mlir::FailureOr<BlockGraph> importBlockGraphOf(mlir::Operation *graphDefined);
+
 /// The location of `op` in `locations`, or `fallback` when it has none.
 mlir::Location locationOf(const OpNode &op, const LocationTable &locations,
                           mlir::Location fallback);

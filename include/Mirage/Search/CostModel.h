@@ -54,7 +54,10 @@ struct KernelCost {
   double tensorFlops = 0;
   double cudaFlops = 0;
   int64_t blocks = 1;
+  /// Shared memory one block needs (single-buffered), and with the
+  /// double-buffered copies of its for-loop (Mirage/Core/SharedMemory.h).
   int64_t sharedMemoryBytes = 0;
+  int64_t pipelinedSharedMemoryBytes = 0;
   double seconds = 0;
 };
 
@@ -63,10 +66,6 @@ struct ProgramCost {
   std::vector<KernelCost> kernels;
   double seconds = 0;
 };
-
-/// Shared memory one block of `graph` holds at once, without reuse (the
-/// accounting of --mirage-check-limits and of Mirage's search).
-int64_t blockSharedMemoryBytes(const BlockGraph &graph);
 
 ProgramCost estimateCost(const KernelGraph &graph, const GpuParams &gpu);
 

@@ -12,10 +12,13 @@ def CheckLimits : Pass<"mirage-check-limits", "::mlir::func::FuncOp"> {
     a μGraph kernel must respect on the target, and reports each violation as
     an error at the kernel, naming the figure and the limit:
 
-    * shared memory per thread block: the bytes of every tile the block graph
-      holds, except the results of in-place element-wise ops (the same
-      accounting as Mirage's search; an upper bound, since the lowering's
-      planner may reuse dead tiles), against `shared-memory-bytes`;
+    * shared memory per thread block: the buffers the code generator lays
+      out for the block graph (tiles it stores, f32 matmul results and
+      accumulator inputs, tensor-core and bank-conflict padding, 16-byte
+      alignment), single-buffered, against `shared-memory-bytes`. It is the
+      one accounting of the search, the cost model and the GPU mapping
+      (docs/CostModel.md, "Shared memory"); an upper bound of what the GPU
+      mapping places, since that reuses the bytes of dead tiles;
     * the number of block ops (loaders, savers and the terminator included),
       against `max-block-ops`;
     * the number of input and output tensors of the kernel.
