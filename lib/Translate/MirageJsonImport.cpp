@@ -430,6 +430,11 @@ std::optional<size_t> arityOf(OpKind kind) {
   case NonElementwiseOpKind::RmsNorm:
   case NonElementwiseOpKind::ReductionToDimx:
   case NonElementwiseOpKind::Accum:
+  case NonElementwiseOpKind::Transpose:
+  case NonElementwiseOpKind::Reshape:
+  case NonElementwiseOpKind::Broadcast:
+  case NonElementwiseOpKind::ReduceMax:
+  case NonElementwiseOpKind::ReduceMean:
     return 1;
   case NonElementwiseOpKind::ConcatMatmul:
     return 4;
@@ -528,6 +533,13 @@ Expected<ValueInfo> inferResult(const OpNode &node,
   case NonElementwiseOpKind::Loader:
   case NonElementwiseOpKind::Saver:
   case NonElementwiseOpKind::RunningMax:
+  // Mirage's format has no layout ops and no max/mean reductions:
+  // kernelMapping and blockMapping never map an operator onto them.
+  case NonElementwiseOpKind::Transpose:
+  case NonElementwiseOpKind::Reshape:
+  case NonElementwiseOpKind::Broadcast:
+  case NonElementwiseOpKind::ReduceMax:
+  case NonElementwiseOpKind::ReduceMean:
     break;
   }
   llvm_unreachable("inferResult on an op without a single inferred result");
