@@ -93,8 +93,9 @@ std::vector<DimMap> mirage::candidateImaps(Preset preset,
   if (preset != Preset::Attention) {
     imaps.push_back({X, X, X});
     imaps.push_back({1, X, X});
-    imaps.push_back({0, X, X});
   }
+  // Rows over grid x: the one-kernel softmax, in every preset.
+  imaps.push_back({0, X, X});
   // Two-dimensional splits over (batch, rows) or (rows, splits) for attention.
   if (preset == Preset::Attention) {
     imaps.push_back({X, 2, X});

@@ -479,9 +479,11 @@ struct SuperoptimizePass
       remark << " (time budget exhausted: best found so far)";
     remark << llvm::formatv("; predicted {0:f2} us -> ",
                             result.referenceCost.seconds * 1e6);
-    if (result.best.empty())
+    if (result.best.empty()) {
       remark << "no equivalent candidate found, function unchanged";
-    else
+      if (!result.limitNote.empty())
+        remark << " (" << result.limitNote << ")";
+    } else
       remark << llvm::formatv(
           "{0:f2} us ({1:f2}x)", result.best[0].cost.seconds * 1e6,
           result.referenceCost.seconds / result.best[0].cost.seconds);
