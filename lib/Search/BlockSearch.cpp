@@ -285,10 +285,13 @@ void BlockSearch::enumerateBlockOps(BlockContext &ctx) {
         if ((kind == OpKind::Add || kind == OpKind::Mul) && b < a)
           continue;
         ValueInfo result = lhs;
-        // Batched tiles multiply batch by batch (MoE's experts).
+        // Rank-3 tiles multiply batch by batch (MoE's experts); a block
+        // matmul has no other batch dim (the block dialect's rule).
         bool fits =
             kind == OpKind::Matmul
-                ? tryInferMatmulShape(lhs.shape, rhs.shape, result.shape)
+                ? (lhs.shape.size() == 3 || !isBatched(lhs.shape)) &&
+                      (rhs.shape.size() == 3 || !isBatched(rhs.shape)) &&
+                      tryInferMatmulShape(lhs.shape, rhs.shape, result.shape)
                 : tryInferBroadcastShape(lhs.shape, rhs.shape, result.shape);
         if (!fits) {
           ++tasks.tally().prunedShape;
