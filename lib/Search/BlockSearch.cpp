@@ -157,6 +157,15 @@ void BlockSearch::enumerateAccums(BlockContext &ctx, ValueId a,
   }
 }
 
+/// Whether `v` is the result of accumulator `none`.
+static bool accumNoneResult(const BlockGraph &block, ValueId v) {
+  for (const OpNode &op : block.ops)
+    if (op.kind == OpKind::Accum && op.accum == AccumKind::None &&
+        op.results[0] == v)
+      return true;
+  return false;
+}
+
 /// The reduction of one tile over its last dimension (size 1), and, on a
 /// `pre` tile, its running maximum over it. Only the last: the abstract
 /// expressions do not say which dimension a sum runs over, so a sum over
@@ -177,8 +186,9 @@ void BlockSearch::enumerateReductions(BlockContext &ctx, ValueId a,
     ValueInfo reduced = lhs;
     reduced.shape[d] = 1;
     // After the loop only: on a `pre` tile, the reduction followed by an
-    // accumulator is what accumulator `sum` does in one op.
-    if (reductions && lhs.accumulated) {
+    // accumulator is what accumulator `sum` does in one op, and so is the
+    // reduction of accumulator `none`'s result.
+    if (reductions && lhs.accumulated && !accumNoneResult(ctx.graph, a)) {
       OpNode op = makeOpNode(OpKind::Reduction, {a});
       op.dim = d;
       op.size = 1;

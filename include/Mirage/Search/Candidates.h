@@ -26,7 +26,8 @@ using Grid = std::array<int64_t, kNumGridAxes>;
 enum class Preset {
   None,
   /// Attention: two graph-defined kernels, the sum_to_dimx accumulator,
-  /// 2-D grids over (batch, splits), and no fully replicated imaps.
+  /// 2-D grids over (batch, splits), and no fully replicated imaps (rows
+  /// over grid x, the one-kernel softmax's, stay).
   Attention,
   /// MLPs: for-loop ranges {4, 8, 16, 32, 64}, and 1-D grids that give each
   /// block 16 to 128 columns of every large operand dimension.
