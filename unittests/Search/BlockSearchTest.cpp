@@ -209,8 +209,9 @@ TEST(BlockSearchGeneration, NewElementwiseFunctions) {
                          {OpKind::Exp, OpKind::Sub, OpKind::Accum}));
 }
 
-// A reduction of the row after the loop (on a `pre` tile it would repeat
-// accumulator `sum`), over the last dimension.
+// A reduction of the row after the loop, over the last dimension: after a
+// post-loop op (on a `pre` tile, or on accumulator `none`'s result, it
+// would repeat accumulator `sum`).
 TEST(BlockSearchGeneration, Reduction) {
   KernelGraph ref = reference([](KernelGraph &g, ValueId x) {
     ValueId e = addOp(g, makeOpNode(OpKind::Exp, {x}), f16({8, 64}));
@@ -220,6 +221,8 @@ TEST(BlockSearchGeneration, Reduction) {
   });
   std::vector<BlockClosure> closures = searchRows(ref, 5);
   EXPECT_TRUE(
+      hasClosure(closures, {OpKind::Accum, OpKind::Exp, OpKind::Reduction}));
+  EXPECT_FALSE(
       hasClosure(closures, {OpKind::Exp, OpKind::Accum, OpKind::Reduction}));
   bool reduced = false;
   for (const BlockClosure &c : closures)
