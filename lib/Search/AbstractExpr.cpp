@@ -36,7 +36,8 @@ static std::vector<OpSignature> abstractSignatures() {
         std::tuple{AbsOp::Const, PayloadKind::Real, 0},
         std::tuple{AbsOp::Opaque, PayloadKind::Integer, 0},
         std::tuple{AbsOp::Sum, PayloadKind::Integer, 1},
-        std::tuple{AbsOp::Rms, PayloadKind::Integer, 1}})
+        std::tuple{AbsOp::Rms, PayloadKind::Integer, 1},
+        std::tuple{AbsOp::Max, PayloadKind::Integer, 1}})
     signatures.push_back({stringifyAbsOp(kind), op(kind), payload, arity});
   return signatures;
 }
@@ -111,6 +112,12 @@ ExprId AbstractExprBuilder::rms(int64_t n, ExprId x) {
   return make(AbsOp::Rms, static_cast<uint64_t>(n), {x});
 }
 
+ExprId AbstractExprBuilder::max(int64_t n, ExprId x) {
+  if (n == 1)
+    return x;
+  return make(AbsOp::Max, static_cast<uint64_t>(n), {x});
+}
+
 //===----------------------------------------------------------------------===//
 // Per-op expressions
 //===----------------------------------------------------------------------===//
@@ -157,10 +164,15 @@ static ExprId accumExpr(AbstractExprBuilder &b, const OpNode &op,
     return b.rms(n, x);
   case AccumKind::SumToDimx:
     return b.sum(std::max<int64_t>(1, n / launch.reductionDimx), x);
-  case AccumKind::Rescale:
   case AccumKind::Max:
-    // Online-softmax state: no index-free expression captures it soundly.
-    return b.opaque();
+    return b.max(frange, x);
+  case AccumKind::Rescale:
+    // acc = acc * scale + x, with scale = exp(m_{i-1} - m_i) of a running
+    // maximum: the rescaling makes every iteration's term count under the
+    // final maximum, which is what the abstraction of running_max's `max`
+    // stands for. So the accumulator is the plain sum of its input over the
+    // iterations; the scale is not part of the expression.
+    return b.sum(frange, x);
   }
   return b.opaque();
 }
@@ -244,8 +256,17 @@ llvm::SmallVector<ExprId, 2> mirage::buildAbstractExprs(
   case NonElementwiseOpKind::Reshape:
   case NonElementwiseOpKind::Broadcast:
     return {operands[0]};
+  case NonElementwiseOpKind::RunningMax: {
+    // `max` is the maximum over the dimension and all iterations (the value
+    // it has when the loop ends: index-free, the running maximum stands for
+    // the final one, as a tile stands for its tensor); `diff`, the
+    // difference of two successive maxima, has no sound abstraction.
+    if (!launch)
+      return opaqueResults();
+    int64_t n = launch->forloopRange * dimOf(operandInfo(0), op.dim);
+    return {b.max(n, operands[0]), b.opaque()};
+  }
   case NonElementwiseOpKind::Concat:
-  case NonElementwiseOpKind::RunningMax:
   case NonElementwiseOpKind::GraphDefined:
     return opaqueResults();
   }
@@ -342,7 +363,11 @@ static void printExpr(const ExprPool &pool, ExprId id, llvm::raw_ostream &os,
   }
   case AbsOp::Sum:
   case AbsOp::Rms:
-    os << (kind == AbsOp::Sum ? "sum(" : "rms(") << node.payload << ", ";
+  case AbsOp::Max:
+    os << (kind == AbsOp::Sum   ? "sum("
+           : kind == AbsOp::Rms ? "rms("
+                                : "max(")
+       << node.payload << ", ";
     child(0);
     os << ")";
     return;

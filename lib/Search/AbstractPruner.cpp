@@ -141,6 +141,7 @@ mirage::buildAbstractAxioms(llvm::ArrayRef<int64_t> extents) {
       {"div-div", "(div (div ?a ?b) ?c)", "(div ?a (mul ?b ?c))"},
       {"div-div-rev", "(div ?a (mul ?b ?c))", "(div (div ?a ?b) ?c)"},
       {"sum-comm", "(sum ?n (sum ?m ?a))", "(sum ?m (sum ?n ?a))"},
+      {"max-comm", "(max ?n (max ?m ?a))", "(max ?m (max ?n ?a))"},
       {"sum-add", "(sum ?n (add ?a ?b))", "(add (sum ?n ?a) (sum ?n ?b))"},
       {"sum-add-rev", "(add (sum ?n ?a) (sum ?n ?b))", "(sum ?n (add ?a ?b))"},
       // Index-free: b is taken not to depend on the summed index (the
@@ -201,33 +202,39 @@ mirage::buildAbstractAxioms(llvm::ArrayRef<int64_t> extents) {
   // every divisor of the target's extents, and nested sums merge back.
   auto table = std::make_shared<std::map<int64_t, std::vector<int64_t>>>(
       factorTable(extents));
-  rules.push_back(rule(
-      "sum-split", "(sum ?n ?a)",
-      [table](EGraph &g, ClassId matched, const Subst &s) {
-        auto n = static_cast<int64_t>(s.payloads[0]);
-        for (int64_t j : table->at(n)) {
-          ClassId inner = g.add(ENode(
-              op(AbsOp::Sum), static_cast<uint64_t>(n / j), {s.classes[0]}));
-          ClassId outer =
-              g.add(ENode(op(AbsOp::Sum), static_cast<uint64_t>(j), {inner}));
-          g.merge(matched, outer);
-        }
-        return std::optional<ClassId>();
-      },
-      [table](const EGraph &, const Subst &s) {
-        auto it = table->find(static_cast<int64_t>(s.payloads[0]));
-        return it != table->end() && !it->second.empty();
-      }));
-  rules.push_back(rule(
-      "sum-merge", "(sum ?j (sum ?k ?a))",
-      [](EGraph &g, ClassId, const Subst &s) {
-        return std::optional<ClassId>(g.add(ENode(
-            op(AbsOp::Sum), s.payloads[0] * s.payloads[1], {s.classes[0]})));
-      },
-      [table](const EGraph &, const Subst &s) {
-        return table->count(
-                   static_cast<int64_t>(s.payloads[0] * s.payloads[1])) != 0;
-      }));
+  // The same for max: the maximum of n elements is the maximum of j partial
+  // maxima of n/j elements (a running maximum over a for-loop of tiles).
+  for (AbsOp reduce : {AbsOp::Sum, AbsOp::Max}) {
+    std::string name = stringifyAbsOp(reduce).str();
+    OpCode code = op(reduce);
+    rules.push_back(rule(
+        name + "-split", "(" + name + " ?n ?a)",
+        [table, code](EGraph &g, ClassId matched, const Subst &s) {
+          auto n = static_cast<int64_t>(s.payloads[0]);
+          for (int64_t j : table->at(n)) {
+            ClassId inner = g.add(
+                ENode(code, static_cast<uint64_t>(n / j), {s.classes[0]}));
+            ClassId outer =
+                g.add(ENode(code, static_cast<uint64_t>(j), {inner}));
+            g.merge(matched, outer);
+          }
+          return std::optional<ClassId>();
+        },
+        [table](const EGraph &, const Subst &s) {
+          auto it = table->find(static_cast<int64_t>(s.payloads[0]));
+          return it != table->end() && !it->second.empty();
+        }));
+    rules.push_back(rule(
+        name + "-merge", "(" + name + " ?j (" + name + " ?k ?a))",
+        [code](EGraph &g, ClassId, const Subst &s) {
+          return std::optional<ClassId>(g.add(
+              ENode(code, s.payloads[0] * s.payloads[1], {s.classes[0]})));
+        },
+        [table](const EGraph &, const Subst &s) {
+          return table->count(
+                     static_cast<int64_t>(s.payloads[0] * s.payloads[1])) != 0;
+        }));
+  }
   return rules;
 }
 
@@ -274,7 +281,7 @@ AbstractPruner::AbstractPruner(const AbstractExprBuilder &builder,
       return it->second;
     ENode node = pool.node(id);
     auto kind = static_cast<AbsOp>(node.op);
-    if ((kind == AbsOp::Sum || kind == AbsOp::Rms) &&
+    if ((kind == AbsOp::Sum || kind == AbsOp::Rms || kind == AbsOp::Max) &&
         seenExtents.insert(static_cast<int64_t>(node.payload)).second)
       extents.push_back(static_cast<int64_t>(node.payload));
     for (uint32_t &child : node.children)

@@ -27,8 +27,14 @@ void BlockSearch::blockLevel(BlockContext &ctx) {
   // loader's: savers for each, under each candidate omap.
   llvm::SmallVector<ValueId, 4> dangling;
   bool closable = true;
+  // running_max's `diff` needs no reader: with one iteration it is 0, and
+  // a stable softmax subtracts the maximum and rescales nothing.
+  llvm::SmallVector<ValueId, 2> unread;
+  for (const OpNode &op : block.ops)
+    if (op.kind == OpKind::RunningMax)
+      unread.push_back(op.results[1]);
   for (ValueId v = block.numInputs, e = block.values.size(); v < e; ++v) {
-    if (ctx.state.uses[v] != 0)
+    if (ctx.state.uses[v] != 0 || llvm::is_contained(unread, v))
       continue;
     if (!block.values[v].accumulated)
       closable = false;
@@ -50,13 +56,17 @@ void BlockSearch::blockLevel(BlockContext &ctx) {
   // A lower bound on the ops still needed to close the graph. An op
   // consuming c dangling `pre` tiles and producing one removes at most
   // c - 1 of them (a binary op merges two; concat_matmul, with `lora`,
-  // merges four), an accumulator turns one into `post`, and `pre` and
-  // `post` never meet; every dangling `post` tile costs at least one op
-  // (a saver, or a merge into another).
+  // merges four; running_max's `diff` need not be read), an accumulator turns
+  // one into `post`, and `pre` and `post` never meet; every dangling `post`
+  // tile costs at least one op (a saver, or a merge into another).
   unsigned pre = llvm::count_if(
       dangling, [&](ValueId v) { return !block.values[v].accumulated; });
   unsigned post = dangling.size() - pre;
-  unsigned perOp = options.preset == Preset::Lora ? 3 : 1;
+  // (accum rescale, where the target has a maximum, takes two `pre`
+  // tiles to one `post` tile: count it as merging two.)
+  unsigned perOp = options.preset == Preset::Lora   ? 3
+                   : screen.hasOperator(AbsOp::Max) ? 2
+                                                    : 1;
   unsigned needed = (pre + perOp - 1) / perOp + std::max(post, 1u);
   if (used + 1 > options.maxBlockOps || used + needed > options.maxBlockOps) {
     ++tasks.tally().prunedUnclosable;
@@ -67,12 +77,20 @@ void BlockSearch::blockLevel(BlockContext &ctx) {
 
 void BlockSearch::tryBlockOp(BlockContext &ctx, const OpNode &op,
                              const ValueInfo &result) {
+  tryBlockOp(ctx, op, llvm::ArrayRef<ValueInfo>(result));
+}
+
+void BlockSearch::tryBlockOp(BlockContext &ctx, const OpNode &op,
+                             llvm::ArrayRef<ValueInfo> results) {
   OpKey key = keyOf(op);
   if (!ctx.state.admits(key)) {
     ++tasks.tally().prunedCanonical;
     return;
   }
-  int64_t smem = ctx.smem + (isInPlace(op.kind) ? 0 : bytesOf(result));
+  int64_t smem = ctx.smem;
+  if (!isInPlace(op.kind))
+    for (const ValueInfo &result : results)
+      smem += bytesOf(result);
   if (smem > options.sharedMemoryBytes) {
     ++tasks.tally().prunedSharedMemory;
     return;
@@ -83,31 +101,156 @@ void BlockSearch::tryBlockOp(BlockContext &ctx, const OpNode &op,
     return;
   int64_t saved = ctx.smem;
   ctx.smem = smem;
-  ctx.state.push(op, result, exprs);
+  ctx.state.push(op, results, exprs);
   blockLevel(ctx);
   ctx.state.pop();
   ctx.smem = saved;
 }
 
+/// Whether the search tries accumulator `kind` (after `running_max`, which
+/// rescale needs, is decided by the vocabulary). Every kind is decided here:
+/// a new kind is a compile error until it is.
+static bool accumSearched(AccumKind kind, Preset preset) {
+  switch (kind) {
+  case AccumKind::None:
+  case AccumKind::Sum:
+  case AccumKind::Mean:
+  case AccumKind::Rms:
+  case AccumKind::Max:
+    return true;
+  case AccumKind::SumToDimx:
+    // Flash decoding's split combination: attention only, as in Mirage.
+    return preset == Preset::Attention;
+  case AccumKind::Rescale:
+    // Two operands: enumerated with the pairs (enumerateBlockOps).
+    return false;
+  }
+  return false;
+}
+
+void BlockSearch::enumerateAccums(BlockContext &ctx, ValueId a,
+                                  const ValueInfo &lhs) {
+  static const bool searched = isSearched(OpKind::Accum, /*blockLevel=*/true);
+  if (!searched || lhs.accumulated)
+    return;
+  for (uint32_t v = 0; v <= getMaxEnumValForAccumKind(); ++v) {
+    std::optional<AccumKind> accum = symbolizeAccumKind(v);
+    if (!accum || !accumSearched(*accum, options.preset))
+      continue;
+    // A maximum the target does not have cannot pass.
+    if (*accum == AccumKind::Max && !screen.hasOperator(AbsOp::Max)) {
+      ++tasks.tally().prunedAbstractExpr;
+      continue;
+    }
+    auto shape =
+        inferAccumShape(*accum, lhs.shape, ctx.graph.launch.reductionDimx);
+    if (!shape) {
+      llvm::consumeError(shape.takeError());
+      continue;
+    }
+    OpNode op = makeOpNode(OpKind::Accum, {a});
+    op.accum = *accum;
+    ValueInfo result = lhs;
+    result.shape = *shape;
+    result.accumulated = true;
+    tryBlockOp(ctx, op, result);
+  }
+}
+
+/// Whether `v` is the result of accumulator `none`.
+static bool accumNoneResult(const BlockGraph &block, ValueId v) {
+  for (const OpNode &op : block.ops)
+    if (op.kind == OpKind::Accum && op.accum == AccumKind::None &&
+        op.results[0] == v)
+      return true;
+  return false;
+}
+
+/// The reduction of one tile over its last dimension (size 1), and, on a
+/// `pre` tile, its running maximum over it. Only the last: the abstract
+/// expressions do not say which dimension a sum runs over, so a sum over
+/// another dimension of the same extent passes the screen wherever the
+/// right one does, and each costs fingerprint tests; the accumulators,
+/// rms_norm and the kernel's layout all reduce the last dimension too.
+void BlockSearch::enumerateReductions(BlockContext &ctx, ValueId a,
+                                      const ValueInfo &lhs) {
+  static const bool reductions =
+      isSearched(OpKind::Reduction, /*blockLevel=*/true);
+  static const bool runningMax =
+      isSearched(OpKind::RunningMax, /*blockLevel=*/true);
+  if (lhs.shape.empty())
+    return;
+  for (int64_t d = lhs.shape.size() - 1, e = lhs.shape.size(); d < e; ++d) {
+    if (lhs.shape[d] <= 1)
+      continue;
+    ValueInfo reduced = lhs;
+    reduced.shape[d] = 1;
+    // After the loop only: on a `pre` tile, the reduction followed by an
+    // accumulator is what accumulator `sum` does in one op, and so is the
+    // reduction of accumulator `none`'s result.
+    if (reductions && lhs.accumulated && !accumNoneResult(ctx.graph, a)) {
+      OpNode op = makeOpNode(OpKind::Reduction, {a});
+      op.dim = d;
+      op.size = 1;
+      tryBlockOp(ctx, op, reduced);
+    }
+    if (runningMax && !lhs.accumulated) {
+      if (!screen.hasOperator(AbsOp::Max)) {
+        ++tasks.tally().prunedAbstractExpr;
+        continue;
+      }
+      OpNode op = makeOpNode(OpKind::RunningMax, {a});
+      op.dim = d;
+      // max and diff: the dimension reduced, both `pre`.
+      tryBlockOp(ctx, op, {reduced, reduced});
+    }
+  }
+}
+
+/// The values of an online softmax's rescaling: a running maximum's `diff`
+/// (m_{i-1} - m_i) and its exponential, the factor of a rescale
+/// accumulator. Their expressions are opaque, so the per-op check passes
+/// whatever is built on them; the search uses them only as the online
+/// softmax does: diff only under exp, the factor only as a rescale's scale.
+llvm::SmallVector<BlockSearch::ScaleRole, 16>
+BlockSearch::scaleRoles(const BlockGraph &block) {
+  llvm::SmallVector<ScaleRole, 16> roles(block.values.size(), ScaleRole::None);
+  for (const OpNode &op : block.ops) {
+    if (op.kind == OpKind::RunningMax)
+      roles[op.results[1]] = ScaleRole::Diff;
+    else if (op.kind == OpKind::Exp && roles[op.operands[0]] == ScaleRole::Diff)
+      roles[op.results[0]] = ScaleRole::Factor;
+  }
+  return roles;
+}
+
 void BlockSearch::enumerateBlockOps(BlockContext &ctx) {
   BlockGraph &block = ctx.graph;
-  // The searched functions of the vocabulary, rms_norm and matmul.
+  // What the vocabulary marks searched at the block level: its element-wise
+  // functions, rms_norm and matmul (the accumulators, reductions and
+  // running_max above).
   static const llvm::SmallVector<OpKind, 8> unary = [] {
     llvm::SmallVector<OpKind, 8> kinds(
         searchedFunctions(1, /*blockLevel=*/true));
-    kinds.push_back(OpKind::RmsNorm);
+    if (isSearched(OpKind::RmsNorm, /*blockLevel=*/true))
+      kinds.push_back(OpKind::RmsNorm);
     return kinds;
   }();
   static const llvm::SmallVector<OpKind, 8> binary = [] {
-    llvm::SmallVector<OpKind, 8> kinds = {OpKind::Matmul};
+    llvm::SmallVector<OpKind, 8> kinds;
+    if (isSearched(OpKind::Matmul, /*blockLevel=*/true))
+      kinds.push_back(OpKind::Matmul);
     llvm::append_range(kinds, searchedFunctions(2, /*blockLevel=*/true));
     return kinds;
   }();
-  llvm::SmallVector<AccumKind, 4> accums = {AccumKind::None, AccumKind::Sum,
-                                            AccumKind::Rms};
-  if (options.preset == Preset::Attention)
-    accums.push_back(AccumKind::SumToDimx);
+  // rescale: acc = acc * scale + x, the scale a running maximum's factor.
+  // Only where the target has a maximum (the accumulator is the online
+  // softmax's), and only with the accumulators searched.
+  bool rescale = isSearched(OpKind::Accum, /*blockLevel=*/true) &&
+                 isSearched(OpKind::RunningMax, /*blockLevel=*/true) &&
+                 screen.hasOperator(AbsOp::Max);
   ValueId n = block.values.size();
+  llvm::SmallVector<ScaleRole, 16> roles = scaleRoles(block);
   // A new op's key must exceed the last op's, whose largest operand bounds
   // the new op's largest operand from below: skip what cannot qualify
   // before building anything.
@@ -116,40 +259,48 @@ void BlockSearch::enumerateBlockOps(BlockContext &ctx) {
   for (ValueId a = block.numInputs; a < n; ++a) {
     // Copies: trying an op appends to block.values, which may reallocate.
     const ValueInfo lhs = block.values[a];
-    if (a >= floor) {
+    if (a >= floor && roles[a] == ScaleRole::Diff) {
+      // A running maximum's diff is only exponentiated (the rescale
+      // factor).
+      tryBlockOp(ctx, makeOpNode(OpKind::Exp, {a}), lhs);
+    } else if (a >= floor && roles[a] == ScaleRole::None) {
       screen.forEachUnary(unary, a, tasks.tally(),
                           [&](const OpNode &op) { tryBlockOp(ctx, op, lhs); });
-      if (!lhs.accumulated)
-        for (AccumKind accum : accums) {
-          auto shape =
-              inferAccumShape(accum, lhs.shape, block.launch.reductionDimx);
-          if (!shape) {
-            llvm::consumeError(shape.takeError());
-            continue;
-          }
-          OpNode op;
-          op.kind = OpKind::Accum;
-          op.accum = accum;
-          op.operands = {a};
-          ValueInfo result = lhs;
-          result.shape = *shape;
-          result.accumulated = true;
-          tryBlockOp(ctx, op, result);
-        }
+      enumerateAccums(ctx, a, lhs);
+      enumerateReductions(ctx, a, lhs);
     }
+    if (roles[a] != ScaleRole::None)
+      continue;
     for (ValueId b = block.numInputs; b < n; ++b) {
       if (std::max(a, b) < floor)
         continue;
       const ValueInfo rhs = block.values[b];
+      // accum rescale of `pre` tile a by the factor of a running maximum
+      // that broadcasts to it.
+      Shape broadcast;
+      if (roles[b] == ScaleRole::Factor && rescale && !lhs.accumulated &&
+          tryInferBroadcastShape(lhs.shape, rhs.shape, broadcast) &&
+          broadcast == lhs.shape) {
+        OpNode op = makeOpNode(OpKind::Accum, {a, b});
+        op.accum = AccumKind::Rescale;
+        ValueInfo result = lhs;
+        result.accumulated = true;
+        tryBlockOp(ctx, op, result);
+      }
+      if (roles[b] != ScaleRole::None)
+        continue;
       if (lhs.accumulated != rhs.accumulated || lhs.dtype != rhs.dtype)
         continue;
       for (OpKind kind : binary) {
         if ((kind == OpKind::Add || kind == OpKind::Mul) && b < a)
           continue;
         ValueInfo result = lhs;
+        // Rank-3 tiles multiply batch by batch (MoE's experts); a block
+        // matmul has no other batch dim (the block dialect's rule).
         bool fits =
             kind == OpKind::Matmul
-                ? !isBatched(lhs.shape) && !isBatched(rhs.shape) &&
+                ? (lhs.shape.size() == 3 || !isBatched(lhs.shape)) &&
+                      (rhs.shape.size() == 3 || !isBatched(rhs.shape)) &&
                       tryInferMatmulShape(lhs.shape, rhs.shape, result.shape)
                 : tryInferBroadcastShape(lhs.shape, rhs.shape, result.shape);
         if (!fits) {
@@ -165,7 +316,8 @@ void BlockSearch::enumerateBlockOps(BlockContext &ctx) {
     if (tasks.outOfTime())
       return;
   }
-  if (options.preset == Preset::Lora)
+  if (options.preset == Preset::Lora &&
+      isSearched(OpKind::ConcatMatmul, /*blockLevel=*/true))
     enumerateConcatMatmuls(ctx, floor);
 }
 

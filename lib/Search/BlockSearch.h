@@ -65,8 +65,16 @@ private:
     std::vector<BlockClosure> &closures;
   };
 
+  /// What a value may be used for (scaleRoles).
+  enum class ScaleRole : uint8_t { None, Diff, Factor };
+  static llvm::SmallVector<ScaleRole, 16> scaleRoles(const BlockGraph &block);
+
   void blockLevel(BlockContext &ctx);
   void tryBlockOp(BlockContext &ctx, const OpNode &op, const ValueInfo &result);
+  void tryBlockOp(BlockContext &ctx, const OpNode &op,
+                  llvm::ArrayRef<ValueInfo> results);
+  void enumerateAccums(BlockContext &ctx, ValueId a, const ValueInfo &lhs);
+  void enumerateReductions(BlockContext &ctx, ValueId a, const ValueInfo &lhs);
   void enumerateBlockOps(BlockContext &ctx);
   void enumerateConcatMatmuls(BlockContext &ctx, ValueId floor);
 

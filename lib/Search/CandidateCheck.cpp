@@ -139,13 +139,23 @@ std::vector<Candidate> CandidateBoard::takeRanked() {
     std::lock_guard<std::mutex> lock(mutex);
     inTaskOrder = found.takeInTaskOrder();
   }
-  // Rank by cost; ties keep the task order.
+  // Rank by cost; among equal costs the program of fewer ops (accumulator
+  // rms, not square, mean and sqrt), then the task order.
+  auto opCount = [](const KernelGraph &graph) {
+    size_t ops = graph.ops.size();
+    for (const BlockGraph &block : graph.blockGraphs)
+      ops += block.ops.size();
+    return ops;
+  };
   std::vector<std::pair<size_t, Candidate>> ordered;
   for (Candidate &c : inTaskOrder)
     ordered.emplace_back(ordered.size(), std::move(c));
-  llvm::sort(ordered, [](const auto &a, const auto &b) {
+  llvm::sort(ordered, [&](const auto &a, const auto &b) {
     if (a.second.cost.seconds != b.second.cost.seconds)
       return a.second.cost.seconds < b.second.cost.seconds;
+    size_t opsA = opCount(a.second.graph), opsB = opCount(b.second.graph);
+    if (opsA != opsB)
+      return opsA < opsB;
     return a.first < b.first;
   });
   std::vector<Candidate> ranked;

@@ -7,12 +7,39 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 
 using namespace mirage;
 using namespace mirage::search;
 
+/// The scales of `reference`'s mul_scalar ops and the bounds of its clamps,
+/// kernel and block level, each once (by exact bits) in order of first use.
+static void collectConstants(const KernelGraph &reference,
+                             std::vector<double> &scales,
+                             std::vector<std::pair<double, double>> &bounds) {
+  auto same = [](double a, double b) {
+    return std::memcmp(&a, &b, sizeof(double)) == 0;
+  };
+  auto visit = [&](const OpNode &op) {
+    if (op.kind == OpKind::MulScalar &&
+        llvm::none_of(scales, [&](double s) { return same(s, op.scalarA); }))
+      scales.push_back(op.scalarA);
+    if (op.kind == OpKind::Clamp &&
+        llvm::none_of(bounds, [&](const std::pair<double, double> &b) {
+          return same(b.first, op.scalarA) && same(b.second, op.scalarB);
+        }))
+      bounds.push_back({op.scalarA, op.scalarB});
+  };
+  for (const OpNode &op : reference.ops)
+    visit(op);
+  for (const BlockGraph &block : reference.blockGraphs)
+    for (const OpNode &op : block.ops)
+      visit(op);
+}
+
 ExprScreen::ExprScreen(const KernelGraph &reference, const RunnerLimits &limits)
     : builder(pool) {
+  collectConstants(reference, scaleConstants, clampConstants);
   auto start = std::chrono::steady_clock::now();
   AbstractExprs target = computeAbstractExprs(builder, reference);
   targetOutputs.assign(target.outputs.begin(), target.outputs.end());
@@ -50,7 +77,9 @@ ExprScreen::ExprScreen(const KernelGraph &reference, const RunnerLimits &limits)
 ExprScreen::ExprScreen(const KernelGraph &reference,
                        const ExprScreen &saturated)
     : builder(pool), absentKinds(saturated.absentKinds),
-      outputClasses(saturated.outputClasses) {
+      outputClasses(saturated.outputClasses),
+      scaleConstants(saturated.scaleConstants),
+      clampConstants(saturated.clampConstants) {
   // The same expressions under the same ids: the copied e-graph's answers
   // hold for this pool.
   AbstractExprs target = computeAbstractExprs(builder, reference);

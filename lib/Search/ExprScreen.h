@@ -76,8 +76,25 @@ public:
   /// the saturated target (its expression could not pass).
   bool isAbsent(OpKind kind) const { return absentKinds.contains(kind); }
 
+  /// Whether the saturated target holds the operator `kind` anywhere.
+  bool hasOperator(AbsOp kind) const {
+    return !pruner->egraph().classesWithOp(op(kind)).empty();
+  }
+
+  /// The constants the search may use: the scales of the reference's
+  /// mul_scalar ops and the bounds of its clamps (at both levels), each
+  /// once, in the order the reference first uses them. Never a list of our
+  /// own: a scale the reference does not have could only be found equal to
+  /// it by accident of the fingerprints, which draw every distinct constant
+  /// independently (docs/Semantics.md).
+  llvm::ArrayRef<double> scales() const { return scaleConstants; }
+  llvm::ArrayRef<std::pair<double, double>> clampBounds() const {
+    return clampConstants;
+  }
+
   /// Calls `tryOp` with each unary op of `kinds` on `operand`, skipping
-  /// (and counting) the kinds whose operator the target lacks.
+  /// (and counting) the kinds whose operator the target lacks. mul_scalar
+  /// is tried with each of scales(), clamp with each of clampBounds().
   template <typename Fn>
   void forEachUnary(llvm::ArrayRef<OpKind> kinds, ValueId operand,
                     SearchStats &tally, Fn &&tryOp) {
@@ -86,7 +103,21 @@ public:
         ++tally.prunedAbstractExpr;
         continue;
       }
-      tryOp(makeOpNode(kind, {operand}));
+      OpNode op = makeOpNode(kind, {operand});
+      if (kind == OpKind::MulScalar) {
+        for (double scale : scaleConstants) {
+          op.scalarA = scale;
+          tryOp(op);
+        }
+      } else if (kind == OpKind::Clamp) {
+        for (auto [lo, hi] : clampConstants) {
+          op.scalarA = lo;
+          op.scalarB = hi;
+          tryOp(op);
+        }
+      } else {
+        tryOp(op);
+      }
     }
   }
 
@@ -127,6 +158,9 @@ private:
   /// The canonical e-classes of the reference's outputs; empty when the
   /// screens are off.
   llvm::SmallVector<ClassId, 2> outputClasses;
+  /// scales(), clampBounds().
+  std::vector<double> scaleConstants;
+  std::vector<std::pair<double, double>> clampConstants;
   /// canBuildOutputs by the sorted input classes.
   std::map<std::vector<ClassId>, bool> constructibleMemo;
 };

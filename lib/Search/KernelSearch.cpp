@@ -131,6 +131,10 @@ void KernelSearch::tryKernelOp(const OpNode &op, unsigned depth) {
       return;
     }
   }
+  if (op.kind == OpKind::Reduction) {
+    // Only generated with a dimension in range and size 1.
+    result.shape[op.dim] = op.size;
+  }
   results.push_back(result);
   llvm::SmallVector<ExprId, 2> exprs =
       screen.checkExprs(op, graph.values, kernel.exprs, nullptr, tasks.tally());
@@ -142,17 +146,41 @@ void KernelSearch::tryKernelOp(const OpNode &op, unsigned depth) {
 }
 
 void KernelSearch::enumerateKernelOps(unsigned depth) {
-  // The searched functions of the vocabulary, and matmul.
+  // What the vocabulary marks searched at the kernel level: its
+  // element-wise functions, matmul and the reduction.
   llvm::ArrayRef<OpKind> unary = searchedFunctions(1, /*blockLevel=*/false);
   static const llvm::SmallVector<OpKind, 8> binary = [] {
-    llvm::SmallVector<OpKind, 8> kinds = {OpKind::Matmul};
+    llvm::SmallVector<OpKind, 8> kinds;
+    if (isSearched(OpKind::Matmul, /*blockLevel=*/false))
+      kinds.push_back(OpKind::Matmul);
     llvm::append_range(kinds, searchedFunctions(2, /*blockLevel=*/false));
     return kinds;
   }();
+  static const bool reductions =
+      isSearched(OpKind::Reduction, /*blockLevel=*/false);
   ValueId n = graph.values.size();
   for (ValueId a = 0; a < n; ++a) {
     screen.forEachUnary(unary, a, tasks.tally(),
                         [&](const OpNode &op) { tryKernelOp(op, depth); });
+    // A sum over the last dimension (size 1: it becomes 1), of a computed
+    // value. The abstract expressions say neither which dimension a sum
+    // runs over nor what it sums apart (`sum(n, a * b) -> sum(n, a) * b`),
+    // so a sum of a bare input passes the screen wherever the input takes
+    // part in a matmul, and every such kernel graph was searched below it
+    // (at a small scaled attention, 2.2x the fingerprint tests and no
+    // better result). A graph-defined kernel still sums inputs (accumulator
+    // `sum`).
+    if (reductions && a >= graph.numInputs) {
+      Shape shape = graph.values[a].shape;
+      for (int64_t d = shape.size() - 1, e = shape.size(); d < e; ++d) {
+        if (shape[d] <= 1)
+          continue;
+        OpNode op = makeOpNode(OpKind::Reduction, {a});
+        op.dim = d;
+        op.size = 1;
+        tryKernelOp(op, depth);
+      }
+    }
     for (ValueId b = 0; b < n; ++b)
       for (OpKind kind : binary) {
         if ((kind == OpKind::Add || kind == OpKind::Mul) && b < a)

@@ -24,6 +24,8 @@
 #include "Mirage/Semantics/Equivalence.h"
 #include "Mirage/Semantics/Interpreter.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -64,6 +66,31 @@ struct Worker {
   TaskCursor tasks;
   KernelSearch search;
 };
+
+/// Why no program of the reference's inputs can be built within the size
+/// bounds, or empty: the root of the enumeration is pruned when the kernel
+/// ops left (max-kernel-ops counts the inputs, as Mirage does) cannot bring
+/// the inputs down to the outputs.
+std::string sizeBoundNote(const KernelGraph &reference,
+                          const SearchOptions &options) {
+  unsigned inputs = reference.numInputs, outputs = reference.outputs.size();
+  if (inputs >= options.maxKernelOps)
+    return llvm::formatv("the {0} inputs leave no op under max-kernel-ops={1}, "
+                         "which counts the inputs: raise max-kernel-ops",
+                         inputs, options.maxKernelOps)
+        .str();
+  if (!canReachOutputs(inputs, outputs, options.maxKernelOps - inputs,
+                       options.maxGraphDefinedKernels, options))
+    return llvm::formatv(
+               "{0} inputs cannot be reduced to {1} outputs within "
+               "max-kernel-ops={2} (which counts the inputs), "
+               "max-graph-defined={3} and {4} inputs per kernel: raise "
+               "max-kernel-ops",
+               inputs, outputs, options.maxKernelOps,
+               options.maxGraphDefinedKernels, options.maxBlockInputs)
+        .str();
+  return "";
+}
 
 /// Calls options.progress every progressIntervalSeconds from a thread of its
 /// own while the workers run, and once more (done) at finish().
@@ -272,6 +299,12 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the search supports at most 16 inputs");
 
+  // Four inputs in one kernel where the program has four (LoRA: X W +
+  // X A B fuses into one kernel only with all four).
+  options.maxBlockInputs = std::max(options.maxBlockInputs,
+                                    std::min<unsigned>(reference.numInputs, 4));
+  std::string limitNote = sizeBoundNote(reference, options);
+
   llvm::Expected<ReferenceTests> tests = makeReferenceTests(reference, options);
   if (!tests)
     return tests.takeError();
@@ -291,6 +324,7 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
   runWorkers(threads, [&](unsigned i) { workers[i]->search.run(); });
 
   SearchResult result;
+  result.limitNote = std::move(limitNote);
   for (const std::unique_ptr<Worker> &worker : workers)
     result.stats.add(worker->tasks.stats());
   result.stats.tasks = queue.tasksStarted(threads);

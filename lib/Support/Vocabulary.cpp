@@ -66,6 +66,11 @@ std::optional<AbsOp> mirage::abstractOp(OpKind kind) {
   return static_cast<AbsOp>(static_cast<uint8_t>(kind));
 }
 
+bool mirage::isSearched(OpKind kind, bool blockLevel) {
+  const OpKindInfo &info = opKindInfo(kind);
+  return blockLevel ? info.searchBlock : info.searchKernel;
+}
+
 ArrayRef<OpKind> mirage::searchedFunctions(unsigned arity, bool blockLevel) {
   using List = llvm::SmallVector<OpKind, 16>;
   static const std::array<List, 4> lists = [] {

@@ -171,6 +171,7 @@ std::vector<std::string> whyNothingFound(const ::mirage::KernelGraph &reference,
                        ", which the search does not generate (op not "
                        "supported by the search; no option adds it)"));
   unsigned inputs = reference.numInputs;
+  size_t boundReasons = reasons.size();
   if (inputs >= options.maxKernelOps)
     reasons.push_back(llvm::formatv(
         "the program's {0} inputs fill max-kernel-ops={1}, which counts "
@@ -184,6 +185,10 @@ std::vector<std::string> whyNothingFound(const ::mirage::KernelGraph &reference,
         "max-kernel-ops)",
         inputs, options.maxBlockInputs, ::mirage::presetName(options.preset),
         options.maxKernelOps, options.maxKernelOps - inputs));
+  // The search's own note on a size bound that left nothing to enumerate,
+  // where the two reasons above do not already say it.
+  if (reasons.size() == boundReasons && !result.limitNote.empty())
+    reasons.push_back(result.limitNote);
   if (s.candidatesFound > 0)
     reasons.push_back(llvm::formatv(
         "{0} candidates passed the first fingerprint test but no other test "

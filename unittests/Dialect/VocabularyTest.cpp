@@ -101,17 +101,16 @@ TEST(Vocabulary, AbstractOperatorsAreTheAbstractFunctions) {
       EXPECT_TRUE(isElementwise(kind)) << info.mnemonic;
       EXPECT_EQ(stringifyAbsOp(*abs), opKindName(kind));
     }
-    // Only element-wise kinds are stamped, searched, in place or exp-like.
+    // Only element-wise kinds are stamped, in place or exp-like.
     if (!isElementwise(kind)) {
-      EXPECT_FALSE(info.stamped || info.searchKernel || info.searchBlock ||
-                   info.inPlace || info.expLike)
+      EXPECT_FALSE(info.stamped || info.inPlace || info.expLike)
           << info.mnemonic;
       EXPECT_EQ(info.costPerElement, 1) << info.mnemonic;
     }
   }
   // The operators of the expressions alone follow every op kind's value.
-  for (AbsOp abs :
-       {AbsOp::Var, AbsOp::Const, AbsOp::Opaque, AbsOp::Sum, AbsOp::Rms})
+  for (AbsOp abs : {AbsOp::Var, AbsOp::Const, AbsOp::Opaque, AbsOp::Sum,
+                    AbsOp::Rms, AbsOp::Max})
     EXPECT_GE(static_cast<unsigned>(abs), kNumOpKinds);
 }
 
@@ -127,6 +126,29 @@ TEST(Vocabulary, SearchedFunctionsFollowTheFlags) {
       EXPECT_EQ(std::vector<OpKind>(got.begin(), got.end()), expected);
       EXPECT_FALSE(got.empty());
     }
+}
+
+TEST(Vocabulary, IsSearchedReadsTheFlags) {
+  for (const OpKindInfo &info : opKindInfos()) {
+    EXPECT_EQ(isSearched(info.kind(), /*blockLevel=*/false),
+              static_cast<bool>(info.searchKernel))
+        << info.mnemonic;
+    EXPECT_EQ(isSearched(info.kind(), /*blockLevel=*/true),
+              static_cast<bool>(info.searchBlock))
+        << info.mnemonic;
+  }
+  // The ops the search is expected to generate (issue: the search's op
+  // list is the vocabulary's).
+  for (OpKind kind : {OpKind::Sub, OpKind::Tanh, OpKind::Rsqrt, OpKind::Clamp,
+                      OpKind::MulScalar, OpKind::Matmul, OpKind::Reduction})
+    for (bool blockLevel : {false, true})
+      EXPECT_TRUE(isSearched(kind, blockLevel)) << opKindName(kind).str();
+  for (OpKind kind : {OpKind::RunningMax, OpKind::Accum, OpKind::RmsNorm})
+    EXPECT_TRUE(isSearched(kind, /*blockLevel=*/true)) << opKindName(kind).str();
+  // Block-level only ops and the launch itself are never kernel ops.
+  for (OpKind kind : {OpKind::Loader, OpKind::Saver, OpKind::RunningMax,
+                      OpKind::Accum, OpKind::GraphDefined, OpKind::Concat})
+    EXPECT_FALSE(isSearched(kind, /*blockLevel=*/false)) << opKindName(kind).str();
 }
 
 TEST(Vocabulary, AccumKindNamesRoundTrip) {

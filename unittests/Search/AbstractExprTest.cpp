@@ -281,7 +281,7 @@ TEST(AbstractExpr, Accumulators) {
   std::vector<std::pair<AccumKind, const char *>> kinds = {
       {AccumKind::None, "sum(4, v0)"},         {AccumKind::Sum, "sum(256, v0)"},
       {AccumKind::Mean, "sum(256, v0) / 256"}, {AccumKind::Rms, "rms(256, v0)"},
-      {AccumKind::SumToDimx, "sum(16, v0)"},   {AccumKind::Max, "opaque#0"}};
+      {AccumKind::SumToDimx, "sum(16, v0)"},   {AccumKind::Max, "max(4, v0)"}};
   for (auto &[kind, text] : kinds) {
     ValueId out = addValue(g.values, tensor({8, 1}, true));
     OpNode accum = makeOpNode(OpKind::Accum, {tile}, {out});
@@ -294,8 +294,71 @@ TEST(AbstractExpr, Accumulators) {
   EXPECT_EQ(abstractExprToString(pool, exprs[tile]), "v0");
   for (size_t i = 0; i < kinds.size(); ++i)
     EXPECT_EQ(abstractExprToString(pool, exprs[tile + 1 + i]), kinds[i].second);
-  EXPECT_TRUE(b.isOpaque(exprs.back()));
-  EXPECT_FALSE(b.isOpaque(exprs[tile + 1]));
+  for (size_t i = 0; i < kinds.size(); ++i)
+    EXPECT_FALSE(b.isOpaque(exprs[tile + 1 + i]));
+}
+
+// Online softmax: running_max's `max` is the maximum over the dimension and
+// every iteration, its `diff` has no abstraction, and the rescale
+// accumulator is the sum of its input over the iterations (the rescaling
+// makes each term count under the final maximum), whatever its scale.
+TEST(AbstractExpr, RunningMaxAndRescale) {
+  BlockGraph g;
+  g.launch.grid = {1, 1, 1};
+  g.launch.block = {128, 1, 1};
+  g.launch.forloopRange = 4;
+  g.numInputs = 1;
+  addValue(g.values, tensor({8, 256}));
+  ValueId tile = addValue(g.values, tensor({8, 64}));
+  g.ops.push_back(makeOpNode(OpKind::Loader, {0}, {tile}));
+  ValueId max = addValue(g.values, tensor({8, 1}));
+  ValueId diff = addValue(g.values, tensor({8, 1}));
+  OpNode running = makeOpNode(OpKind::RunningMax, {tile}, {max, diff});
+  running.dim = 1;
+  g.ops.push_back(running);
+  ValueId centered = addValue(g.values, tensor({8, 64}));
+  g.ops.push_back(makeOpNode(OpKind::Sub, {tile, max}, {centered}));
+  ValueId e = addValue(g.values, tensor({8, 64}));
+  g.ops.push_back(makeOpNode(OpKind::Exp, {centered}, {e}));
+  ValueId factor = addValue(g.values, tensor({8, 1}));
+  g.ops.push_back(makeOpNode(OpKind::Exp, {diff}, {factor}));
+  ValueId acc = addValue(g.values, tensor({8, 64}, true));
+  OpNode rescale = makeOpNode(OpKind::Accum, {e, factor}, {acc});
+  rescale.accum = AccumKind::Rescale;
+  g.ops.push_back(rescale);
+  ExprPool pool;
+  AbstractExprBuilder b(pool);
+  std::vector<ExprId> exprs = computeBlockGraphExprs(b, g, {b.var(0)});
+  EXPECT_EQ(abstractExprToString(pool, exprs[max]), "max(256, v0)");
+  EXPECT_TRUE(b.isOpaque(exprs[diff]));
+  EXPECT_TRUE(b.isOpaque(exprs[factor]));
+  EXPECT_EQ(abstractExprToString(pool, exprs[acc]),
+            "sum(4, exp(v0 - max(256, v0)))");
+  EXPECT_FALSE(b.isOpaque(exprs[acc]));
+  EXPECT_EQ(b.max(1, b.var(0)), b.var(0));
+}
+
+// The maximum splits like the sum: max(256, x) is max(4, max(64, x)), so a
+// running maximum over 4 iterations of 64 meets a whole-row maximum.
+TEST(AbstractPruner, MaxSplitsLikeSum) {
+  ExprPool pool;
+  AbstractExprBuilder b(pool);
+  ExprId x = b.var(0);
+  ExprId target = b.div(
+      b.unary(AbsOp::Exp, b.binary(AbsOp::Sub, x, b.max(256, x))),
+      b.sum(256, b.unary(AbsOp::Exp, b.binary(AbsOp::Sub, x, b.max(256, x)))));
+  AbstractPruner pruner(b, {target});
+  EXPECT_EQ(pruner.query(b.max(4, b.max(64, x))), QueryResult::Pass);
+  EXPECT_EQ(pruner.query(b.max(64, x)), QueryResult::Pass);
+  EXPECT_EQ(
+      pruner.query(b.unary(AbsOp::Exp, b.binary(AbsOp::Sub, x, b.max(256, x)))),
+      QueryResult::Pass);
+  // A maximum over another extent, or of another value, is not part of it.
+  EXPECT_EQ(pruner.query(b.max(3, x)), QueryResult::Prune);
+  EXPECT_EQ(pruner.query(b.max(256, b.unary(AbsOp::Exp, x))),
+            QueryResult::Prune);
+  EXPECT_EQ(pruner.query(b.binary(AbsOp::Sub, x, b.sum(256, x))),
+            QueryResult::Prune);
 }
 
 TEST(AbstractExpr, SumOfOneIsIdentity) {

@@ -72,6 +72,8 @@ public:
   /// The mean of n elements: sum(n, x) / n.
   ExprId mean(int64_t n, ExprId x);
   ExprId rms(int64_t n, ExprId x);
+  /// The maximum of n elements of x; max(1, x) is x.
+  ExprId max(int64_t n, ExprId x);
   /// Whether `id` contains an opaque leaf.
   bool isOpaque(ExprId id) const;
 

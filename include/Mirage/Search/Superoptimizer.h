@@ -56,7 +56,8 @@ struct SearchOptions {
   unsigned maxBlockOps = 11;
   /// Graph-defined kernels per candidate (attention: at least 2).
   unsigned maxGraphDefinedKernels = 1;
-  /// Inputs and outputs of one graph-defined kernel.
+  /// Inputs and outputs of one graph-defined kernel. A program with four
+  /// inputs gets four-input kernels (superoptimize raises the bound).
   unsigned maxBlockInputs = 3;
   unsigned maxBlockOutputs = 2;
   Preset preset = Preset::None;
@@ -99,6 +100,10 @@ struct SearchResult {
   std::vector<Candidate> best;
   ProgramCost referenceCost;
   SearchStats stats;
+  /// When a size bound keeps the search from building any program of the
+  /// reference's inputs: which bound, and the option that would help.
+  /// Empty otherwise.
+  std::string limitNote;
 };
 
 /// Searches for μGraphs equivalent to `reference` (a kernel graph of

@@ -114,6 +114,10 @@ std::optional<AbsOp> abstractOp(OpKind kind);
 /// (`blockLevel` false) or block level, of `arity` 1 or 2, in OpKind order.
 llvm::ArrayRef<OpKind> searchedFunctions(unsigned arity, bool blockLevel);
 
+/// Whether the search enumerates `kind` at the kernel (`blockLevel` false)
+/// or block level: the vocabulary's searchKernel / searchBlock flags.
+bool isSearched(OpKind kind, bool blockLevel);
+
 } // namespace mirage
 
 #endif // MIRAGE_SUPPORT_VOCABULARY_H

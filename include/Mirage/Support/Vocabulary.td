@@ -93,20 +93,23 @@ defvar MirageOps = [
                       searchBlock = 1>,
   MirageUnaryFunction<"sqrt", "Sqrt", "sqrt(x)", searchKernel = 1,
                       searchBlock = 1, costPerElement = 4>,
-  MirageUnaryFunction<"rsqrt", "Rsqrt", "1 / sqrt(x)", costPerElement = 4>,
+  MirageUnaryFunction<"rsqrt", "Rsqrt", "1 / sqrt(x)", searchKernel = 1,
+                      searchBlock = 1, costPerElement = 4>,
   MirageUnaryFunction<"silu", "Silu", "x * sigmoid(x)", searchKernel = 1,
                       searchBlock = 1, expLike = 1, costPerElement = 4>,
   MirageUnaryFunction<"gelu", "Gelu", "x * Phi(x), Phi the standard normal CDF",
                       searchKernel = 1, searchBlock = 1, costPerElement = 4>,
   MirageUnaryFunction<"relu", "Relu", "max(x, 0)", searchKernel = 1,
                       searchBlock = 1>,
-  MirageUnaryFunction<"tanh", "Tanh", "tanh(x)", expLike = 1,
-                      costPerElement = 4>,
-  // attrs: scalarA = min, scalarB = max
+  MirageUnaryFunction<"tanh", "Tanh", "tanh(x)", searchKernel = 1,
+                      searchBlock = 1, expLike = 1, costPerElement = 4>,
+  // attrs: scalarA = min, scalarB = max. The search tries the bounds of
+  // the reference's clamps only.
   MirageUnaryFunction<"clamp", "Clamp", "min(max(x, min), max)",
-                      stamped = 0>,
-  // attrs: scalarA = scalar
-  MirageUnaryFunction<"mul_scalar", "MulScalar", "x * scalar", stamped = 0,
+                      searchKernel = 1, searchBlock = 1, stamped = 0>,
+  // attrs: scalarA = scalar. The search tries the reference's scales only.
+  MirageUnaryFunction<"mul_scalar", "MulScalar", "x * scalar",
+                      searchKernel = 1, searchBlock = 1, stamped = 0,
                       abstract = 0>,
   // A mul by the constant -1 in the abstract expressions.
   MirageUnaryFunction<"neg", "Neg", "-x", abstract = 0>,
@@ -123,7 +126,8 @@ defvar MirageOps = [
   // Element-wise binary with broadcasting.
   MirageBinaryFunction<"add", "Add", "lhs + rhs", searchKernel = 1,
                        searchBlock = 1>,
-  MirageBinaryFunction<"sub", "Sub", "lhs - rhs">,
+  MirageBinaryFunction<"sub", "Sub", "lhs - rhs", searchKernel = 1,
+                       searchBlock = 1>,
   MirageBinaryFunction<"mul", "Mul", "lhs * rhs", searchKernel = 1,
                        searchBlock = 1>,
   MirageBinaryFunction<"div", "Div", "lhs / rhs", searchKernel = 1,
@@ -131,12 +135,15 @@ defvar MirageOps = [
   MirageBinaryFunction<"pow", "Pow", "lhs ^ rhs", searchKernel = 1,
                        costPerElement = 4>,
   // Structured.
-  MirageOp<"matmul", "Matmul", MirageStructured>,
+  MirageOp<"matmul", "Matmul", MirageStructured, searchKernelArg = 1,
+           searchBlockArg = 1>,
   // attrs: dim, size (1 at the block level)
-  MirageOp<"reduction", "Reduction", MirageStructured>,
+  // Searched with size 1 (the dimension becomes 1).
+  MirageOp<"reduction", "Reduction", MirageStructured, searchKernelArg = 1,
+           searchBlockArg = 1>,
   // attrs: normalizedShape (kernel; empty at the block level: the last dim),
   // scalarA = eps; optional second operand (kernel level): the weight
-  MirageOp<"rms_norm", "RmsNorm", MirageStructured>,
+  MirageOp<"rms_norm", "RmsNorm", MirageStructured, searchBlockArg = 1>,
   // attrs: dim; two or more operands
   MirageOp<"concat", "Concat", MirageStructured>,
   // Layout ops: pure re-indexings (docs/Semantics.md, "Layout ops").
@@ -158,11 +165,12 @@ defvar MirageOps = [
   MirageOp<"saver", "Saver", MirageBlockOnly>,   // attrs: map = omap
   MirageOp<"reduction_to_dimx", "ReductionToDimx", MirageBlockOnly>, // attrs: dim
   // attrs: dim; results: max, diff
-  MirageOp<"running_max", "RunningMax", MirageBlockOnly>,
+  MirageOp<"running_max", "RunningMax", MirageBlockOnly, searchBlockArg = 1>,
   // operands: lhs1, lhs2, rhs1, rhs2
-  MirageOp<"concat_matmul", "ConcatMatmul", MirageBlockOnly>,
+  MirageOp<"concat_matmul", "ConcatMatmul", MirageBlockOnly,
+           searchBlockArg = 1>,
   // attrs: accum; operands: input (, scale for Rescale)
-  MirageOp<"accum", "Accum", MirageBlockOnly>,
+  MirageOp<"accum", "Accum", MirageBlockOnly, searchBlockArg = 1>,
 ];
 
 // The parameterless element-wise functions every dialect stamps.
@@ -202,6 +210,7 @@ defvar MirageAbstractOnlyOps = [
   MirageOp<"opaque", "Opaque", "abstract">, // payload: a fresh id
   MirageOp<"sum", "Sum", "abstract">,       // payload: n; sum(n, e)
   MirageOp<"rms", "Rms", "abstract">,       // payload: n; sqrt(sum(n, e^2)/n)
+  MirageOp<"max", "Max", "abstract">,       // payload: n; max of n elements of e
 ];
 
 #endif // MIRAGE_SUPPORT_VOCABULARY

@@ -553,28 +553,29 @@ func.func @binary_rank_mismatch(%x: tensor<8x256xf16>, %w: tensor<128xf16>)
 // block.matmul and block.concat_matmul
 //===----------------------------------------------------------------------===//
 
-// A block does not run a batched matmul.
-func.func @matmul_leading_dim_not_one(%a: tensor<2x16x64xf16>,
-                                      %b: tensor<2x64x32xf16>)
-    -> tensor<2x16x32xf16> {
+// A block runs a batched matmul on rank-3 tiles only: a rank-4 tile has no
+// batch dim.
+func.func @matmul_leading_dim_not_one(%a: tensor<1x2x16x64xf16>,
+                                      %b: tensor<1x2x64x32xf16>)
+    -> tensor<1x2x16x32xf16> {
   %y = kernel.graph_defined (%a, %b) grid [1, 1, 1] block [128, 1, 1]
-      forloop 1 : (tensor<2x16x64xf16>, tensor<2x64x32xf16>)
-      -> tensor<2x16x32xf16> {
-  ^bb0(%ad: tensor<2x16x64xf16>, %bd: tensor<2x64x32xf16>):
+      forloop 1 : (tensor<1x2x16x64xf16>, tensor<1x2x64x32xf16>)
+      -> tensor<1x2x16x32xf16> {
+  ^bb0(%ad: tensor<1x2x16x64xf16>, %bd: tensor<1x2x64x32xf16>):
     %at = block.loader %ad imap [-1, -1, -1] fmap -1
-        : tensor<2x16x64xf16> -> !block.tile<2x16x64xf16, pre>
+        : tensor<1x2x16x64xf16> -> !block.tile<1x2x16x64xf16, pre>
     %bt = block.loader %bd imap [-1, -1, -1] fmap -1
-        : tensor<2x64x32xf16> -> !block.tile<2x64x32xf16, pre>
-    // expected-error @+1 {{'block.matmul' op leading dims of a block matmul operand must be 1, got 2x16x64}}
+        : tensor<1x2x64x32xf16> -> !block.tile<1x2x64x32xf16, pre>
+    // expected-error @+1 {{'block.matmul' op leading dims of a block matmul operand must be 1, got 1x2x16x64}}
     %mm = block.matmul %at, %bt
-        : !block.tile<2x16x64xf16, pre>, !block.tile<2x64x32xf16, pre>
+        : !block.tile<1x2x16x64xf16, pre>, !block.tile<1x2x64x32xf16, pre>
     %acc = block.accum none %mm
-        : !block.tile<2x16x32xf16, pre> -> !block.tile<2x16x32xf16, post>
+        : !block.tile<1x2x16x32xf16, pre> -> !block.tile<1x2x16x32xf16, post>
     %s = block.saver %acc omap [-1, -1, -1]
-        : !block.tile<2x16x32xf16, post> -> tensor<2x16x32xf16>
-    block.yield %s : tensor<2x16x32xf16>
+        : !block.tile<1x2x16x32xf16, post> -> tensor<1x2x16x32xf16>
+    block.yield %s : tensor<1x2x16x32xf16>
   }
-  return %y : tensor<2x16x32xf16>
+  return %y : tensor<1x2x16x32xf16>
 }
 
 // -----

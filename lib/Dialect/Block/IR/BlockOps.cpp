@@ -101,7 +101,8 @@ static LogicalResult inferBinaryResult(std::optional<Location> location,
                   inferred);
 }
 
-/// The matmul rule of a block: the kernel rule, with every leading dim 1.
+/// The matmul rule of a block: the kernel rule, with one batch dim at
+/// most (the first of a rank-3 tile); any other leading dim is 1.
 static llvm::Expected<::mirage::Shape> inferTileMatmulShape(TileType lhs,
                                                             TileType rhs) {
   for (TileType tile : {lhs, rhs}) {
@@ -111,7 +112,10 @@ static llvm::Expected<::mirage::Shape> inferTileMatmulShape(TileType lhs,
           llvm::inconvertibleErrorCode(),
           "a block matmul operand must have rank 2 or more, got " +
               ::mirage::formatShape(shape));
-    for (int64_t dim : shape.drop_back(2))
+    ArrayRef<int64_t> leading = shape.drop_back(2);
+    if (shape.size() == 3)
+      leading = {};
+    for (int64_t dim : leading)
       if (dim != 1)
         return llvm::createStringError(
             llvm::inconvertibleErrorCode(),

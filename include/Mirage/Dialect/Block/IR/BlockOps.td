@@ -216,9 +216,11 @@ foreach fn = MirageBinaryFunctions in {
 def Block_MatmulOp : Block_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
   let summary = "matrix product of two tiles";
   let description = [{
-    `[m, k] x [k, n] -> [m, n]` on the last two dims; any leading dims must
-    be 1 (a block does not run a batched matmul). Both operands have the same
-    element type and accumulation state, which the result keeps.
+    `[m, k] x [k, n] -> [m, n]` on the last two dims. A rank-3 tile may be
+    batched (`[b, m, k] x [b, k, n] -> [b, m, n]`, batch by batch: the
+    experts of a mixture of experts); the leading dims of a rank-4 tile must
+    be 1. Both operands have the same element type and accumulation state,
+    which the result keeps.
 
     Example:
 
