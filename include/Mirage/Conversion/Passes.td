@@ -51,6 +51,41 @@ def DefaultSchedules : Pass<"mirage-default-schedules", "::mlir::func::FuncOp"> 
                            "::mirage::block::BlockDialect"];
 }
 
+def Import : Pass<"mirage-import", "::mlir::func::FuncOp"> {
+  let summary = "Convert upstream tensor ops into the kernel dialect";
+  let description = [{
+    Rewrites the upstream ops of a function (linalg, tosa, arith and math on
+    tensors) into kernel-dialect ops where the kernel dialect has an op with
+    the same semantics, one pattern per mapping, so that
+    `--mirage-outline` and `--mirage-superoptimize` can work on them. Every
+    tensor an op reads or writes must be a ranked tensor with a static shape
+    of rank 1 to 4 and `f16`, `bf16` or `f32` elements, the tensors of the
+    kernel dialect.
+
+    `linalg.generic` is recognized from its body, its indexing maps and its
+    iterator types, not from names: an all-parallel generic with identity
+    maps (or maps that broadcast an extent-1 dimension with the constant 0)
+    whose body is a computation on its inputs built from `arith` and `math`
+    ops is rewritten into the kernel ops of that computation, including
+    `x * x` (square), `maximumf(x, 0)` (relu), `x * c` for a constant c
+    (mul_scalar), `x / (1 + exp(-x))` (silu) and
+    `0.5 * x * (1 + erf(x / sqrt(2)))` (gelu).
+
+    An op that does not map stays where it is, and a remark on it says why:
+    no kernel op for it yet, a dynamic shape, an element type or rank the
+    kernel dialect does not have, or a form the importer does not
+    recognize. Inits that become unused (`tensor.empty`, `linalg.fill`,
+    constants) are erased. docs/Import.md lists every mapping.
+
+    Example:
+
+    ```
+    mirage-opt --mirage-import --mirage-outline model.mlir
+    ```
+  }];
+  let dependentDialects = ["::mirage::kernel::KernelDialect"];
+}
+
 def LowerToStructured : Pass<"mirage-lower-to-structured",
                               "::mlir::func::FuncOp"> {
   let summary = "Lower graph-defined kernels to target-neutral loops";
