@@ -68,9 +68,12 @@ std::string tensorProblem(Type type) {
 
 /// Fails with the first tensor among `op`'s operands and results that the
 /// kernel dialect cannot hold.
-LogicalResult checkTensors(Operation *op, PatternRewriter &rewriter) {
+LogicalResult checkTensors(Operation *op, PatternRewriter &rewriter,
+                           unsigned numOperands = ~0u) {
+  TypeRange operands = op->getOperandTypes();
   for (TypeRange types :
-       {TypeRange(op->getOperandTypes()), TypeRange(op->getResultTypes())})
+       {operands.take_front(std::min<size_t>(numOperands, operands.size())),
+        TypeRange(op->getResultTypes())})
     for (Type type : types) {
       std::string problem = tensorProblem(type);
       if (!problem.empty())
@@ -240,7 +243,8 @@ template <typename SourceOp> struct MulToKernel : OpRewritePattern<SourceOp> {
   using OpRewritePattern<SourceOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(SourceOp op,
                                 PatternRewriter &rewriter) const override {
-    if (failed(checkTensors(op, rewriter)))
+    // Not tosa.mul's shift, an i8 tensor.
+    if (failed(checkTensors(op, rewriter, /*numOperands=*/2)))
       return failure();
     if (!isa<TensorType>(op->getResult(0).getType()))
       return failure();
@@ -459,6 +463,12 @@ private:
     return failure();
   }
 
+  static std::string printed(double c) {
+    std::string text;
+    llvm::raw_string_ostream(text) << c;
+    return text;
+  }
+
   static std::string opName(Operation *op) {
     return op->getName().getStringRef().str();
   }
@@ -473,7 +483,7 @@ private:
       return op.getDpsInputOperand(arg.getArgNumber())->get();
     }
     if (std::optional<double> c = floatConstant(value))
-      return fail("its body uses the constant " + llvm::formatv("{0}", *c) +
+      return fail("its body uses the constant " + printed(*c) +
                   " where a tensor is needed: no kernel op yet "
                   "(kernel.constant)");
     Operation *def = value.getDefiningOp();
@@ -624,8 +634,16 @@ private:
       if (!erf)
         continue;
       Value arg = erf.getOperand();
-      auto close = [](std::optional<double> c, double want) {
-        return c && std::abs(*c - want) <= 1e-6 * want;
+      // The constant as written in the body's type: 2^-10 relative for
+      // f16, 2^-7 for bf16 (and at least 1e-6 for f32).
+      double precision = std::max(
+          1e-6,
+          std::ldexp(1.0,
+                     -int(APFloat::semanticsPrecision(
+                         cast<FloatType>(arg.getType()).getFloatSemantics())) +
+                         1));
+      auto close = [&](std::optional<double> c, double want) {
+        return c && std::abs(*c - want) <= precision * want;
       };
       if (auto mul = arg.getDefiningOp<arith::MulFOp>()) {
         if (close(floatConstant(mul.getRhs()), M_SQRT1_2))
