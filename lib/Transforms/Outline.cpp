@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Mirage/Bridge/MixedModules.h"
 #include "Mirage/Dialect/Block/IR/BlockDialect.h"
 #include "Mirage/Dialect/Kernel/IR/KernelDialect.h"
 #include "Mirage/Dialect/Kernel/IR/KernelOps.h"
@@ -244,6 +245,7 @@ struct OutlinePass : public ::mirage::impl::OutlineBase<OutlinePass> {
         llvm::map_to_vector(outputs, [](Value v) { return v.getType(); }));
     auto callee = func::FuncOp::create(builder, loc, name, type);
     callee.setPrivate();
+    callee->setAttr(::mirage::kOutlinedAttr, builder.getUnitAttr());
     symbols.insert(callee);
 
     // Each argument has the location of the value it stands for.
