@@ -321,8 +321,8 @@ bool isZeroInit(Value init) {
   if (init.getDefiningOp<tensor::EmptyOp>())
     return true;
   if (auto fill = init.getDefiningOp<linalg::FillOp>())
-    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
-  return matchPattern(init, m_AnyZeroFloat());
+    return matchPattern(fill.getInputs()[0], m_PosZeroFloat());
+  return matchPattern(init, m_PosZeroFloat());
 }
 
 /// linalg.matmul and linalg.batch_matmul with their default indexing maps:

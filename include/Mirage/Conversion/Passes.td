@@ -120,7 +120,12 @@ def LowerToStructured : Pass<"mirage-lower-to-structured",
     their consumer) and never stored. Values are computed in f32 and stored
     in their μGraph element type, as the interpreter rounds them.
 
-    A function without kernel ops and tensor types is left alone. A kernel op
+    A function without kernel ops and tensor types is left alone. So are,
+    with a remark, the functions of a mixed module that are not kernel
+    level (an op other than kernel ops and the `return`) and those
+    `--mirage-outline` made (`mirage.outlined`): the rest of the program
+    calls them with tensors, which the lowered function would not take
+    (docs/Import.md, "Mixed modules"). A kernel op
     without a block graph, a block matmul of rank 4, a result that is an
     input or the same tensor as another result are reported as errors.
 
@@ -309,7 +314,9 @@ def CheckBundleInputs : Pass<"mirage-check-bundle-inputs", "::mlir::ModuleOp"> {
     request that must fail: `chip` must be one that CUDA 13's ptxas knows
     (sm_75 and newer), `output` must name a directory, `opt-level` must be
     0 to 3, and every function the pipeline compiles (one with kernel ops or
-    tensor arguments, not yet at the structured level) must return a tensor:
+    tensor arguments, not yet at the structured level, and not left alone
+    by `--mirage-lower-to-structured` in a mixed module) must return a
+    tensor:
     a function without outputs leaves nothing a caller can read, and
     `mirage-run` rejects its bundle. The IR is not changed.
   }];
