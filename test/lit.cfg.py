@@ -58,3 +58,13 @@ ptxas = "/usr/local/cuda/bin/ptxas"
 if os.path.exists(ptxas):
     config.available_features.add("ptxas")
 config.substitutions.append(("%ptxas", ptxas))
+
+# mlir-runner and its runtime libraries, for the tests that run a whole
+# mixed module (REQUIRES: mlir-runner).
+mlir_runner_libs = [os.path.join(config.llvm_tools_dir, "..", "lib", name)
+                    for name in ("libmlir_runner_utils.so",
+                                 "libmlir_c_runner_utils.so")]
+if os.path.exists(os.path.join(config.llvm_tools_dir, "mlir-runner")) and \
+        all(os.path.exists(lib) for lib in mlir_runner_libs):
+    config.available_features.add("mlir-runner")
+config.substitutions.append(("%mlir_runner_libs", ",".join(mlir_runner_libs)))

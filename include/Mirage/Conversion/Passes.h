@@ -82,7 +82,13 @@ void buildToPTXPipeline(mlir::OpPassManager &pm,
 /// mirage-cpu-runner).
 void buildToCPUPipeline(mlir::OpPassManager &pm);
 
-/// Registers `mirage-to-ptx` and `mirage-to-cpu` with the global registry.
+/// A mixed module to the LLVM dialect for the CPU: `mirage-lower-calls`,
+/// upstream's one-shot bufferization of the callers, then
+/// `buildToCPUPipeline` (docs/Import.md, "Running a mixed module").
+void buildMixedToCPUPipeline(mlir::OpPassManager &pm);
+
+/// Registers `mirage-to-ptx`, `mirage-to-cpu` and `mirage-mixed-to-cpu` with
+/// the global registry.
 void registerMirageConversionPipelines();
 
 } // namespace mirage

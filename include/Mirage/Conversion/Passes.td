@@ -159,6 +159,43 @@ def LowerToStructured : Pass<"mirage-lower-to-structured",
                            "::mlir::vector::VectorDialect"];
 }
 
+def LowerCalls : Pass<"mirage-lower-calls", "::mlir::ModuleOp"> {
+  let summary = "Lower outlined functions together with the calls to them";
+  let description = [{
+    The way back out of the kernel dialect for a mixed module on the CPU
+    path (docs/Import.md, "Running a mixed module"). Every function that
+    `--mirage-outline` made (`mirage.outlined`) and that the rest of the
+    module calls is lowered to the structured level (as
+    `--mirage-default-schedules` and `--mirage-lower-to-structured` lower a
+    kernel-level function) and, in the same step, every `func.call` to it is
+    rewritten into the lowered function's calling convention
+    (`structured.abi`): each input tensor becomes a read-only buffer
+    (`bufferization.to_buffer`), each output a fresh 64-byte aligned
+    `memref.alloc`, and the workspace another, freed after the call; the
+    outputs are read back with `bufferization.to_tensor`. The callers stay
+    on tensors for upstream's bufferization.
+
+    An outlined function nobody calls is left as it is; one that something
+    other than `func.call` refers to is left with a remark.
+
+    The pipeline `mirage-mixed-to-cpu` runs this pass, upstream's
+    `one-shot-bufferize` (function boundaries included, identity layouts)
+    and then `mirage-to-cpu`, which lowers the lowered regions and the
+    bufferized callers to the LLVM dialect in one module.
+  }];
+  let dependentDialects = ["::mirage::kernel::KernelDialect",
+                           "::mirage::block::BlockDialect",
+                           "::mirage::structured::StructuredDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def MapToCPU : Pass<"mirage-map-to-cpu", "::mlir::func::FuncOp"> {
   let summary = "Map the structured level to sequential CPU code";
   let description = [{
