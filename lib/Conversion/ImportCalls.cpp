@@ -13,6 +13,7 @@
 
 #include "Mirage/Bridge/MixedModules.h"
 #include "Mirage/Conversion/Passes.h"
+#include "Mirage/Dialect/Kernel/IR/KernelDialect.h"
 #include "Mirage/Dialect/Structured/IR/StructuredDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -48,13 +49,39 @@ struct LowerCallsPass : public ::mirage::impl::LowerCallsBase<LowerCallsPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (failed(checkOutlined(module)))
+      return signalPassFailure();
+    // Outlined functions, and any other kernel-level function on tensors
+    // (its callers are checked below).
     SmallVector<func::FuncOp> outlined;
     for (func::FuncOp func : module.getOps<func::FuncOp>())
-      if (!func.isExternal() && func->hasAttr(::mirage::kOutlinedAttr))
+      if (!func.isExternal() && !::mirage::firstNonKernelOp(func) &&
+          !func->hasAttr(::mirage::structured::AbiAttr::kName) &&
+          llvm::any_of(func.getArgumentTypes(), llvm::IsaPred<TensorType>))
         outlined.push_back(func);
     for (func::FuncOp func : outlined)
       if (failed(lowerWithCalls(module, func)))
         return signalPassFailure();
+  }
+
+  /// Kernel ops outside outlined functions would stop upstream's
+  /// bufferization of their function: say so before anything changes.
+  LogicalResult checkOutlined(ModuleOp module) {
+    bool ok = true;
+    for (func::FuncOp func : module.getOps<func::FuncOp>()) {
+      if (func.isExternal() || !::mirage::firstNonKernelOp(func))
+        continue;
+      func.walk([&](Operation *op) {
+        if (!isa<::mirage::kernel::KernelDialect>(op->getDialect()))
+          return WalkResult::advance();
+        op->emitError() << "mirage-lower-calls: a kernel op in a function "
+                           "that is not kernel level: run --mirage-outline "
+                           "first";
+        ok = false;
+        return WalkResult::interrupt();
+      });
+    }
+    return success(ok);
   }
 
   LogicalResult lowerWithCalls(ModuleOp module, func::FuncOp func) {

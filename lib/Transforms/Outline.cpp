@@ -140,6 +140,13 @@ struct OutlinePass : public ::mirage::impl::OutlineBase<OutlinePass> {
     for (func::FuncOp func : funcs)
       if (!func.isExternal() && !isKernelLevel(func))
         outlineFunction(func, symbols);
+    // A kernel-level function the rest of the program calls (only functions
+    // that are not kernel level can call) is marked as the outlined ones:
+    // the lowering must not change its signature under its calls.
+    for (func::FuncOp func : funcs)
+      if (!func.isExternal() && isKernelLevel(func) &&
+          !SymbolTable::symbolKnownUseEmpty(func, getOperation()))
+        func->setAttr(::mirage::kOutlinedAttr, UnitAttr::get(&getContext()));
   }
 
   /// Only kernel ops and the return: nothing to outline.

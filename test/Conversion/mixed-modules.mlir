@@ -10,7 +10,7 @@
 // RUN: mirage-opt %S/Inputs/mixed-module.mlir --mirage-default-schedules \
 // RUN:   --mirage-lower-to-structured 2>&1 | FileCheck %s --check-prefix=LOWER
 // LOWER-DAG: mixed-module.mlir:4:1: remark: mirage-lower-to-structured: function left alone: 'func.call' is not a kernel op
-// LOWER-DAG: mixed-module.mlir:10:1: remark: mirage-lower-to-structured: function left at the kernel level: it was outlined (mirage.outlined) and the rest of the program calls it with tensors
+// LOWER-DAG: mixed-module.mlir:10:1: remark: mirage-lower-to-structured: function left at the kernel level: the rest of the program calls it with tensors (mirage.outlined), which its lowered form would not take (mirage-mixed-to-cpu lowers it with its calls)
 // LOWER-DAG: func.func @model(%arg0: tensor<8x64xf32>, %arg1: tensor<64x32xf32>) -> tensor<32x8xf32>
 // LOWER-DAG: func.func private @model_mirage_0(%arg0: tensor<8x64xf32>, %arg1: tensor<64x32xf32>) -> tensor<8x32xf32> attributes {mirage.outlined}
 // LOWER-DAG: func.func @standalone(%arg0: memref<4x64xf32>, %arg1: memref<4x64xf32>, %arg2: memref<{{[0-9]+}}xi8>) attributes {structured.abi

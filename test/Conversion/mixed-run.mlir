@@ -27,6 +27,14 @@
 // RUN:   %t.ours.txt | FileCheck %s --check-prefix=SAME
 // SAME: same: 32 values
 //
+// Kernel ops left in a caller (no --mirage-outline) are an error, before
+// anything is lowered.
+// RUN: mirage-opt --mirage-import %s 2>/dev/null \
+// RUN:   | not mirage-opt --mirage-mixed-to-cpu -o %t.none.mlir 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=NOTOUTLINED
+// RUN: not test -e %t.none.mlir
+// NOTOUTLINED: error: mirage-lower-calls: a kernel op in a function that is not kernel level: run --mirage-outline first
+//
 // The comparison fails on a difference.
 // RUN: sed 's/1\./2./' %t.ours.txt > %t.wrong.txt
 // RUN: not %mirage_python %S/Inputs/compare-memref-prints.py \

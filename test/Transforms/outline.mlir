@@ -144,14 +144,19 @@ func.func @limits(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>, %z: tensor<4x8xf32>)
 
 // -----
 
-// A kernel-level function is left alone; names already taken are skipped.
+// A kernel-level function is left alone, but marked when the rest of the
+// program calls it; names already taken are skipped.
 // CHECK-LABEL: func.func @kernel_level
+// CHECK-SAME:    attributes {mirage.outlined}
 // CHECK-NEXT:    kernel.exp
 // CHECK-NEXT:    return
 // CHECK-LABEL: func.func @caller
 // CHECK-NEXT:    call @caller_mirage_1(%arg0)
 // CHECK:       func.func private @caller_mirage_1
 // CHECK:       func.func @caller_mirage_0
+// CHECK-LABEL: func.func @not_called
+// CHECK-NOT:     mirage.outlined
+// CHECK-SAME:    {
 func.func @kernel_level(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %a = kernel.exp %x : tensor<4x8xf32>
   return %a : tensor<4x8xf32>
@@ -163,4 +168,8 @@ func.func @caller(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 }
 func.func @caller_mirage_0() {
   return
+}
+func.func @not_called(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %a = kernel.exp %x : tensor<4x8xf32>
+  return %a : tensor<4x8xf32>
 }

@@ -17,8 +17,9 @@
 
 namespace mirage {
 
-/// The unit attribute --mirage-outline puts on the functions it creates:
-/// the rest of the program calls them with their kernel-level signature.
+/// The unit attribute --mirage-outline puts on the functions it creates,
+/// and on kernel-level functions the rest of the module calls: they are
+/// called with their kernel-level signature (tensors).
 constexpr llvm::StringLiteral kOutlinedAttr = "mirage.outlined";
 
 /// The first op of `func`'s body that is neither a kernel-dialect op nor
@@ -44,9 +45,9 @@ inline std::string whyNotLowered(mlir::func::FuncOp func,
           "what maps into kernel-level functions)";
   else if (func->hasAttr(kOutlinedAttr))
     os << pass
-       << ": function left at the kernel level: it was outlined "
-          "(mirage.outlined) and the rest of the program calls it with "
-          "tensors, which its lowered form would not take";
+       << ": function left at the kernel level: the rest of the program "
+          "calls it with tensors (mirage.outlined), which its lowered form "
+          "would not take (mirage-mixed-to-cpu lowers it with its calls)";
   return why;
 }
 

@@ -79,7 +79,10 @@ def Outline : Pass<"mirage-outline", "::mlir::ModuleOp"> {
     ops keep their locations; the function and the call have the fused
     locations of the region's ops. Functions made only of kernel ops (and
     their `return`) are kernel-level already and are left alone, as are
-    ops in nested regions.
+    ops in nested regions; such a function that the rest of the module
+    calls gets `mirage.outlined` too. The attribute tells the lowering that
+    the function is called with tensors: `--mirage-lower-to-structured`
+    leaves it alone, `--mirage-lower-calls` lowers it with its calls.
 
     Example:
 
