@@ -91,17 +91,13 @@ struct LowerCallsPass : public ::mirage::impl::LowerCallsBase<LowerCallsPass> {
     if (uses)
       for (const SymbolTable::SymbolUse &use : *uses) {
         auto call = dyn_cast<func::CallOp>(use.getUser());
-        if (!call) {
-          func.emitRemark()
-              << "mirage-lower-calls: left at the kernel level: '"
-              << use.getUser()->getName()
-              << "' refers to it, and only func.call can be rewritten";
-          return success();
-        }
+        if (!call)
+          return use.getUser()->emitError()
+                 << "mirage-lower-calls: refers to @" << func.getSymName()
+                 << ", a kernel-level function, other than by func.call: "
+                    "only calls can be rewritten into its lowered form";
         calls.push_back(call);
       }
-    if (calls.empty())
-      return success();
     // The function alone, as --mirage-to-cpu lowers a kernel-level one.
     func->removeAttr(::mirage::kOutlinedAttr);
     OpPassManager pm(func::FuncOp::getOperationName());

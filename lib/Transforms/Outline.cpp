@@ -213,8 +213,13 @@ struct OutlinePass : public ::mirage::impl::OutlineBase<OutlinePass> {
       if (!isKernelOp(op)) {
         // The call replaces the region where its last op is: nothing
         // before it may read what the region computes.
-        if (llvm::any_of(op->getOperands(),
-                         [&](Value v) { return region.contains(v); }))
+        // Reads in its nested regions count too.
+        bool reads = false;
+        op->walk([&](Operation *nested) {
+          reads |= llvm::any_of(nested->getOperands(),
+                                [&](Value v) { return region.contains(v); });
+        });
+        if (reads)
           return j;
         continue;
       }

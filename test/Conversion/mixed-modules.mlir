@@ -37,6 +37,17 @@
 // FILES-NEXT: standalone.ptx
 // FILES-NOT: model
 //
+// The mixed pipeline lowers all three: @standalone and the region by our
+// lowering (the region's call rewritten), the caller by upstream's.
+// RUN: mirage-opt %S/Inputs/mixed-module.mlir --mirage-mixed-to-cpu 2>&1 \
+// RUN:   | FileCheck %s --check-prefix=MIXED
+// MIXED-NOT: remark
+// MIXED-DAG: llvm.func @model(
+// MIXED-DAG: llvm.call @model_mirage_0(
+// MIXED-DAG: llvm.func @model_mirage_0(
+// MIXED-DAG: llvm.func @standalone(
+// MIXED-NOT: func.func
+//
 // Without @standalone there is nothing to write: a remark, no error.
 // RUN: head -n 14 %S/Inputs/mixed-module.mlir > %t.called.mlir
 // RUN: rm -rf %t.none

@@ -173,3 +173,22 @@ func.func @not_called(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %a = kernel.exp %x : tensor<4x8xf32>
   return %a : tensor<4x8xf32>
 }
+
+// -----
+
+// A read inside a nested region of a caller op ends the region too.
+// CHECK-LABEL: func.func @nested_read
+// CHECK-NEXT:    %[[A:.*]] = call @nested_read_mirage_0(%arg0)
+// CHECK-NEXT:    %[[R:.*]] = scf.if
+// CHECK-NEXT:      scf.yield %[[A]]
+// CHECK:         call @nested_read_mirage_1(%[[R]], %arg0)
+func.func @nested_read(%x: tensor<4x8xf32>, %c: i1) -> tensor<4x8xf32> {
+  %a = kernel.exp %x : tensor<4x8xf32>
+  %r = scf.if %c -> tensor<4x8xf32> {
+    scf.yield %a : tensor<4x8xf32>
+  } else {
+    scf.yield %x : tensor<4x8xf32>
+  }
+  %b = kernel.add %r, %x : tensor<4x8xf32>, tensor<4x8xf32>
+  return %b : tensor<4x8xf32>
+}

@@ -163,9 +163,9 @@ def LowerCalls : Pass<"mirage-lower-calls", "::mlir::ModuleOp"> {
   let summary = "Lower outlined functions together with the calls to them";
   let description = [{
     The way back out of the kernel dialect for a mixed module on the CPU
-    path (docs/Import.md, "Running a mixed module"). Every function that
-    `--mirage-outline` made (`mirage.outlined`) and that the rest of the
-    module calls is lowered to the structured level (as
+    path (docs/Import.md, "Running a mixed module"). Every kernel-level
+    function on tensors (those `--mirage-outline` made, `mirage.outlined`,
+    and any other) is lowered to the structured level (as
     `--mirage-default-schedules` and `--mirage-lower-to-structured` lower a
     kernel-level function) and, in the same step, every `func.call` to it is
     rewritten into the lowered function's calling convention
@@ -175,8 +175,11 @@ def LowerCalls : Pass<"mirage-lower-calls", "::mlir::ModuleOp"> {
     outputs are read back with `bufferization.to_tensor`. The callers stay
     on tensors for upstream's bufferization.
 
-    An outlined function nobody calls is left as it is; one that something
-    other than `func.call` refers to is left with a remark.
+    Kernel-level functions on tensors that nobody calls are lowered too, as
+    `--mirage-to-cpu` lowers them, so that no kernel op on tensors is left
+    for the bufferization. A function that is not kernel level but holds
+    kernel ops (`--mirage-outline` was not run), and a reference to a
+    kernel-level function other than `func.call`, are errors.
 
     The pipeline `mirage-mixed-to-cpu` runs this pass, upstream's
     `one-shot-bufferize` (function boundaries included, identity layouts)
