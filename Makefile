@@ -1,6 +1,7 @@
 # Mirage-MLIR: the two commands of the README.
 #   make run   install what is missing, build, run the main job on the default example
 #   make test  install what is missing, build, run every test through ctest
+#   make install PREFIX=P  install the build into P (docs/Install.md)
 # and those of CI and docs/Fuzzing.md:
 #   make test-sanitize      the whole suite under ASan + UBSan (build-asan)
 #   make fuzz FUZZ_SECONDS=N  build the libFuzzer targets (build-fuzz), run each N s
@@ -18,8 +19,8 @@ export CCACHE_BASEDIR := $(CURDIR)
 DEPS_STAMP := $(BUILD_DIR)/.deps-installed
 NINJA_FILE := $(BUILD_DIR)/build.ninja
 
-.PHONY: all deps configure build run test clean format test-sanitize fuzz \
-  fuzz-build fuzz-campaign gpu-bundles
+.PHONY: all deps configure build run test install clean format \
+  test-sanitize fuzz fuzz-build fuzz-campaign gpu-bundles
 
 all: build
 
@@ -72,6 +73,12 @@ run: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# Installs the build (docs/Install.md) into PREFIX, by default CMake's
+# (/usr/local).
+PREFIX ?=
+install: build
+	cmake --install $(BUILD_DIR) $(if $(PREFIX),--prefix $(PREFIX))
 
 # The bundles of the GPU check (README.md, "GPU check"): every example at
 # batch sizes 1 and 8 compiled to PTX, each with the interpreter's outputs

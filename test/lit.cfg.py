@@ -11,20 +11,39 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mirage_obj_root, "test")
 
+# Every path below comes from lit.site.cfg.py, which CMake writes
+# (test/CMakeLists.txt): nothing here names a folder of this machine.
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%mirage_src", config.mirage_src_root))
-config.substitutions.append(
-    ("%mirage_plugin", os.path.join(config.mirage_lib_dir, "MiragePlugin.so")))
+config.substitutions.append(("%mirage_obj_root", config.mirage_obj_root))
+config.substitutions.append(("%mirage_plugin", config.mirage_plugin))
 # The stock upstream mlir-opt, for the plugin tests. It is not instrumented:
 # in a sanitizer build it loads our plugin only with the ASan runtime
 # preloaded (make test-sanitize).
-upstream_mlir_opt = os.path.join(config.llvm_tools_dir, "mlir-opt")
-if getattr(config, "mirage_asan_runtime", ""):
+upstream_mlir_opt = config.upstream_mlir_opt
+if config.mirage_asan_runtime:
     upstream_mlir_opt = "env LD_PRELOAD=%s %s" % (config.mirage_asan_runtime,
                                                   upstream_mlir_opt)
 config.substitutions.append(("%upstream_mlir_opt", upstream_mlir_opt))
+config.substitutions.append(("%mlir_tblgen", config.mlir_tblgen))
+config.substitutions.append(
+    ("%mlir_includes",
+     " ".join("-I " + d for d in config.mlir_include_dirs.split(";") if d)))
 
-llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+# The install test (Install/): this build's CMake, generator and compiler.
+config.substitutions.append(("%cmake_generator",
+                             '"%s"' % config.cmake_generator))
+config.substitutions.append(("%cmake_make_program",
+                             config.cmake_make_program))
+config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%cxx_compiler_launcher",
+                             config.cxx_compiler_launcher))
+config.substitutions.append(("%cxx_compiler", config.cxx_compiler))
+
+# ccache's settings reach the compiler the install test runs.
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
+                                     "CCACHE_DIR", "CCACHE_BASEDIR",
+                                     "CCACHE_CONFIGPATH"])
 llvm_config.use_default_substitutions()
 
 # Our tools first, then FileCheck, not, count from LLVM.
@@ -34,18 +53,13 @@ llvm_config.add_tool_substitutions(["mirage-opt", "mirage-cpu-runner",
                                     "mirage-ptx-emu"],
                                    [config.mirage_tools_dir])
 
-# Python for test scripts, and Debian's python3 with numpy for the tests that
+# Python for test scripts, and a Python with numpy for the tests that
 # compare the interpreter with an independent numpy implementation (REQUIRES:
-# numpy; the python3 on PATH may lack numpy).
-import subprocess
-import sys
-config.substitutions.append(("%mirage_python", sys.executable))
-numpy_python = "/usr/bin/python3"
-if os.path.exists(numpy_python) and subprocess.call(
-        [numpy_python, "-c", "import numpy"], stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL) == 0:
+# numpy; CMake found it, MIRAGE_NUMPY_PYTHON chooses it).
+config.substitutions.append(("%mirage_python", config.python_executable))
+if config.numpy_python:
     config.available_features.add("numpy")
-config.substitutions.append(("%numpy_python", numpy_python))
+config.substitutions.append(("%numpy_python", config.numpy_python))
 
 # Tests never touch the user's search cache: the default cache directory of
 # --mirage-superoptimize lives in the build tree during tests.
@@ -54,10 +68,9 @@ config.environment["XDG_CACHE_HOME"] = os.path.join(config.mirage_obj_root,
 
 # CUDA's PTX assembler, for the tests that assemble the PTX of --mirage-to-ptx
 # (REQUIRES: ptxas). No GPU is needed.
-ptxas = "/usr/local/cuda/bin/ptxas"
-if os.path.exists(ptxas):
+if config.ptxas:
     config.available_features.add("ptxas")
-config.substitutions.append(("%ptxas", ptxas))
+config.substitutions.append(("%ptxas", config.ptxas))
 
 # mlir-runner and its runtime libraries, for the tests that run a whole
 # mixed module (REQUIRES: mlir-runner).

@@ -131,6 +131,12 @@ private:
           operands.size() > 1 ? operands[1] : Value()));
     case NonElementwiseOpKind::GraphDefined:
       return emitGraphDefined(op, operands);
+    case NonElementwiseOpKind::ReduceMax:
+      return single(
+          kernel::ReduceMaxOp::create(builder, loc, operands[0], op.dim));
+    case NonElementwiseOpKind::ReduceMean:
+      return single(
+          kernel::ReduceMeanOp::create(builder, loc, operands[0], op.dim));
     }
     llvm_unreachable("unknown op kind");
   }

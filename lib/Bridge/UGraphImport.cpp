@@ -280,6 +280,12 @@ FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func,
               n.size = r.getSize();
               return n;
             })
+            .Case([](kernel::ReduceMaxOp r) {
+              return dimNode(OpKind::ReduceMax, r.getDim());
+            })
+            .Case([](kernel::ReduceMeanOp r) {
+              return dimNode(OpKind::ReduceMean, r.getDim());
+            })
             .Case([](kernel::RmsNormOp r) {
               OpNode n = makeOpNode(OpKind::RmsNorm);
               n.normalizedShape.assign(r.getNormalizedShape().begin(),

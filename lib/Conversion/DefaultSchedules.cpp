@@ -160,7 +160,10 @@ public:
     if (tiles.size() == 2)
       shape = cantFail(::mirage::inferBroadcastShape(
           lhs.getShape(), cast<bk::TileType>(tiles[1].getType()).getShape()));
-    state.addTypes(lhs.withShape(shape));
+    // The kernel result's element type: a cast changes it.
+    state.addTypes(lhs.cloneWith(
+        shape, cast<RankedTensorType>(kernelElementwise->getResult(0).getType())
+                   .getElementType()));
     return builder.create(state)->getResult(0);
   }
 
@@ -185,6 +188,14 @@ public:
     return llvm::TypeSwitch<Operation *, FailureOr<kn::GraphDefinedOp>>(op)
         .Case([&](kn::MatmulOp m) { return scheduleMatmul(m, builder); })
         .Case([&](kn::ReductionOp r) { return scheduleReduction(r, builder); })
+        .Case([&](kn::ReduceMaxOp r) {
+          return scheduleAccumulated(r, r.getInput(), r.getDim(),
+                                     ::mirage::AccumKind::Max, builder);
+        })
+        .Case([&](kn::ReduceMeanOp r) {
+          return scheduleAccumulated(r, r.getInput(), r.getDim(),
+                                     ::mirage::AccumKind::Mean, builder);
+        })
         .Case([&](kn::RmsNormOp r) { return scheduleRmsNorm(r, builder); })
         .Case([&](kn::ConcatOp c) { return scheduleConcat(c, builder); })
         .Default([&](Operation *other) {
@@ -305,6 +316,47 @@ private:
     }
     Value result = graph.accumulate(reduced);
     graph.yield(graph.save(result, partition.omap(), op.getType()));
+    return graph.getKernel();
+  }
+
+  /// reduce_max and reduce_mean: the for-loop runs along `dim` and a max or
+  /// mean accumulator combines the iterations. The max accumulator is
+  /// element-wise, so each iteration loads one slice of `dim`; the mean
+  /// accumulator also averages the tile's last dimension, so `dim` must be
+  /// the last one and each iteration loads a chunk of it.
+  FailureOr<kn::GraphDefinedOp>
+  scheduleAccumulated(Operation *op, TypedValue<RankedTensorType> input,
+                      int64_t dim, ::mirage::AccumKind kind,
+                      OpBuilder &builder) {
+    ArrayRef<int64_t> in = input.getType().getShape();
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    ArrayRef<int64_t> out = resultType.getShape();
+    int64_t rank = static_cast<int64_t>(in.size());
+    int64_t chunk = 1;
+    if (kind == ::mirage::AccumKind::Mean) {
+      if (dim != rank - 1)
+        return op->emitOpError()
+               << "has no default schedule: a block mean accumulator "
+                  "averages the last dimension only, this op dimension "
+               << dim << " of rank " << rank;
+      chunk = largestDivisorAtMost(in[dim], 256);
+    }
+    SmallVector<bool> kept(out.size(), false);
+    kept[dim] = true;
+    Partition partition =
+        partitionOutput(out, kept, std::max<int64_t>(1, tileElements / chunk));
+    BlockGraphBuilder graph(builder, op->getLoc(), input, resultType,
+                            partition.grid, in[dim] / chunk, /*dimx=*/64);
+    FailureOr<Value> tile = graph.load(0, partition.imap(in, out), dim);
+    if (failed(tile))
+      return failure();
+    auto tileType = cast<bk::TileType>(tile->getType());
+    ::mirage::Shape shape(tileType.getShape());
+    shape[dim] = 1;
+    Value result = bk::AccumOp::create(
+        builder, op->getLoc(), tileType.withShape(shape).withAccumulated(true),
+        kind, *tile, Value());
+    graph.yield(graph.save(result, partition.omap(), resultType));
     return graph.getKernel();
   }
 

@@ -217,6 +217,9 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
   // Savers and graph-defined kernels are not ops of this switch.
   case NonElementwiseOpKind::Saver:
   case NonElementwiseOpKind::GraphDefined:
+  // Kernel-level reductions: the default schedule replaces them.
+  case NonElementwiseOpKind::ReduceMax:
+  case NonElementwiseOpKind::ReduceMean:
     break;
   }
   return emitError(loc) << "a block op '" << ::mirage::opKindName(op.kind)

@@ -159,6 +159,19 @@ Value KernelEmitter::applyUnary(const OpNode &op, Value x) {
   }
   case UnaryOpKind::MulScalar:
     return arith::MulFOp::create(b, loc, x, constF32(op.scalarA));
+  case UnaryOpKind::Neg:
+    return arith::NegFOp::create(b, loc, x);
+  case UnaryOpKind::Sigmoid: {
+    // 1 / (1 + e^-x)
+    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+    Value den = arith::AddFOp::create(b, loc, constF32(1.0), e);
+    return arith::DivFOp::create(b, loc, constF32(1.0), den);
+  }
+  case UnaryOpKind::Erf:
+    return math::ErfOp::create(b, loc, x);
+  case UnaryOpKind::Cast:
+    // valueAt rounds every result to its value's type: that is the cast.
+    return x;
   }
   llvm_unreachable("applyUnary on an op that is not element-wise unary");
 }

@@ -28,9 +28,10 @@ std::vector<bool> mirage::valuesHeldInF32(const BlockGraph &graph) {
   // element-wise reader's result before the values it reads.
   for (size_t v = n; v-- > graph.numInputs;) {
     const OpNode *op = producer[v];
+    // A cast's result is the rounding the program asks for: never held.
     if (!op || op->kind == OpKind::Loader || op->kind == OpKind::Saver ||
-        op->kind == OpKind::Accum || graph.values[v].accumulated ||
-        readers[v].empty())
+        op->kind == OpKind::Accum || op->kind == OpKind::Cast ||
+        graph.values[v].accumulated || readers[v].empty())
       continue;
     held[v] = llvm::all_of(readers[v], [&](const OpNode *reader) {
       if (reader->kind == OpKind::Accum)
@@ -99,6 +100,10 @@ static void printAttributes(llvm::raw_ostream &os, const OpNode &op,
     break;
   case NonElementwiseOpKind::GraphDefined:
     os << " block_graph " << op.blockGraph;
+    break;
+  case NonElementwiseOpKind::ReduceMax:
+  case NonElementwiseOpKind::ReduceMean:
+    os << " dim " << op.dim;
     break;
   case NonElementwiseOpKind::Matmul:
   case NonElementwiseOpKind::ConcatMatmul:

@@ -188,6 +188,11 @@ llvm::SmallVector<ExprId, 2> mirage::buildAbstractExprs(
       return {b.clamp(operands[0], op.scalarA, op.scalarB)};
     if (op.kind == OpKind::MulScalar)
       return {b.mul(operands[0], b.constant(op.scalarA))};
+    // -x is x * -1; a cast only rounds, which the expressions ignore.
+    if (op.kind == OpKind::Neg)
+      return {b.mul(operands[0], b.constant(-1.0))};
+    if (op.kind == OpKind::Cast)
+      return {operands[0]};
     std::optional<AbsOp> kind = abstractOp(op.kind);
     if (!kind)
       llvm::report_fatal_error(llvm::Twine("no abstract expression for ") +
@@ -208,6 +213,11 @@ llvm::SmallVector<ExprId, 2> mirage::buildAbstractExprs(
     int64_t size = std::max<int64_t>(1, op.size);
     return {b.sum(std::max<int64_t>(1, extent / size), operands[0])};
   }
+  case NonElementwiseOpKind::ReduceMean:
+    return {b.mean(dimOf(operandInfo(0), op.dim), operands[0])};
+  case NonElementwiseOpKind::ReduceMax:
+    // As the max accumulator: no index-free expression captures a maximum.
+    return opaqueResults();
   case NonElementwiseOpKind::ReductionToDimx: {
     int64_t extent = dimOf(operandInfo(0), op.dim);
     int64_t dimx = launch ? launch->reductionDimx : 1;

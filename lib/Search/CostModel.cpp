@@ -85,6 +85,8 @@ static void countFlops(const OpNode &op, llvm::ArrayRef<ValueInfo> values,
   case NonElementwiseOpKind::Concat:
     return;
   case NonElementwiseOpKind::Reduction:
+  case NonElementwiseOpKind::ReduceMax:
+  case NonElementwiseOpKind::ReduceMean:
   case NonElementwiseOpKind::ReductionToDimx:
   case NonElementwiseOpKind::RunningMax:
   case NonElementwiseOpKind::RmsNorm:

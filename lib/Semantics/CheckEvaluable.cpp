@@ -60,6 +60,9 @@ static llvm::Expected<Shape> expectedShape(const OpNode &op,
   }
   case NonElementwiseOpKind::GraphDefined:
     return llvm::createStringError("is not supported here");
+  case NonElementwiseOpKind::ReduceMax:
+  case NonElementwiseOpKind::ReduceMean:
+    return inferReductionShape(shape(0), op.dim, 1);
   }
   llvm_unreachable("unknown op kind");
 }

@@ -127,6 +127,21 @@ struct FloatDomain {
     case UnaryOpKind::MulScalar:
       y[0] = v * node.scalarA;
       return;
+    case UnaryOpKind::Neg:
+      y[0] = -v;
+      return;
+    case UnaryOpKind::Sigmoid:
+      // exp(-v) overflows to +Inf for v < -709 and the quotient is +0, the
+      // limit; NaN stays NaN.
+      y[0] = 1.0 / (1.0 + std::exp(-v));
+      return;
+    case UnaryOpKind::Erf:
+      y[0] = std::erf(v);
+      return;
+    case UnaryOpKind::Cast:
+      // The engine rounds the result to its element type: that is the cast.
+      y[0] = v;
+      return;
     }
     llvm_unreachable("FloatDomain::unary on an op that is not element-wise "
                      "unary");
@@ -235,7 +250,7 @@ struct FieldDomain {
 
 private:
   uint64_t key = field::modelKey(0);
-  uint64_t geluKey = 0, sqrtKey = 0, powKey = 0;
+  uint64_t geluKey = 0, sqrtKey = 0, powKey = 0, erfKey = 0;
   /// The last clamp's bounds and key.
   double clampLo = 0, clampHi = 0;
   uint64_t clampKey = 0;

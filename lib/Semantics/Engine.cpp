@@ -577,6 +577,49 @@ void Kernels<D>::reduce(const View &in, unsigned dim, int64_t size,
 }
 
 template <class D>
+void Kernels<D>::reduceMax(const View &in, unsigned dim, Tensor &out) {
+  Dims outShape = in.shape;
+  outShape[dim] = 1;
+  int64_t count = in.shape[dim];
+  int64_t step = in.stride[dim];
+  float *y = out.data.data();
+  forEach(
+      outShape,
+      [&](int64_t o, int64_t i) {
+        double best[L], v[L];
+        for (int64_t k = 0; k < count; ++k) {
+          for (unsigned l = 0; l < L; ++l)
+            v[l] = in.data[(i + k * step) * L + l];
+          if (k == 0 || D::greater(v, best))
+            std::copy(v, v + L, best);
+        }
+        for (unsigned l = 0; l < L; ++l)
+          y[o * L + l] = D::finish(best[l], l, out.dtype);
+      },
+      in.stride);
+}
+
+template <class D>
+void Kernels<D>::reduceMean(const View &in, unsigned dim, Tensor &out) {
+  Dims outShape = in.shape;
+  outShape[dim] = 1;
+  int64_t count = in.shape[dim];
+  int64_t step = in.stride[dim];
+  float *y = out.data.data();
+  forEach(
+      outShape,
+      [&](int64_t o, int64_t i) {
+        for (unsigned l = 0; l < L; ++l) {
+          double sum = 0;
+          for (int64_t k = 0; k < count; ++k)
+            sum += in.data[(i + k * step) * L + l];
+          y[o * L + l] = D::finish(dom.divCount(sum, count, l), l, out.dtype);
+        }
+      },
+      in.stride);
+}
+
+template <class D>
 void Kernels<D>::rmsNorm(const View &in, int64_t rowLength, double eps,
                          const View *weight, Tensor &out) {
   scratch.resize(out.data.size());

@@ -162,6 +162,11 @@ public:
 
   /// Strided sum of dim `dim` (padded) down to `size` elements.
   void reduce(const View &in, unsigned dim, int64_t size, Tensor &out);
+  /// The maximum of dim `dim` (padded), in the order of D::greater (the max
+  /// accumulator's: a NaN, once seen, stays; +0 is above -0).
+  void reduceMax(const View &in, unsigned dim, Tensor &out);
+  /// The mean of dim `dim` (padded): D::divCount of the sum.
+  void reduceMean(const View &in, unsigned dim, Tensor &out);
 
   /// x / sqrt(mean(x^2) + eps) * weight over the trailing `rowLength`
   /// elements of every row.

@@ -21,6 +21,7 @@ void FieldDomain::setModelKey(uint64_t modelKey) {
   geluKey = field::functionKey(key, field::OpaqueFunction::Gelu);
   sqrtKey = field::functionKey(key, field::OpaqueFunction::Sqrt);
   powKey = field::functionKey(key, field::OpaqueFunction::Pow);
+  erfKey = field::functionKey(key, field::OpaqueFunction::Erf);
   haveClampKey = haveConstant = false;
 }
 
@@ -108,6 +109,31 @@ void FieldDomain::unary(const OpNode &node, const double *x, double *y) {
     y[1] = field::mul(x[1], c[1], 1);
     return;
   }
+  case UnaryOpKind::Neg:
+    // -x exactly, so that a - b and a + neg(b) agree. (mul_scalar by -1
+    // multiplies by the random image of the constant -1: docs/Semantics.md.)
+    y[0] = field::neg(x[0], 0);
+    y[1] = field::neg(x[1], 1);
+    return;
+  case UnaryOpKind::Sigmoid: {
+    // 1 / (1 + exp(-x)) exactly, as silu's factor: 1 + g^k is never 0, and
+    // the q lane of exp is 1, so sigmoid's is 1/2.
+    double e = field::expP(field::neg(x[1], 1));
+    y[0] = field::inverse(field::add(1, e, 0), 0);
+    y[1] = kInv2Q;
+    return;
+  }
+  case UnaryOpKind::Erf:
+    // erf is no rational function of exp: a random function of its own,
+    // independent of gelu's.
+    field::randomFunction(erfKey, x, y);
+    return;
+  case UnaryOpKind::Cast:
+    // Rounding is invisible to fingerprints (docs/Semantics.md): the
+    // identity.
+    y[0] = x[0];
+    y[1] = x[1];
+    return;
   }
   llvm_unreachable("FieldDomain::unary on an op that is not element-wise "
                    "unary");

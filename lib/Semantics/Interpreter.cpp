@@ -134,6 +134,10 @@ void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
   }
   case NonElementwiseOpKind::Concat:
     return kernels.concat(operands, padDim(op.dim, rank), out);
+  case NonElementwiseOpKind::ReduceMax:
+    return kernels.reduceMax(operands[0], padDim(op.dim, rank), out);
+  case NonElementwiseOpKind::ReduceMean:
+    return kernels.reduceMean(operands[0], padDim(op.dim, rank), out);
   case NonElementwiseOpKind::GraphDefined:
   case NonElementwiseOpKind::Loader:
   case NonElementwiseOpKind::Saver:

@@ -130,6 +130,23 @@ TEST(Accumulation, AValueAnythingElseReadsIsRounded) {
   EXPECT_TRUE(held[ev]);
 }
 
+TEST(Accumulation, ACastIsRounded) {
+  // matmul -> cast -> accum: the cast is the rounding the program asks for,
+  // so its result is not held (and the matmul it reads, read by nothing
+  // else, is rounded to its own dtype before the cast).
+  BlockGraph b = blockGraph(16, 256, 64, 4);
+  ValueId xt = loader(b, 0, 1), wt = loader(b, 1, 0);
+  ValueId mm = add(b, makeOpNode(OpKind::Matmul, {xt, wt}), tile({16, 64}));
+  ValueInfo narrow = tile({16, 64});
+  narrow.dtype = DType::BF16;
+  ValueId cast = add(b, makeOpNode(OpKind::Cast, {mm}), narrow);
+  ValueId acc = accum(b, AccumKind::None, {cast});
+  saver(b, acc);
+  std::vector<bool> held = valuesHeldInF32(b);
+  EXPECT_FALSE(held[cast]);
+  EXPECT_FALSE(held[mm]);
+}
+
 TEST(Accumulation, RescaleScaleIsHeld) {
   BlockGraph b = blockGraph(16, 256, 64, 4);
   ValueId xt = loader(b, 0, 1), wt = loader(b, 1, 0);

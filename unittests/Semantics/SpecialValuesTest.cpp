@@ -96,4 +96,42 @@ TEST(SpecialValues, SumsStayInTheF32Range) {
   EXPECT_GT(factor, 0);
 }
 
+TEST(SpecialValues, NegSigmoidErfAndCast) {
+  // neg flips the sign of zeros and infinities and keeps NaN.
+  EXPECT_TRUE(isNegativeZero(unary(OpKind::Neg, 0.0)));
+  EXPECT_TRUE(isPositiveZero(unary(OpKind::Neg, -0.0)));
+  EXPECT_EQ(unary(OpKind::Neg, kInf), -kInf);
+  EXPECT_EQ(unary(OpKind::Neg, -0x1p-149), 0x1p-149);
+  EXPECT_TRUE(std::isnan(unary(OpKind::Neg, kNaN)));
+  // sigmoid reaches its limits at the infinities (exp(+Inf) = +Inf gives
+  // +0, not NaN), is 1/2 at both zeros and keeps NaN.
+  EXPECT_TRUE(isPositiveZero(unary(OpKind::Sigmoid, -kInf)));
+  EXPECT_EQ(unary(OpKind::Sigmoid, kInf), 1);
+  EXPECT_EQ(unary(OpKind::Sigmoid, -0.0), 0.5);
+  EXPECT_EQ(unary(OpKind::Sigmoid, 0x1p-149), 0.5);
+  EXPECT_TRUE(std::isnan(unary(OpKind::Sigmoid, kNaN)));
+  // erf is odd: -0 stays -0, the infinities give +-1.
+  EXPECT_TRUE(isNegativeZero(unary(OpKind::Erf, -0.0)));
+  EXPECT_EQ(unary(OpKind::Erf, kInf), 1);
+  EXPECT_EQ(unary(OpKind::Erf, -kInf), -1);
+  EXPECT_TRUE(std::isnan(unary(OpKind::Erf, kNaN)));
+  // cast computes the identity; the engine's rounding to the result type
+  // (FloatDomain::finish) is the conversion: f32's largest finite value
+  // overflows f16 and bf16 rounds it to the nearest even.
+  EXPECT_TRUE(isNegativeZero(unary(OpKind::Cast, -0.0)));
+  EXPECT_TRUE(std::isnan(unary(OpKind::Cast, kNaN)));
+  double fltMax = std::numeric_limits<float>::max();
+  EXPECT_EQ(FloatDomain::finish(unary(OpKind::Cast, fltMax), 0, DType::F16),
+            std::numeric_limits<float>::infinity());
+  EXPECT_EQ(FloatDomain::finish(unary(OpKind::Cast, -0x1p-149), 0, DType::F16),
+            0.0f);
+  EXPECT_TRUE(std::signbit(
+      FloatDomain::finish(unary(OpKind::Cast, -0x1p-149), 0, DType::F16)));
+  EXPECT_EQ(FloatDomain::finish(unary(OpKind::Cast, 0x1p-24), 0, DType::F16),
+            0x1p-24f); // f16's smallest subnormal
+  EXPECT_EQ(
+      FloatDomain::finish(unary(OpKind::Cast, 1.0 + 0x1p-8), 0, DType::BF16),
+      1.0f); // a tie goes to the even neighbour
+}
+
 } // namespace

@@ -28,11 +28,17 @@ def DefaultSchedules : Pass<"mirage-default-schedules", "::mlir::func::FuncOp"> 
     * reduction along d (strided to `size`): the other dimensions are tiled
       as for element-wise ops; the for-loop walks d, each iteration reduces
       its chunk (`block.reduction`, or `block.reduction_to_dimx` with dimx =
-      size), and a `none` accumulator sums the chunks.
+      size), and a `none` accumulator sums the chunks;
+    * reduce_max along d: the other dimensions are tiled as for element-wise
+      ops; the for-loop walks d one slice at a time and a `max` accumulator
+      keeps the maximum;
+    * reduce_mean along the last dimension: the for-loop walks it in chunks
+      of at most 256 and a `mean` accumulator averages the chunks' elements.
 
     An op that no default schedule covers (a matmul with more than one batch
     dimension, rms_norm over several dimensions or with a weight on an input
-    of rank > 1) is reported as an error naming the op and the reason.
+    of rank > 1, reduce_mean along a dimension other than the last) is
+    reported as an error naming the op and the reason.
 
     Example:
 

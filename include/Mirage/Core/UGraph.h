@@ -101,7 +101,8 @@ struct BlockGraph {
 /// accumulators, or element-wise ops whose results are held in f32
 /// themselves. So the partial product of a looped matmul (and any
 /// element-wise chain from it) reaches its accumulator unrounded, and is
-/// rounded once, when the accumulator finishes. Indexed by ValueId.
+/// rounded once, when the accumulator finishes. A cast's result is never
+/// held (it is the rounding the program asks for). Indexed by ValueId.
 std::vector<bool> valuesHeldInF32(const BlockGraph &graph);
 
 /// A kernel-level program: the graph of a function.

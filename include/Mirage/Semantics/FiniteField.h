@@ -110,7 +110,7 @@ void constantImage(uint64_t key, double value, double *y);
 /// The functions that are not rational functions of the modelled primitives
 /// (add, mul, div, exp): each is an independent random function of the
 /// residue pair of its operand(s), fresh for every model key.
-enum class OpaqueFunction : uint8_t { Gelu, Sqrt, Pow, Clamp };
+enum class OpaqueFunction : uint8_t { Gelu, Sqrt, Pow, Clamp, Erf };
 
 /// The key of one opaque function under a model key. Clamp is keyed by its
 /// exact bounds too (relu is clamp to [0, +inf]); the other functions ignore

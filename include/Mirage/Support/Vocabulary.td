@@ -108,6 +108,18 @@ defvar MirageOps = [
   // attrs: scalarA = scalar
   MirageUnaryFunction<"mul_scalar", "MulScalar", "x * scalar", stamped = 0,
                       abstract = 0>,
+  // A mul by the constant -1 in the abstract expressions.
+  MirageUnaryFunction<"neg", "Neg", "-x", abstract = 0>,
+  // 1 / (1 + exp(-x)) exactly, in every semantics.
+  MirageUnaryFunction<"sigmoid", "Sigmoid", "1 / (1 + exp(-x))", expLike = 1,
+                      costPerElement = 4>,
+  // Not a rational function of exp: an opaque function (docs/Semantics.md).
+  MirageUnaryFunction<"erf", "Erf", "erf(x)", costPerElement = 4>,
+  // The value rounded to the result's element type (f16, bf16, f32); the
+  // result may be wider than the operand, so it is not in place. The
+  // identity in the abstract expressions and the fingerprints.
+  MirageOp<"cast", "Cast", MirageUnary, "x rounded to the result type",
+           /*stamped=*/0, /*abstract=*/0>,
   // Element-wise binary with broadcasting.
   MirageBinaryFunction<"add", "Add", "lhs + rhs", searchKernel = 1,
                        searchBlock = 1>,
@@ -129,6 +141,10 @@ defvar MirageOps = [
   MirageOp<"concat", "Concat", MirageStructured>,
   // Kernel level only. attrs: blockGraph
   MirageOp<"graph_defined", "GraphDefined", MirageKernelOnly>,
+  // attrs: dim (the dimension becomes 1). The default schedule makes a
+  // block graph of them (a max or mean accumulator over the for-loop).
+  MirageOp<"reduce_max", "ReduceMax", MirageKernelOnly, "max along dim">,
+  MirageOp<"reduce_mean", "ReduceMean", MirageKernelOnly, "mean along dim">,
   // Block level only.
   MirageOp<"loader", "Loader", MirageBlockOnly>, // attrs: map = imap, dim = fmap
   MirageOp<"saver", "Saver", MirageBlockOnly>,   // attrs: map = omap

@@ -211,3 +211,54 @@ func.func @accumulators_f16(%x: tensor<16x64xf16>) -> (tensor<16x16xf16>, tensor
   return %none, %max, %sum, %mean, %rms, %rmax, %rdiff, %red, %resc
       : tensor<16x16xf16>, tensor<16x16xf16>, tensor<16x1xf16>, tensor<16x1xf16>, tensor<16x1xf16>, tensor<16x1xf16>, tensor<16x1xf16>, tensor<16x1xf16>, tensor<16x16xf16>
 }
+
+// neg, sigmoid, erf and cast to the two other element types, on the rows
+// of @unary_<type> (kernel-eltops).
+func.func @eltops_f32(%x: tensor<4x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf16>, tensor<4x16xbf16>) {
+  %neg = kernel.neg %x : tensor<4x16xf32>
+  %sigmoid = kernel.sigmoid %x : tensor<4x16xf32>
+  %erf = kernel.erf %x : tensor<4x16xf32>
+  %to_f16 = kernel.cast %x : tensor<4x16xf32> to tensor<4x16xf16>
+  %to_bf16 = kernel.cast %x : tensor<4x16xf32> to tensor<4x16xbf16>
+  return %neg, %sigmoid, %erf, %to_f16, %to_bf16 : tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf16>, tensor<4x16xbf16>
+}
+func.func @eltops_f16(%x: tensor<4x16xf16>) -> (tensor<4x16xf16>, tensor<4x16xf16>, tensor<4x16xf16>, tensor<4x16xf32>, tensor<4x16xbf16>) {
+  %neg = kernel.neg %x : tensor<4x16xf16>
+  %sigmoid = kernel.sigmoid %x : tensor<4x16xf16>
+  %erf = kernel.erf %x : tensor<4x16xf16>
+  %to_f32 = kernel.cast %x : tensor<4x16xf16> to tensor<4x16xf32>
+  %to_bf16 = kernel.cast %x : tensor<4x16xf16> to tensor<4x16xbf16>
+  return %neg, %sigmoid, %erf, %to_f32, %to_bf16 : tensor<4x16xf16>, tensor<4x16xf16>, tensor<4x16xf16>, tensor<4x16xf32>, tensor<4x16xbf16>
+}
+func.func @eltops_bf16(%x: tensor<4x16xbf16>) -> (tensor<4x16xbf16>, tensor<4x16xbf16>, tensor<4x16xbf16>, tensor<4x16xf32>, tensor<4x16xf16>) {
+  %neg = kernel.neg %x : tensor<4x16xbf16>
+  %sigmoid = kernel.sigmoid %x : tensor<4x16xbf16>
+  %erf = kernel.erf %x : tensor<4x16xbf16>
+  %to_f32 = kernel.cast %x : tensor<4x16xbf16> to tensor<4x16xf32>
+  %to_f16 = kernel.cast %x : tensor<4x16xbf16> to tensor<4x16xf16>
+  return %neg, %sigmoid, %erf, %to_f32, %to_f16 : tensor<4x16xbf16>, tensor<4x16xbf16>, tensor<4x16xbf16>, tensor<4x16xf32>, tensor<4x16xf16>
+}
+
+// reduce_max (along both dims) and reduce_mean on the reduction rows
+// (kernel-eltops).
+func.func @eltops_reductions_f32(%x: tensor<16x64xf32>)
+    -> (tensor<16x1xf32>, tensor<1x64xf32>, tensor<16x1xf32>) {
+  %max1 = kernel.reduce_max %x dim 1 : tensor<16x64xf32>
+  %max0 = kernel.reduce_max %x dim 0 : tensor<16x64xf32>
+  %mean = kernel.reduce_mean %x dim 1 : tensor<16x64xf32>
+  return %max1, %max0, %mean : tensor<16x1xf32>, tensor<1x64xf32>, tensor<16x1xf32>
+}
+func.func @eltops_reductions_f16(%x: tensor<16x64xf16>)
+    -> (tensor<16x1xf16>, tensor<1x64xf16>, tensor<16x1xf16>) {
+  %max1 = kernel.reduce_max %x dim 1 : tensor<16x64xf16>
+  %max0 = kernel.reduce_max %x dim 0 : tensor<16x64xf16>
+  %mean = kernel.reduce_mean %x dim 1 : tensor<16x64xf16>
+  return %max1, %max0, %mean : tensor<16x1xf16>, tensor<1x64xf16>, tensor<16x1xf16>
+}
+func.func @eltops_reductions_bf16(%x: tensor<16x64xbf16>)
+    -> (tensor<16x1xbf16>, tensor<1x64xbf16>, tensor<16x1xbf16>) {
+  %max1 = kernel.reduce_max %x dim 1 : tensor<16x64xbf16>
+  %max0 = kernel.reduce_max %x dim 0 : tensor<16x64xbf16>
+  %mean = kernel.reduce_mean %x dim 1 : tensor<16x64xbf16>
+  return %max1, %max0, %mean : tensor<16x1xbf16>, tensor<1x64xbf16>, tensor<16x1xbf16>
+}

@@ -293,6 +293,13 @@ LogicalResult ClampOp::verify() {
                            getMax().convertToDouble());
 }
 
+LogicalResult CastOp::verify() {
+  if (getInput().getType().getAccumulated() !=
+      getResult().getType().getAccumulated())
+    return emitOpError() << "result must keep the input's accumulation state";
+  return success();
+}
+
 LogicalResult RmsNormOp::verify() { return verifyEpsilon(*this, getEps()); }
 
 LogicalResult ReductionToDimxOp::verify() {

@@ -129,6 +129,32 @@ LogicalResult ReductionOp::inferReturnTypes(MLIRContext *,
       inferred);
 }
 
+/// The result of reduce_max and reduce_mean: `dim` becomes 1.
+static LogicalResult inferReduceResult(std::optional<Location> location,
+                                       StringRef name, Value input, int64_t dim,
+                                       SmallVectorImpl<Type> &inferred) {
+  return inferTensorResult(
+      location, name, {input.getType()},
+      [&] { return ::mirage::inferReductionShape(shapeOf(input), dim, 1); },
+      inferred);
+}
+
+LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> location,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  return inferReduceResult(location, getOperationName(), adaptor.getInput(),
+                           adaptor.getDim(), inferred);
+}
+
+LogicalResult ReduceMeanOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> location,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &inferred) {
+  return inferReduceResult(location, getOperationName(), adaptor.getInput(),
+                           adaptor.getDim(), inferred);
+}
+
 LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> location,
                                          Adaptor adaptor,

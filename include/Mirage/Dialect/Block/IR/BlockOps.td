@@ -156,6 +156,27 @@ def Block_MulScalarOp : Block_UnaryOp<"mul_scalar"> {
       "$input `,` $scalar attr-dict `:` qualified(type($input))";
 }
 
+def Block_CastOp : Block_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "element-wise conversion of a tile to another float type";
+  let description = [{
+    Rounds every element of the tile to the result's element type (f16,
+    bf16 or f32), to nearest, ties to even, as `kernel.cast` does. The
+    result has the input's shape and accumulation state; it has storage of
+    its own (it may be wider than the input).
+
+    Example:
+
+    ```mlir
+    %y = block.cast %x : !block.tile<64x64xf16, pre> to !block.tile<64x64xf32, pre>
+    ```
+  }];
+  let arguments = (ins Block_TileType:$input);
+  let results = (outs Block_TileType:$result);
+  let assemblyFormat =
+      "$input attr-dict `:` qualified(type($input)) `to` qualified(type($result))";
+  let hasVerifier = 1;
+}
+
 class Block_BinaryOp<string mnemonic>
     : Block_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
   let arguments = (ins Block_TileType:$lhs, Block_TileType:$rhs);

@@ -70,6 +70,27 @@ def Kernel_MulScalarOp : Kernel_UnaryOp<"mul_scalar"> {
   let assemblyFormat = "$input `,` $scalar attr-dict `:` type($input)";
 }
 
+def Kernel_CastOp : Kernel_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "element-wise conversion to another floating-point type";
+  let description = [{
+    Rounds every element to the result's element type (f16, bf16 or f32;
+    the input's type may be any of the three). Rounding is to nearest, ties
+    to even; a value beyond the result type's range becomes +-Inf, NaN stays
+    NaN, -0 stays -0 and values below the smallest normal become subnormals
+    or zero of the same sign. A cast to the input's own type is the identity.
+    The shapes are equal.
+
+    Example:
+
+    ```mlir
+    %y = kernel.cast %x : tensor<2x4096xf16> to tensor<2x4096xf32>
+    ```
+  }];
+  let arguments = (ins Kernel_Tensor:$input);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+}
+
 class Kernel_BinaryOp<string mnemonic>
     : Kernel_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
   let arguments = (ins Kernel_Tensor:$lhs, Kernel_Tensor:$rhs);
@@ -144,6 +165,44 @@ def Kernel_ReductionOp : Kernel_Op<"reduction",
   let results = (outs Kernel_Tensor:$result);
   let assemblyFormat =
       "$input `dim` $dim (`size` $size^)? attr-dict `:` type($input)";
+}
+
+class Kernel_ReduceOp<string mnemonic>
+    : Kernel_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let arguments = (ins Kernel_Tensor:$input, I64Attr:$dim);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$input `dim` $dim attr-dict `:` type($input)";
+}
+
+def Kernel_ReduceMaxOp : Kernel_ReduceOp<"reduce_max"> {
+  let summary = "maximum along one dimension";
+  let description = [{
+    The maximum of dimension `dim` of the input, which becomes 1. The
+    maximum is IEEE 754-2019 `maximum` (`torch.amax`, `arith.maximumf`): a
+    NaN anywhere in the reduced row makes the result NaN, and +0 is above
+    -0.
+
+    Example:
+
+    ```mlir
+    %m = kernel.reduce_max %x dim 1 : tensor<2x4096xf16>
+    ```
+  }];
+}
+
+def Kernel_ReduceMeanOp : Kernel_ReduceOp<"reduce_mean"> {
+  let summary = "mean along one dimension";
+  let description = [{
+    The mean of dimension `dim` of the input, which becomes 1: the sum, kept
+    in the f32 range as an f32 accumulator holds it (a total beyond it is
+    +-Inf), divided by the extent, rounded once to the element type.
+
+    Example:
+
+    ```mlir
+    %m = kernel.reduce_mean %x dim 1 : tensor<2x4096xf16>
+    ```
+  }];
 }
 
 def Kernel_RmsNormOp : Kernel_Op<"rms_norm",
