@@ -129,6 +129,14 @@ public:
       return {};
     return record(OpT::create(rewriter, loc, type, lhs, rhs));
   }
+  /// `input` rounded to `elementType` (the identity for its own type).
+  Value cast(Value input, Type elementType) {
+    auto type = llvm::cast<RankedTensorType>(input.getType());
+    if (type.getElementType() == elementType)
+      return input;
+    return record(
+        kn::CastOp::create(rewriter, loc, type.clone(elementType), input));
+  }
   Value matmul(Value lhs, Value rhs, Type type) {
     return record(kn::MatmulOp::create(rewriter, loc, type, lhs, rhs));
   }
@@ -145,12 +153,12 @@ public:
     built.clear();
   }
 
-private:
   Value record(Operation *op) {
     built.push_back(op);
     return op->getResult(0);
   }
 
+private:
   PatternRewriter &rewriter;
   Location loc;
   SmallVector<Operation *> built;
@@ -272,7 +280,7 @@ template <typename SourceOp> struct MulToKernel : OpRewritePattern<SourceOp> {
   }
 };
 
-/// arith.negf is a product with -1 (exact in IEEE arithmetic).
+/// arith.negf is kernel.neg.
 struct NegToKernel : OpRewritePattern<arith::NegFOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(arith::NegFOp op,
@@ -282,7 +290,23 @@ struct NegToKernel : OpRewritePattern<arith::NegFOp> {
     if (!isa<TensorType>(op.getType()))
       return failure();
     KernelBuilder builder(rewriter, op.getLoc());
-    return replaceChecked(op, builder.mulScalar(op.getOperand(), -1.0), builder,
+    return replaceChecked(op, builder.unary<kn::NegOp>(op.getOperand()),
+                          builder, rewriter);
+  }
+};
+
+/// tosa.negate with zero points 0 is kernel.neg.
+struct TosaNegateToKernel : OpRewritePattern<tosa::NegateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::NegateOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter, /*numOperands=*/1)))
+      return failure();
+    if (!matchPattern(op.getInput1Zp(), m_AnyZeroFloat()) ||
+        !matchPattern(op.getOutputZp(), m_AnyZeroFloat()))
+      return rewriter.notifyMatchFailure(op, "zero points that are not 0");
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(op, builder.unary<kn::NegOp>(op.getInput1()), builder,
                           rewriter);
   }
 };
@@ -343,13 +367,12 @@ struct LinalgMatmulToKernel : OpRewritePattern<SourceOp> {
     Value lhs = op.getInputs()[0], rhs = op.getInputs()[1];
     Value init = op.getOutputs()[0];
     Type type = op->getResult(0).getType();
-    if (getElementTypeOrSelf(lhs) != getElementTypeOrSelf(type) ||
-        getElementTypeOrSelf(rhs) != getElementTypeOrSelf(type))
-      return rewriter.notifyMatchFailure(
-          op, "operand and result element types differ: no kernel op yet "
-              "(kernel.cast)");
+    // Operands of another element type are converted to the result's
+    // first, as linalg's default cast does.
     KernelBuilder builder(rewriter, op.getLoc());
-    Value result = builder.matmul(lhs, rhs, type);
+    Type elementType = getElementTypeOrSelf(type);
+    Value result = builder.matmul(builder.cast(lhs, elementType),
+                                  builder.cast(rhs, elementType), type);
     if (!isZeroInit(init))
       result = builder.binary<kn::AddOp>(init, result);
     return replaceChecked(op, result, builder, rewriter);
@@ -368,12 +391,13 @@ struct TosaMatmulToKernel : OpRewritePattern<tosa::MatMulOp> {
         !matchPattern(op.getBZp(), m_AnyZeroFloat()))
       return rewriter.notifyMatchFailure(op, "zero points that are not 0");
     Type type = op.getType();
-    if (getElementTypeOrSelf(op.getA()) != getElementTypeOrSelf(type))
-      return rewriter.notifyMatchFailure(
-          op, "operand and result element types differ: no kernel op yet "
-              "(kernel.cast)");
+    // An f32 result of f16 or bf16 operands: the products in f32.
     KernelBuilder builder(rewriter, op.getLoc());
-    return replaceChecked(op, builder.matmul(op.getA(), op.getB(), type),
+    Type elementType = getElementTypeOrSelf(type);
+    return replaceChecked(op,
+                          builder.matmul(builder.cast(op.getA(), elementType),
+                                         builder.cast(op.getB(), elementType),
+                                         type),
                           builder, rewriter);
   }
 };
@@ -393,18 +417,55 @@ struct TosaReduceSumToKernel : OpRewritePattern<tosa::ReduceSumOp> {
   }
 };
 
-/// tosa.cast to its own type is the identity; any other cast waits for
-/// kernel.cast.
+/// tosa.reduce_max keeps the reduced dimension with extent 1, as
+/// kernel.reduce_max does; both are IEEE maximum (NaN propagates). A
+/// nan_mode other than PROPAGATE is not that.
+struct TosaReduceMaxToKernel : OpRewritePattern<tosa::ReduceMaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ReduceMaxOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    if (op.getNanMode() != tosa::NanPropagationMode::PROPAGATE)
+      return rewriter.notifyMatchFailure(
+          op, "nan_mode IGNORE: kernel.reduce_max propagates NaN");
+    KernelBuilder builder(rewriter, op.getLoc());
+    Value result = builder.record(kn::ReduceMaxOp::create(
+        rewriter, op.getLoc(), op.getType(), op.getInput(),
+        rewriter.getI64IntegerAttr(op.getAxis())));
+    return replaceChecked(op, result, builder, rewriter);
+  }
+};
+
+/// arith.extf and arith.truncf on tensors are kernel.cast.
+template <typename SourceOp>
+struct FloatCastToKernel : OpRewritePattern<SourceOp> {
+  using OpRewritePattern<SourceOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SourceOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    if (!isa<TensorType>(op.getType()))
+      return failure();
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(
+        op, builder.cast(op.getIn(), getElementTypeOrSelf(op.getType())),
+        builder, rewriter);
+  }
+};
+
+/// tosa.cast between float types is kernel.cast (round to nearest even);
+/// to its own type, the identity.
 struct TosaCastToKernel : OpRewritePattern<tosa::CastOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::CastOp op,
                                 PatternRewriter &rewriter) const override {
     if (failed(checkTensors(op, rewriter)))
       return failure();
-    if (op.getInput().getType() != op.getType())
-      return rewriter.notifyMatchFailure(op, "no kernel op yet (kernel.cast)");
-    rewriter.replaceOp(op, op.getInput());
-    return success();
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(
+        op, builder.cast(op.getInput(), getElementTypeOrSelf(op.getType())),
+        builder, rewriter);
   }
 };
 
@@ -422,7 +483,9 @@ struct LinalgReduceToKernel : OpRewritePattern<linalg::ReduceOp> {
     Operation *combiner = body.getTerminator()->getOperand(0).getDefiningOp();
     if (isa_and_nonnull<arith::MaximumFOp, arith::MaxNumFOp>(combiner))
       return rewriter.notifyMatchFailure(
-          op, "a max reduction: no kernel op yet (kernel max reduction)");
+          op, "a max reduction that drops the reduced dimension: "
+              "kernel.reduce_max keeps it with extent 1; no kernel op yet "
+              "(kernel.reshape)");
     if (!isa_and_nonnull<arith::AddFOp>(combiner))
       return rewriter.notifyMatchFailure(
           op, "a combiner that is neither a sum nor a max");
@@ -504,8 +567,16 @@ private:
         return mulScalar(mul.getRhs(), *c);
       return binary<kn::MulOp>(mul.getLhs(), mul.getRhs());
     }
+    if (Value x = matchSigmoid(value))
+      return unary<kn::SigmoidOp>(x);
     if (auto neg = dyn_cast<arith::NegFOp>(def))
-      return mulScalar(neg.getOperand(), -1.0);
+      return unary<kn::NegOp>(neg.getOperand());
+    if (isa<arith::ExtFOp, arith::TruncFOp>(def)) {
+      FailureOr<Value> input = translate(def->getOperand(0));
+      if (failed(input))
+        return failure();
+      return builder.cast(*input, value.getType());
+    }
     if (auto max = dyn_cast<arith::MaximumFOp>(def)) {
       if (matchPattern(max.getRhs(), m_PosZeroFloat()))
         return unary<kn::ReluOp>(max.getLhs());
@@ -530,9 +601,8 @@ private:
       return unary<kn::RsqrtOp>(rsqrt.getOperand());
     if (auto tanh = dyn_cast<math::TanhOp>(def))
       return unary<kn::TanhOp>(tanh.getOperand());
-    if (isa<math::ErfOp>(def))
-      return fail("its body uses 'math.erf' outside gelu: no kernel op yet "
-                  "(kernel.erf)");
+    if (auto erf = dyn_cast<math::ErfOp>(def))
+      return unary<kn::ErfOp>(erf.getOperand());
     return fail("its body uses '" + opName(def) + "', which has no kernel op");
   }
 
@@ -861,7 +931,11 @@ void mirage::populateImportPatterns(RewritePatternSet &patterns) {
            UnaryToKernel<tosa::ExpOp, kn::ExpOp>,
            UnaryToKernel<tosa::RsqrtOp, kn::RsqrtOp>,
            UnaryToKernel<tosa::TanhOp, kn::TanhOp>,
-           BinaryToKernel<arith::AddFOp, kn::AddOp>,
+           UnaryToKernel<math::ErfOp, kn::ErfOp>,
+           UnaryToKernel<tosa::ErfOp, kn::ErfOp>,
+           UnaryToKernel<tosa::SigmoidOp, kn::SigmoidOp>,
+           FloatCastToKernel<arith::ExtFOp>, FloatCastToKernel<arith::TruncFOp>,
+           TosaNegateToKernel, BinaryToKernel<arith::AddFOp, kn::AddOp>,
            BinaryToKernel<arith::SubFOp, kn::SubOp>,
            BinaryToKernel<arith::DivFOp, kn::DivOp>,
            BinaryToKernel<math::PowFOp, kn::PowOp>,
@@ -872,8 +946,8 @@ void mirage::populateImportPatterns(RewritePatternSet &patterns) {
   // Matrix products, reductions, casts, linalg.generic.
   patterns.add<LinalgMatmulToKernel<linalg::MatmulOp>,
                LinalgMatmulToKernel<linalg::BatchMatmulOp>, TosaMatmulToKernel,
-               TosaReduceSumToKernel, TosaCastToKernel, LinalgReduceToKernel,
-               GenericToKernel>(context);
+               TosaReduceSumToKernel, TosaReduceMaxToKernel, TosaCastToKernel,
+               LinalgReduceToKernel, GenericToKernel>(context);
   // What waits for a kernel op (docs/Import.md, "Pending").
   for (auto [name, needs] :
        std::initializer_list<std::pair<StringRef, StringRef>>{
@@ -886,13 +960,6 @@ void mirage::populateImportPatterns(RewritePatternSet &patterns) {
            {"tosa.reshape", "kernel.reshape"},
            {"tensor.expand_shape", "kernel.reshape"},
            {"tensor.collapse_shape", "kernel.reshape"},
-           {"tosa.reciprocal", "kernel.constant for 1 / x"},
-           {"tosa.negate", "kernel.neg"},
-           {"tosa.sigmoid", "kernel.sigmoid"},
-           {"tosa.erf", "kernel.erf"},
-           {"math.erf", "kernel.erf"},
-           {"tosa.reduce_max", "kernel max reduction"},
-           {"arith.extf", "kernel.cast"},
-           {"arith.truncf", "kernel.cast"}})
+           {"tosa.reciprocal", "kernel.constant for 1 / x"}})
     patterns.add<PendingOp>(name, needs, context);
 }

@@ -62,9 +62,13 @@ func.func @matmul_transpose_b(%a: tensor<8x16xf16>, %b: tensor<32x16xf16>) -> te
 
 // -----
 
-// f16 operands accumulated into f32.
+// f16 operands accumulated into f32: the operands are converted first.
+// CHECK-LABEL: func.func @matmul_widening
+// CHECK-NEXT:    %[[A:.*]] = kernel.cast %arg0 : tensor<8x16xf16> to tensor<8x16xf32>
+// CHECK-NEXT:    %[[B:.*]] = kernel.cast %arg1 : tensor<16x32xf16> to tensor<16x32xf32>
+// CHECK-NEXT:    %[[M:.*]] = kernel.matmul %[[A]], %[[B]] : tensor<8x16xf32>, tensor<16x32xf32>
+// CHECK-NEXT:    kernel.add %arg2, %[[M]]
 func.func @matmul_widening(%a: tensor<8x16xf16>, %b: tensor<16x32xf16>, %c: tensor<8x32xf32>) -> tensor<8x32xf32> {
-  // expected-remark @+1 {{'linalg.matmul' left in place: operand and result element types differ: no kernel op yet (kernel.cast)}}
   %m = linalg.matmul ins(%a, %b : tensor<8x16xf16>, tensor<16x32xf16>) outs(%c : tensor<8x32xf32>) -> tensor<8x32xf32>
   return %m : tensor<8x32xf32>
 }
@@ -113,7 +117,7 @@ func.func @rank5(%a: tensor<1x2x2x2x2xf32>) -> tensor<1x2x2x2x2xf32> {
 // CHECK-NEXT:    %[[D:.*]] = kernel.div %[[M]], %arg1
 // CHECK-NEXT:    %[[Q:.*]] = kernel.square %[[D]]
 // CHECK-NEXT:    %[[C:.*]] = kernel.mul_scalar %[[Q]], 1.250000e-01
-// CHECK-NEXT:    %[[N:.*]] = kernel.mul_scalar %[[C]], -1.000000e+00
+// CHECK-NEXT:    %[[N:.*]] = kernel.neg %[[C]]
 // CHECK-NEXT:    %[[R:.*]] = kernel.relu %[[N]]
 // CHECK-NEXT:    %[[E:.*]] = kernel.exp %[[R]]
 // CHECK-NEXT:    %[[Q2:.*]] = kernel.sqrt %[[E]]
@@ -212,15 +216,27 @@ func.func @tosa_cast_identity(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 // -----
 
-// What waits for a kernel op of its own.
-func.func @tosa_pending(%x: tensor<2x8xf32>) -> tensor<8x2xf16> {
+// tosa ops of the kernel ops neg, sigmoid, erf, reduce_max and cast; what
+// waits for a kernel op of its own stays.
+// CHECK-LABEL: func.func @tosa_more
+// CHECK-NEXT:    %[[R:.*]] = tosa.reciprocal %arg0
+// CHECK-NEXT:    %[[N:.*]] = kernel.neg %[[R]] : tensor<2x8xf32>
+// CHECK-NEXT:    %[[S:.*]] = kernel.sigmoid %[[N]] : tensor<2x8xf32>
+// CHECK-NEXT:    %[[E:.*]] = kernel.erf %[[S]] : tensor<2x8xf32>
+// CHECK-NEXT:    %[[M:.*]] = kernel.reduce_max %[[E]] dim 1 : tensor<2x8xf32>
+// CHECK-NEXT:    %[[C:.*]] = "tosa.const"
+// CHECK-NEXT:    %[[P:.*]] = kernel.mul_scalar %[[M]], 2.000000e+00
+// CHECK-NEXT:    %[[D:.*]] = kernel.sub %[[E]], %[[C]]
+// CHECK-NEXT:    %[[A:.*]] = kernel.add %[[D]], %[[P]]
+// CHECK-NEXT:    %[[H:.*]] = kernel.cast %[[A]] : tensor<2x8xf32> to tensor<2x8xf16>
+// CHECK-NEXT:    tosa.transpose %[[H]]
+func.func @tosa_more(%x: tensor<2x8xf32>) -> tensor<8x2xf16> {
   // expected-remark @+1 {{'tosa.reciprocal' left in place: no kernel op yet (kernel.constant for 1 / x)}}
   %r = tosa.reciprocal %x : (tensor<2x8xf32>) -> tensor<2x8xf32>
-  // expected-remark @+1 {{'tosa.sigmoid' left in place: no kernel op yet (kernel.sigmoid)}}
-  %s = tosa.sigmoid %r : (tensor<2x8xf32>) -> tensor<2x8xf32>
-  // expected-remark @+1 {{'tosa.erf' left in place: no kernel op yet (kernel.erf)}}
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %n = tosa.negate %r, %zp, %zp : (tensor<2x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x8xf32>
+  %s = tosa.sigmoid %n : (tensor<2x8xf32>) -> tensor<2x8xf32>
   %e = tosa.erf %s : (tensor<2x8xf32>) -> tensor<2x8xf32>
-  // expected-remark @+1 {{'tosa.reduce_max' left in place: no kernel op yet (kernel max reduction)}}
   %m = tosa.reduce_max %e {axis = 1 : i32} : (tensor<2x8xf32>) -> tensor<2x1xf32>
   // expected-remark @+1 {{'tosa.const' left in place: no kernel op yet (kernel.constant)}}
   %c = "tosa.const"() <{values = dense<2.0> : tensor<2x1xf32>}> : () -> tensor<2x1xf32>
@@ -229,11 +245,52 @@ func.func @tosa_pending(%x: tensor<2x8xf32>) -> tensor<8x2xf16> {
   %p = tosa.mul %m, %c, %zero : (tensor<2x1xf32>, tensor<2x1xf32>, tensor<1xi8>) -> tensor<2x1xf32>
   %d = tosa.sub %e, %c : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
   %a = tosa.add %d, %p : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
-  // expected-remark @+1 {{'tosa.cast' left in place: no kernel op yet (kernel.cast)}}
   %h = tosa.cast %a : (tensor<2x8xf32>) -> tensor<2x8xf16>
   // expected-remark @+1 {{'tosa.transpose' left in place: no kernel op yet (kernel.transpose)}}
   %t = tosa.transpose %h {perms = array<i32: 1, 0>} : (tensor<2x8xf16>) -> tensor<8x2xf16>
   return %t : tensor<8x2xf16>
+}
+
+// -----
+
+// NaN-ignoring maximum is not kernel.reduce_max.
+func.func @reduce_max_ignore(%x: tensor<2x8xf32>) -> tensor<2x1xf32> {
+  // expected-remark @+1 {{'tosa.reduce_max' left in place: nan_mode IGNORE: kernel.reduce_max propagates NaN}}
+  %m = tosa.reduce_max %x {axis = 1 : i32, nan_mode = IGNORE} : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  return %m : tensor<2x1xf32>
+}
+
+// -----
+
+// arith casts on tensors, and a generic that computes in f32 between casts,
+// with a sigmoid and an erf.
+// CHECK-LABEL: func.func @casts
+// CHECK-NEXT:    %[[W:.*]] = kernel.cast %arg0 : tensor<4x8xf16> to tensor<4x8xf32>
+// CHECK-NEXT:    %[[N:.*]] = kernel.cast %[[W]] : tensor<4x8xf32> to tensor<4x8xbf16>
+// CHECK-NEXT:    %[[U:.*]] = kernel.cast %arg0 : tensor<4x8xf16> to tensor<4x8xf32>
+// CHECK-NEXT:    %[[S:.*]] = kernel.sigmoid %[[U]] : tensor<4x8xf32>
+// CHECK-NEXT:    %[[E:.*]] = kernel.erf %[[S]] : tensor<4x8xf32>
+// CHECK-NEXT:    %[[T:.*]] = kernel.cast %[[E]] : tensor<4x8xf32> to tensor<4x8xf16>
+// CHECK-NEXT:    return %[[N]], %[[T]]
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @casts(%x: tensor<4x8xf16>) -> (tensor<4x8xbf16>, tensor<4x8xf16>) {
+  %w = arith.extf %x : tensor<4x8xf16> to tensor<4x8xf32>
+  %n = arith.truncf %w : tensor<4x8xf32> to tensor<4x8xbf16>
+  %e = tensor.empty() : tensor<4x8xf16>
+  %g = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x8xf16>) outs(%e : tensor<4x8xf16>) {
+  ^bb0(%a: f16, %o: f16):
+    %a32 = arith.extf %a : f16 to f32
+    %m = arith.negf %a32 : f32
+    %ex = math.exp %m : f32
+    %one = arith.constant 1.0 : f32
+    %den = arith.addf %ex, %one : f32
+    %sig = arith.divf %one, %den : f32
+    %er = math.erf %sig : f32
+    %y = arith.truncf %er : f32 to f16
+    linalg.yield %y : f16
+  } -> tensor<4x8xf16>
+  return %n, %g : tensor<4x8xbf16>, tensor<4x8xf16>
 }
 
 // -----
@@ -270,7 +327,7 @@ func.func @linalg_reduce(%x: tensor<2x8xf32>) -> (tensor<2xf32>, tensor<2xf32>) 
       %a = arith.addf %in, %acc : f32
       linalg.yield %a : f32
     }
-  // expected-remark @+1 {{'linalg.reduce' left in place: a max reduction: no kernel op yet (kernel max reduction)}}
+  // expected-remark @+1 {{'linalg.reduce' left in place: a max reduction that drops the reduced dimension: kernel.reduce_max keeps it with extent 1; no kernel op yet (kernel.reshape)}}
   %m = linalg.reduce ins(%x : tensor<2x8xf32>) outs(%f : tensor<2xf32>) dimensions = [1]
     (%in: f32, %acc: f32) {
       %a = arith.maximumf %in, %acc : f32
