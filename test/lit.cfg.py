@@ -71,3 +71,13 @@ config.environment["XDG_CACHE_HOME"] = os.path.join(config.mirage_obj_root,
 if config.ptxas:
     config.available_features.add("ptxas")
 config.substitutions.append(("%ptxas", config.ptxas))
+
+# mlir-runner and its runtime libraries, for the tests that run a whole
+# mixed module (REQUIRES: mlir-runner).
+mlir_runner_libs = [os.path.join(config.llvm_tools_dir, "..", "lib", name)
+                    for name in ("libmlir_runner_utils.so",
+                                 "libmlir_c_runner_utils.so")]
+if os.path.exists(os.path.join(config.llvm_tools_dir, "mlir-runner")) and \
+        all(os.path.exists(lib) for lib in mlir_runner_libs):
+    config.available_features.add("mlir-runner")
+config.substitutions.append(("%mlir_runner_libs", ",".join(mlir_runner_libs)))

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Mirage/Bridge/ImportedGraph.h"
+#include "Mirage/Bridge/MixedModules.h"
 #include "Mirage/Bridge/UGraphImport.h"
 #include "Mirage/Conversion/Passes.h"
 #include "Mirage/Core/UGraph.h"
@@ -254,6 +255,14 @@ struct LowerToStructuredPass
         llvm::any_of(func.getResultTypes(), llvm::IsaPred<TensorType>);
     if (!hasKernelOps && !tensorSignature)
       return;
+    // Functions of a mixed module that are not ours to lower.
+    if (std::string why =
+            ::mirage::whyNotLowered(func, "mirage-lower-to-structured");
+        !why.empty()) {
+      func.emitRemark() << why;
+      markAllAnalysesPreserved();
+      return;
+    }
     if (memoryLimit < 1) {
       func.emitError() << "option memory-limit must be positive";
       return signalPassFailure();

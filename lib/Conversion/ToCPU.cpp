@@ -93,4 +93,10 @@ void mirage::registerMirageConversionPipelines() {
       "Lower kernel-level functions to the LLVM dialect for the CPU "
       "(docs/Lowering.md, \"Pipelines\")",
       buildToCPUPipeline);
+  PassPipelineRegistration<>(
+      "mirage-mixed-to-cpu",
+      "Lower a mixed module to the LLVM dialect for the CPU: outlined "
+      "regions by our lowering, the rest by upstream's (docs/Import.md, "
+      "\"Running a mixed module\")",
+      buildMixedToCPUPipeline);
 }

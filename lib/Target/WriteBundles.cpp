@@ -41,6 +41,23 @@ struct WriteBundlesPass : ::mirage::impl::WriteBundlesBase<WriteBundlesPass> {
       ok &= succeeded(mirage::target::buildBundle(func, chip, files));
     }
     if (!any) {
+      // A mixed module whose functions the lowering left alone, each with
+      // a remark (docs/Import.md, "Mixed modules"): nothing to write.
+      bool leftAlone =
+          llvm::any_of(module.getOps<func::FuncOp>(), [](func::FuncOp func) {
+            auto isTensor = llvm::IsaPred<TensorType>;
+            return !func.isExternal() &&
+                   (llvm::any_of(func.getArgumentTypes(), isTensor) ||
+                    llvm::any_of(func.getResultTypes(), isTensor));
+          });
+      if (leftAlone) {
+        emitRemark(module.getLoc())
+            << "mirage-write-bundles: no bundle written: every function "
+               "was left at the kernel level or in upstream dialects (see "
+               "the remarks of mirage-lower-to-structured)";
+        markAllAnalysesPreserved();
+        return;
+      }
       emitError(module.getLoc())
           << "no function to compile: --mirage-to-ptx "
              "compiles functions of kernel ops, graph-defined "

@@ -8,6 +8,7 @@
 #include "Mirage/Dialect/Structured/IR/StructuredDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -20,6 +21,11 @@ namespace mirage {
 
 #define GEN_PASS_REGISTRATION
 #include "Mirage/Conversion/Passes.h.inc"
+
+/// The patterns of `--mirage-import`, one per mapping from an upstream op to
+/// kernel ops (docs/Import.md). A pattern that does not apply says why with
+/// notifyMatchFailure.
+void populateImportPatterns(mlir::RewritePatternSet &patterns);
 
 //===----------------------------------------------------------------------===//
 // Pipelines (docs/Lowering.md, "Pipelines")
@@ -76,7 +82,13 @@ void buildToPTXPipeline(mlir::OpPassManager &pm,
 /// mirage-cpu-runner).
 void buildToCPUPipeline(mlir::OpPassManager &pm);
 
-/// Registers `mirage-to-ptx` and `mirage-to-cpu` with the global registry.
+/// A mixed module to the LLVM dialect for the CPU: `mirage-lower-calls`,
+/// upstream's one-shot bufferization of the callers, then
+/// `buildToCPUPipeline` (docs/Import.md, "Running a mixed module").
+void buildMixedToCPUPipeline(mlir::OpPassManager &pm);
+
+/// Registers `mirage-to-ptx`, `mirage-to-cpu` and `mirage-mixed-to-cpu` with
+/// the global registry.
 void registerMirageConversionPipelines();
 
 } // namespace mirage

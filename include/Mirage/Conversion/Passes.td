@@ -57,6 +57,41 @@ def DefaultSchedules : Pass<"mirage-default-schedules", "::mlir::func::FuncOp"> 
                            "::mirage::block::BlockDialect"];
 }
 
+def Import : Pass<"mirage-import", "::mlir::func::FuncOp"> {
+  let summary = "Convert upstream tensor ops into the kernel dialect";
+  let description = [{
+    Rewrites the upstream ops of a function (linalg, tosa, arith and math on
+    tensors) into kernel-dialect ops where the kernel dialect has an op with
+    the same semantics, one pattern per mapping, so that
+    `--mirage-outline` and `--mirage-superoptimize` can work on them. Every
+    tensor an op reads or writes must be a ranked tensor with a static shape
+    of rank 1 to 4 and `f16`, `bf16` or `f32` elements, the tensors of the
+    kernel dialect.
+
+    `linalg.generic` is recognized from its body, its indexing maps and its
+    iterator types, not from names: an all-parallel generic with identity
+    maps (or maps that broadcast an extent-1 dimension with the constant 0)
+    whose body is a computation on its inputs built from `arith` and `math`
+    ops is rewritten into the kernel ops of that computation, including
+    `x * x` (square), `maximumf(x, 0)` (relu), `x * c` for a constant c
+    (mul_scalar), `x / (1 + exp(-x))` (silu) and
+    `0.5 * x * (1 + erf(x / sqrt(2)))` (gelu).
+
+    An op that does not map stays where it is, and a remark on it says why:
+    no kernel op for it yet, a dynamic shape, an element type or rank the
+    kernel dialect does not have, or a form the importer does not
+    recognize. Inits that become unused (`tensor.empty`, `linalg.fill`,
+    constants) are erased. docs/Import.md lists every mapping.
+
+    Example:
+
+    ```
+    mirage-opt --mirage-import --mirage-outline model.mlir
+    ```
+  }];
+  let dependentDialects = ["::mirage::kernel::KernelDialect"];
+}
+
 def LowerToStructured : Pass<"mirage-lower-to-structured",
                               "::mlir::func::FuncOp"> {
   let summary = "Lower graph-defined kernels to target-neutral loops";
@@ -91,7 +126,12 @@ def LowerToStructured : Pass<"mirage-lower-to-structured",
     their consumer) and never stored. Values are computed in f32 and stored
     in their μGraph element type, as the interpreter rounds them.
 
-    A function without kernel ops and tensor types is left alone. A kernel op
+    A function without kernel ops and tensor types is left alone. So are,
+    with a remark, the functions of a mixed module that are not kernel
+    level (an op other than kernel ops and the `return`) and those
+    `--mirage-outline` made (`mirage.outlined`): the rest of the program
+    calls them with tensors, which the lowered function would not take
+    (docs/Import.md, "Mixed modules"). A kernel op
     without a block graph, a block matmul of rank 4, a result that is an
     input or the same tensor as another result are reported as errors.
 
@@ -117,6 +157,46 @@ def LowerToStructured : Pass<"mirage-lower-to-structured",
   ];
   let dependentDialects = ["::mirage::structured::StructuredDialect",
                            "::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def LowerCalls : Pass<"mirage-lower-calls", "::mlir::ModuleOp"> {
+  let summary = "Lower outlined functions together with the calls to them";
+  let description = [{
+    The way back out of the kernel dialect for a mixed module on the CPU
+    path (docs/Import.md, "Running a mixed module"). Every kernel-level
+    function on tensors (those `--mirage-outline` made, `mirage.outlined`,
+    and any other) is lowered to the structured level (as
+    `--mirage-default-schedules` and `--mirage-lower-to-structured` lower a
+    kernel-level function) and, in the same step, every `func.call` to it is
+    rewritten into the lowered function's calling convention
+    (`structured.abi`): each input tensor becomes a read-only buffer
+    (`bufferization.to_buffer`), each output a fresh 64-byte aligned
+    `memref.alloc`, and the workspace another, freed after the call; the
+    outputs are read back with `bufferization.to_tensor`. The callers stay
+    on tensors for upstream's bufferization.
+
+    Kernel-level functions on tensors that nobody calls are lowered too, as
+    `--mirage-to-cpu` lowers them, so that no kernel op on tensors is left
+    for the bufferization. A function that is not kernel level but holds
+    kernel ops (`--mirage-outline` was not run), and a reference to a
+    kernel-level function other than `func.call`, are errors.
+
+    The pipeline `mirage-mixed-to-cpu` runs this pass, upstream's
+    `one-shot-bufferize` (function boundaries included, identity layouts)
+    and then `mirage-to-cpu`, which lowers the lowered regions and the
+    bufferized callers to the LLVM dialect in one module.
+  }];
+  let dependentDialects = ["::mirage::kernel::KernelDialect",
+                           "::mirage::block::BlockDialect",
+                           "::mirage::structured::StructuredDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
                            "::mlir::gpu::GPUDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::math::MathDialect",
@@ -280,7 +360,9 @@ def CheckBundleInputs : Pass<"mirage-check-bundle-inputs", "::mlir::ModuleOp"> {
     request that must fail: `chip` must be one that CUDA 13's ptxas knows
     (sm_75 and newer), `output` must name a directory, `opt-level` must be
     0 to 3, and every function the pipeline compiles (one with kernel ops or
-    tensor arguments, not yet at the structured level) must return a tensor:
+    tensor arguments, not yet at the structured level, and not left alone
+    by `--mirage-lower-to-structured` in a mixed module) must return a
+    tensor:
     a function without outputs leaves nothing a caller can read, and
     `mirage-run` rejects its bundle. The IR is not changed.
   }];

@@ -19,8 +19,10 @@ def WriteBundles : Pass<"mirage-write-bundles", "::mlir::ModuleOp"> {
 
     Files are written to temporary names in `output` (created if missing)
     and renamed only when every function succeeded: a failure leaves no
-    bundle behind. A module with no such function is an error. The IR is
-    not changed.
+    bundle behind. A module with no such function is an error, unless it
+    has functions on tensors that the lowering left alone (a mixed module,
+    docs/Import.md): then a remark says that no bundle was written. The IR
+    is not changed.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",

@@ -47,6 +47,66 @@ def CheckLimits : Pass<"mirage-check-limits", "::mlir::func::FuncOp"> {
                            "::mirage::block::BlockDialect"];
 }
 
+def Outline : Pass<"mirage-outline", "::mlir::ModuleOp"> {
+  let summary = "Move the regions kernel ops cover into kernel-level functions";
+  let description = [{
+    The LAX partitioning of Mirage: in every function that mixes kernel ops
+    with other ops (as `--mirage-import` leaves them), finds maximal regions
+    of kernel ops, moves each into its own kernel-level function and calls
+    it, so that `--mirage-superoptimize` and the lowering passes work on the
+    regions and leave the caller to upstream's passes.
+
+    Regions grow greedily in program order over the ops of each block of a
+    function. A kernel op joins the region being built when, with it, the
+    region stays within the limits:
+
+    * at most `max-inputs` input tensors (values the region reads but does
+      not compute) and `max-ops` kernel ops;
+    * no exponential nested in another within the region (exp, silu and
+      tanh are exponential; Mirage's LAX fragment, the programs whose
+      equivalence the fingerprints decide, docs/Semantics.md).
+
+    Other ops between the region's ops stay in the caller; the region ends
+    before the first one that reads a value the region computes (so the
+    call can replace the region where its last op was), and before a kernel
+    op that would break a limit, which starts the next region. A region that
+    would yield more than `max-outputs` tensors loses ops from its end until
+    it does not. A kernel op that alone breaks a limit stays in place with a
+    remark saying which.
+
+    Each region becomes `func.func private @CALLER_mirage_N` (N counts the
+    regions of the caller from 0, skipping names already taken), placed
+    after the caller, whose arguments are the region's inputs in the order
+    of their first use and whose results are the values used after the
+    region, in program order; a `func.call` replaces the region. The moved
+    ops keep their locations; the function and the call have the fused
+    locations of the region's ops. Functions made only of kernel ops (and
+    their `return`) are kernel-level already and are left alone, as are
+    ops in nested regions; such a function that the rest of the module
+    calls gets `mirage.outlined` too. The attribute tells the lowering that
+    the function is called with tensors: `--mirage-lower-to-structured`
+    leaves it alone, `--mirage-lower-calls` lowers it with its calls.
+
+    Example:
+
+    ```
+    mirage-opt --mirage-import --mirage-outline --mirage-superoptimize \
+        model.mlir
+    ```
+  }];
+  let options = [
+    Option<"maxInputs", "max-inputs", "int64_t", /*default=*/"4",
+           "Maximum number of input tensors of one region (the default of "
+           "--mirage-check-limits' max-inputs)">,
+    Option<"maxOutputs", "max-outputs", "int64_t", /*default=*/"4",
+           "Maximum number of output tensors of one region">,
+    Option<"maxOps", "max-ops", "int64_t", /*default=*/"16",
+           "Maximum number of kernel ops in one region">,
+  ];
+  let dependentDialects = ["::mirage::kernel::KernelDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
 def PrintUGraph : Pass<"mirage-print-ugraph", "::mlir::func::FuncOp"> {
   let summary = "Print the compact μGraph the core libraries see";
   let description = [{

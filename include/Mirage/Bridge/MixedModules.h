@@ -1,0 +1,56 @@
+//===- MixedModules.h - Kernel-level functions among others -----*- C++ -*-===//
+//
+// A module may mix kernel-level functions with functions in upstream
+// dialects (--mirage-import, --mirage-outline). The lowering passes take the
+// kernel-level ones and leave the others alone with a remark
+// (docs/Import.md, "Mixed modules").
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MIRAGE_BRIDGE_MIXEDMODULES_H
+#define MIRAGE_BRIDGE_MIXEDMODULES_H
+
+#include "Mirage/Dialect/Kernel/IR/KernelDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace mirage {
+
+/// The unit attribute --mirage-outline puts on the functions it creates,
+/// and on kernel-level functions the rest of the module calls: they are
+/// called with their kernel-level signature (tensors).
+constexpr llvm::StringLiteral kOutlinedAttr = "mirage.outlined";
+
+/// The first op of `func`'s body that is neither a kernel-dialect op nor
+/// the `func.return`; null when the function is kernel level.
+inline mlir::Operation *firstNonKernelOp(mlir::func::FuncOp func) {
+  for (mlir::Block &block : func.getBody())
+    for (mlir::Operation &op : block)
+      if (!llvm::isa<kernel::KernelDialect>(op.getDialect()) &&
+          !llvm::isa<mlir::func::ReturnOp>(op))
+        return &op;
+  return nullptr;
+}
+
+/// Why a lowering pass leaves `func` alone (a remark for `pass`), or an
+/// empty string when it is a kernel-level function the pass may lower.
+inline std::string whyNotLowered(mlir::func::FuncOp func,
+                                 llvm::StringRef pass) {
+  std::string why;
+  llvm::raw_string_ostream os(why);
+  if (mlir::Operation *other = firstNonKernelOp(func))
+    os << pass << ": function left alone: '" << other->getName()
+       << "' is not a kernel op (--mirage-import and --mirage-outline move "
+          "what maps into kernel-level functions)";
+  else if (func->hasAttr(kOutlinedAttr))
+    os << pass
+       << ": function left at the kernel level: the rest of the program "
+          "calls it with tensors (mirage.outlined), which its lowered form "
+          "would not take (mirage-mixed-to-cpu lowers it with its calls)";
+  return why;
+}
+
+} // namespace mirage
+
+#endif // MIRAGE_BRIDGE_MIXEDMODULES_H

@@ -1,0 +1,965 @@
+//===- Import.cpp - Upstream tensor ops into the kernel dialect -*- C++ -*-===//
+//
+// `--mirage-import`: one rewrite pattern per mapping from an upstream op
+// (linalg, tosa, arith, math on tensors) to kernel-dialect ops. A pattern
+// that cannot map its op says why through notifyMatchFailure; the pass
+// turns the reason into a remark on the op, which stays in place.
+// docs/Import.md lists the mappings.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Mirage/Conversion/Passes.h"
+#include "Mirage/Dialect/Kernel/IR/KernelOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Rewrite/FrozenRewritePatternSet.h"
+#include "mlir/Rewrite/PatternApplicator.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+namespace mirage {
+#define GEN_PASS_DEF_IMPORT
+#include "Mirage/Conversion/Passes.h.inc"
+} // namespace mirage
+
+using namespace mlir;
+namespace kn = ::mirage::kernel;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Types the kernel dialect takes
+//===----------------------------------------------------------------------===//
+
+/// Why `type` is not a kernel-dialect tensor (statically shaped, rank 1 to
+/// 4, f16/bf16/f32), or an empty string when it is one.
+std::string tensorProblem(Type type) {
+  auto tensor = dyn_cast<TensorType>(type);
+  if (!tensor)
+    return "";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (!tensor.hasRank())
+    os << "unranked tensor " << type;
+  else if (!tensor.hasStaticShape())
+    os << "dynamic shape " << type;
+  else if (tensor.getRank() < 1 || tensor.getRank() > 4)
+    os << "rank " << tensor.getRank() << " of " << type
+       << " (the kernel dialect takes ranks 1 to 4)";
+  else if (!tensor.getElementType().isF16() &&
+           !tensor.getElementType().isBF16() &&
+           !tensor.getElementType().isF32())
+    os << "element type " << tensor.getElementType()
+       << " (the kernel dialect takes f16, bf16 and f32)";
+  return text;
+}
+
+/// Fails with the first tensor among `op`'s operands and results that the
+/// kernel dialect cannot hold.
+LogicalResult checkTensors(Operation *op, PatternRewriter &rewriter,
+                           unsigned numOperands = ~0u) {
+  TypeRange operands = op->getOperandTypes();
+  for (TypeRange types :
+       {operands.take_front(std::min<size_t>(numOperands, operands.size())),
+        TypeRange(op->getResultTypes())})
+    for (Type type : types) {
+      std::string problem = tensorProblem(type);
+      if (!problem.empty())
+        return rewriter.notifyMatchFailure(op, problem);
+    }
+  return success();
+}
+
+/// The constant `value` holds when it is a float scalar or a splat tensor.
+std::optional<double> floatConstant(Value value) {
+  APFloat constant(0.0);
+  if (!matchPattern(value, m_ConstantFloat(&constant)))
+    return std::nullopt;
+  return constant.convertToDouble();
+}
+
+/// The result type of a broadcasting kernel binary op, as the kernel
+/// dialect infers it (equal ranks and element types; each extent equal or
+/// 1), or null.
+RankedTensorType broadcastType(Value lhs, Value rhs) {
+  auto a = dyn_cast<RankedTensorType>(lhs.getType());
+  auto b = dyn_cast<RankedTensorType>(rhs.getType());
+  if (!a || !b || a.getRank() != b.getRank() ||
+      a.getElementType() != b.getElementType())
+    return {};
+  SmallVector<int64_t> shape;
+  for (auto [x, y] : llvm::zip_equal(a.getShape(), b.getShape())) {
+    if (x != y && x != 1 && y != 1)
+      return {};
+    shape.push_back(x == 1 ? y : x);
+  }
+  return RankedTensorType::get(shape, a.getElementType());
+}
+
+/// Builds kernel ops and remembers them, so that a mapping that fails half
+/// way can take back what it built.
+class KernelBuilder {
+public:
+  KernelBuilder(PatternRewriter &rewriter, Location loc)
+      : rewriter(rewriter), loc(loc) {}
+
+  template <typename OpT> Value unary(Value input) {
+    return record(OpT::create(rewriter, loc, input.getType(), input));
+  }
+  Value mulScalar(Value input, double scalar) {
+    return record(kn::MulScalarOp::create(rewriter, loc, input.getType(), input,
+                                          rewriter.getF64FloatAttr(scalar)));
+  }
+  /// Null when the operands do not broadcast.
+  template <typename OpT> Value binary(Value lhs, Value rhs) {
+    RankedTensorType type = broadcastType(lhs, rhs);
+    if (!type)
+      return {};
+    return record(OpT::create(rewriter, loc, type, lhs, rhs));
+  }
+  /// `input` rounded to `elementType` (the identity for its own type).
+  Value cast(Value input, Type elementType) {
+    auto type = llvm::cast<RankedTensorType>(input.getType());
+    if (type.getElementType() == elementType)
+      return input;
+    return record(
+        kn::CastOp::create(rewriter, loc, type.clone(elementType), input));
+  }
+  Value matmul(Value lhs, Value rhs, Type type) {
+    return record(kn::MatmulOp::create(rewriter, loc, type, lhs, rhs));
+  }
+  Value reduction(Value input, int64_t dim, Type type) {
+    return record(kn::ReductionOp::create(rewriter, loc, type, input,
+                                          rewriter.getI64IntegerAttr(dim),
+                                          rewriter.getI64IntegerAttr(1)));
+  }
+
+  /// Erases everything built so far (the mapping failed).
+  void rollBack() {
+    for (Operation *op : llvm::reverse(built))
+      rewriter.eraseOp(op);
+    built.clear();
+  }
+
+  Value record(Operation *op) {
+    built.push_back(op);
+    return op->getResult(0);
+  }
+
+private:
+  PatternRewriter &rewriter;
+  Location loc;
+  SmallVector<Operation *> built;
+};
+
+/// Replaces `op` by `value` when the types agree; otherwise takes back what
+/// `builder` built and fails with a reason.
+LogicalResult replaceChecked(Operation *op, Value value, KernelBuilder &builder,
+                             PatternRewriter &rewriter) {
+  if (value && value.getType() == op->getResult(0).getType()) {
+    rewriter.replaceOp(op, value);
+    return success();
+  }
+  Type got = value ? value.getType() : Type();
+  builder.rollBack();
+  if (!got)
+    return rewriter.notifyMatchFailure(
+        op, "operands that do not broadcast by the kernel dialect's rule "
+            "(equal ranks, each extent equal or 1)");
+  return rewriter.notifyMatchFailure(op, [&](Diagnostic &diag) {
+    diag << "the kernel ops would compute " << got << ", not "
+         << op->getResult(0).getType();
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Ops with no kernel op yet
+//===----------------------------------------------------------------------===//
+
+/// An op the kernel dialect has no op for yet: left in place, the remark
+/// names the kernel op it waits for.
+class PendingOp : public RewritePattern {
+public:
+  PendingOp(StringRef rootName, StringRef needs, MLIRContext *context)
+      : RewritePattern(rootName, /*benefit=*/1, context), needs(needs.str()) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    return rewriter.notifyMatchFailure(op, "no kernel op yet (" + needs + ")");
+  }
+
+private:
+  std::string needs;
+};
+
+//===----------------------------------------------------------------------===//
+// Element-wise ops
+//===----------------------------------------------------------------------===//
+
+/// One upstream unary op on tensors to one kernel unary op.
+template <typename SourceOp, typename KernelOp>
+struct UnaryToKernel : OpRewritePattern<SourceOp> {
+  using OpRewritePattern<SourceOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SourceOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    if (!isa<TensorType>(op->getResult(0).getType()))
+      return failure();
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(op, builder.unary<KernelOp>(op->getOperand(0)),
+                          builder, rewriter);
+  }
+};
+
+/// One upstream binary op on tensors to one kernel binary op (tosa's
+/// broadcasting is the kernel dialect's: equal ranks, extents equal or 1).
+template <typename SourceOp, typename KernelOp>
+struct BinaryToKernel : OpRewritePattern<SourceOp> {
+  using OpRewritePattern<SourceOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SourceOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    if (!isa<TensorType>(op->getResult(0).getType()))
+      return failure();
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(
+        op, builder.binary<KernelOp>(op->getOperand(0), op->getOperand(1)),
+        builder, rewriter);
+  }
+};
+
+/// A product on tensors: `x * x` is square, a product with a splat
+/// constant is mul_scalar, any other is mul. For tosa.mul, the shift
+/// operand must be 0 (it only applies to integers).
+template <typename SourceOp> struct MulToKernel : OpRewritePattern<SourceOp> {
+  using OpRewritePattern<SourceOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SourceOp op,
+                                PatternRewriter &rewriter) const override {
+    // Not tosa.mul's shift, an i8 tensor.
+    if (failed(checkTensors(op, rewriter, /*numOperands=*/2)))
+      return failure();
+    if (!isa<TensorType>(op->getResult(0).getType()))
+      return failure();
+    Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+    if constexpr (std::is_same_v<SourceOp, tosa::MulOp>) {
+      APInt shift;
+      if (!matchPattern(op.getShift(), m_ConstantInt(&shift)) ||
+          !shift.isZero())
+        return rewriter.notifyMatchFailure(op, "a shift that is not 0");
+    }
+    KernelBuilder builder(rewriter, op.getLoc());
+    Value result;
+    Type type = op->getResult(0).getType();
+    if (lhs == rhs)
+      result = builder.unary<kn::SquareOp>(lhs);
+    else if (std::optional<double> c = floatConstant(rhs);
+             c && lhs.getType() == type)
+      result = builder.mulScalar(lhs, *c);
+    else if (std::optional<double> c = floatConstant(lhs);
+             c && rhs.getType() == type)
+      result = builder.mulScalar(rhs, *c);
+    else
+      result = builder.binary<kn::MulOp>(lhs, rhs);
+    return replaceChecked(op, result, builder, rewriter);
+  }
+};
+
+/// arith.negf is kernel.neg.
+struct NegToKernel : OpRewritePattern<arith::NegFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::NegFOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    if (!isa<TensorType>(op.getType()))
+      return failure();
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(op, builder.unary<kn::NegOp>(op.getOperand()),
+                          builder, rewriter);
+  }
+};
+
+/// tosa.negate with zero points 0 is kernel.neg.
+struct TosaNegateToKernel : OpRewritePattern<tosa::NegateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::NegateOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter, /*numOperands=*/1)))
+      return failure();
+    if (!matchPattern(op.getInput1Zp(), m_AnyZeroFloat()) ||
+        !matchPattern(op.getOutputZp(), m_AnyZeroFloat()))
+      return rewriter.notifyMatchFailure(op, "zero points that are not 0");
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(op, builder.unary<kn::NegOp>(op.getInput1()), builder,
+                          rewriter);
+  }
+};
+
+/// `maximumf(x, +0)` is relu (docs/Semantics.md: relu(x) = maximum(x, +0),
+/// NaN propagating). maxnumf is not: maxnumf(NaN, 0) = 0.
+struct MaximumToKernel : OpRewritePattern<arith::MaximumFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::MaximumFOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    if (!isa<TensorType>(op.getType()))
+      return failure();
+    Value x;
+    if (matchPattern(op.getRhs(), m_PosZeroFloat()))
+      x = op.getLhs();
+    else if (matchPattern(op.getLhs(), m_PosZeroFloat()))
+      x = op.getRhs();
+    else
+      return rewriter.notifyMatchFailure(
+          op, "no kernel op yet (maximum of two tensors; only maximumf(x, "
+              "+0.0), relu, maps)");
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(op, builder.unary<kn::ReluOp>(x), builder, rewriter);
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Matrix products and reductions
+//===----------------------------------------------------------------------===//
+
+/// True when `init` is all zeros: a zero fill, a zero splat, or
+/// tensor.empty (whose contents are unspecified; zero is one of them).
+bool isZeroInit(Value init) {
+  if (init.getDefiningOp<tensor::EmptyOp>())
+    return true;
+  if (auto fill = init.getDefiningOp<linalg::FillOp>())
+    return matchPattern(fill.getInputs()[0], m_PosZeroFloat());
+  return matchPattern(init, m_PosZeroFloat());
+}
+
+/// linalg.matmul and linalg.batch_matmul with their default indexing maps:
+/// kernel.matmul, plus kernel.add of the init unless it is zero.
+template <typename SourceOp>
+struct LinalgMatmulToKernel : OpRewritePattern<SourceOp> {
+  using OpRewritePattern<SourceOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SourceOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "buffer semantics");
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    if (!SourceOp::isDefaultIndexingMaps(op.getIndexingMaps()))
+      return rewriter.notifyMatchFailure(
+          op, "transposed operands (indexing maps other than the default): "
+              "no kernel op yet (kernel.transpose)");
+    Value lhs = op.getInputs()[0], rhs = op.getInputs()[1];
+    Value init = op.getOutputs()[0];
+    Type type = op->getResult(0).getType();
+    // Operands of another element type are converted to the result's
+    // first, as linalg's default cast does.
+    KernelBuilder builder(rewriter, op.getLoc());
+    Type elementType = getElementTypeOrSelf(type);
+    Value result = builder.matmul(builder.cast(lhs, elementType),
+                                  builder.cast(rhs, elementType), type);
+    if (!isZeroInit(init))
+      result = builder.binary<kn::AddOp>(init, result);
+    return replaceChecked(op, result, builder, rewriter);
+  }
+};
+
+/// tosa.matmul `[n, m, k] x [n, k, c]` with zero points 0 and the operands'
+/// element type as result.
+struct TosaMatmulToKernel : OpRewritePattern<tosa::MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    if (!matchPattern(op.getAZp(), m_AnyZeroFloat()) ||
+        !matchPattern(op.getBZp(), m_AnyZeroFloat()))
+      return rewriter.notifyMatchFailure(op, "zero points that are not 0");
+    Type type = op.getType();
+    // An f32 result of f16 or bf16 operands: the products in f32.
+    KernelBuilder builder(rewriter, op.getLoc());
+    Type elementType = getElementTypeOrSelf(type);
+    return replaceChecked(op,
+                          builder.matmul(builder.cast(op.getA(), elementType),
+                                         builder.cast(op.getB(), elementType),
+                                         type),
+                          builder, rewriter);
+  }
+};
+
+/// tosa.reduce_sum keeps the reduced dimension with extent 1, as
+/// kernel.reduction does.
+struct TosaReduceSumToKernel : OpRewritePattern<tosa::ReduceSumOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ReduceSumOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(
+        op, builder.reduction(op.getInput(), op.getAxis(), op.getType()),
+        builder, rewriter);
+  }
+};
+
+/// tosa.reduce_max keeps the reduced dimension with extent 1, as
+/// kernel.reduce_max does; both are IEEE maximum (NaN propagates). A
+/// nan_mode other than PROPAGATE is not that.
+struct TosaReduceMaxToKernel : OpRewritePattern<tosa::ReduceMaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ReduceMaxOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    if (op.getNanMode() != tosa::NanPropagationMode::PROPAGATE)
+      return rewriter.notifyMatchFailure(
+          op, "nan_mode IGNORE: kernel.reduce_max propagates NaN");
+    KernelBuilder builder(rewriter, op.getLoc());
+    Value result = builder.record(kn::ReduceMaxOp::create(
+        rewriter, op.getLoc(), op.getType(), op.getInput(),
+        rewriter.getI64IntegerAttr(op.getAxis())));
+    return replaceChecked(op, result, builder, rewriter);
+  }
+};
+
+/// arith.extf and arith.truncf on tensors are kernel.cast.
+template <typename SourceOp>
+struct FloatCastToKernel : OpRewritePattern<SourceOp> {
+  using OpRewritePattern<SourceOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SourceOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    if (!isa<TensorType>(op.getType()))
+      return failure();
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(
+        op, builder.cast(op.getIn(), getElementTypeOrSelf(op.getType())),
+        builder, rewriter);
+  }
+};
+
+/// tosa.cast between float types is kernel.cast (round to nearest even);
+/// to its own type, the identity.
+struct TosaCastToKernel : OpRewritePattern<tosa::CastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::CastOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(
+        op, builder.cast(op.getInput(), getElementTypeOrSelf(op.getType())),
+        builder, rewriter);
+  }
+};
+
+/// linalg.reduce sums into a tensor without the reduced dimension, which
+/// kernel.reduction keeps with extent 1.
+struct LinalgReduceToKernel : OpRewritePattern<linalg::ReduceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::ReduceOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "buffer semantics");
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    Block &body = op.getCombiner().front();
+    Operation *combiner = body.getTerminator()->getOperand(0).getDefiningOp();
+    if (isa_and_nonnull<arith::MaximumFOp, arith::MaxNumFOp>(combiner))
+      return rewriter.notifyMatchFailure(
+          op, "a max reduction that drops the reduced dimension: "
+              "kernel.reduce_max keeps it with extent 1; no kernel op yet "
+              "(kernel.reshape)");
+    if (!isa_and_nonnull<arith::AddFOp>(combiner))
+      return rewriter.notifyMatchFailure(
+          op, "a combiner that is neither a sum nor a max");
+    return rewriter.notifyMatchFailure(
+        op, "a sum that drops the reduced dimension: kernel.reduction keeps "
+            "it with extent 1; no kernel op yet (kernel.reshape)");
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// linalg.generic, recognized from its body
+//===----------------------------------------------------------------------===//
+
+/// Translates the body of an element-wise linalg.generic into kernel ops on
+/// whole tensors: each body value becomes the tensor of its values at every
+/// point of the iteration space (or a broadcastable one).
+class GenericBody {
+public:
+  GenericBody(linalg::GenericOp op, KernelBuilder &builder)
+      : op(op), builder(builder) {}
+
+  /// The tensor the body yields, or failure with `reason` set.
+  FailureOr<Value> translate(Value value) {
+    if (Value known = done.lookup(value))
+      return known;
+    FailureOr<Value> result = translateNew(value);
+    if (succeeded(result))
+      done[value] = *result;
+    return result;
+  }
+
+  std::string reason;
+
+private:
+  FailureOr<Value> fail(const Twine &why) {
+    if (reason.empty())
+      reason = why.str();
+    return failure();
+  }
+
+  static std::string printed(double c) {
+    std::string text;
+    llvm::raw_string_ostream(text) << c;
+    return text;
+  }
+
+  static std::string opName(Operation *op) {
+    return op->getName().getStringRef().str();
+  }
+
+  FailureOr<Value> translateNew(Value value) {
+    Block *body = op.getBlock();
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      if (arg.getOwner() != body)
+        return fail("its body uses a value defined outside it");
+      if (arg.getArgNumber() >= op.getNumDpsInputs())
+        return fail("its body reads the output (an accumulation)");
+      return op.getDpsInputOperand(arg.getArgNumber())->get();
+    }
+    if (std::optional<double> c = floatConstant(value))
+      return fail("its body uses the constant " + printed(*c) +
+                  " where a tensor is needed: no kernel op yet "
+                  "(kernel.constant)");
+    Operation *def = value.getDefiningOp();
+    if (def->getBlock() != body)
+      return fail("its body uses a value defined outside it");
+
+    if (Value x = matchSilu(def))
+      return unary<kn::SiluOp>(x);
+    if (Value x = matchGelu(def))
+      return unary<kn::GeluOp>(x);
+
+    if (auto mul = dyn_cast<arith::MulFOp>(def)) {
+      if (mul.getLhs() == mul.getRhs())
+        return unary<kn::SquareOp>(mul.getLhs());
+      if (std::optional<double> c = floatConstant(mul.getRhs()))
+        return mulScalar(mul.getLhs(), *c);
+      if (std::optional<double> c = floatConstant(mul.getLhs()))
+        return mulScalar(mul.getRhs(), *c);
+      return binary<kn::MulOp>(mul.getLhs(), mul.getRhs());
+    }
+    if (Value x = matchSigmoid(value))
+      return unary<kn::SigmoidOp>(x);
+    if (auto neg = dyn_cast<arith::NegFOp>(def))
+      return unary<kn::NegOp>(neg.getOperand());
+    if (isa<arith::ExtFOp, arith::TruncFOp>(def)) {
+      FailureOr<Value> input = translate(def->getOperand(0));
+      if (failed(input))
+        return failure();
+      return builder.cast(*input, value.getType());
+    }
+    if (auto max = dyn_cast<arith::MaximumFOp>(def)) {
+      if (matchPattern(max.getRhs(), m_PosZeroFloat()))
+        return unary<kn::ReluOp>(max.getLhs());
+      if (matchPattern(max.getLhs(), m_PosZeroFloat()))
+        return unary<kn::ReluOp>(max.getRhs());
+      return fail("its body takes a maximum other than maximumf(x, +0.0): no "
+                  "kernel op yet");
+    }
+    if (auto add = dyn_cast<arith::AddFOp>(def))
+      return binary<kn::AddOp>(add.getLhs(), add.getRhs());
+    if (auto sub = dyn_cast<arith::SubFOp>(def))
+      return binary<kn::SubOp>(sub.getLhs(), sub.getRhs());
+    if (auto div = dyn_cast<arith::DivFOp>(def))
+      return binary<kn::DivOp>(div.getLhs(), div.getRhs());
+    if (auto pow = dyn_cast<math::PowFOp>(def))
+      return binary<kn::PowOp>(pow.getLhs(), pow.getRhs());
+    if (auto exp = dyn_cast<math::ExpOp>(def))
+      return unary<kn::ExpOp>(exp.getOperand());
+    if (auto sqrt = dyn_cast<math::SqrtOp>(def))
+      return unary<kn::SqrtOp>(sqrt.getOperand());
+    if (auto rsqrt = dyn_cast<math::RsqrtOp>(def))
+      return unary<kn::RsqrtOp>(rsqrt.getOperand());
+    if (auto tanh = dyn_cast<math::TanhOp>(def))
+      return unary<kn::TanhOp>(tanh.getOperand());
+    if (auto erf = dyn_cast<math::ErfOp>(def))
+      return unary<kn::ErfOp>(erf.getOperand());
+    return fail("its body uses '" + opName(def) + "', which has no kernel op");
+  }
+
+  template <typename OpT> FailureOr<Value> unary(Value x) {
+    FailureOr<Value> input = translate(x);
+    if (failed(input))
+      return failure();
+    return builder.unary<OpT>(*input);
+  }
+
+  FailureOr<Value> mulScalar(Value x, double c) {
+    FailureOr<Value> input = translate(x);
+    if (failed(input))
+      return failure();
+    return builder.mulScalar(*input, c);
+  }
+
+  template <typename OpT> FailureOr<Value> binary(Value lhs, Value rhs) {
+    FailureOr<Value> a = translate(lhs);
+    if (failed(a))
+      return failure();
+    FailureOr<Value> b = translate(rhs);
+    if (failed(b))
+      return failure();
+    Value result = builder.binary<OpT>(*a, *b);
+    if (!result)
+      return fail("its operands do not broadcast by the kernel dialect's "
+                  "rule");
+    return result;
+  }
+
+  /// `1 + exp(-x)` (in either order; -x as negf or x * -1): x.
+  static Value matchOnePlusExpNeg(Value value) {
+    auto add = value.getDefiningOp<arith::AddFOp>();
+    if (!add)
+      return {};
+    for (auto [one, other] : {std::pair{add.getLhs(), add.getRhs()},
+                              std::pair{add.getRhs(), add.getLhs()}}) {
+      if (!matchPattern(one, m_OneFloat()))
+        continue;
+      auto exp = other.getDefiningOp<math::ExpOp>();
+      if (!exp)
+        continue;
+      if (auto neg = exp.getOperand().getDefiningOp<arith::NegFOp>())
+        return neg.getOperand();
+      if (auto mul = exp.getOperand().getDefiningOp<arith::MulFOp>()) {
+        if (floatConstant(mul.getRhs()) == -1.0)
+          return mul.getLhs();
+        if (floatConstant(mul.getLhs()) == -1.0)
+          return mul.getRhs();
+      }
+    }
+    return {};
+  }
+
+  /// sigmoid(x) as `1 / (1 + exp(-x))`: x.
+  static Value matchSigmoid(Value value) {
+    auto div = value.getDefiningOp<arith::DivFOp>();
+    if (!div || !matchPattern(div.getLhs(), m_OneFloat()))
+      return {};
+    return matchOnePlusExpNeg(div.getRhs());
+  }
+
+  /// silu(x): `x / (1 + exp(-x))` or `x * sigmoid(x)` (either order).
+  static Value matchSilu(Operation *def) {
+    if (auto div = dyn_cast<arith::DivFOp>(def)) {
+      Value x = matchOnePlusExpNeg(div.getRhs());
+      return x && x == div.getLhs() ? x : Value();
+    }
+    if (auto mul = dyn_cast<arith::MulFOp>(def)) {
+      if (Value x = matchSigmoid(mul.getRhs()); x && x == mul.getLhs())
+        return x;
+      if (Value x = matchSigmoid(mul.getLhs()); x && x == mul.getRhs())
+        return x;
+    }
+    return {};
+  }
+
+  /// The factors of a tree of products.
+  static void factors(Value value, SmallVectorImpl<Value> &out) {
+    if (auto mul = value.getDefiningOp<arith::MulFOp>()) {
+      factors(mul.getLhs(), out);
+      factors(mul.getRhs(), out);
+      return;
+    }
+    out.push_back(value);
+  }
+
+  /// `1 + erf(x * c)` with c = 1/sqrt(2) (or `erf(x / sqrt(2))`): x.
+  static Value matchOnePlusErf(Value value) {
+    auto add = value.getDefiningOp<arith::AddFOp>();
+    if (!add)
+      return {};
+    for (auto [one, other] : {std::pair{add.getLhs(), add.getRhs()},
+                              std::pair{add.getRhs(), add.getLhs()}}) {
+      if (!matchPattern(one, m_OneFloat()))
+        continue;
+      auto erf = other.getDefiningOp<math::ErfOp>();
+      if (!erf)
+        continue;
+      Value arg = erf.getOperand();
+      // The constant as written in the body's type: 2^-10 relative for
+      // f16, 2^-7 for bf16 (and at least 1e-6 for f32).
+      double precision = std::max(
+          1e-6,
+          std::ldexp(1.0,
+                     -int(APFloat::semanticsPrecision(
+                         cast<FloatType>(arg.getType()).getFloatSemantics())) +
+                         1));
+      auto close = [&](std::optional<double> c, double want) {
+        return c && std::abs(*c - want) <= precision * want;
+      };
+      if (auto mul = arg.getDefiningOp<arith::MulFOp>()) {
+        if (close(floatConstant(mul.getRhs()), M_SQRT1_2))
+          return mul.getLhs();
+        if (close(floatConstant(mul.getLhs()), M_SQRT1_2))
+          return mul.getRhs();
+      }
+      if (auto div = arg.getDefiningOp<arith::DivFOp>())
+        if (close(floatConstant(div.getRhs()), M_SQRT2))
+          return div.getLhs();
+    }
+    return {};
+  }
+
+  /// gelu(x) = x * Phi(x) in its erf form: a product of the factors x, 0.5
+  /// and `1 + erf(x / sqrt(2))`, in any order and grouping.
+  static Value matchGelu(Operation *def) {
+    if (!isa<arith::MulFOp>(def))
+      return {};
+    SmallVector<Value> fs;
+    factors(def->getResult(0), fs);
+    if (fs.size() != 3)
+      return {};
+    for (unsigned e = 0; e < 3; ++e) {
+      Value x = matchOnePlusErf(fs[e]);
+      if (!x)
+        continue;
+      Value a = fs[(e + 1) % 3], b = fs[(e + 2) % 3];
+      if ((a == x && floatConstant(b) == 0.5) ||
+          (b == x && floatConstant(a) == 0.5))
+        return x;
+    }
+    return {};
+  }
+
+  linalg::GenericOp op;
+  KernelBuilder &builder;
+  llvm::DenseMap<Value, Value> done;
+};
+
+/// An input map the kernel dialect's broadcasting covers: the identity,
+/// with some results the constant 0 where the input's extent is 1.
+bool isBroadcastableMap(AffineMap map, Type type) {
+  auto tensor = cast<RankedTensorType>(type);
+  if (map.getNumResults() != map.getNumDims())
+    return false;
+  for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+      if (dim.getPosition() != i)
+        return false;
+    } else if (auto c = dyn_cast<AffineConstantExpr>(expr)) {
+      if (c.getValue() != 0 || tensor.getDimSize(i) != 1)
+        return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct GenericToKernel : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "buffer semantics");
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    if (op.getNumDpsInits() != 1)
+      return rewriter.notifyMatchFailure(op, "more than one output");
+    if (op.getNumReductionLoops() > 0) {
+      // A sum over one dimension: its result drops the dimension.
+      return rewriter.notifyMatchFailure(
+          op, "a reduction: kernel.reduction keeps the reduced dimension "
+              "with extent 1; no kernel op yet (kernel.reshape)");
+    }
+    if (op.getNumParallelLoops() != op.getNumLoops())
+      return rewriter.notifyMatchFailure(op, "iterators other than parallel");
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    if (!maps.back().isIdentity())
+      return rewriter.notifyMatchFailure(
+          op, "an output indexing map that is not the identity");
+    for (OpOperand *input : op.getDpsInputOperands())
+      if (!isBroadcastableMap(op.getMatchingIndexingMap(input),
+                              input->get().getType()))
+        return rewriter.notifyMatchFailure(
+            op, "an input indexing map that is neither the identity nor a "
+                "broadcast of an extent-1 dimension: no kernel op yet "
+                "(kernel.transpose, kernel.broadcast)");
+    KernelBuilder builder(rewriter, op.getLoc());
+    GenericBody body(op, builder);
+    FailureOr<Value> result =
+        body.translate(op.getBlock()->getTerminator()->getOperand(0));
+    if (failed(result)) {
+      builder.rollBack();
+      return rewriter.notifyMatchFailure(op, body.reason);
+    }
+    return replaceChecked(op, *result, builder, rewriter);
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+
+/// Keeps the reason of the last match failure.
+struct ReasonListener : public RewriterBase::Listener {
+  std::string reason;
+  void
+  notifyMatchFailure(Location loc,
+                     function_ref<void(Diagnostic &)> reasonCallback) override {
+    Diagnostic diag(loc, DiagnosticSeverity::Remark);
+    reasonCallback(diag);
+    reason = diag.str();
+  }
+};
+
+/// Upstream ops the importer reports on when they stay.
+bool isImportCandidate(Operation *op) {
+  if (!isa<arith::ArithDialect, linalg::LinalgDialect, math::MathDialect,
+           tensor::TensorDialect, tosa::TosaDialect>(op->getDialect()))
+    return false;
+  // An init is not a computation: it goes when its user is imported.
+  if (isa<tensor::EmptyOp>(op))
+    return false;
+  auto isTensor = [](Type type) { return isa<TensorType>(type); };
+  return llvm::any_of(op->getOperandTypes(), isTensor) ||
+         llvm::any_of(op->getResultTypes(), isTensor);
+}
+
+struct ImportPass : public ::mirage::impl::ImportBase<ImportPass> {
+  using Base::Base;
+
+  LogicalResult initialize(MLIRContext *context) override {
+    RewritePatternSet set(context);
+    ::mirage::populateImportPatterns(set);
+    patterns = std::make_shared<FrozenRewritePatternSet>(std::move(set));
+    return success();
+  }
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    PatternApplicator applicator(*patterns);
+    applicator.applyDefaultCostModel();
+    ReasonListener listener;
+    PatternRewriter rewriter(&getContext());
+    rewriter.setListener(&listener);
+
+    // The ops of the function's blocks, in order (nested regions, such as
+    // loop bodies, are left alone).
+    SmallVector<Operation *> candidates;
+    for (Block &block : func.getBody())
+      for (Operation &op : block)
+        if (isImportCandidate(&op))
+          candidates.push_back(&op);
+    llvm::DenseMap<Operation *, std::string> reasons;
+    // The producers of what imported ops read (inits, fills, constants):
+    // erased below once nothing uses them.
+    SmallVector<Operation *> maybeDead;
+    auto addProducers = [&](Operation *op) {
+      op->walk([&](Operation *nested) {
+        for (Value operand : nested->getOperands())
+          if (Operation *producer = operand.getDefiningOp())
+            if (!op->isAncestor(producer))
+              maybeDead.push_back(producer);
+      });
+    };
+    for (Operation *op : candidates) {
+      listener.reason.clear();
+      rewriter.setInsertionPoint(op);
+      size_t mark = maybeDead.size();
+      addProducers(op);
+      if (succeeded(applicator.matchAndRewrite(op, rewriter)))
+        continue;
+      maybeDead.truncate(mark);
+      reasons[op] = listener.reason.empty() ? "no mapping to the kernel dialect"
+                                            : listener.reason;
+    }
+
+    llvm::SmallPtrSet<Operation *, 16> erased;
+    while (!maybeDead.empty()) {
+      Operation *op = maybeDead.pop_back_val();
+      if (erased.contains(op) || !isOpTriviallyDead(op))
+        continue;
+      addProducers(op);
+      reasons.erase(op);
+      erased.insert(op);
+      op->erase();
+    }
+
+    for (Block &block : func.getBody())
+      for (Operation &op : block) {
+        auto it = reasons.find(&op);
+        if (it != reasons.end())
+          op.emitRemark() << "mirage-import: '" << op.getName()
+                          << "' left in place: " << it->second;
+      }
+  }
+
+  std::shared_ptr<const FrozenRewritePatternSet> patterns;
+};
+
+} // namespace
+
+void mirage::populateImportPatterns(RewritePatternSet &patterns) {
+  MLIRContext *context = patterns.getContext();
+  // Element-wise.
+  patterns
+      .add<UnaryToKernel<math::ExpOp, kn::ExpOp>,
+           UnaryToKernel<math::SqrtOp, kn::SqrtOp>,
+           UnaryToKernel<math::RsqrtOp, kn::RsqrtOp>,
+           UnaryToKernel<math::TanhOp, kn::TanhOp>,
+           UnaryToKernel<tosa::ExpOp, kn::ExpOp>,
+           UnaryToKernel<tosa::RsqrtOp, kn::RsqrtOp>,
+           UnaryToKernel<tosa::TanhOp, kn::TanhOp>,
+           UnaryToKernel<math::ErfOp, kn::ErfOp>,
+           UnaryToKernel<tosa::ErfOp, kn::ErfOp>,
+           UnaryToKernel<tosa::SigmoidOp, kn::SigmoidOp>,
+           FloatCastToKernel<arith::ExtFOp>, FloatCastToKernel<arith::TruncFOp>,
+           TosaNegateToKernel, BinaryToKernel<arith::AddFOp, kn::AddOp>,
+           BinaryToKernel<arith::SubFOp, kn::SubOp>,
+           BinaryToKernel<arith::DivFOp, kn::DivOp>,
+           BinaryToKernel<math::PowFOp, kn::PowOp>,
+           BinaryToKernel<tosa::AddOp, kn::AddOp>,
+           BinaryToKernel<tosa::SubOp, kn::SubOp>,
+           BinaryToKernel<tosa::PowOp, kn::PowOp>, MulToKernel<arith::MulFOp>,
+           MulToKernel<tosa::MulOp>, NegToKernel, MaximumToKernel>(context);
+  // Matrix products, reductions, casts, linalg.generic.
+  patterns.add<LinalgMatmulToKernel<linalg::MatmulOp>,
+               LinalgMatmulToKernel<linalg::BatchMatmulOp>, TosaMatmulToKernel,
+               TosaReduceSumToKernel, TosaReduceMaxToKernel, TosaCastToKernel,
+               LinalgReduceToKernel, GenericToKernel>(context);
+  // What waits for a kernel op (docs/Import.md, "Pending").
+  for (auto [name, needs] :
+       std::initializer_list<std::pair<StringRef, StringRef>>{
+           {"arith.constant", "kernel.constant"},
+           {"tosa.const", "kernel.constant"},
+           {"linalg.fill", "kernel.constant"},
+           {"linalg.transpose", "kernel.transpose"},
+           {"tosa.transpose", "kernel.transpose"},
+           {"linalg.broadcast", "kernel.broadcast"},
+           {"tosa.reshape", "kernel.reshape"},
+           {"tensor.expand_shape", "kernel.reshape"},
+           {"tensor.collapse_shape", "kernel.reshape"},
+           {"tosa.reciprocal", "kernel.constant for 1 / x"}})
+    patterns.add<PendingOp>(name, needs, context);
+}
