@@ -45,6 +45,10 @@ void SearchOptions::applyPreset() {
     maxBlockInputs = std::max(maxBlockInputs, 4u);
 }
 
+void SearchOptions::fitToProgram(unsigned numInputs) {
+  maxBlockInputs = std::max(maxBlockInputs, std::min(numInputs, 4u));
+}
+
 namespace {
 
 /// One thread of the search: its own expression pool and pruner (the
@@ -299,10 +303,7 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the search supports at most 16 inputs");
 
-  // Four inputs in one kernel where the program has four (LoRA: X W +
-  // X A B fuses into one kernel only with all four).
-  options.maxBlockInputs = std::max(options.maxBlockInputs,
-                                    std::min<unsigned>(reference.numInputs, 4));
+  options.fitToProgram(reference.numInputs);
   std::string limitNote = sizeBoundNote(reference, options);
 
   llvm::Expected<ReferenceTests> tests = makeReferenceTests(reference, options);

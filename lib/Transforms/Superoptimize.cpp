@@ -179,12 +179,11 @@ std::vector<std::string> whyNothingFound(const ::mirage::KernelGraph &reference,
         inputs, options.maxKernelOps, inputs + 1));
   else if (inputs > options.maxBlockInputs)
     reasons.push_back(llvm::formatv(
-        "the program has {0} inputs but one graph-defined kernel may take at "
-        "most {1} with preset={2} (preset=lora allows 4), and "
-        "max-kernel-ops={3} leaves room for {4} more op(s) (raise "
-        "max-kernel-ops)",
-        inputs, options.maxBlockInputs, ::mirage::presetName(options.preset),
-        options.maxKernelOps, options.maxKernelOps - inputs));
+        "the program has {0} inputs but one graph-defined kernel takes at "
+        "most {1}, so it needs several kernels, and max-kernel-ops={2} "
+        "leaves room for {3} more op(s) (raise max-kernel-ops)",
+        inputs, options.maxBlockInputs, options.maxKernelOps,
+        options.maxKernelOps - inputs));
   // The search's own note on a size bound that left nothing to enumerate,
   // where the two reasons above do not already say it.
   if (reasons.size() == boundReasons && !result.limitNote.empty())
@@ -371,6 +370,7 @@ struct SuperoptimizePass
     if (result->best.empty()) {
       ::mirage::SearchOptions applied = *options;
       applied.applyPreset();
+      applied.fitToProgram(reference->numInputs);
       reasons = whyNothingFound(*reference, applied, *result);
     }
     report(*result, reasons);

@@ -87,6 +87,11 @@ struct SearchOptions {
   /// Applies the preset's defaults to the limits (attention: 2 kernels;
   /// lora: 4 block inputs).
   void applyPreset();
+  /// Fits the bounds to a program of `numInputs` inputs: a program with four
+  /// inputs gets four-input kernels (LoRA: X W + X A B fuses into one kernel
+  /// only with all four). superoptimize() calls it; so does anything that
+  /// explains a search's bounds afterwards.
+  void fitToProgram(unsigned numInputs);
 };
 
 struct Candidate {
