@@ -147,6 +147,7 @@ fuzz-build: $(DEPS_STAMP)
 	  -DCMAKE_CXX_COMPILER=$(LLVM_ROOT)/bin/clang++ \
 	  -DMIRAGE_ENABLE_FUZZERS=ON
 	cmake --build $(FUZZ_DIR) -j $(JOBS) --target mirage-fuzzers
+	git describe --always --dirty > $(FUZZ_DIR)/fuzz/build-commit
 
 fuzz: fuzz-build
 	fuzz/run-fuzzers.py --build-dir $(FUZZ_DIR) --targets $(FUZZ_TARGETS) \

@@ -88,9 +88,10 @@ def run_target(args, target):
         "seeds": count_files(seeds),
         "corpus": count_files(corpus),
         "log": os.path.relpath(log_path),
-        # The source the build was made from (make fuzz-build builds the
-        # working tree): figures hold for the code they ran on.
-        "commit": source_commit(),
+        # The source the binaries were built from (make fuzz-build stamps
+        # it), not what is checked out now: figures hold for the code they
+        # ran on.
+        "commit": build_commit(fuzz_dir),
     }
     if last:
         runs, cov, ft, corp, eps, oom, tmo, crash, t = map(int, last.groups())
@@ -129,15 +130,16 @@ def run_target(args, target):
     return result
 
 
-def source_commit():
-    """The commit checked out in the source tree (`git describe --always`),
-    or None. Uncommitted edits are not told: the campaign itself rewrites
-    its JSON."""
+def build_commit(fuzz_dir):
+    """The commit the fuzz binaries were built from: the stamp `make
+    fuzz-build` writes (BUILD/fuzz/build-commit, `git describe --always
+    --dirty` of the tree it built), or None for an unstamped build. The
+    checked-out commit is not used: the binaries need not be rebuilt when
+    the tree moves on."""
     try:
-        return subprocess.run(
-            ["git", "-C", SOURCE_ROOT, "describe", "--always"],
-            capture_output=True, text=True, timeout=30).stdout.strip() or None
-    except (OSError, subprocess.TimeoutExpired):
+        with open(os.path.join(fuzz_dir, "build-commit")) as stamp:
+            return stamp.read().strip() or None
+    except OSError:
         return None
 
 
