@@ -144,11 +144,13 @@ TEST(Vocabulary, IsSearchedReadsTheFlags) {
     for (bool blockLevel : {false, true})
       EXPECT_TRUE(isSearched(kind, blockLevel)) << opKindName(kind).str();
   for (OpKind kind : {OpKind::RunningMax, OpKind::Accum, OpKind::RmsNorm})
-    EXPECT_TRUE(isSearched(kind, /*blockLevel=*/true)) << opKindName(kind).str();
+    EXPECT_TRUE(isSearched(kind, /*blockLevel=*/true))
+        << opKindName(kind).str();
   // Block-level only ops and the launch itself are never kernel ops.
   for (OpKind kind : {OpKind::Loader, OpKind::Saver, OpKind::RunningMax,
                       OpKind::Accum, OpKind::GraphDefined, OpKind::Concat})
-    EXPECT_FALSE(isSearched(kind, /*blockLevel=*/false)) << opKindName(kind).str();
+    EXPECT_FALSE(isSearched(kind, /*blockLevel=*/false))
+        << opKindName(kind).str();
 }
 
 TEST(Vocabulary, AccumKindNamesRoundTrip) {
