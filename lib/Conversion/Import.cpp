@@ -146,6 +146,15 @@ public:
                                           rewriter.getI64IntegerAttr(1)));
   }
 
+  /// A layout op (kernel.transpose, kernel.reshape, kernel.broadcast) of
+  /// `input` with the upstream op's result type and `attributes`.
+  template <typename OpT>
+  Value layout(Value input, Type type,
+               ArrayRef<NamedAttribute> attributes = {}) {
+    return record(OpT::create(rewriter, loc, TypeRange{type},
+                              ValueRange{input}, attributes));
+  }
+
   /// Erases everything built so far (the mapping failed).
   void rollBack() {
     for (Operation *op : llvm::reverse(built))
@@ -466,6 +475,82 @@ struct TosaCastToKernel : OpRewritePattern<tosa::CastOp> {
     return replaceChecked(
         op, builder.cast(op.getInput(), getElementTypeOrSelf(op.getType())),
         builder, rewriter);
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Layout ops
+//===----------------------------------------------------------------------===//
+
+/// A transpose: result dimension d is input dimension permutation[d], the
+/// convention of linalg.transpose, tosa.transpose and kernel.transpose
+/// alike.
+LogicalResult transposeToKernel(Operation *op, Value input,
+                                ArrayRef<int64_t> permutation,
+                                PatternRewriter &rewriter) {
+  if (failed(checkTensors(op, rewriter, 1)))
+    return failure();
+  KernelBuilder builder(rewriter, op->getLoc());
+  Value result = builder.layout<kn::TransposeOp>(
+      input, op->getResult(0).getType(),
+      rewriter.getNamedAttr("permutation",
+                            rewriter.getDenseI64ArrayAttr(permutation)));
+  return replaceChecked(op, result, builder, rewriter);
+}
+
+struct LinalgTransposeToKernel : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "buffer semantics");
+    return transposeToKernel(op, op.getInput(), op.getPermutation(), rewriter);
+  }
+};
+
+struct TosaTransposeToKernel : OpRewritePattern<tosa::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<int64_t> permutation(op.getPerms().begin(),
+                                     op.getPerms().end());
+    return transposeToKernel(op, op.getInput1(), permutation, rewriter);
+  }
+};
+
+/// linalg.broadcast adds the result dimensions it lists, as
+/// kernel.broadcast does.
+struct LinalgBroadcastToKernel : OpRewritePattern<linalg::BroadcastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::BroadcastOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "buffer semantics");
+    if (failed(checkTensors(op, rewriter, 1)))
+      return failure();
+    KernelBuilder builder(rewriter, op.getLoc());
+    Value result = builder.layout<kn::BroadcastOp>(
+        op.getInput(), op->getResult(0).getType(),
+        rewriter.getNamedAttr(
+            "dimensions", rewriter.getDenseI64ArrayAttr(op.getDimensions())));
+    return replaceChecked(op, result, builder, rewriter);
+  }
+};
+
+/// tosa.reshape, tensor.expand_shape and tensor.collapse_shape keep the
+/// row-major order of the elements: kernel.reshape to the static result
+/// type (the reassociation or the shape operand adds nothing to it).
+template <typename SourceOp>
+struct ReshapeToKernel : OpRewritePattern<SourceOp> {
+  using OpRewritePattern<SourceOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SourceOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(checkTensors(op, rewriter, 1)))
+      return failure();
+    KernelBuilder builder(rewriter, op.getLoc());
+    Value result = builder.layout<kn::ReshapeOp>(
+        op->getOperand(0), op->getResult(0).getType());
+    return replaceChecked(op, result, builder, rewriter);
   }
 };
 
@@ -948,18 +1033,17 @@ void mirage::populateImportPatterns(RewritePatternSet &patterns) {
                LinalgMatmulToKernel<linalg::BatchMatmulOp>, TosaMatmulToKernel,
                TosaReduceSumToKernel, TosaReduceMaxToKernel, TosaCastToKernel,
                LinalgReduceToKernel, GenericToKernel>(context);
+  // Layout.
+  patterns.add<LinalgTransposeToKernel, TosaTransposeToKernel,
+               LinalgBroadcastToKernel, ReshapeToKernel<tosa::ReshapeOp>,
+               ReshapeToKernel<tensor::ExpandShapeOp>,
+               ReshapeToKernel<tensor::CollapseShapeOp>>(context);
   // What waits for a kernel op (docs/Import.md, "Pending").
   for (auto [name, needs] :
        std::initializer_list<std::pair<StringRef, StringRef>>{
            {"arith.constant", "kernel.constant"},
            {"tosa.const", "kernel.constant"},
            {"linalg.fill", "kernel.constant"},
-           {"linalg.transpose", "kernel.transpose"},
-           {"tosa.transpose", "kernel.transpose"},
-           {"linalg.broadcast", "kernel.broadcast"},
-           {"tosa.reshape", "kernel.reshape"},
-           {"tensor.expand_shape", "kernel.reshape"},
-           {"tensor.collapse_shape", "kernel.reshape"},
            {"tosa.reciprocal", "kernel.constant for 1 / x"}})
     patterns.add<PendingOp>(name, needs, context);
 }

@@ -229,7 +229,7 @@ func.func @tosa_cast_identity(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 // CHECK-NEXT:    %[[D:.*]] = kernel.sub %[[E]], %[[C]]
 // CHECK-NEXT:    %[[A:.*]] = kernel.add %[[D]], %[[P]]
 // CHECK-NEXT:    %[[H:.*]] = kernel.cast %[[A]] : tensor<2x8xf32> to tensor<2x8xf16>
-// CHECK-NEXT:    tosa.transpose %[[H]]
+// CHECK-NEXT:    %[[T:.*]] = kernel.transpose %[[H]] permutation [1, 0] : tensor<2x8xf16>
 func.func @tosa_more(%x: tensor<2x8xf32>) -> tensor<8x2xf16> {
   // expected-remark @+1 {{'tosa.reciprocal' left in place: no kernel op yet (kernel.constant for 1 / x)}}
   %r = tosa.reciprocal %x : (tensor<2x8xf32>) -> tensor<2x8xf32>
@@ -246,7 +246,6 @@ func.func @tosa_more(%x: tensor<2x8xf32>) -> tensor<8x2xf16> {
   %d = tosa.sub %e, %c : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
   %a = tosa.add %d, %p : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
   %h = tosa.cast %a : (tensor<2x8xf32>) -> tensor<2x8xf16>
-  // expected-remark @+1 {{'tosa.transpose' left in place: no kernel op yet (kernel.transpose)}}
   %t = tosa.transpose %h {perms = array<i32: 1, 0>} : (tensor<2x8xf16>) -> tensor<8x2xf16>
   return %t : tensor<8x2xf16>
 }
@@ -295,21 +294,43 @@ func.func @casts(%x: tensor<4x8xf16>) -> (tensor<4x8xbf16>, tensor<4x8xf16>) {
 
 // -----
 
-func.func @tosa_reshape(%x: tensor<2x8xf32>) -> tensor<16xf32> {
+// tosa.reshape, tensor.expand_shape and tensor.collapse_shape: kernel.reshape
+// to the result type (the shape operand is erased); tosa.transpose's perms.
+// CHECK-LABEL: func.func @tosa_reshape
+// CHECK-NEXT:    %[[R:.*]] = kernel.reshape %arg0 : tensor<2x8xf32> -> tensor<16xf32>
+// CHECK-NEXT:    %[[T:.*]] = kernel.transpose %arg0 permutation [1, 0] : tensor<2x8xf32>
+// CHECK-NEXT:    %[[E:.*]] = kernel.reshape %arg0 : tensor<2x8xf32> -> tensor<2x2x4xf32>
+// CHECK-NEXT:    %[[C:.*]] = kernel.reshape %arg0 : tensor<2x8xf32> -> tensor<16xf32>
+// CHECK-NEXT:    return %[[R]], %[[T]], %[[E]], %[[C]]
+func.func @tosa_reshape(%x: tensor<2x8xf32>) -> (tensor<16xf32>, tensor<8x2xf32>, tensor<2x2x4xf32>, tensor<16xf32>) {
   %shape = tosa.const_shape {values = dense<16> : tensor<1xindex>} : () -> !tosa.shape<1>
-  // expected-remark @+1 {{'tosa.reshape' left in place: no kernel op yet (kernel.reshape)}}
   %r = tosa.reshape %x, %shape : (tensor<2x8xf32>, !tosa.shape<1>) -> tensor<16xf32>
-  return %r : tensor<16xf32>
+  %t = tosa.transpose %x {perms = array<i32: 1, 0>} : (tensor<2x8xf32>) -> tensor<8x2xf32>
+  %ex = tensor.expand_shape %x [[0], [1, 2]] output_shape [2, 2, 4] : tensor<2x8xf32> into tensor<2x2x4xf32>
+  %c = tensor.collapse_shape %x [[0, 1]] : tensor<2x8xf32> into tensor<16xf32>
+  return %r, %t, %ex, %c : tensor<16xf32>, tensor<8x2xf32>, tensor<2x2x4xf32>, tensor<16xf32>
 }
 
 // -----
 
+// A reshape of a dynamic shape stays.
+func.func @dynamic_reshape(%x: tensor<2x?xf32>) -> tensor<?xf32> {
+  // expected-remark @+1 {{'tensor.collapse_shape' left in place}}
+  %c = tensor.collapse_shape %x [[0, 1]] : tensor<2x?xf32> into tensor<?xf32>
+  return %c : tensor<?xf32>
+}
+
+// -----
+
+// linalg.transpose and linalg.broadcast: their inits are erased.
+// CHECK-LABEL: func.func @linalg_layout
+// CHECK-NEXT:    %[[T:.*]] = kernel.transpose %arg0 permutation [1, 0] : tensor<2x8xf32>
+// CHECK-NEXT:    %[[B:.*]] = kernel.broadcast %arg1 dimensions [0] : tensor<8xf32> -> tensor<2x8xf32>
+// CHECK-NEXT:    return %[[T]], %[[B]]
 func.func @linalg_layout(%x: tensor<2x8xf32>, %y: tensor<8xf32>) -> (tensor<8x2xf32>, tensor<2x8xf32>) {
   %e = tensor.empty() : tensor<8x2xf32>
-  // expected-remark @+1 {{'linalg.transpose' left in place: no kernel op yet (kernel.transpose)}}
   %t = linalg.transpose ins(%x : tensor<2x8xf32>) outs(%e : tensor<8x2xf32>) permutation = [1, 0]
   %e2 = tensor.empty() : tensor<2x8xf32>
-  // expected-remark @+1 {{'linalg.broadcast' left in place: no kernel op yet (kernel.broadcast)}}
   %b = linalg.broadcast ins(%y : tensor<8xf32>) outs(%e2 : tensor<2x8xf32>) dimensions = [0]
   return %t, %b : tensor<8x2xf32>, tensor<2x8xf32>
 }
