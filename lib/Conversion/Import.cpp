@@ -372,7 +372,7 @@ struct LinalgMatmulToKernel : OpRewritePattern<SourceOp> {
     if (!SourceOp::isDefaultIndexingMaps(op.getIndexingMaps()))
       return rewriter.notifyMatchFailure(
           op, "transposed operands (indexing maps other than the default): "
-              "no kernel op yet (kernel.transpose)");
+              "not imported yet (the mapping needs a kernel.transpose)");
     Value lhs = op.getInputs()[0], rhs = op.getInputs()[1];
     Value init = op.getOutputs()[0];
     Type type = op->getResult(0).getType();
@@ -569,14 +569,15 @@ struct LinalgReduceToKernel : OpRewritePattern<linalg::ReduceOp> {
     if (isa_and_nonnull<arith::MaximumFOp, arith::MaxNumFOp>(combiner))
       return rewriter.notifyMatchFailure(
           op, "a max reduction that drops the reduced dimension: "
-              "kernel.reduce_max keeps it with extent 1; no kernel op yet "
-              "(kernel.reshape)");
+              "kernel.reduce_max keeps it with extent 1; not imported yet (the "
+              "mapping needs a kernel.reshape after it)");
     if (!isa_and_nonnull<arith::AddFOp>(combiner))
       return rewriter.notifyMatchFailure(
           op, "a combiner that is neither a sum nor a max");
     return rewriter.notifyMatchFailure(
         op, "a sum that drops the reduced dimension: kernel.reduction keeps "
-            "it with extent 1; no kernel op yet (kernel.reshape)");
+            "it with extent 1; not imported yet (the mapping needs a "
+            "kernel.reshape after it)");
   }
 };
 
@@ -873,7 +874,8 @@ struct GenericToKernel : OpRewritePattern<linalg::GenericOp> {
       // A sum over one dimension: its result drops the dimension.
       return rewriter.notifyMatchFailure(
           op, "a reduction: kernel.reduction keeps the reduced dimension "
-              "with extent 1; no kernel op yet (kernel.reshape)");
+              "with extent 1; not imported yet (the mapping needs a "
+              "kernel.reshape after it)");
     }
     if (op.getNumParallelLoops() != op.getNumLoops())
       return rewriter.notifyMatchFailure(op, "iterators other than parallel");
@@ -886,8 +888,9 @@ struct GenericToKernel : OpRewritePattern<linalg::GenericOp> {
                               input->get().getType()))
         return rewriter.notifyMatchFailure(
             op, "an input indexing map that is neither the identity nor a "
-                "broadcast of an extent-1 dimension: no kernel op yet "
-                "(kernel.transpose, kernel.broadcast)");
+                "broadcast of an extent-1 dimension: not imported yet (the "
+                "mapping needs a kernel.transpose or kernel.broadcast of the "
+                "operand)");
     KernelBuilder builder(rewriter, op.getLoc());
     GenericBody body(op, builder);
     FailureOr<Value> result =
