@@ -151,8 +151,8 @@ public:
   template <typename OpT>
   Value layout(Value input, Type type,
                ArrayRef<NamedAttribute> attributes = {}) {
-    return record(OpT::create(rewriter, loc, TypeRange{type},
-                              ValueRange{input}, attributes));
+    return record(OpT::create(rewriter, loc, TypeRange{type}, ValueRange{input},
+                              attributes));
   }
 
   /// Erases everything built so far (the mapping failed).
@@ -548,8 +548,8 @@ struct ReshapeToKernel : OpRewritePattern<SourceOp> {
     if (failed(checkTensors(op, rewriter, 1)))
       return failure();
     KernelBuilder builder(rewriter, op.getLoc());
-    Value result = builder.layout<kn::ReshapeOp>(
-        op->getOperand(0), op->getResult(0).getType());
+    Value result = builder.layout<kn::ReshapeOp>(op->getOperand(0),
+                                                 op->getResult(0).getType());
     return replaceChecked(op, result, builder, rewriter);
   }
 };
