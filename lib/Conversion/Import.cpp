@@ -289,21 +289,6 @@ template <typename SourceOp> struct MulToKernel : OpRewritePattern<SourceOp> {
   }
 };
 
-/// arith.negf is kernel.neg.
-struct NegToKernel : OpRewritePattern<arith::NegFOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(arith::NegFOp op,
-                                PatternRewriter &rewriter) const override {
-    if (failed(checkTensors(op, rewriter)))
-      return failure();
-    if (!isa<TensorType>(op.getType()))
-      return failure();
-    KernelBuilder builder(rewriter, op.getLoc());
-    return replaceChecked(op, builder.unary<kn::NegOp>(op.getOperand()),
-                          builder, rewriter);
-  }
-};
-
 /// tosa.negate with zero points 0 is kernel.neg.
 struct TosaNegateToKernel : OpRewritePattern<tosa::NegateOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -446,7 +431,9 @@ struct TosaReduceMaxToKernel : OpRewritePattern<tosa::ReduceMaxOp> {
   }
 };
 
-/// arith.extf and arith.truncf on tensors are kernel.cast.
+/// arith.extf and arith.truncf on tensors, and tosa.cast between float
+/// types, are kernel.cast (round to nearest even); to its own type, the
+/// identity.
 template <typename SourceOp>
 struct FloatCastToKernel : OpRewritePattern<SourceOp> {
   using OpRewritePattern<SourceOp>::OpRewritePattern;
@@ -454,26 +441,12 @@ struct FloatCastToKernel : OpRewritePattern<SourceOp> {
                                 PatternRewriter &rewriter) const override {
     if (failed(checkTensors(op, rewriter)))
       return failure();
-    if (!isa<TensorType>(op.getType()))
+    Type type = op->getResult(0).getType();
+    if (!isa<TensorType>(type))
       return failure();
     KernelBuilder builder(rewriter, op.getLoc());
     return replaceChecked(
-        op, builder.cast(op.getIn(), getElementTypeOrSelf(op.getType())),
-        builder, rewriter);
-  }
-};
-
-/// tosa.cast between float types is kernel.cast (round to nearest even);
-/// to its own type, the identity.
-struct TosaCastToKernel : OpRewritePattern<tosa::CastOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(tosa::CastOp op,
-                                PatternRewriter &rewriter) const override {
-    if (failed(checkTensors(op, rewriter)))
-      return failure();
-    KernelBuilder builder(rewriter, op.getLoc());
-    return replaceChecked(
-        op, builder.cast(op.getInput(), getElementTypeOrSelf(op.getType())),
+        op, builder.cast(op->getOperand(0), getElementTypeOrSelf(type)),
         builder, rewriter);
   }
 };
@@ -1030,12 +1003,14 @@ void mirage::populateImportPatterns(RewritePatternSet &patterns) {
            BinaryToKernel<tosa::AddOp, kn::AddOp>,
            BinaryToKernel<tosa::SubOp, kn::SubOp>,
            BinaryToKernel<tosa::PowOp, kn::PowOp>, MulToKernel<arith::MulFOp>,
-           MulToKernel<tosa::MulOp>, NegToKernel, MaximumToKernel>(context);
+           MulToKernel<tosa::MulOp>, UnaryToKernel<arith::NegFOp, kn::NegOp>,
+           MaximumToKernel>(context);
   // Matrix products, reductions, casts, linalg.generic.
   patterns.add<LinalgMatmulToKernel<linalg::MatmulOp>,
                LinalgMatmulToKernel<linalg::BatchMatmulOp>, TosaMatmulToKernel,
-               TosaReduceSumToKernel, TosaReduceMaxToKernel, TosaCastToKernel,
-               LinalgReduceToKernel, GenericToKernel>(context);
+               TosaReduceSumToKernel, TosaReduceMaxToKernel,
+               FloatCastToKernel<tosa::CastOp>, LinalgReduceToKernel,
+               GenericToKernel>(context);
   // Layout.
   patterns.add<LinalgTransposeToKernel, TosaTransposeToKernel,
                LinalgBroadcastToKernel, ReshapeToKernel<tosa::ReshapeOp>,
