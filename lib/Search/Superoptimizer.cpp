@@ -174,6 +174,19 @@ static bool isLayoutOp(OpKind kind) {
          kind == OpKind::Broadcast;
 }
 
+/// Appends a copy of `op` of `from` to `into`: its operands through `map`
+/// (from's value ids to into's), its results as new values of `into`,
+/// recorded in `map`.
+static void appendRemapped(KernelGraph &into, const OpNode &op,
+                           const KernelGraph &from, std::vector<ValueId> &map) {
+  OpNode copy = op;
+  for (ValueId &v : copy.operands)
+    v = map[v];
+  for (ValueId &r : copy.results)
+    r = map[r] = addValue(into.values, from.values[r]);
+  into.ops.push_back(std::move(copy));
+}
+
 /// Peels the layout ops at the front of `reference` (docs/Search.md,
 /// "Layout ops"), or std::nullopt when it has none.
 static std::optional<PeeledReference>
@@ -216,12 +229,7 @@ peelLayoutOps(const KernelGraph &reference) {
       result.prologue.push_back(op);
       continue;
     }
-    OpNode copy = op;
-    for (ValueId &v : copy.operands)
-      v = map[v];
-    for (ValueId &r : copy.results)
-      r = map[r] = addValue(inner.values, reference.values[r]);
-    inner.ops.push_back(std::move(copy));
+    appendRemapped(inner, op, reference, map);
   }
   for (ValueId v : reference.outputs)
     inner.outputs.push_back(map[v]);
@@ -240,24 +248,13 @@ static KernelGraph withPrologue(const KernelGraph &reference,
   for (unsigned i = 0; i < reference.numInputs; ++i)
     fromReference[i] = graph.addInput(reference.values[i]);
   for (const OpNode &op : peeled.prologue) {
-    OpNode copy = op;
-    for (ValueId &v : copy.operands)
-      v = fromReference[v];
-    for (ValueId &r : copy.results)
-      r = fromReference[r] = addValue(graph.values, reference.values[r]);
-    graph.ops.push_back(std::move(copy));
+    appendRemapped(graph, op, reference, fromReference);
   }
   std::vector<ValueId> map(found.values.size(), -1);
   for (unsigned i = 0; i < found.numInputs; ++i)
     map[i] = fromReference[peeled.innerInputOf[i]];
-  for (const OpNode &op : found.ops) {
-    OpNode copy = op;
-    for (ValueId &v : copy.operands)
-      v = map[v];
-    for (ValueId &r : copy.results)
-      r = map[r] = addValue(graph.values, found.values[r]);
-    graph.ops.push_back(std::move(copy));
-  }
+  for (const OpNode &op : found.ops)
+    appendRemapped(graph, op, found, map);
   for (ValueId v : found.outputs)
     graph.outputs.push_back(map[v]);
   return graph;
