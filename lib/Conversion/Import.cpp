@@ -155,6 +155,38 @@ public:
                               attributes));
   }
 
+  /// kernel.transpose of `input`: result dimension d is input dimension
+  /// `permutation[d]`; the identity permutation is `input` itself.
+  Value transpose(Value input, ArrayRef<int64_t> permutation) {
+    if (llvm::equal(permutation,
+                    llvm::seq<int64_t>(0, int64_t(permutation.size()))))
+      return input;
+    auto type = llvm::cast<RankedTensorType>(input.getType());
+    SmallVector<int64_t> shape;
+    for (int64_t d : permutation)
+      shape.push_back(type.getDimSize(d));
+    return layout<kn::TransposeOp>(
+        input, type.clone(shape),
+        rewriter.getNamedAttr("permutation",
+                              rewriter.getDenseI64ArrayAttr(permutation)));
+  }
+  /// kernel.broadcast of `input` to `shape`, adding its dimensions
+  /// `dimensions`.
+  Value broadcast(Value input, ArrayRef<int64_t> dimensions,
+                  ArrayRef<int64_t> shape) {
+    auto type = llvm::cast<RankedTensorType>(input.getType());
+    return layout<kn::BroadcastOp>(
+        input, type.clone(shape),
+        rewriter.getNamedAttr("dimensions",
+                              rewriter.getDenseI64ArrayAttr(dimensions)));
+  }
+  /// kernel.reshape of `input` to `type` (`input` itself when it has it).
+  Value reshape(Value input, Type type) {
+    if (input.getType() == type)
+      return input;
+    return layout<kn::ReshapeOp>(input, type);
+  }
+
   /// Erases everything built so far (the mapping failed).
   void rollBack() {
     for (Operation *op : llvm::reverse(built))
@@ -343,8 +375,50 @@ bool isZeroInit(Value init) {
   return matchPattern(init, m_PosZeroFloat());
 }
 
-/// linalg.matmul and linalg.batch_matmul with their default indexing maps:
-/// kernel.matmul, plus kernel.add of the init unless it is zero.
+/// True when `init` is all -inf, the identity of a maximum: a fill or a
+/// splat of -inf, or tensor.empty (unspecified contents, as for a sum).
+bool isNegInfInit(Value init) {
+  if (init.getDefiningOp<tensor::EmptyOp>())
+    return true;
+  if (auto fill = init.getDefiningOp<linalg::FillOp>())
+    init = fill.getInputs()[0];
+  std::optional<double> c = floatConstant(init);
+  return c && std::isinf(*c) && *c < 0;
+}
+
+/// The loop dimensions that `map` reads, in the order of its results, when
+/// each result is a loop dimension and none repeats (a projected
+/// permutation); std::nullopt otherwise.
+std::optional<SmallVector<unsigned>> loopsRead(AffineMap map) {
+  if (!map.isProjectedPermutation())
+    return std::nullopt;
+  SmallVector<unsigned> loops;
+  for (AffineExpr expr : map.getResults())
+    loops.push_back(cast<AffineDimExpr>(expr).getPosition());
+  return loops;
+}
+
+/// The permutation (kernel.transpose's convention) that takes an operand
+/// whose dimensions are the loops `have` to one whose dimensions are the
+/// loops `want`; std::nullopt when they are not the same loops.
+std::optional<SmallVector<int64_t>> permutationTo(ArrayRef<unsigned> have,
+                                                  ArrayRef<unsigned> want) {
+  if (have.size() != want.size())
+    return std::nullopt;
+  SmallVector<int64_t> permutation;
+  for (unsigned loop : want) {
+    const unsigned *it = llvm::find(have, loop);
+    if (it == have.end())
+      return std::nullopt;
+    permutation.push_back(it - have.begin());
+  }
+  return permutation;
+}
+
+/// linalg.matmul and linalg.batch_matmul: kernel.matmul, plus kernel.add of
+/// the init unless it is zero. An operand whose indexing map permutes the
+/// default one's dimensions (B stored transposed: what
+/// linalg.matmul_transpose_b was) goes through a kernel.transpose first.
 template <typename SourceOp>
 struct LinalgMatmulToKernel : OpRewritePattern<SourceOp> {
   using OpRewritePattern<SourceOp>::OpRewritePattern;
@@ -354,16 +428,34 @@ struct LinalgMatmulToKernel : OpRewritePattern<SourceOp> {
       return rewriter.notifyMatchFailure(op, "buffer semantics");
     if (failed(checkTensors(op, rewriter)))
       return failure();
-    if (!SourceOp::isDefaultIndexingMaps(op.getIndexingMaps()))
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    SmallVector<AffineMap> defaults =
+        SourceOp::getDefaultIndexingMaps(op.getContext());
+    if (maps.back() != defaults.back())
       return rewriter.notifyMatchFailure(
-          op, "transposed operands (indexing maps other than the default): "
-              "not imported yet (the mapping needs a kernel.transpose)");
-    Value lhs = op.getInputs()[0], rhs = op.getInputs()[1];
+          op, "an output indexing map other than the default");
+    KernelBuilder builder(rewriter, op.getLoc());
+    SmallVector<Value, 2> operands;
+    for (unsigned i : {0u, 1u}) {
+      std::optional<SmallVector<unsigned>> have = loopsRead(maps[i]);
+      std::optional<SmallVector<int64_t>> permutation;
+      if (have)
+        permutation = permutationTo(*have, *loopsRead(defaults[i]));
+      if (!permutation) {
+        builder.rollBack();
+        return rewriter.notifyMatchFailure(op, [&](Diagnostic &diag) {
+          diag << "the indexing map of operand #" << i
+               << " is not a permutation of the default one (a broadcast "
+                  "operand)";
+        });
+      }
+      operands.push_back(builder.transpose(op.getInputs()[i], *permutation));
+    }
+    Value lhs = operands[0], rhs = operands[1];
     Value init = op.getOutputs()[0];
     Type type = op->getResult(0).getType();
     // Operands of another element type are converted to the result's
     // first, as linalg's default cast does.
-    KernelBuilder builder(rewriter, op.getLoc());
     Type elementType = getElementTypeOrSelf(type);
     Value result = builder.matmul(builder.cast(lhs, elementType),
                                   builder.cast(rhs, elementType), type);
@@ -527,8 +619,92 @@ struct ReshapeToKernel : OpRewritePattern<SourceOp> {
   }
 };
 
-/// linalg.reduce sums into a tensor without the reduced dimension, which
-/// kernel.reduction keeps with extent 1.
+/// The combiner of a reduction body: `combiner(x, acc)` yielded, with `acc`
+/// the accumulator (the block argument of the output) read there only.
+enum class Combiner { Sum, Max };
+
+/// The combiner `yielded` computes with the accumulator `acc`, and its other
+/// operand in `x`; failure with a reason.
+FailureOr<Combiner> combinerOf(Value yielded, BlockArgument acc, Value &x,
+                               std::string &reason) {
+  Operation *def = yielded.getDefiningOp();
+  if (!def || def->getBlock() != acc.getOwner() || def->getNumOperands() != 2 ||
+      !acc.hasOneUse() || !llvm::is_contained(def->getOperands(), acc)) {
+    reason = "a body that is not one combiner of the accumulator";
+    return failure();
+  }
+  x = def->getOperand(0) == acc ? def->getOperand(1) : def->getOperand(0);
+  if (isa<arith::AddFOp>(def))
+    return Combiner::Sum;
+  if (isa<arith::MaximumFOp>(def))
+    return Combiner::Max;
+  if (isa<arith::MaxNumFOp>(def))
+    reason = "a maxnumf reduction: it ignores NaN, kernel.reduce_max "
+             "propagates it";
+  else
+    reason = "a combiner that is neither a sum (addf) nor a maximum "
+             "(maximumf)";
+  return failure();
+}
+
+/// The reduction of `full` over its dimensions `dims` into `init`'s type,
+/// which drops the reduced dimensions or keeps them with extent 1 and keeps
+/// the others in order: kernel.reduction or kernel.reduce_max per dimension
+/// (they keep it with extent 1), a kernel.reshape to the result type, and
+/// the init: added unless it is zero for a sum; for a maximum it must be
+/// -inf (there is no kernel op for the maximum of two tensors).
+FailureOr<Value> reduceToKernel(Operation *op, Value full,
+                                ArrayRef<int64_t> dims, Combiner combiner,
+                                Value init, KernelBuilder &builder,
+                                PatternRewriter &rewriter) {
+  auto type = cast<RankedTensorType>(full.getType());
+  auto resultType = cast<RankedTensorType>(init.getType());
+  if (type.getElementType() != resultType.getElementType())
+    return rewriter.notifyMatchFailure(op, [&](Diagnostic &diag) {
+      diag << "a reduction of " << type.getElementType() << " into "
+           << resultType.getElementType() << " (cast the operand first)";
+    });
+  switch (combiner) {
+  case Combiner::Sum:
+    break;
+  case Combiner::Max:
+    if (!isNegInfInit(init))
+      return rewriter.notifyMatchFailure(
+          op, "a maximum into an init that is not -inf: no kernel op yet for "
+              "the maximum of two tensors");
+    break;
+  }
+  Value value = full;
+  for (int64_t dim : dims) {
+    SmallVector<int64_t> shape(
+        cast<RankedTensorType>(value.getType()).getShape());
+    shape[dim] = 1;
+    Type kept = type.clone(shape);
+    switch (combiner) {
+    case Combiner::Sum:
+      value = builder.reduction(value, dim, kept);
+      break;
+    case Combiner::Max:
+      value = builder.record(
+          kn::ReduceMaxOp::create(rewriter, op->getLoc(), kept, value,
+                                  rewriter.getI64IntegerAttr(dim)));
+      break;
+    }
+  }
+  if (cast<RankedTensorType>(value.getType()).getNumElements() !=
+      resultType.getNumElements())
+    return rewriter.notifyMatchFailure(
+        op, "a result that is not the reduced operand with the reduced "
+            "dimensions dropped or kept");
+  value = builder.reshape(value, resultType);
+  if (combiner == Combiner::Sum && !isZeroInit(init))
+    value = builder.binary<kn::AddOp>(value, init);
+  return value;
+}
+
+/// linalg.reduce with an addf or maximumf combiner: the reduced dimensions
+/// dropped, which kernel.reduction and kernel.reduce_max keep with extent
+/// 1: a kernel.reshape after them (reduceToKernel).
 struct LinalgReduceToKernel : OpRewritePattern<linalg::ReduceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::ReduceOp op,
@@ -537,20 +713,27 @@ struct LinalgReduceToKernel : OpRewritePattern<linalg::ReduceOp> {
       return rewriter.notifyMatchFailure(op, "buffer semantics");
     if (failed(checkTensors(op, rewriter)))
       return failure();
+    if (op.getInputs().size() != 1)
+      return rewriter.notifyMatchFailure(op, "more than one operand");
     Block &body = op.getCombiner().front();
-    Operation *combiner = body.getTerminator()->getOperand(0).getDefiningOp();
-    if (isa_and_nonnull<arith::MaximumFOp, arith::MaxNumFOp>(combiner))
+    std::string reason;
+    Value x;
+    FailureOr<Combiner> combiner = combinerOf(
+        body.getTerminator()->getOperand(0), body.getArgument(1), x, reason);
+    if (failed(combiner))
+      return rewriter.notifyMatchFailure(op, reason);
+    if (x != body.getArgument(0))
       return rewriter.notifyMatchFailure(
-          op, "a max reduction that drops the reduced dimension: "
-              "kernel.reduce_max keeps it with extent 1; not imported yet (the "
-              "mapping needs a kernel.reshape after it)");
-    if (!isa_and_nonnull<arith::AddFOp>(combiner))
-      return rewriter.notifyMatchFailure(
-          op, "a combiner that is neither a sum nor a max");
-    return rewriter.notifyMatchFailure(
-        op, "a sum that drops the reduced dimension: kernel.reduction keeps "
-            "it with extent 1; not imported yet (the mapping needs a "
-            "kernel.reshape after it)");
+          op, "a combiner of something other than the operand's element");
+    KernelBuilder builder(rewriter, op.getLoc());
+    FailureOr<Value> result =
+        reduceToKernel(op, op.getInputs()[0], op.getDimensions(), *combiner,
+                       op.getInits()[0], builder, rewriter);
+    if (failed(result)) {
+      builder.rollBack();
+      return failure();
+    }
+    return replaceChecked(op, *result, builder, rewriter);
   }
 };
 
@@ -563,8 +746,11 @@ struct LinalgReduceToKernel : OpRewritePattern<linalg::ReduceOp> {
 /// point of the iteration space (or a broadcastable one).
 class GenericBody {
 public:
-  GenericBody(linalg::GenericOp op, KernelBuilder &builder)
-      : op(op), builder(builder) {}
+  /// `inputs`: the generic's inputs as tensors over its loops (or tensors
+  /// that broadcast to them), alignInput's results.
+  GenericBody(linalg::GenericOp op, ArrayRef<Value> inputs,
+              KernelBuilder &builder)
+      : op(op), inputs(inputs), builder(builder) {}
 
   /// The tensor the body yields, or failure with `reason` set.
   FailureOr<Value> translate(Value value) {
@@ -602,7 +788,7 @@ private:
         return fail("its body uses a value defined outside it");
       if (arg.getArgNumber() >= op.getNumDpsInputs())
         return fail("its body reads the output (an accumulation)");
-      return op.getDpsInputOperand(arg.getArgNumber())->get();
+      return inputs[arg.getArgNumber()];
     }
     if (std::optional<double> c = floatConstant(value))
       return fail("its body uses the constant " + printed(*c) +
@@ -809,6 +995,7 @@ private:
   }
 
   linalg::GenericOp op;
+  ArrayRef<Value> inputs;
   KernelBuilder &builder;
   llvm::DenseMap<Value, Value> done;
 };
@@ -833,6 +1020,79 @@ bool isBroadcastableMap(AffineMap map, Type type) {
   return true;
 }
 
+/// An input of a linalg.generic read through `map`, as a tensor over the
+/// loops (extents `loops`) or one that broadcasts to it: unchanged when
+/// `map` is the identity or broadcasts extent-1 dimensions with the constant
+/// 0; a kernel.transpose into the loops' order when it permutes them; a
+/// kernel.broadcast along the loops it does not read. Null, with `reason`,
+/// for any other map.
+Value alignInput(Value input, AffineMap map, ArrayRef<int64_t> loops,
+                 KernelBuilder &builder, std::string &reason) {
+  if (isBroadcastableMap(map, input.getType()))
+    return input;
+  std::optional<SmallVector<unsigned>> read = loopsRead(map);
+  auto type = cast<RankedTensorType>(input.getType());
+  if (!read) {
+    reason = "an input indexing map that is neither a permutation or "
+             "projection of the loops nor a broadcast of an extent-1 "
+             "dimension";
+    return {};
+  }
+  for (auto [dim, loop] : llvm::enumerate(*read))
+    if (type.getDimSize(dim) != loops[loop]) {
+      reason = "an input whose extents are not those of the loops it reads";
+      return {};
+    }
+  SmallVector<unsigned> sorted(*read);
+  llvm::sort(sorted);
+  Value value = builder.transpose(input, *permutationTo(*read, sorted));
+  if (sorted.size() == loops.size())
+    return value;
+  SmallVector<int64_t> added;
+  for (unsigned loop = 0; loop < loops.size(); ++loop)
+    if (!llvm::is_contained(sorted, loop))
+      added.push_back(loop);
+  return builder.broadcast(value, added, loops);
+}
+
+/// The reduced loops of a reduction generic whose output map keeps the
+/// parallel loops in order and drops each reduced loop or reads it as the
+/// constant 0 (torch's keepdim); failure with `reason` otherwise.
+FailureOr<SmallVector<int64_t>> reducedLoops(linalg::GenericOp op,
+                                             std::string &reason) {
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<int64_t> reduced, parallel;
+  for (auto [loop, iterator] : llvm::enumerate(iterators))
+    (iterator == utils::IteratorType::reduction ? reduced : parallel)
+        .push_back(loop);
+  AffineMap out = op.getIndexingMapsArray().back();
+  auto outType = cast<RankedTensorType>(op.getDpsInits()[0].getType());
+  SmallVector<int64_t> kept;
+  for (auto [dim, expr] : llvm::enumerate(out.getResults())) {
+    if (auto loop = dyn_cast<AffineDimExpr>(expr)) {
+      kept.push_back(loop.getPosition());
+      continue;
+    }
+    auto c = dyn_cast<AffineConstantExpr>(expr);
+    if (!c || c.getValue() != 0 || outType.getDimSize(dim) != 1) {
+      reason = "a reduction whose output map is neither a projection nor "
+               "the constant 0 of an extent-1 dimension";
+      return failure();
+    }
+  }
+  if (kept != parallel) {
+    reason = "a reduction whose output map does not keep the parallel loops "
+             "in order";
+    return failure();
+  }
+  return reduced;
+}
+
+/// linalg.generic recognized from its body. All loops parallel: the kernel
+/// ops of the body (GenericBody). With reduction loops: a body that yields
+/// `combiner(f(inputs), acc)`, a sum (addf) or a maximum (maximumf): f's
+/// kernel ops, then reduceToKernel over the reduced loops. Inputs read
+/// through permuting or projecting maps are aligned first (alignInput).
 struct GenericToKernel : OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::GenericOp op,
@@ -843,34 +1103,62 @@ struct GenericToKernel : OpRewritePattern<linalg::GenericOp> {
       return failure();
     if (op.getNumDpsInits() != 1)
       return rewriter.notifyMatchFailure(op, "more than one output");
-    if (op.getNumReductionLoops() > 0) {
-      // A sum over one dimension: its result drops the dimension.
+    if (op.getNumParallelLoops() + op.getNumReductionLoops() !=
+        op.getNumLoops())
       return rewriter.notifyMatchFailure(
-          op, "a reduction: kernel.reduction keeps the reduced dimension "
-              "with extent 1; not imported yet (the mapping needs a "
-              "kernel.reshape after it)");
-    }
-    if (op.getNumParallelLoops() != op.getNumLoops())
-      return rewriter.notifyMatchFailure(op, "iterators other than parallel");
-    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-    if (!maps.back().isIdentity())
+          op, "iterators other than parallel and reduction");
+    SmallVector<int64_t> loops = op.getStaticLoopRanges();
+    if (loops.size() > 4)
+      return rewriter.notifyMatchFailure(
+          op, "more than 4 loops (the kernel dialect takes ranks 1 to 4)");
+    std::string reason;
+    SmallVector<int64_t> reduced;
+    if (op.getNumReductionLoops() > 0) {
+      FailureOr<SmallVector<int64_t>> r = reducedLoops(op, reason);
+      if (failed(r))
+        return rewriter.notifyMatchFailure(op, reason);
+      reduced = std::move(*r);
+    } else if (!op.getIndexingMapsArray().back().isIdentity()) {
       return rewriter.notifyMatchFailure(
           op, "an output indexing map that is not the identity");
-    for (OpOperand *input : op.getDpsInputOperands())
-      if (!isBroadcastableMap(op.getMatchingIndexingMap(input),
-                              input->get().getType()))
-        return rewriter.notifyMatchFailure(
-            op, "an input indexing map that is neither the identity nor a "
-                "broadcast of an extent-1 dimension: not imported yet (the "
-                "mapping needs a kernel.transpose or kernel.broadcast of the "
-                "operand)");
+    }
     KernelBuilder builder(rewriter, op.getLoc());
-    GenericBody body(op, builder);
-    FailureOr<Value> result =
-        body.translate(op.getBlock()->getTerminator()->getOperand(0));
+    auto fail = [&](const Twine &why) {
+      builder.rollBack();
+      return rewriter.notifyMatchFailure(op, why);
+    };
+    SmallVector<Value> inputs;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      Value aligned = alignInput(input->get(), op.getMatchingIndexingMap(input),
+                                 loops, builder, reason);
+      if (!aligned)
+        return fail(reason);
+      inputs.push_back(aligned);
+    }
+    GenericBody body(op, inputs, builder);
+    Value yielded = op.getBlock()->getTerminator()->getOperand(0);
+    if (reduced.empty()) {
+      FailureOr<Value> result = body.translate(yielded);
+      if (failed(result))
+        return fail(body.reason);
+      return replaceChecked(op, *result, builder, rewriter);
+    }
+    Value x;
+    FailureOr<Combiner> combiner = combinerOf(
+        yielded, op.getBlock()->getArgument(op.getNumDpsInputs()), x, reason);
+    if (failed(combiner))
+      return fail(reason);
+    FailureOr<Value> full = body.translate(x);
+    if (failed(full))
+      return fail(body.reason);
+    if (cast<RankedTensorType>(full->getType()).getShape() !=
+        ArrayRef<int64_t>(loops))
+      return fail("a reduction of a value that does not cover the loops");
+    FailureOr<Value> result = reduceToKernel(
+        op, *full, reduced, *combiner, op.getDpsInits()[0], builder, rewriter);
     if (failed(result)) {
       builder.rollBack();
-      return rewriter.notifyMatchFailure(op, body.reason);
+      return failure();
     }
     return replaceChecked(op, *result, builder, rewriter);
   }
