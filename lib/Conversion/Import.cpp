@@ -1103,10 +1103,6 @@ struct GenericToKernel : OpRewritePattern<linalg::GenericOp> {
       return failure();
     if (op.getNumDpsInits() != 1)
       return rewriter.notifyMatchFailure(op, "more than one output");
-    if (op.getNumParallelLoops() + op.getNumReductionLoops() !=
-        op.getNumLoops())
-      return rewriter.notifyMatchFailure(
-          op, "iterators other than parallel and reduction");
     SmallVector<int64_t> loops = op.getStaticLoopRanges();
     if (loops.size() > 4)
       return rewriter.notifyMatchFailure(

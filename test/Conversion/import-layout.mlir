@@ -199,6 +199,37 @@ func.func @generic_reductions_refused(%x: tensor<4x8xf32>, %i: tensor<4xf32>, %y
 
 // -----
 
+// A sum of a value that does not vary along the reduced loop (its tensor
+// does not cover the loops), and five loops (a kernel tensor has at most
+// four dimensions).
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#keep = affine_map<(d0, d1) -> (d0, 0)>
+#drop = affine_map<(d0, d1) -> (d0)>
+#a5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+#b5 = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d3, d4)>
+#o5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+func.func @generic_loops_refused(%x: tensor<4x8xf32>, %r: tensor<4x1xf32>, %i: tensor<4xf32>,
+                                 %a: tensor<2x2x2x2xf32>, %b: tensor<2x2x2x2xf32>, %j: tensor<2x2x2x2xf32>) -> (tensor<4xf32>, tensor<2x2x2x2xf32>) {
+  // expected-remark @+1 {{'linalg.generic' left in place: a reduction of a value that does not cover the loops}}
+  %s = linalg.generic {indexing_maps = [#id, #keep, #drop], iterator_types = ["parallel", "reduction"]}
+      ins(%x, %r : tensor<4x8xf32>, tensor<4x1xf32>) outs(%i : tensor<4xf32>) {
+  ^bb0(%u: f32, %v: f32, %acc: f32):
+    %y = arith.addf %v, %acc : f32
+    linalg.yield %y : f32
+  } -> tensor<4xf32>
+  // expected-remark @+1 {{'linalg.generic' left in place: more than 4 loops (the kernel dialect takes ranks 1 to 4)}}
+  %t = linalg.generic {indexing_maps = [#a5, #b5, #o5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<2x2x2x2xf32>, tensor<2x2x2x2xf32>) outs(%j : tensor<2x2x2x2xf32>) {
+  ^bb0(%u: f32, %v: f32, %acc: f32):
+    %p = arith.mulf %u, %v : f32
+    %y = arith.addf %p, %acc : f32
+    linalg.yield %y : f32
+  } -> tensor<2x2x2x2xf32>
+  return %s, %t : tensor<4xf32>, tensor<2x2x2x2xf32>
+}
+
+// -----
+
 // Matmuls with transposed operands: a kernel.transpose of each operand
 // whose map permutes the default one's dimensions (B stored transposed is
 // what linalg.matmul_transpose_b was; A transposed; a batched K^T).
