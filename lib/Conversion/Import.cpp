@@ -10,6 +10,7 @@
 
 #include "Mirage/Conversion/Passes.h"
 #include "Mirage/Dialect/Kernel/IR/KernelOps.h"
+#include "Mirage/Support/ShapeRules.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -691,11 +692,14 @@ FailureOr<Value> reduceToKernel(Operation *op, Value full,
       break;
     }
   }
-  if (cast<RankedTensorType>(value.getType()).getNumElements() !=
-      resultType.getNumElements())
-    return rewriter.notifyMatchFailure(
-        op, "a result that is not the reduced operand with the reduced "
-            "dimensions dropped or kept");
+  // The reshape's rule (overflow-checked element counts).
+  if (llvm::Error err = ::mirage::checkReshapeShape(
+          cast<RankedTensorType>(value.getType()).getShape(),
+          resultType.getShape()))
+    return rewriter.notifyMatchFailure(op, [&](Diagnostic &diag) {
+      diag << "the kernel.reshape after the reduction: "
+           << llvm::toString(std::move(err));
+    });
   value = builder.reshape(value, resultType);
   if (combiner == Combiner::Sum && !isZeroInit(init))
     value = builder.binary<kn::AddOp>(value, init);

@@ -101,6 +101,19 @@ func.func @linalg_reduce_refused(%x: tensor<2x8xf32>, %init: tensor<2xf32>, %x8:
 
 // -----
 
+// A result whose element count overflows: the reshape's rule refuses it.
+func.func @linalg_reduce_huge(%x: tensor<1099511627776x1099511627776x2xf32>, %i: tensor<1099511627776x1099511627776xf32>) -> tensor<1099511627776x1099511627776xf32> {
+  // expected-remark @+1 {{'linalg.reduce' left in place: the kernel.reshape after the reduction: reshape of an extent below 0 or an element count that overflows a 64-bit integer}}
+  %s = linalg.reduce ins(%x : tensor<1099511627776x1099511627776x2xf32>) outs(%i : tensor<1099511627776x1099511627776xf32>) dimensions = [2]
+    (%in: f32, %acc: f32) {
+      %a = arith.addf %in, %acc : f32
+      linalg.yield %a : f32
+    }
+  return %s : tensor<1099511627776x1099511627776xf32>
+}
+
+// -----
+
 // Reduction generics as torch-mlir writes them: a sum of squares that drops
 // the dimension, a sum that keeps it (output map with the constant 0), a
 // maximum from -inf, and a sum into a non-zero init (added).
