@@ -54,6 +54,17 @@ bool isExpLike(Operation *op) {
   return kind && ::mirage::opKindInfo(*kind).expLike;
 }
 
+/// A kernel transpose, reshape or broadcast: a layout op.
+bool isLayoutOp(Operation *op) {
+  if (!isKernelOp(op))
+    return false;
+  std::optional<::mirage::OpKind> kind =
+      ::mirage::opKindFromName(op->getName().stripDialect());
+  return kind && (*kind == ::mirage::OpKind::Transpose ||
+                  *kind == ::mirage::OpKind::Reshape ||
+                  *kind == ::mirage::OpKind::Broadcast);
+}
+
 /// A region being grown: its ops in program order, with what the limits
 /// need.
 struct Region {
@@ -61,6 +72,12 @@ struct Region {
   llvm::SmallPtrSet<Operation *, 16> members;
   /// Values of the region that depend on an exponential in the region.
   llvm::DenseSet<Value> expTainted;
+  /// Results of the region's leading layout ops: layout ops that read an
+  /// input of the region or another such result. The search takes them off
+  /// before it searches and puts them back in front of what it finds
+  /// (docs/Search.md, "Layout ops"); a layout op on any other value the
+  /// region computes it cannot produce.
+  llvm::DenseSet<Value> leadingLayout;
 
   bool contains(Value value) const {
     Operation *def = value.getDefiningOp();
@@ -98,6 +115,15 @@ struct Region {
     return result.size();
   }
 
+  /// Whether `op` is a layout op on a value the region computes other than
+  /// through its leading layout ops: the search could not reproduce the
+  /// region with it.
+  bool layoutOnComputed(Operation *op) const {
+    return isLayoutOp(op) && llvm::any_of(op->getOperands(), [&](Value v) {
+             return contains(v) && !leadingLayout.contains(v);
+           });
+  }
+
   /// Whether `op` would nest an exponential in another in the region.
   bool nestsExp(Operation *op) const {
     return isExpLike(op) && llvm::any_of(op->getOperands(), [&](Value v) {
@@ -110,8 +136,12 @@ struct Region {
         isExpLike(op) || llvm::any_of(op->getOperands(), [&](Value v) {
           return expTainted.contains(v);
         });
+    bool leading = isLayoutOp(op) && !layoutOnComputed(op);
     ops.push_back(op);
     members.insert(op);
+    if (leading)
+      for (Value result : op->getResults())
+        leadingLayout.insert(result);
     if (tainted)
       for (Value result : op->getResults())
         expTainted.insert(result);
@@ -120,8 +150,10 @@ struct Region {
   void popBack() {
     Operation *op = ops.pop_back_val();
     members.erase(op);
-    for (Value result : op->getResults())
+    for (Value result : op->getResults()) {
       expTainted.erase(result);
+      leadingLayout.erase(result);
+    }
   }
 };
 
@@ -225,7 +257,7 @@ struct OutlinePass : public ::mirage::impl::OutlineBase<OutlinePass> {
       }
       if (static_cast<int64_t>(region.ops.size()) >= maxOps ||
           static_cast<int64_t>(region.inputsWith(op)) > maxInputs ||
-          region.nestsExp(op))
+          region.nestsExp(op) || region.layoutOnComputed(op))
         return j;
       region.add(op);
     }

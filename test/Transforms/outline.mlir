@@ -192,3 +192,58 @@ func.func @nested_read(%x: tensor<4x8xf32>, %c: i1) -> tensor<4x8xf32> {
   %b = kernel.add %r, %x : tensor<4x8xf32>, tensor<4x8xf32>
   return %b : tensor<4x8xf32>
 }
+
+// -----
+
+// Layout ops: the search peels the layout ops at the front of a region
+// (those that read an input or another such op) and cannot produce any
+// other, so a layout op on a value the region computes starts the next
+// region, where it reads an input. Here a row maximum dropped to 4x8 and
+// broadcast back (a stable softmax's first step), and the heads merged
+// after the softmax.
+// CHECK-LABEL: func.func @layout
+// CHECK-NEXT:    %[[M:.*]]:2 = call @layout_mirage_0(%arg0, %arg1)
+// CHECK-NEXT:    %[[P:.*]] = call @layout_mirage_1(%[[M]]#1, %[[M]]#0)
+// CHECK-NEXT:    %[[O:.*]] = call @layout_mirage_2(%[[P]])
+// CHECK-NEXT:    arith.constant
+// CHECK-NEXT:    arith.addf %[[O]]
+// The transposes of the inputs lead the first region; the reshape of the
+// maximum would read a computed value and ends it.
+// CHECK:       func.func private @layout_mirage_0(%arg0: tensor<8x4x8xf32>, %arg1: tensor<4x8x8xf32>) -> (tensor<4x8x8xf32>, tensor<4x8x1xf32>)
+// CHECK-NEXT:    kernel.transpose %arg0 permutation [1, 0, 2]
+// CHECK-NEXT:    kernel.transpose %arg1 permutation [0, 2, 1]
+// CHECK-NEXT:    kernel.matmul
+// CHECK-NEXT:    kernel.reduce_max
+// CHECK-NEXT:    return
+// The maximum's reshape and the broadcast of its result lead the second
+// region; the transpose of the quotient ends it.
+// CHECK:       func.func private @layout_mirage_1(%arg0: tensor<4x8x1xf32>, %arg1: tensor<4x8x8xf32>) -> tensor<4x8x8xf32>
+// CHECK-NEXT:    kernel.reshape %arg0 : tensor<4x8x1xf32> -> tensor<4x8xf32>
+// CHECK-NEXT:    kernel.broadcast {{.*}} dimensions [2]
+// CHECK-NEXT:    kernel.sub %arg1,
+// CHECK-NEXT:    kernel.exp
+// CHECK-NEXT:    kernel.reduction {{.*}} dim 2
+// CHECK-NEXT:    kernel.div
+// CHECK-NEXT:    return
+// CHECK:       func.func private @layout_mirage_2(%arg0: tensor<4x8x8xf32>) -> tensor<8x32xf32>
+// CHECK-NEXT:    kernel.transpose %arg0 permutation [1, 0, 2]
+// CHECK-NEXT:    kernel.reshape
+// CHECK-NEXT:    return
+// TIGHT-LABEL: func.func @layout
+func.func @layout(%q: tensor<8x4x8xf32>, %k: tensor<4x8x8xf32>) -> tensor<8x32xf32> {
+  %qh = kernel.transpose %q permutation [1, 0, 2] : tensor<8x4x8xf32>
+  %kt = kernel.transpose %k permutation [0, 2, 1] : tensor<4x8x8xf32>
+  %s = kernel.matmul %qh, %kt : tensor<4x8x8xf32>, tensor<4x8x8xf32>
+  %mx = kernel.reduce_max %s dim 2 : tensor<4x8x8xf32>
+  %m2 = kernel.reshape %mx : tensor<4x8x1xf32> -> tensor<4x8xf32>
+  %mb = kernel.broadcast %m2 dimensions [2] : tensor<4x8xf32> -> tensor<4x8x8xf32>
+  %d = kernel.sub %s, %mb : tensor<4x8x8xf32>, tensor<4x8x8xf32>
+  %e = kernel.exp %d : tensor<4x8x8xf32>
+  %sum = kernel.reduction %e dim 2 : tensor<4x8x8xf32>
+  %p = kernel.div %e, %sum : tensor<4x8x8xf32>, tensor<4x8x1xf32>
+  %pt = kernel.transpose %p permutation [1, 0, 2] : tensor<4x8x8xf32>
+  %o = kernel.reshape %pt : tensor<8x4x8xf32> -> tensor<8x32xf32>
+  %z = arith.constant dense<0.0> : tensor<8x32xf32>
+  %r = arith.addf %o, %z : tensor<8x32xf32>
+  return %r : tensor<8x32xf32>
+}
