@@ -64,7 +64,14 @@ def Outline : Pass<"mirage-outline", "::mlir::ModuleOp"> {
       not compute) and `max-ops` kernel ops;
     * no exponential nested in another within the region (exp, silu and
       tanh are exponential; Mirage's LAX fragment, the programs whose
-      equivalence the fingerprints decide, docs/Semantics.md).
+      equivalence the fingerprints decide, docs/Semantics.md);
+    * no layout op (transpose, reshape, broadcast) on a value the region
+      computes, other than the results of its leading layout ops (those
+      that read an input or another leading layout op). The search takes
+      the leading layout ops off and puts them back in front of what it
+      finds, but cannot produce any other layout op (docs/Search.md,
+      "Layout ops"): such an op starts the next region, where it reads an
+      input.
 
     Other ops between the region's ops stay in the caller; the region ends
     before the first one that reads a value the region computes (so the
