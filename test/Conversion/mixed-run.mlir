@@ -1,7 +1,8 @@
 // A whole mixed module runs on the CPU: @model in linalg, tosa and arith is
 // imported and outlined into three kernel-level regions (the exp of silu
-// starts a new region: no nested exponentials; the second region ends with
-// the imported transpose) and a tosa.reciprocal that stays in the caller
+// starts a new region: no nested exponentials; the imported transpose of
+// the second region's result starts the third: a layout op on a computed
+// value) and a tosa.reciprocal that stays in the caller
 // (not imported yet). Upstream's tosa-to-linalg passes lower that one;
 // `mirage-mixed-to-cpu` lowers the regions by our lowering and the rest by
 // upstream's, and mlir-runner runs @main. The same module
@@ -56,8 +57,9 @@
 // OUTLINED-NEXT:    kernel.exp
 // OUTLINED-NEXT:    kernel.reduction {{.*}} dim 1
 // OUTLINED-NEXT:    kernel.div
-// OUTLINED-NEXT:    kernel.transpose {{.*}} permutation [1, 0]
+// OUTLINED-NEXT:    return
 // OUTLINED:       func.func private @model_mirage_2
+// OUTLINED-NEXT:    kernel.transpose {{.*}} permutation [1, 0]
 // OUTLINED-NEXT:    kernel.exp
 
 // Our lowering of each region, called from the caller.
