@@ -247,3 +247,24 @@ func.func @layout(%q: tensor<8x4x8xf32>, %k: tensor<4x8x8xf32>) -> tensor<8x32xf
   %r = arith.addf %o, %z : tensor<8x32xf32>
   return %r : tensor<8x32xf32>
 }
+
+// -----
+
+// A layout op on an input stays in the region wherever it is: the search
+// peels it too.
+// CHECK-LABEL: func.func @layout_of_input
+// CHECK-NEXT:    %[[R:.*]] = call @layout_of_input_mirage_0(%arg0, %arg1)
+// CHECK-NEXT:    arith.constant
+// CHECK:       func.func private @layout_of_input_mirage_0(%arg0: tensor<4x8xf32>, %arg1: tensor<8xf32>) -> tensor<4x8xf32>
+// CHECK-NEXT:    kernel.exp %arg0
+// CHECK-NEXT:    kernel.broadcast %arg1 dimensions [0]
+// CHECK-NEXT:    kernel.add
+// CHECK-NEXT:    return
+func.func @layout_of_input(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> tensor<4x8xf32> {
+  %e = kernel.exp %x : tensor<4x8xf32>
+  %gb = kernel.broadcast %g dimensions [0] : tensor<8xf32> -> tensor<4x8xf32>
+  %a = kernel.add %e, %gb : tensor<4x8xf32>, tensor<4x8xf32>
+  %z = arith.constant dense<0.0> : tensor<4x8xf32>
+  %r = arith.addf %a, %z : tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
