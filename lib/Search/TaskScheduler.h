@@ -120,6 +120,11 @@ public:
     insideTask = false;
   }
 
+  /// Whether the walk is inside a task this worker runs: only there may
+  /// it depend on what other workers found (the cost bound), since the
+  /// walk above the tasks must be the same in every worker.
+  bool inside() const { return insideTask; }
+
   /// The task being run (meaningful inside inTask).
   uint64_t currentTask() const { return current; }
 
