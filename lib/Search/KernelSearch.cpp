@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <limits>
 #include <set>
 
 using namespace mirage;
@@ -147,12 +148,29 @@ void KernelSearch::run() {
   // bound the later passes (partialLowerBound), and the last kernel of
   // each pass is bounded by its distance to the outputs. Every worker
   // walks the passes in the same order, so the tasks keep their numbers.
+  passBound = std::numeric_limits<double>::infinity();
   for (opLimit = reference.numInputs + 1; opLimit <= options.maxKernelOps;
        ++opLimit) {
     kernelLevel(/*depth=*/0);
+    // The passes end together: the bound of the next pass is the cost of
+    // the k-th best candidate of the passes so far, the same for every
+    // worker (a candidate the board skipped was strictly worse than k
+    // found), so what the bound cuts does not depend on the threads.
+    synchronize();
     if (tasks.outOfTime())
       return;
   }
+}
+
+void KernelSearch::synchronize() {
+  std::optional<double> bound =
+      tasks.sharedQueue().synchronize([&] { return board.costBound(); });
+  if (bound)
+    passBound = *bound;
+}
+
+bool KernelSearch::withinBound(double seconds) const {
+  return seconds < board.referenceSeconds() && seconds <= passBound;
 }
 
 double KernelSearch::partialLowerBound(unsigned launching) const {
@@ -186,7 +204,7 @@ void KernelSearch::kernelLevel(unsigned depth) {
   // Inside a task: a program that needs another kernel after these
   // cannot beat the k-th best candidate found (nor the input).
   if (tasks.inside() && depth > 0 &&
-      !board.worthVerifying(partialLowerBound(/*launching=*/0))) {
+      !withinBound(partialLowerBound(/*launching=*/0))) {
     ++tasks.tally().prunedCost;
     return;
   }
@@ -408,7 +426,13 @@ void KernelSearch::enumerateLaunches(llvm::ArrayRef<ValueId> inputs,
   llvm::stable_sort(launches, [](const Launch &a, const Launch &b) {
     return a.lowerBound < b.lowerBound;
   });
-  for (const Launch &launch : launches) {
+  for (auto [i, launch] : llvm::enumerate(launches)) {
+    // Above the tasks, every kLaunchesPerBound launches, the workers meet
+    // and take the k-th best candidate found so far as the cost bound:
+    // cheap programs found by the first launches cut the later ones, the
+    // same with any number of threads.
+    if (i > 0 && i % kLaunchesPerBound == 0 && !tasks.inside())
+      synchronize();
     startBlockGraph(inputs, launch.grid, launch.imaps, launch.fmaps,
                     launch.range, depth);
     if (tasks.outOfTime())
@@ -569,7 +593,7 @@ void KernelSearch::buildLoaders(llvm::ArrayRef<ValueId> inputs,
                static_cast<double>(fmap != kReplicate ? range : 1);
     double seconds = partialLowerBound(/*launching=*/1) +
                      launchLowerBound(bytes, launch.numBlocks(), options.gpu);
-    if (!board.worthVerifying(seconds)) {
+    if (!withinBound(seconds)) {
       ++tasks.tally().prunedCost;
       return;
     }

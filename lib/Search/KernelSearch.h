@@ -121,6 +121,18 @@ private:
   /// kernel graph can cost, less `launching` kernels whose bound the
   /// caller adds (the cost bound, inside tasks).
   double partialLowerBound(unsigned launching) const;
+  /// Whether a program predicted to take at least `seconds` may still be
+  /// worth verifying: faster than the input, and not slower than the k-th
+  /// best candidate of the earlier passes (`passBound`, the same in every
+  /// worker: the live board would make the states visited depend on the
+  /// threads).
+  bool withinBound(double seconds) const;
+  /// Waits for the other workers (TaskQueue::synchronize) and takes the
+  /// cost bound they agree on. Only above the tasks, where every worker
+  /// walks alike.
+  void synchronize();
+  static constexpr size_t kLaunchesPerBound = 8;
+  double passBound = 0;
   /// Per reference input, the dimensions its outputs reduce over (empty
   /// when unknown).
   std::vector<llvm::SmallVector<bool, 4>> reducedDims;
