@@ -14,7 +14,7 @@
 // kernel are all tried before any of two, launches cheapest first, and a
 // last kernel on the inputs never splits the keys over its grid).
 //
-// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=10 time-budget=10' -o %t 2>&1 \
+// RUN: mirage-opt %s --mirage-superoptimize='preset=attention threads=2 cache=false max-block-ops=10 time-budget=60' -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s < %t
 // RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=mqa' -o /dev/null \
