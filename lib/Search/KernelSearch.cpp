@@ -13,8 +13,6 @@
 #include "llvm/ADT/Sequence.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <set>
@@ -35,7 +33,7 @@ bool mirage::search::canReachOutputs(int64_t dangling, int64_t outputs,
 }
 
 /// The dimensions of the reference's inputs that its outputs reduce over
-/// (docs/Search.md, "Reduced dimensions"): each (value, dimension) of
+/// (docs/Search.md, "Directing the enumeration"): each (value, dimension) of
 /// extent above 1 gets a label; element-wise ops unify the labels of
 /// aligned dimensions, a matmul those of its batch dimensions and of its
 /// contraction, which it marks reduced, a reduction to size 1 marks its
@@ -70,8 +68,8 @@ reducedInputDims(const KernelGraph &reference) {
         unifyAligned(in, out);
       continue;
     }
-    switch (op.kind) {
-    case OpKind::Matmul: {
+    // Not a switch over OpKind: every other op turns the analysis off.
+    if (op.kind == OpKind::Matmul) {
       ValueId lhs = op.operands[0], rhs = op.operands[1];
       unsigned rl = rank(lhs), rr = rank(rhs), ro = rank(out);
       if (rl < 2 || rr < 2 || ro < 2)
@@ -83,21 +81,17 @@ reducedInputDims(const KernelGraph &reference) {
       reduced.insert({rhs, rr - 2});
       unifyAligned(lhs, out, 2);
       unifyAligned(rhs, out, 2);
-      break;
-    }
-    case OpKind::Reduction: {
+    } else if (op.kind == OpKind::Reduction) {
       ValueId in = op.operands[0];
       if (rank(in) != rank(out) || op.dim < 0 ||
           op.dim >= static_cast<int64_t>(rank(in)))
         return {};
       for (unsigned d = 0; d < rank(in); ++d)
-        if (d != op.dim)
+        if (static_cast<int64_t>(d) != op.dim)
           unify(in, d, out, d);
       if (extent(out, op.dim) == 1)
         reduced.insert({in, static_cast<unsigned>(op.dim)});
-      break;
-    }
-    case OpKind::RmsNorm: {
+    } else if (op.kind == OpKind::RmsNorm) {
       ValueId in = op.operands[0];
       if (rank(in) != rank(out))
         return {};
@@ -108,9 +102,7 @@ reducedInputDims(const KernelGraph &reference) {
       for (unsigned d = rank(in) - std::min(normalized, rank(in)); d < rank(in);
            ++d)
         reduced.insert({in, d});
-      break;
-    }
-    default:
+    } else {
       return {};
     }
   }
