@@ -376,6 +376,56 @@ bool AbstractPruner::constructible(llvm::ArrayRef<ClassId> from,
       goals, [&](ClassId goal) { return made.contains(graph.find(goal)); });
 }
 
+llvm::DenseMap<ClassId, unsigned> AbstractPruner::heightsFrom(
+    llvm::ArrayRef<ClassId> from,
+    std::optional<llvm::ArrayRef<int64_t>> extents) const {
+  llvm::DenseMap<ClassId, unsigned> height;
+  for (ClassId c : from)
+    height[graph.find(c)] = 0;
+  auto reduces = [](OpCode code) {
+    return code == op(AbsOp::Sum) || code == op(AbsOp::Rms) ||
+           code == op(AbsOp::Max);
+  };
+  auto weight = [&](OpCode code) -> unsigned {
+    return reduces(code) || code == op(AbsOp::Const) ? 0 : 1;
+  };
+  std::vector<ClassId> ids = graph.classIds();
+  // Heights only decrease, and are bounded below: a fixpoint.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (ClassId id : ids) {
+      ClassId c = graph.find(id);
+      auto it = height.find(c);
+      unsigned best = it == height.end() ? kUnreachable : it->second;
+      if (best == 0)
+        continue;
+      for (const ENode &node : graph.getClass(c).nodes) {
+        if (node.op == op(AbsOp::Var) || node.op == op(AbsOp::Opaque))
+          continue;
+        if (extents && reduces(node.op) &&
+            !std::binary_search(extents->begin(), extents->end(),
+                                static_cast<int64_t>(node.payload)))
+          continue;
+        unsigned h = 0;
+        for (uint32_t child : node.children) {
+          auto found = height.find(graph.find(child));
+          h = std::max(h, found == height.end() ? kUnreachable : found->second);
+        }
+        if (h == kUnreachable)
+          continue;
+        h += weight(node.op);
+        if (h < best)
+          best = h;
+      }
+      if (best != kUnreachable && (it == height.end() || best < it->second)) {
+        height[c] = best;
+        changed = true;
+      }
+    }
+  }
+  return height;
+}
+
 std::optional<ClassId> AbstractPruner::classOf(ExprId id) {
   uint32_t resolved = resolve(id);
   if (toResult(resolved) != QueryResult::Pass)

@@ -13,8 +13,11 @@ using namespace mirage::search;
 
 void BlockSearch::run(BlockGraph &block, GraphState &state, int64_t smem,
                       unsigned minOutputs, unsigned maxOutputs,
-                      std::vector<BlockClosure> &closures) {
-  BlockContext context{block, state, smem, minOutputs, maxOutputs, closures};
+                      std::vector<BlockClosure> &closures,
+                      const ExprScreen::OutputDistance *distance,
+                      unsigned slack) {
+  BlockContext context{block,      state,    smem,     minOutputs,
+                       maxOutputs, closures, distance, slack};
   blockLevel(context);
 }
 
@@ -68,11 +71,43 @@ void BlockSearch::blockLevel(BlockContext &ctx) {
                    : screen.hasOperator(AbsOp::Max) ? 2
                                                     : 1;
   unsigned needed = (pre + perOp - 1) / perOp + std::max(post, 1u);
+  // The distance to the outputs in the saturated e-graph: every output's
+  // class must still be built, each op adds at most 1 to the height of
+  // its result's class (AbstractPruner::heightsFrom), and each output
+  // needs a saver.
+  if (ctx.distance)
+    needed = std::max(needed, opsToOutputs(ctx));
   if (used + 1 > options.maxBlockOps || used + needed > options.maxBlockOps) {
     ++tasks.tally().prunedUnclosable;
     return;
   }
   enumerateBlockOps(ctx);
+}
+
+/// A lower bound on the ops (savers included) that the block graph needs
+/// so that the reference's outputs can still be computed: the largest
+/// height of an output's class less the largest height among the values
+/// so far (a derivation of the output from the values, below derivations
+/// of the values from the heights' origin, is a derivation from the
+/// origin), less the ops that may follow the kernel, plus a saver per
+/// output of the kernel. 0 when a value has no height (opaque).
+unsigned BlockSearch::opsToOutputs(BlockContext &ctx) {
+  unsigned top = 0;
+  for (ValueId v = ctx.graph.numInputs, e = ctx.graph.values.size(); v < e;
+       ++v) {
+    std::optional<unsigned> h =
+        screen.heightOf(*ctx.distance, ctx.state.exprs[v]);
+    if (!h)
+      return 0;
+    top = std::max(top, *h);
+  }
+  unsigned gap = 0;
+  for (unsigned goal : ctx.distance->goals)
+    if (goal == AbstractPruner::kUnreachable)
+      return options.maxBlockOps + 1;
+    else if (goal > top)
+      gap = std::max(gap, goal - top);
+  return (gap > ctx.slack ? gap - ctx.slack : 0) + ctx.minOutputs;
 }
 
 void BlockSearch::tryBlockOp(BlockContext &ctx, const OpNode &op,

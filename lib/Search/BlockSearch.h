@@ -49,9 +49,15 @@ public:
   /// loaders' shared memory) and appends those that can be closed with
   /// between `minOutputs` and `maxOutputs` outputs to `closures`. `block`
   /// and `state` are back as they were on return.
+  /// With `distance` (the heights of the e-classes over values the kernel
+  /// graph has, ExprScreen::outputDistance), a state is abandoned when its
+  /// op budget, with `slack` more ops after the kernel, cannot reach an
+  /// output's class.
   void run(BlockGraph &block, GraphState &state, int64_t smem,
            unsigned minOutputs, unsigned maxOutputs,
-           std::vector<BlockClosure> &closures);
+           std::vector<BlockClosure> &closures,
+           const ExprScreen::OutputDistance *distance = nullptr,
+           unsigned slack = 0);
 
 private:
   struct BlockContext {
@@ -63,6 +69,11 @@ private:
     unsigned maxOutputs;
     /// Where the closable block graphs go.
     std::vector<BlockClosure> &closures;
+    /// The heights of the outputs' classes, when the kernel must compute
+    /// them all; null otherwise.
+    const ExprScreen::OutputDistance *distance;
+    /// The ops that may follow the kernel on the way to the outputs.
+    unsigned slack;
   };
 
   /// What a value may be used for (scaleRoles).
@@ -70,6 +81,7 @@ private:
   static llvm::SmallVector<ScaleRole, 16> scaleRoles(const BlockGraph &block);
 
   void blockLevel(BlockContext &ctx);
+  unsigned opsToOutputs(BlockContext &ctx);
   void tryBlockOp(BlockContext &ctx, const OpNode &op, const ValueInfo &result);
   void tryBlockOp(BlockContext &ctx, const OpNode &op,
                   llvm::ArrayRef<ValueInfo> results);

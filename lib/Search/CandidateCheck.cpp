@@ -7,6 +7,7 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 using namespace mirage;
@@ -115,6 +116,13 @@ bool CandidateBoard::worthVerifying(double seconds) {
     return false;
   std::lock_guard<std::mutex> lock(mutex);
   return bestSeconds.size() < options.topK || seconds <= bestSeconds.back();
+}
+
+double CandidateBoard::costBound() {
+  std::lock_guard<std::mutex> lock(mutex);
+  return bestSeconds.size() < options.topK
+             ? std::numeric_limits<double>::infinity()
+             : bestSeconds.back();
 }
 
 void CandidateBoard::record(uint64_t task, Candidate candidate) {

@@ -78,6 +78,9 @@ public:
   /// order in which the workers find candidates.
   bool worthVerifying(double seconds);
 
+  /// The cost above which a candidate is not worth verifying: the k-th
+  /// best screened so far, infinite while fewer than topK are.
+  double costBound();
   /// Keeps a screened candidate found in task `task`.
   void record(uint64_t task, Candidate candidate);
 

@@ -69,6 +69,18 @@ ExprScreen::ExprScreen(const KernelGraph &reference, const RunnerLimits &limits)
       outputClasses.push_back(*cls);
     }
   }
+  // The outputs' classes as the goals of the distance bound, saturated or
+  // not: every value the search builds passes the per-op check, so it is
+  // in this e-graph, and the heights bound the ops to the reference's own
+  // output classes (outputDistance).
+  for (ExprId output : target.outputs) {
+    std::optional<ClassId> cls = pruner->classOf(output);
+    if (!cls) {
+      goalClasses.clear();
+      break;
+    }
+    goalClasses.push_back(*cls);
+  }
   saturation =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
@@ -78,6 +90,7 @@ ExprScreen::ExprScreen(const KernelGraph &reference,
                        const ExprScreen &saturated)
     : builder(pool), absentKinds(saturated.absentKinds),
       outputClasses(saturated.outputClasses),
+      goalClasses(saturated.goalClasses),
       scaleConstants(saturated.scaleConstants),
       clampConstants(saturated.clampConstants) {
   // The same expressions under the same ids: the copied e-graph's answers
@@ -92,9 +105,10 @@ ExprScreen::ExprScreen(const KernelGraph &reference,
 }
 
 bool ExprScreen::exprsMatchOutputs(llvm::ArrayRef<ExprId> exprs) {
-  if (outputClasses.size() != exprs.size())
+  // The goals, saturated or not (see goalClasses).
+  if (goalClasses.size() != exprs.size())
     return true;
-  llvm::SmallVector<bool, 4> met(outputClasses.size(), false);
+  llvm::SmallVector<bool, 4> met(goalClasses.size(), false);
   for (ExprId expr : exprs) {
     if (pruner->query(expr) == QueryResult::Unknown)
       return true;
@@ -102,7 +116,7 @@ bool ExprScreen::exprsMatchOutputs(llvm::ArrayRef<ExprId> exprs) {
     if (!cls)
       return false;
     bool found = false;
-    for (auto [i, out] : llvm::enumerate(outputClasses))
+    for (auto [i, out] : llvm::enumerate(goalClasses))
       if (out == *cls) {
         met[i] = true;
         found = true;
@@ -128,6 +142,42 @@ bool ExprScreen::canBuildOutputs(llvm::ArrayRef<ExprId> inputExprs) {
   auto [it, inserted] = constructibleMemo.try_emplace(from, false);
   if (inserted)
     it->second = pruner->constructible(from, outputClasses);
+  return it->second;
+}
+
+std::shared_ptr<const ExprScreen::OutputDistance>
+ExprScreen::outputDistance(llvm::ArrayRef<ExprId> inputExprs,
+                           std::optional<llvm::ArrayRef<int64_t>> extents) {
+  if (goalClasses.empty())
+    return nullptr;
+  std::vector<ClassId> from;
+  for (ExprId expr : inputExprs) {
+    std::optional<ClassId> cls = pruner->classOf(expr);
+    if (!cls)
+      return nullptr;
+    from.push_back(*cls);
+  }
+  llvm::sort(from);
+  from.erase(std::unique(from.begin(), from.end()), from.end());
+  // No extents and no restriction differ: -1 marks the restricted key.
+  std::vector<int64_t> allowed;
+  if (extents) {
+    allowed.push_back(-1);
+    llvm::append_range(allowed, *extents);
+  }
+  auto [it, inserted] =
+      distanceMemo.try_emplace(std::make_pair(from, allowed), nullptr);
+  if (inserted) {
+    auto distance = std::make_shared<OutputDistance>();
+    distance->heights = pruner->heightsFrom(from, extents);
+    for (ClassId goal : goalClasses) {
+      auto found = distance->heights.find(goal);
+      distance->goals.push_back(found == distance->heights.end()
+                                    ? AbstractPruner::kUnreachable
+                                    : found->second);
+    }
+    it->second = std::move(distance);
+  }
   return it->second;
 }
 

@@ -22,11 +22,13 @@
 #include "Mirage/Search/SearchStats.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallSet.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace mirage::search {
@@ -136,6 +138,38 @@ public:
   /// an input's expression is opaque.
   bool canBuildOutputs(llvm::ArrayRef<ExprId> inputExprs);
 
+  /// The heights of the e-classes over the classes of `inputExprs`
+  /// (AbstractPruner::heightsFrom) and those of the reference's outputs:
+  /// a block graph on loaders of `inputExprs` that must compute every
+  /// output needs at least max(goal - max height of its values) more ops.
+  struct OutputDistance {
+    llvm::DenseMap<ClassId, unsigned> heights;
+    llvm::SmallVector<unsigned, 2> goals;
+  };
+  /// Memoized by the sorted input classes; null when an output or an
+  /// input's expression has no class. Also where the saturation stopped
+  /// at its limits: the bound is then one more screen by the abstraction
+  /// (a candidate whose output lands in a class the saturation did not
+  /// merge with the output's is not reached).
+  /// With `extents` (sorted), only the reductions over them count
+  /// (AbstractPruner::heightsFrom).
+  std::shared_ptr<const OutputDistance>
+  outputDistance(llvm::ArrayRef<ExprId> inputExprs,
+                 std::optional<llvm::ArrayRef<int64_t>> extents = {});
+
+  /// The height of `expr`'s class in `distance`; nullopt when it has no
+  /// class (opaque or unknown) or no height.
+  std::optional<unsigned> heightOf(const OutputDistance &distance,
+                                   ExprId expr) {
+    std::optional<ClassId> cls = pruner->classOf(expr);
+    if (!cls)
+      return std::nullopt;
+    auto it = distance.heights.find(*cls);
+    if (it == distance.heights.end())
+      return std::nullopt;
+    return it->second;
+  }
+
   /// Whether a closable block graph with outputs `exprs` cannot be part of
   /// a useful program: two outputs with the same expression (one
   /// computation saved twice), an output with the expression of a tensor
@@ -158,11 +192,18 @@ private:
   /// The canonical e-classes of the reference's outputs; empty when the
   /// screens are off.
   llvm::SmallVector<ClassId, 2> outputClasses;
+  /// The classes of the reference's outputs, saturated or not: the goals
+  /// of outputDistance. Empty when an output has no class.
+  llvm::SmallVector<ClassId, 2> goalClasses;
   /// scales(), clampBounds().
   std::vector<double> scaleConstants;
   std::vector<std::pair<double, double>> clampConstants;
   /// canBuildOutputs by the sorted input classes.
   std::map<std::vector<ClassId>, bool> constructibleMemo;
+  /// outputDistance by the sorted input classes.
+  std::map<std::pair<std::vector<ClassId>, std::vector<int64_t>>,
+           std::shared_ptr<const OutputDistance>>
+      distanceMemo;
 };
 
 } // namespace mirage::search

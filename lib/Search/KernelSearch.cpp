@@ -4,13 +4,18 @@
 
 #include "Mirage/Core/SharedMemory.h"
 #include "Mirage/Search/AbstractExpr.h"
+#include "Mirage/Search/CostModel.h"
 #include "Mirage/Support/ShapeRules.h"
 
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Sequence.h"
 
 #include <algorithm>
 #include <functional>
+#include <limits>
+#include <set>
 
 using namespace mirage;
 using namespace mirage::search;
@@ -27,8 +32,99 @@ bool mirage::search::canReachOutputs(int64_t dangling, int64_t outputs,
   return dangling - outputs <= down && outputs - dangling <= up;
 }
 
+/// The dimensions of the reference's inputs that its outputs reduce over
+/// (docs/Search.md, "Directing the enumeration"): each (value, dimension) of
+/// extent above 1 gets a label; element-wise ops unify the labels of
+/// aligned dimensions, a matmul those of its batch dimensions and of its
+/// contraction, which it marks reduced, a reduction to size 1 marks its
+/// dimension, rms_norm its normalized ones. Empty when the reference holds
+/// an op the analysis does not know (every split is then allowed).
+static std::vector<llvm::SmallVector<bool, 4>>
+reducedInputDims(const KernelGraph &reference) {
+  llvm::EquivalenceClasses<std::pair<ValueId, unsigned>> labels;
+  llvm::DenseSet<std::pair<ValueId, unsigned>> reduced;
+  auto rank = [&](ValueId v) -> unsigned {
+    return reference.values[v].shape.size();
+  };
+  auto extent = [&](ValueId v, unsigned d) {
+    return reference.values[v].shape[d];
+  };
+  auto unify = [&](ValueId a, unsigned da, ValueId b, unsigned db) {
+    if (extent(a, da) > 1 && extent(b, db) > 1)
+      labels.unionSets({a, da}, {b, db});
+  };
+  // Aligned from the last dimension (broadcasting).
+  auto unifyAligned = [&](ValueId a, ValueId b, unsigned skip = 0) {
+    unsigned ra = rank(a), rb = rank(b);
+    for (unsigned i = skip; i < std::min(ra, rb); ++i)
+      unify(a, ra - 1 - i, b, rb - 1 - i);
+  };
+  for (const OpNode &op : reference.ops) {
+    if (op.results.size() != 1)
+      return {};
+    ValueId out = op.results[0];
+    if (isElementwise(op.kind)) {
+      for (ValueId in : op.operands)
+        unifyAligned(in, out);
+      continue;
+    }
+    // Not a switch over OpKind: every other op turns the analysis off.
+    if (op.kind == OpKind::Matmul) {
+      ValueId lhs = op.operands[0], rhs = op.operands[1];
+      unsigned rl = rank(lhs), rr = rank(rhs), ro = rank(out);
+      if (rl < 2 || rr < 2 || ro < 2)
+        return {};
+      unify(lhs, rl - 2, out, ro - 2);
+      unify(rhs, rr - 1, out, ro - 1);
+      unify(lhs, rl - 1, rhs, rr - 2);
+      reduced.insert({lhs, rl - 1});
+      reduced.insert({rhs, rr - 2});
+      unifyAligned(lhs, out, 2);
+      unifyAligned(rhs, out, 2);
+    } else if (op.kind == OpKind::Reduction) {
+      ValueId in = op.operands[0];
+      if (rank(in) != rank(out) || op.dim < 0 ||
+          op.dim >= static_cast<int64_t>(rank(in)))
+        return {};
+      for (unsigned d = 0; d < rank(in); ++d)
+        if (static_cast<int64_t>(d) != op.dim)
+          unify(in, d, out, d);
+      if (extent(out, op.dim) == 1)
+        reduced.insert({in, static_cast<unsigned>(op.dim)});
+    } else if (op.kind == OpKind::RmsNorm) {
+      ValueId in = op.operands[0];
+      if (rank(in) != rank(out))
+        return {};
+      for (unsigned d = 0; d < rank(in); ++d)
+        unify(in, d, out, d);
+      unsigned normalized =
+          op.normalizedShape.empty() ? 1 : op.normalizedShape.size();
+      for (unsigned d = rank(in) - std::min(normalized, rank(in)); d < rank(in);
+           ++d)
+        reduced.insert({in, d});
+    } else {
+      return {};
+    }
+  }
+  llvm::DenseSet<std::pair<ValueId, unsigned>> reducedLeaders;
+  for (auto key : reduced)
+    if (extent(key.first, key.second) > 1)
+      reducedLeaders.insert(labels.getOrInsertLeaderValue(key));
+  std::vector<llvm::SmallVector<bool, 4>> result;
+  for (ValueId v = 0; v < static_cast<ValueId>(reference.numInputs); ++v) {
+    llvm::SmallVector<bool, 4> dims;
+    for (unsigned d = 0; d < rank(v); ++d)
+      dims.push_back(
+          extent(v, d) > 1 &&
+          reducedLeaders.contains(labels.getOrInsertLeaderValue({v, d})));
+    result.push_back(std::move(dims));
+  }
+  return result;
+}
+
 void KernelSearch::run() {
   tasks.start();
+  reducedDims = reducedInputDims(reference);
   graph = KernelGraph();
   graph.name = reference.name;
   kernel.values = &graph.values;
@@ -38,7 +134,43 @@ void KernelSearch::run() {
     kernel.uses.push_back(0);
     kernel.exprs.push_back(screen.inputExpr(i));
   }
-  kernelLevel(/*depth=*/0);
+  // Iterative deepening by the number of kernel ops, the cost model's
+  // first term (every kernel pays a launch): the programs of one kernel
+  // are all verified before any of two, and so on. The cheapest found
+  // bound the later passes (partialLowerBound), and the last kernel of
+  // each pass is bounded by its distance to the outputs. Every worker
+  // walks the passes in the same order, so the tasks keep their numbers.
+  passBound = std::numeric_limits<double>::infinity();
+  for (opLimit = reference.numInputs + 1; opLimit <= options.maxKernelOps;
+       ++opLimit) {
+    kernelLevel(/*depth=*/0);
+    // The passes end together: the bound of the next pass is the cost of
+    // the k-th best candidate of the passes so far, the same for every
+    // worker (a candidate the board skipped was strictly worse than k
+    // found), so what the bound cuts does not depend on the threads.
+    synchronize();
+    if (tasks.outOfTime())
+      return;
+  }
+}
+
+void KernelSearch::synchronize() {
+  std::optional<double> bound =
+      tasks.sharedQueue().synchronize([&] { return board.costBound(); });
+  if (bound)
+    passBound = *bound;
+}
+
+bool KernelSearch::withinBound(double seconds) const {
+  return seconds < board.referenceSeconds() && seconds <= passBound;
+}
+
+double KernelSearch::partialLowerBound(unsigned launching) const {
+  // The pass verifies programs of exactly opLimit kernel ops, each paying
+  // at least a launch.
+  return estimateCost(graph, options.gpu).seconds +
+         static_cast<double>(kernelOpsLeft() - launching) *
+             options.gpu.launchSeconds;
 }
 
 //===----------------------------------------------------------------------===//
@@ -54,11 +186,20 @@ void KernelSearch::kernelLevel(unsigned depth) {
     if (kernel.uses[v] == 0)
       dangling.push_back(v);
   if (depth > 0 && dangling.size() == reference.outputs.size()) {
-    tasks.inTask([&] { verify(dangling); });
+    // Programs of fewer ops were verified in an earlier pass.
+    if (graph.numInputs + graph.ops.size() == opLimit)
+      tasks.inTask([&] { verify(dangling); });
     return;
   }
-  if (graph.numInputs + graph.ops.size() >= options.maxKernelOps)
+  if (graph.numInputs + graph.ops.size() >= opLimit)
     return;
+  // Inside a task: a program that needs another kernel after these
+  // cannot beat the k-th best candidate found (nor the input).
+  if (tasks.inside() && depth > 0 &&
+      !withinBound(partialLowerBound(/*launching=*/0))) {
+    ++tasks.tally().prunedCost;
+    return;
+  }
   if (!canReachOutputs(dangling.size(), reference.outputs.size(),
                        kernelOpsLeft(), kernelsLeft(), options)) {
     ++tasks.tally().prunedDangling;
@@ -71,7 +212,7 @@ void KernelSearch::kernelLevel(unsigned depth) {
 
 unsigned KernelSearch::kernelOpsLeft() const {
   unsigned used = graph.numInputs + graph.ops.size();
-  return used < options.maxKernelOps ? options.maxKernelOps - used : 0;
+  return used < opLimit ? opLimit - used : 0;
 }
 
 unsigned KernelSearch::kernelsLeft() const {
@@ -230,12 +371,26 @@ void KernelSearch::enumerateGraphDefined(unsigned depth) {
   }
 }
 
+/// The least time a launch of `blocks` blocks that reads `bytes` per block
+/// can take under the cost model (docs/CostModel.md): its launch and its
+/// reads at the bandwidth its busy SMs can draw. Whatever block graph
+/// follows only adds (computation, stores).
+static double launchLowerBound(double bytes, int64_t blocks,
+                               const GpuParams &gpu) {
+  int64_t active = std::min<int64_t>(gpu.numSMs, std::max<int64_t>(blocks, 1));
+  double bandwidth =
+      gpu.dramBytesPerSecond *
+      std::min(1.0, static_cast<double>(active) * gpu.bandwidthShareOfOneSM);
+  return gpu.launchSeconds + bytes * static_cast<double>(blocks) / bandwidth;
+}
+
 void KernelSearch::enumerateLaunches(llvm::ArrayRef<ValueId> inputs,
                                      unsigned depth) {
   std::vector<Shape> shapes;
   for (ValueId v : inputs)
     shapes.push_back(graph.values[v].shape);
   std::vector<DimMap> imaps = candidateImaps(options.imaps);
+  std::vector<Launch> launches;
   for (const Grid &grid :
        candidateGrids(shapes, options.gpu.numSMs, options.grids)) {
     // The imaps that map only axes of more than one block (acceptImaps
@@ -248,9 +403,54 @@ void KernelSearch::enumerateLaunches(llvm::ArrayRef<ValueId> inputs,
         usable.push_back(imap);
     llvm::SmallVector<DimMap, 4> chosen(inputs.size());
     forEachImapCombination(grid, shapes, usable, chosen, 0, [&] {
-      enumerateFmaps(inputs, shapes, grid, chosen, depth);
+      if (splitsReducedDim(inputs, chosen)) {
+        ++tasks.tally().prunedAbstractExpr;
+        return;
+      }
+      enumerateFmaps(inputs, shapes, grid, chosen, launches);
     });
   }
+  // Best first: by the least time each launch can take (its reads), so
+  // that cheap programs are verified early and bound the rest (the cost
+  // bound of buildLoaders). A launch that replicates a large input over
+  // many blocks comes after those that split it. Stable: among equal
+  // bounds, the order of the grids (wave efficiency), imaps and fmaps.
+  llvm::stable_sort(launches, [](const Launch &a, const Launch &b) {
+    return a.lowerBound < b.lowerBound;
+  });
+  for (auto [i, launch] : llvm::enumerate(launches)) {
+    // Above the tasks, every kLaunchesPerBound launches, the workers meet
+    // and take the k-th best candidate found so far as the cost bound:
+    // cheap programs found by the first launches cut the later ones, the
+    // same with any number of threads.
+    if (i > 0 && i % kLaunchesPerBound == 0 && !tasks.inside())
+      synchronize();
+    startBlockGraph(inputs, launch.grid, launch.imaps, launch.fmaps,
+                    launch.range, depth);
+    if (tasks.outOfTime())
+      return;
+  }
+}
+
+/// Whether a kernel that must compute the outputs from the reference's
+/// inputs alone (it takes the last op, only inputs, and leaves nothing
+/// else dangling) splits over its grid a dimension the outputs reduce over
+/// (reducedInputDims): each block would see part of a sum (or of a row to
+/// normalize) and write its own part of the output, and no later kernel
+/// could combine the parts. A for-loop may still split it.
+bool KernelSearch::splitsReducedDim(llvm::ArrayRef<ValueId> inputs,
+                                    llvm::ArrayRef<DimMap> imaps) const {
+  if (reducedDims.empty() || kernelOpsLeft() != 1 || !graph.ops.empty())
+    return false;
+  for (auto [v, imap] : llvm::zip_equal(inputs, imaps)) {
+    if (v >= static_cast<ValueId>(reducedDims.size()))
+      return false;
+    for (int64_t d : imap)
+      if (d != kReplicate && d < static_cast<int64_t>(reducedDims[v].size()) &&
+          reducedDims[v][d])
+        return true;
+  }
+  return false;
 }
 
 template <typename Fn>
@@ -274,7 +474,7 @@ void KernelSearch::enumerateFmaps(llvm::ArrayRef<ValueId> inputs,
                                   llvm::ArrayRef<Shape> shapes,
                                   const Grid &grid,
                                   llvm::ArrayRef<DimMap> imaps,
-                                  unsigned depth) {
+                                  std::vector<Launch> &launches) {
   // The per-block extents after the grid split.
   std::vector<Shape> blockShapes;
   for (auto [shape, imap] : llvm::zip_equal(shapes, imaps)) {
@@ -288,12 +488,21 @@ void KernelSearch::enumerateFmaps(llvm::ArrayRef<ValueId> inputs,
   llvm::SmallVector<int64_t, 4> elementBytes;
   for (ValueId v : inputs)
     elementBytes.push_back(dtypeBytes(graph.values[v].dtype));
+  // What every block reads: its tiles, each once (the loop reads the
+  // looped ones piece by piece).
+  double bytes = 0;
+  for (auto [block, size] : llvm::zip_equal(blockShapes, elementBytes))
+    bytes +=
+        static_cast<double>(numElements(block)) * static_cast<double>(size);
+  double lowerBound =
+      launchLowerBound(bytes, grid[0] * grid[1] * grid[2], options.gpu);
   std::function<void(unsigned)> choose = [&](unsigned index) {
     if (index == inputs.size()) {
       for (int64_t range : candidateForloopRanges(
                blockShapes, fmaps, elementBytes, options.sharedMemoryBytes,
                options.forloopRanges))
-        startBlockGraph(inputs, grid, imaps, fmaps, range, depth);
+        launches.push_back({grid, llvm::SmallVector<DimMap, 4>(imaps), fmaps,
+                            range, lowerBound});
       return;
     }
     for (int64_t fmap : candidateFmaps(blockShapes[index])) {
@@ -312,6 +521,28 @@ void KernelSearch::startBlockGraph(llvm::ArrayRef<ValueId> inputs,
   if (tasks.outOfTime())
     return;
   tasks.inTask([&] { buildLoaders(inputs, grid, imaps, fmaps, range, depth); });
+}
+
+/// The extents a block graph on loaders of `tiles` can reduce over, a
+/// superset: every tile it makes has dimensions of the loaders' tiles (a
+/// matmul's result takes its operands', a reduction leaves 1), or the
+/// reduction dimx; a matmul, a reduction or rms_norm reduces over one of
+/// them (d), an accumulator over the iterations (r) or r * d, sum_to_dimx
+/// over r * d / dimx.
+static std::vector<int64_t> reducibleExtents(llvm::ArrayRef<ValueInfo> tiles,
+                                             const LaunchShape &launch) {
+  std::set<int64_t> dims = {1, launch.reductionDimx};
+  for (const ValueInfo &tile : tiles)
+    dims.insert(tile.shape.begin(), tile.shape.end());
+  int64_t r = std::max<int64_t>(1, launch.forloopRange);
+  std::set<int64_t> extents = {r};
+  for (int64_t d : dims) {
+    extents.insert(d);
+    extents.insert(r * d);
+    if (launch.reductionDimx > 0)
+      extents.insert(std::max<int64_t>(1, r * d / launch.reductionDimx));
+  }
+  return std::vector<int64_t>(extents.begin(), extents.end());
 }
 
 void KernelSearch::buildLoaders(llvm::ArrayRef<ValueId> inputs,
@@ -345,12 +576,59 @@ void KernelSearch::buildLoaders(llvm::ArrayRef<ValueId> inputs,
     ++tasks.tally().prunedSharedMemory;
     return;
   }
+  // The cost bound (inside the task only): the program so far, plus the
+  // least this launch can take.
+  if (tasks.inside()) {
+    double bytes = 0;
+    for (auto [tile, fmap] : llvm::zip_equal(tiles, fmaps))
+      bytes += static_cast<double>(bytesOf(tile)) *
+               static_cast<double>(fmap != kReplicate ? range : 1);
+    double seconds = partialLowerBound(/*launching=*/1) +
+                     launchLowerBound(bytes, launch.numBlocks(), options.gpu);
+    if (!withinBound(seconds)) {
+      ++tasks.tally().prunedCost;
+      return;
+    }
+  }
   auto [minOutputs, maxOutputs] = *outputCounts(inputs);
   llvm::SmallVector<ExprId, 4> inputExprs;
   for (ValueId v : inputs)
     inputExprs.push_back(kernel.exprs[v]);
+  // The distance to the outputs in the saturated e-graph bounds the block
+  // search (BlockSearch::opsToOutputs): the outputs must be built from the
+  // kernel graph's values and this kernel's block values by the block ops
+  // left and the kernel ops after this one (`slack`: a pre-defined op adds
+  // at most 1 to a height, a graph-defined kernel at most max-block-ops).
+  // The kernel that takes the last op and every dangling tensor sees only
+  // its inputs: heights from them, no slack. Not with running_max and
+  // rescale (opaque values) or concat_matmul (two products and a sum in
+  // one op).
+  std::shared_ptr<const ExprScreen::OutputDistance> distance;
+  unsigned slack = 0;
+  bool lastKernel =
+      kernelOpsLeft() == 1 &&
+      llvm::all_of(llvm::seq<ValueId>(0, graph.values.size()), [&](ValueId v) {
+        return kernel.uses[v] != 0 || llvm::is_contained(inputs, v);
+      });
+  if (options.preset != Preset::Lora && !screen.hasOperator(AbsOp::Max)) {
+    if (lastKernel) {
+      std::vector<int64_t> extents = reducibleExtents(tiles, launch);
+      distance = screen.outputDistance(inputExprs, extents);
+    } else {
+      unsigned after = kernelOpsLeft() - 1;
+      unsigned launchesAfter = std::min(after, kernelsLeft() - 1);
+      slack = (after - launchesAfter) + launchesAfter * options.maxBlockOps;
+      distance = screen.outputDistance(kernel.exprs);
+    }
+  }
   BlockSearchKey key =
       blockSearchKey(inputExprs, tiles, launch, minOutputs, maxOutputs);
+  // The bound changes the outcome: its inputs are part of the key.
+  key.push_back(distance != nullptr);
+  if (distance && !lastKernel) {
+    key.push_back(slack);
+    llvm::append_range(key, kernel.exprs);
+  }
   // Shared: the closures' continuations may search (and evict) others.
   std::shared_ptr<const BlockSearchOutcome> search =
       memo.lookup(key, tasks.tally());
@@ -381,7 +659,7 @@ void KernelSearch::buildLoaders(llvm::ArrayRef<ValueId> inputs,
   state.keys.clear();
   if (!search)
     search = searchBlockGraphs(std::move(key), block, state, smem, minOutputs,
-                               maxOutputs);
+                               maxOutputs, distance.get(), slack);
   // Each closable block graph becomes a kernel op, under each omap, and
   // the search goes on at the kernel level.
   bool last = kernelOpsLeft() == 1;
@@ -405,16 +683,17 @@ void KernelSearch::buildLoaders(llvm::ArrayRef<ValueId> inputs,
 /// two-kernel program every closure of the first kernel searches the
 /// second anew: without the memo, the second kernel's block graphs are
 /// enumerated again for each.
-std::shared_ptr<const BlockSearchOutcome>
-KernelSearch::searchBlockGraphs(BlockSearchKey key, BlockGraph &block,
-                                GraphState &state, int64_t smem,
-                                unsigned minOutputs, unsigned maxOutputs) {
+std::shared_ptr<const BlockSearchOutcome> KernelSearch::searchBlockGraphs(
+    BlockSearchKey key, BlockGraph &block, GraphState &state, int64_t smem,
+    unsigned minOutputs, unsigned maxOutputs,
+    const ExprScreen::OutputDistance *distance, unsigned slack) {
   // Bounded memory: forgetting is invisible (see BlockSearchMemo.h), only
   // slower.
   memo.makeRoom();
   SearchStats before = tasks.tally();
   auto search = std::make_shared<BlockSearchOutcome>();
-  blocks.run(block, state, smem, minOutputs, maxOutputs, search->closures);
+  blocks.run(block, state, smem, minOutputs, maxOutputs, search->closures,
+             distance, slack);
   search->stats = tasks.tally().since(before);
   // A search cut short by the time budget is incomplete: not kept.
   if (!tasks.outOfTime())

@@ -75,9 +75,18 @@ private:
                               llvm::ArrayRef<DimMap> imaps,
                               llvm::SmallVectorImpl<DimMap> &chosen,
                               unsigned index, Fn &&fn);
+  /// One graph-defined launch to try, with the least time it can take.
+  struct Launch {
+    Grid grid;
+    llvm::SmallVector<DimMap, 4> imaps;
+    llvm::SmallVector<int64_t, 4> fmaps;
+    int64_t range;
+    double lowerBound;
+  };
   void enumerateFmaps(llvm::ArrayRef<ValueId> inputs,
                       llvm::ArrayRef<Shape> shapes, const Grid &grid,
-                      llvm::ArrayRef<DimMap> imaps, unsigned depth);
+                      llvm::ArrayRef<DimMap> imaps,
+                      std::vector<Launch> &launches);
   void startBlockGraph(llvm::ArrayRef<ValueId> inputs, const Grid &grid,
                        llvm::ArrayRef<DimMap> imaps,
                        llvm::ArrayRef<int64_t> fmaps, int64_t range,
@@ -87,7 +96,8 @@ private:
                     int64_t range, unsigned depth);
   std::shared_ptr<const BlockSearchOutcome>
   searchBlockGraphs(BlockSearchKey key, BlockGraph &block, GraphState &state,
-                    int64_t smem, unsigned minOutputs, unsigned maxOutputs);
+                    int64_t smem, unsigned minOutputs, unsigned maxOutputs,
+                    const ExprScreen::OutputDistance *distance, unsigned slack);
   void closeBlockGraph(const BlockGraph &block,
                        llvm::ArrayRef<ValueId> kernelInputs,
                        llvm::ArrayRef<ValueId> dangling,
@@ -104,6 +114,30 @@ private:
   BlockSearch blocks;
   /// Block-graph searches by context (searchBlockGraphs).
   BlockSearchMemo memo;
+  /// The kernel ops (inputs included) of the current deepening pass
+  /// (run): programs of exactly that many are verified in it.
+  unsigned opLimit = 0;
+  /// The cheapest a program of the current pass that extends the current
+  /// kernel graph can cost, less `launching` kernels whose bound the
+  /// caller adds (the cost bound, inside tasks).
+  double partialLowerBound(unsigned launching) const;
+  /// Whether a program predicted to take at least `seconds` may still be
+  /// worth verifying: faster than the input, and not slower than the k-th
+  /// best candidate of the earlier passes (`passBound`, the same in every
+  /// worker: the live board would make the states visited depend on the
+  /// threads).
+  bool withinBound(double seconds) const;
+  /// Waits for the other workers (TaskQueue::synchronize) and takes the
+  /// cost bound they agree on. Only above the tasks, where every worker
+  /// walks alike.
+  void synchronize();
+  static constexpr size_t kLaunchesPerBound = 8;
+  double passBound = 0;
+  /// Per reference input, the dimensions its outputs reduce over (empty
+  /// when unknown).
+  std::vector<llvm::SmallVector<bool, 4>> reducedDims;
+  bool splitsReducedDim(llvm::ArrayRef<ValueId> inputs,
+                        llvm::ArrayRef<DimMap> imaps) const;
   /// The graph under construction.
   KernelGraph graph;
   GraphState kernel;

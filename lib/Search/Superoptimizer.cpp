@@ -312,6 +312,7 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
   unsigned threads = options.threads;
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
+  queue.setWorkers(threads);
   ProgressReporter reporter(options, queue, board, start);
   // The reference is saturated once, by worker 0, before any starts.
   std::vector<std::unique_ptr<Worker>> workers;

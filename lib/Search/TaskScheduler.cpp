@@ -14,6 +14,33 @@ TaskQueue::TaskQueue(Clock::time_point start, double budgetSeconds) {
   }
 }
 
+void TaskQueue::expire() {
+  {
+    std::lock_guard<std::mutex> lock(passMutex);
+    expired.store(true);
+  }
+  passDone.notify_all();
+}
+
+std::optional<double>
+TaskQueue::synchronize(llvm::function_ref<double()> bound) {
+  std::unique_lock<std::mutex> lock(passMutex);
+  if (expired.load())
+    return std::nullopt;
+  uint64_t pass = passes;
+  if (++arrived == workers) {
+    arrived = 0;
+    lastBound = bound();
+    ++passes;
+    passDone.notify_all();
+    return lastBound;
+  }
+  passDone.wait(lock, [&] { return passes != pass || expired.load(); });
+  if (passes == pass)
+    return std::nullopt;
+  return lastBound;
+}
+
 void mirage::search::runWorkers(unsigned threads,
                                 llvm::function_ref<void(unsigned)> work) {
   if (threads == 1) {

@@ -29,10 +29,14 @@
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <vector>
 
 namespace mirage::search {
@@ -63,12 +67,24 @@ public:
     if (expired.load(std::memory_order_relaxed))
       return true;
     if ((++checks & 255) == 0 && Clock::now() > deadline)
-      expired.store(true);
+      expire();
     return expired.load(std::memory_order_relaxed);
   }
 
   /// Whether some worker saw the deadline pass.
   bool budgetExhausted() const { return expired.load(); }
+
+  /// The number of workers that walk the tree (finishPass waits for all).
+  void setWorkers(unsigned count) { workers = std::max(1u, count); }
+
+  /// A meeting point of the workers (KernelSearch::synchronize): waits
+  /// until every worker has called it as often, and returns to all
+  /// `bound()` evaluated once by the last to arrive. Every worker walks
+  /// the part of the tree above the tasks alike and calls it at the same
+  /// places, so what they learn here does not depend on how the tasks were
+  /// shared. Once the time budget has run out nobody waits: nothing
+  /// (a worker may have stopped before its next call).
+  std::optional<double> synchronize(llvm::function_ref<double()> bound);
 
   /// Progress the workers published (TaskCursor::outOfTime): states visited
   /// and candidates verified so far, a little behind the workers' own
@@ -85,6 +101,15 @@ public:
   }
 
 private:
+  /// Sets `expired` and wakes the workers waiting in synchronize.
+  void expire();
+
+  unsigned workers = 1;
+  std::mutex passMutex;
+  std::condition_variable passDone;
+  unsigned arrived = 0;
+  uint64_t passes = 0;
+  double lastBound = 0;
   std::atomic<uint64_t> next{0};
   std::atomic<uint64_t> publishedStates{0};
   std::atomic<uint64_t> publishedVerified{0};
@@ -119,6 +144,14 @@ public:
     body();
     insideTask = false;
   }
+
+  /// Whether the walk is inside a task this worker runs: only there may
+  /// it depend on what other workers found (the cost bound), since the
+  /// walk above the tasks must be the same in every worker.
+  bool inside() const { return insideTask; }
+
+  /// The queue the workers share.
+  TaskQueue &sharedQueue() { return queue; }
 
   /// The task being run (meaningful inside inTask).
   uint64_t currentTask() const { return current; }

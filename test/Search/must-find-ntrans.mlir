@@ -6,22 +6,14 @@
 // The answer's grid gives each block a row, without a for-loop: a row fits
 // in shared memory, and a loop would split the rows the norms need.
 //
-// The search fused nTrans here only when its RUN line gave the answer's
-// grid (8, 1, 1) and forloop-ranges=1.
-// Its RUN line now gives only size bounds and a time budget.
-// XFAIL: *
-// Not found unaided yet (issue 13, item 2). The launch candidates now come
-// from the shapes (docs/Search.md, "Launch candidates"): the answer's grid,
-// one row per block (8, 1, 1), is generated, but at this shape it fills 8
-// of 132 SMs and is tried after the grids that fill more of a wave (256
-// blocks of one column, 32 of eight ...), each with for-loop ranges 2 to
-// 16; the enumeration does not reach it in 60 s (19.7M states, 10,857
-// candidates verified, none equivalent). What is missing: ordering the
-// launches by what the reference needs (rms_norm needs whole rows, so
-// splitting the rows' dimension cannot pass) or by predicted cost
-// (best-first), not only by wave efficiency.
+// The search reaches it without hints: the RUN line gives only size bounds
+// and a time budget. The programs of one kernel are tried before any of
+// two; among the launches, those that read least come first, the last
+// kernel on the inputs never splits the rows that rms_norm reduces over,
+// and its block search stops where the e-graph says the output is out of
+// reach (docs/Search.md, "Directing the enumeration").
 //
-// RUN: mirage-opt %s --mirage-superoptimize='threads=2 cache=false max-block-ops=10 time-budget=10' -o %t 2>&1 \
+// RUN: mirage-opt %s --mirage-superoptimize='threads=2 cache=false max-block-ops=10 time-budget=60' -o %t 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s < %t
 // RUN: mirage-opt %t --mirage-check-equivalence='lhs=reference rhs=ntrans' -o /dev/null \

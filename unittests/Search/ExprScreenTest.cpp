@@ -128,3 +128,21 @@ TEST(ExprScreenCopyTest, CopyKeepsWhereTheSaturationStopped) {
 }
 
 } // namespace
+
+// The distance to the outputs: relu(exp(x)) is two ops from x, one from
+// exp(x); the heights of the values built on the way.
+TEST_F(ReluExp, DistanceToTheOutputs) {
+  std::shared_ptr<const ExprScreen::OutputDistance> distance =
+      screen.outputDistance({exprs[0]});
+  ASSERT_TRUE(distance);
+  EXPECT_EQ(distance->goals, (llvm::SmallVector<unsigned, 2>{2}));
+  ExprId e = check(makeOpNode(OpKind::Exp, {0}));
+  EXPECT_EQ(screen.heightOf(*distance, exprs[0]), 0u);
+  EXPECT_EQ(screen.heightOf(*distance, e), 1u);
+  // From exp(x), the output is one op away, and x is out of reach.
+  std::shared_ptr<const ExprScreen::OutputDistance> fromExp =
+      screen.outputDistance({e});
+  ASSERT_TRUE(fromExp);
+  EXPECT_EQ(fromExp->goals, (llvm::SmallVector<unsigned, 2>{1}));
+  EXPECT_EQ(screen.heightOf(*fromExp, exprs[0]), std::nullopt);
+}

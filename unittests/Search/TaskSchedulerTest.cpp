@@ -150,3 +150,56 @@ TEST(TaskSchedulerTest, TimeBudget) {
 }
 
 } // namespace
+
+// Every worker leaves a meeting point with the same bound, computed once by
+// the last to arrive after all have arrived.
+TEST(TaskSchedulerTest, SynchronizeAgreesOnOneBound) {
+  constexpr unsigned kWorkers = 3, kMeetings = 20;
+  TaskQueue queue(Clock::now(), 0);
+  queue.setWorkers(kWorkers);
+  std::atomic<unsigned> arrivedTotal{0}, evaluations{0};
+  std::mutex mutex;
+  std::vector<std::vector<double>> seen(kWorkers);
+  runWorkers(kWorkers, [&](unsigned worker) {
+    for (unsigned meeting = 0; meeting < kMeetings; ++meeting) {
+      arrivedTotal.fetch_add(1);
+      std::optional<double> bound = queue.synchronize([&] {
+        ++evaluations;
+        // Everyone of this meeting has arrived.
+        EXPECT_EQ(arrivedTotal.load(), (meeting + 1) * kWorkers);
+        return static_cast<double>(meeting);
+      });
+      ASSERT_TRUE(bound.has_value());
+      std::lock_guard<std::mutex> lock(mutex);
+      seen[worker].push_back(*bound);
+    }
+  });
+  EXPECT_EQ(evaluations.load(), kMeetings);
+  for (const std::vector<double> &bounds : seen) {
+    ASSERT_EQ(bounds.size(), kMeetings);
+    for (unsigned meeting = 0; meeting < kMeetings; ++meeting)
+      EXPECT_EQ(bounds[meeting], static_cast<double>(meeting));
+  }
+}
+
+// Once the budget has run out nobody waits: a worker alone at a meeting
+// point of two returns instead of waiting for one that stopped.
+TEST(TaskSchedulerTest, SynchronizeDoesNotWaitOnceTheBudgetRanOut) {
+  TaskQueue queue(Clock::now() - std::chrono::hours(1), 1.0);
+  queue.setWorkers(2);
+  uint64_t checks = 0;
+  while (!queue.outOfTime(checks)) {
+  }
+  EXPECT_FALSE(queue.synchronize([] { return 0.0; }).has_value());
+
+  // A worker already waiting is woken when another sees the deadline.
+  TaskQueue later(Clock::now(), 0.2);
+  later.setWorkers(2);
+  std::optional<double> waited = 1.0;
+  std::thread waiter([&] { waited = later.synchronize([] { return 0.0; }); });
+  uint64_t otherChecks = 0;
+  while (!later.outOfTime(otherChecks))
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  waiter.join();
+  EXPECT_FALSE(waited.has_value());
+}

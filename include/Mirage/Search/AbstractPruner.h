@@ -15,6 +15,7 @@
 #define MIRAGE_SEARCH_ABSTRACTPRUNER_H
 
 #include "Mirage/Search/AbstractExpr.h"
+#include "llvm/ADT/DenseMap.h"
 
 namespace mirage {
 
@@ -76,6 +77,24 @@ public:
   /// this e-graph, so it can exist only if this holds.
   bool constructible(llvm::ArrayRef<ClassId> from,
                      llvm::ArrayRef<ClassId> goals) const;
+
+  /// The fewest block ops on the longest chain from the classes of `from`
+  /// to each class (docs/Search.md, "Distance to the outputs"): the least
+  /// fixpoint of h(c) = 0 for c in `from` or a constant, else the minimum
+  /// over c's e-nodes of w(node) + the largest h of its children, where
+  /// w is 0 for sum, rms and max (a matmul is a product and a sum, a block
+  /// rms_norm a division and an rms, an accumulator a sum: one op each)
+  /// and 1 for every other operator. A class no e-node builds from `from`
+  /// gets kUnreachable. Every searched block op except concat_matmul,
+  /// running_max and rescale adds at most 1 to the height of its result's
+  /// class over its operands', so a block graph needs at least
+  /// h(goal) - max h(value) more ops to reach `goal`.
+  /// With `extents` (sorted), a sum, rms or max node counts only when its
+  /// extent is one of them: those a block graph can reduce over.
+  static constexpr unsigned kUnreachable = ~0u;
+  llvm::DenseMap<ClassId, unsigned>
+  heightsFrom(llvm::ArrayRef<ClassId> from,
+              std::optional<llvm::ArrayRef<int64_t>> extents = {}) const;
 
   const RunReport &report() const { return runReport; }
   const EGraph &egraph() const { return graph; }
