@@ -81,3 +81,9 @@ if os.path.exists(os.path.join(config.llvm_tools_dir, "mlir-runner")) and \
         all(os.path.exists(lib) for lib in mlir_runner_libs):
     config.available_features.add("mlir-runner")
 config.substitutions.append(("%mlir_runner_libs", ",".join(mlir_runner_libs)))
+
+# The mgpu* runtime wrappers on the PTX emulator (tools/mirage-mgpu-emu), for
+# the tests that run a module of mirage-mixed-to-gpu under mlir-runner.
+config.substitutions.append(
+    ("%mgpu_emu_lib", os.path.join(config.mirage_obj_root, "lib",
+                                   "libmirage_mgpu_emu.so")))
