@@ -84,6 +84,7 @@ config.substitutions.append(("%mlir_runner_libs", ",".join(mlir_runner_libs)))
 
 # The mgpu* runtime wrappers on the PTX emulator (tools/mirage-mgpu-emu), for
 # the tests that run a module of mirage-mixed-to-gpu under mlir-runner.
+config.substitutions.append(("%llvm_tools_dir", config.llvm_tools_dir))
 config.substitutions.append(
     ("%mgpu_emu_lib", os.path.join(config.mirage_obj_root, "lib",
                                    "libmirage_mgpu_emu.so")))

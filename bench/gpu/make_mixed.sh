@@ -12,17 +12,20 @@
 # (no LLVM needed there).
 #
 #   bench/gpu/make_mixed.sh OUT [BUILD_DIR]
+#
+# LLVM_TOOLS_DIR (default /usr/lib/llvm-22/bin), CUDA_PATH (default
+# /usr/local/cuda) and CC (default cc) choose the tools.
 set -eu
 out=${1:?usage: make_mixed.sh OUT [BUILD_DIR]}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${2:-$root/build}
-llvm=${LLVM_ROOT:-/usr/lib/llvm-22}
+llvm_bin=${LLVM_TOOLS_DIR:-/usr/lib/llvm-22/bin}
 cuda=${CUDA_PATH:-/usr/local/cuda}
 cc=${CC:-cc}
 opt="$build/bin/mirage-opt"
 here="$root/bench/gpu/mixed"
 compare="$root/test/Conversion/Inputs/compare-memref-prints.py"
-runner_libs="$llvm/lib/libmlir_runner_utils.so,$llvm/lib/libmlir_c_runner_utils.so"
+runner_libs="$llvm_bin/../lib/libmlir_runner_utils.so,$llvm_bin/../lib/libmlir_c_runner_utils.so"
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -40,9 +43,9 @@ make_one() {
   fi
   "$opt" "$tmp/$name.outlined.mlir" --pass-pipeline="$tosa" \
     | "$opt" --mirage-mixed-to-gpu='chip=sm_90a format=isa' -o "$tmp/$name.gpu.mlir"
-  "$llvm/bin/mlir-translate" --mlir-to-llvmir "$tmp/$name.gpu.mlir" -o "$tmp/$name.ll"
-  "$llvm/bin/clang" -c -O2 -fPIC -Wno-override-module "$tmp/$name.ll" -o "$tmp/$name.o"
-  "$llvm/bin/llvm-objcopy" --redefine-sym main=mirage_mixed_main "$tmp/$name.o" "$out/$name.o"
+  "$llvm_bin/mlir-translate" --mlir-to-llvmir "$tmp/$name.gpu.mlir" -o "$tmp/$name.ll"
+  "$llvm_bin/clang" -c -O2 -fPIC -Wno-override-module "$tmp/$name.ll" -o "$tmp/$name.o"
+  "$llvm_bin/llvm-objcopy" --redefine-sym main=mirage_mixed_main "$tmp/$name.o" "$out/$name.o"
 
   # The same module by upstream's passes alone, run by mlir-runner.
   "$opt" "$src" --pass-pipeline="$tosa" \
@@ -53,7 +56,7 @@ make_one() {
       --convert-math-to-libm --convert-arith-to-llvm --convert-index-to-llvm \
       --convert-cf-to-llvm --convert-func-to-llvm --reconcile-unrealized-casts \
       -o "$tmp/$name.upstream.mlir"
-  "$llvm/bin/mlir-runner" "$tmp/$name.upstream.mlir" -e main \
+  "$llvm_bin/mlir-runner" "$tmp/$name.upstream.mlir" -e main \
     -entry-point-result=void -shared-libs="$runner_libs" > "$out/$name.expected.txt"
 
   # The object as the device will link it, with the emulated wrappers.
