@@ -14,7 +14,9 @@
 #   bench/gpu/make_mixed.sh OUT [BUILD_DIR]
 #
 # LLVM_TOOLS_DIR (default /usr/lib/llvm-22/bin), CUDA_PATH (default
-# /usr/local/cuda) and CC (default cc) choose the tools.
+# /usr/local/cuda) and CC (default cc) choose the tools; MIRAGE_EMU_ENV
+# (VAR=VALUE ...) is the environment of the emulated runs (the tests set
+# LD_PRELOAD to the ASan runtime in a sanitizer build).
 set -eu
 out=${1:?usage: make_mixed.sh OUT [BUILD_DIR]}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -62,7 +64,7 @@ make_one() {
   # The object as the device will link it, with the emulated wrappers.
   "$cc" -O2 "$here/mixed_main.c" "$out/$name.o" -L"$build/lib" \
     -lmirage_mgpu_emu -Wl,-rpath,"$build/lib" -lm -o "$tmp/$name.emu"
-  "$tmp/$name.emu" > "$tmp/$name.emu.txt"
+  env ${MIRAGE_EMU_ENV:-} "$tmp/$name.emu" > "$tmp/$name.emu.txt"
   python3 "$compare" "$out/$name.expected.txt" "$tmp/$name.emu.txt" \
     | sed "s/^/$name on the emulator: /"
 }

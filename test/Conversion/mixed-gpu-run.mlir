@@ -19,7 +19,7 @@
 // RUN: FileCheck %s --check-prefix=LLVM --input-file=%t.gpu.mlir
 // RUN: mlir-translate --mlir-to-llvmir %t.gpu.mlir -o %t.gpu.ll
 // RUN: FileCheck %s --check-prefix=IR --input-file=%t.gpu.ll
-// RUN: mlir-runner %t.gpu.mlir -e main -entry-point-result=void \
+// RUN: %mlir_runner_emu %t.gpu.mlir -e main -entry-point-result=void \
 // RUN:   -shared-libs=%mgpu_emu_lib,%mlir_runner_libs > %t.gpu.txt
 //
 // RUN: mirage-opt %s --pass-pipeline='builtin.module(func.func(tosa-to-linalg-named, tosa-to-linalg, tosa-to-arith, tosa-to-tensor))' \
@@ -40,7 +40,7 @@
 // RUN: mirage-opt %t.pre.mlir --mirage-mixed-to-gpu='chip=sm_90a shared-memory-bytes=1024' \
 // RUN:   -o %t.some.mlir 2>&1 | FileCheck %s --check-prefix=REMARK
 // RUN: FileCheck %s --check-prefix=SOME --input-file=%t.some.mlir
-// RUN: mlir-runner %t.some.mlir -e main -entry-point-result=void \
+// RUN: %mlir_runner_emu %t.some.mlir -e main -entry-point-result=void \
 // RUN:   -shared-libs=%mgpu_emu_lib,%mlir_runner_libs > %t.some.txt
 // RUN: %mirage_python %S/Inputs/compare-memref-prints.py %t.upstream.txt \
 // RUN:   %t.some.txt | FileCheck %s --check-prefix=SAME
@@ -53,7 +53,7 @@
 // The emulated launch is checked: with less dynamic shared memory than the
 // first kernel uses, the run stops.
 // RUN: sed 's/constant(1280 : i32)/constant(256 : i32)/' %t.gpu.mlir > %t.small.mlir
-// RUN: not mlir-runner %t.small.mlir -e main -entry-point-result=void \
+// RUN: not %mlir_runner_emu %t.small.mlir -e main -entry-point-result=void \
 // RUN:   -shared-libs=%mgpu_emu_lib,%mlir_runner_libs 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=SMALL
 // SMALL: mirage-mgpu-emu: launch 0 of 'model_mirage_0_kernel0': the emulator found {{[1-9][0-9]*}} problem(s)

@@ -14,7 +14,7 @@
 // RUN: mirage-opt --mirage-mixed-to-gpu='chip=sm_90a' %t.searched.mlir -o %t.gpu.mlir
 // RUN: FileCheck %s --check-prefix=LLVM --input-file=%t.gpu.mlir
 // RUN: mlir-translate --mlir-to-llvmir %t.gpu.mlir -o /dev/null
-// RUN: mlir-runner %t.gpu.mlir -e main -entry-point-result=void \
+// RUN: %mlir_runner_emu %t.gpu.mlir -e main -entry-point-result=void \
 // RUN:   -shared-libs=%mgpu_emu_lib,%mlir_runner_libs > %t.gpu.txt
 // RUN: mirage-opt %s \
 // RUN:     --one-shot-bufferize='bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map' \
