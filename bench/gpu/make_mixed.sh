@@ -5,7 +5,8 @@
 # [superoptimize,] mirage-mixed-to-gpu, compiled to an object: the host code
 # calling mgpu*, the kernels as PTX in gpu.binary globals, @main renamed
 # mirage_mixed_main) and OUT/NAME.expected.txt (what the same module lowered
-# by upstream passes alone prints under mlir-runner). Each object is run
+# by upstream passes alone prints under mlir-runner; for the f16 module, by
+# our CPU path, with OUT/NAME.tolerance). Each object is run
 # here first on the PTX emulator (libmirage_mgpu_emu) and compared with the
 # expected output; mgpu_cuda.c is compiled against CUDA's stub libcuda when
 # cuda.h is here. The device links NAME.o with mixed_main.c and mgpu_cuda.c
@@ -34,9 +35,13 @@ trap 'rm -rf "$tmp"' EXIT
 
 tosa='builtin.module(func.func(tosa-to-linalg-named, tosa-to-linalg, tosa-to-arith, tosa-to-tensor))'
 
-# NAME SOURCE SEARCH-OPTIONS ("" for no search)
+# NAME SOURCE SEARCH-OPTIONS ("" for no search) REFERENCE (upstream: the
+# module lowered by upstream's passes alone, compared within rtol 1e-4;
+# ours: by mirage-mixed-to-cpu, for f16 modules, whose upstream lowering
+# accumulates in f16, compared within the project's f16 tolerance, rtol 1e-2,
+# written to OUT/NAME.tolerance)
 make_one() {
-  name=$1 src=$2 search=$3
+  name=$1 src=$2 search=$3 reference=$4
   "$opt" --mirage-import --mirage-outline "$src" -o "$tmp/$name.outlined.mlir" 2>/dev/null
   if [ -n "$search" ]; then
     "$opt" --mirage-superoptimize="$search" "$tmp/$name.outlined.mlir" \
@@ -49,6 +54,14 @@ make_one() {
   "$llvm_bin/clang" -c -O2 -fPIC -Wno-override-module "$tmp/$name.ll" -o "$tmp/$name.o"
   "$llvm_bin/llvm-objcopy" --redefine-sym main=mirage_mixed_main "$tmp/$name.o" "$out/$name.o"
 
+  tolerance=
+  if [ "$reference" = ours ]; then
+    # Our CPU path: the same f16 semantics (f32 accumulation, one rounding).
+    "$opt" "$tmp/$name.outlined.mlir" --pass-pipeline="$tosa" \
+      | "$opt" --mirage-mixed-to-cpu -o "$tmp/$name.upstream.mlir"
+    tolerance="--rtol 1e-2 --atol 1e-3"
+    echo "$tolerance" > "$out/$name.tolerance"
+  else
   # The same module by upstream's passes alone, run by mlir-runner.
   "$opt" "$src" --pass-pipeline="$tosa" \
     | "$opt" --convert-elementwise-to-linalg \
@@ -58,6 +71,7 @@ make_one() {
       --convert-math-to-libm --convert-arith-to-llvm --convert-index-to-llvm \
       --convert-cf-to-llvm --convert-func-to-llvm --reconcile-unrealized-casts \
       -o "$tmp/$name.upstream.mlir"
+  fi
   "$llvm_bin/mlir-runner" "$tmp/$name.upstream.mlir" -e main \
     -entry-point-result=void -shared-libs="$runner_libs" > "$out/$name.expected.txt"
 
@@ -65,13 +79,15 @@ make_one() {
   "$cc" -O2 "$here/mixed_main.c" "$out/$name.o" -L"$build/lib" \
     -lmirage_mgpu_emu -Wl,-rpath,"$build/lib" -lm -o "$tmp/$name.emu"
   env ${MIRAGE_EMU_ENV:-} "$tmp/$name.emu" > "$tmp/$name.emu.txt"
-  python3 "$compare" "$out/$name.expected.txt" "$tmp/$name.emu.txt" \
+  # shellcheck disable=SC2086 # the tolerance is two options
+  python3 "$compare" "$out/$name.expected.txt" "$tmp/$name.emu.txt" $tolerance \
     | sed "s/^/$name on the emulator: /"
 }
 
-make_one mixed-gpu-run "$root/test/Conversion/mixed-gpu-run.mlir" ""
+make_one mixed-gpu-run "$root/test/Conversion/mixed-gpu-run.mlir" "" upstream
 make_one mixed-gpu-search "$root/test/Conversion/mixed-gpu-search.mlir" \
-  "preset=mlp threads=1"
+  "preset=mlp threads=1" upstream
+make_one mixed-gpu-f16 "$root/test/Conversion/mixed-gpu-f16.mlir" "" ours
 
 if [ -e "$cuda/include/cuda.h" ]; then
   "$cc" -O2 -I"$cuda/include" "$here/mixed_main.c" "$here/mgpu_cuda.c" \
