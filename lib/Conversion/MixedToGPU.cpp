@@ -76,6 +76,15 @@ struct LowerCallsToGPUPass
           << sharedMemoryBytes.getValue();
       return signalPassFailure();
     }
+    // More than the chip lets a block opt into would fail at the launch.
+    if (sharedMemoryBytes > info->sharedMemoryPerBlock) {
+      emitError(module.getLoc())
+          << "mirage-lower-calls-to-gpu: shared-memory-bytes "
+          << sharedMemoryBytes.getValue() << " exceeds the "
+          << info->sharedMemoryPerBlock << " bytes a block of " << info->name
+          << " may use";
+      return signalPassFailure();
+    }
     mapping.sharedMemoryBytes = sharedMemoryBytes > 0
                                     ? int64_t(sharedMemoryBytes)
                                     : info->sharedMemoryPerBlock;

@@ -12,12 +12,15 @@
 // RUN:   | FileCheck %s --check-prefix=CHIP
 // RUN: not mirage-opt %s --mirage-lower-calls-to-gpu=shared-memory-bytes=-1 \
 // RUN:   2>&1 | FileCheck %s --check-prefix=NEGATIVE
+// RUN: not mirage-opt %s --mirage-lower-calls-to-gpu='chip=sm_80 shared-memory-bytes=200000' \
+// RUN:   2>&1 | FileCheck %s --check-prefix=OVER
 // RUN: not mirage-opt %s --mirage-mixed-to-gpu=chip=sm_42 -o %t.none.mlir \
 // RUN:   2>&1 | FileCheck %s --check-prefix=CHIP
 // RUN: not test -e %t.none.mlir
 
 // CHIP: error: mirage-lower-calls-to-gpu: unknown chip 'sm_42': CUDA 13's ptxas knows sm_75, sm_80
 // NEGATIVE: error: mirage-lower-calls-to-gpu: shared-memory-bytes must not be negative, not -1
+// OVER: error: mirage-lower-calls-to-gpu: shared-memory-bytes 200000 exceeds the 166912 bytes a block of sm_80 may use
 
 // HOST-NOT:    gpu.container_module
 // HOST-NOT:    gpu.launch_func

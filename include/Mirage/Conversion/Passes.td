@@ -231,7 +231,8 @@ def LowerCallsToGPU : Pass<"mirage-lower-calls-to-gpu", "::mlir::ModuleOp"> {
     calls, for the host (`--mirage-lower-calls`). Kernel-level functions
     nobody calls are left for `--mirage-lower-calls` too. A reference to a
     called kernel-level function other than `func.call` is an error, as is
-    a kernel op in a function that is not kernel level.
+    a kernel op in a function that is not kernel level, an unknown chip and
+    a `shared-memory-bytes` above the chip's maximum.
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
