@@ -93,6 +93,7 @@ gpu-bundles: build
 	rm -rf $(GPU_BUNDLES)
 	bench/gpu/make_bundles.py --out $(GPU_BUNDLES) --references \
 	  $(GPU_BUNDLE_OPTIONS)
+	bench/gpu/make_mixed.sh $(GPU_BUNDLES)/mixed $(BUILD_DIR)
 
 # The whole project and the whole ctest suite under AddressSanitizer and
 # UndefinedBehaviorSanitizer (CI runs it after `make test`). Every report is

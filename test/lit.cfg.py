@@ -81,3 +81,21 @@ if os.path.exists(os.path.join(config.llvm_tools_dir, "mlir-runner")) and \
         all(os.path.exists(lib) for lib in mlir_runner_libs):
     config.available_features.add("mlir-runner")
 config.substitutions.append(("%mlir_runner_libs", ",".join(mlir_runner_libs)))
+
+# The mgpu* runtime wrappers on the PTX emulator (tools/mirage-mgpu-emu), for
+# the tests that run a module of mirage-mixed-to-gpu under mlir-runner.
+# In a sanitizer build that library is instrumented: the programs that load
+# it and are not ours (mlir-runner, the executables of
+# bench/gpu/make_mixed.sh) run with the ASan runtime preloaded and without
+# reports of their own leaks (%mirage_emu_env; empty otherwise).
+config.substitutions.append(("%llvm_tools_dir", config.llvm_tools_dir))
+config.substitutions.append(
+    ("%mgpu_emu_lib", os.path.join(config.mirage_obj_root, "lib",
+                                   "libmirage_mgpu_emu.so")))
+mirage_emu_env = ""
+if config.mirage_asan_runtime:
+    mirage_emu_env = ("LD_PRELOAD=%s ASAN_OPTIONS=detect_leaks=0:"
+                      "abort_on_error=1" % config.mirage_asan_runtime)
+config.substitutions.append(("%mlir_runner_emu",
+                             "env %s mlir-runner" % mirage_emu_env))
+config.substitutions.append(("%mirage_emu_env", mirage_emu_env))

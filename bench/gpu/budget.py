@@ -25,6 +25,8 @@ STEPS = (
                          # (~20 s), 15 contexts and PTX JITs
     ("calibrate", 75),   # calibrate.py: ~10 s of kernels plus NVRTC
     ("benchmark", 215),  # run.py: eager, compile, SDPA and ours per case
+    ("mixed", 20),       # make_mixed.sh's mixed modules: cc, a PTX JIT,
+                         # a few launches and a comparison each (~2 s)
 )
 SLACK_S = TOTAL_S - sum(b for _, b in STEPS)
 # A step is not started with less than this left.

@@ -15,6 +15,14 @@ from the repository root, with the bundles made on the CPU machine by
   4. benchmark  bench/gpu/run.py: ours against eager, torch.compile and SDPA,
               checked against PyTorch: RESULTS_DIR/gpu-<device>-<date>.json
               and the table in RESULTS_DIR/README.md
+  5. mixed    the mixed modules of bench/gpu/make_mixed.sh (BUNDLES/mixed:
+              objects of modules lowered by mirage-mixed-to-gpu, the host
+              code calling our kernels through the mgpu* wrappers): each
+              linked with bench/gpu/mixed/{mixed_main,mgpu_cuda}.c against
+              libcuda by cc, run, and its printed results compared with
+              those of the same module lowered by upstream passes alone
+              (rtol 1e-4; an f16 module: by our CPU path, rtol 1e-2):
+              RESULTS_DIR/gpu-mixed-<device>-<date>.json
 
 Each step runs under its share of the budget (budget.py); a step that
 fails does not stop the others. The results and one log are copied to
@@ -24,7 +32,7 @@ a bad command line.
 
   bench/gpu/device-check.sh [--bundles DIR] [--build-dir DIR]
       [--results-dir DIR] [--out DIR] [--total-s 480]
-      [--steps build,bundles,calibrate,benchmark] [--only gqa,mqa]
+      [--steps build,bundles,calibrate,benchmark,mixed] [--only gqa,mqa]
       [--batch-sizes 1,8] [--mirage-run PATH] [--dry-run]
 
 --dry-run checks the command line and the bundles, prints the budget and
@@ -206,6 +214,48 @@ def bundle_commands(args, bundle, has_refs, json_path):
     return commands
 
 
+def find_mixed(bundles):
+    """The objects make_mixed.sh left in BUNDLES/mixed, without ".o"."""
+    return sorted(path[:-2] for path in
+                  glob.glob(os.path.join(bundles, "mixed", "*.o")))
+
+
+def cuda_root():
+    """The CUDA toolkit: the one of the nvcc on PATH, else CUDA_PATH or
+    /usr/local/cuda."""
+    nvcc = shutil.which("nvcc")
+    if nvcc:
+        return os.path.dirname(os.path.dirname(os.path.realpath(nvcc)))
+    return os.environ.get("CUDA_PATH", "/usr/local/cuda")
+
+
+def mixed_commands(args, base):
+    """(link, run, compare) for the mixed module BASE.o: its host code and
+    kernels, mixed_main.c and the mgpu* wrappers on the CUDA driver, linked
+    against the toolkit's stub libcuda (the driver's at run time)."""
+    name = os.path.basename(base)
+    exe = os.path.join(args.build_dir, "mixed", name)
+    cuda = cuda_root()
+    mixed = os.path.join(HERE, "mixed")
+    link = [shutil.which("cc") or "gcc", "-O2",
+            "-I", os.path.join(cuda, "include"),
+            os.path.join(mixed, "mixed_main.c"),
+            os.path.join(mixed, "mgpu_cuda.c"), base + ".o",
+            "-L", os.path.join(cuda, "lib64", "stubs"),
+            "-L", os.path.join(cuda, "targets", "x86_64-linux", "lib",
+                               "stubs"),
+            "-lcuda", "-lm", "-o", exe]
+    compare = [sys.executable, os.path.join(
+        ROOT, "test", "Conversion", "Inputs", "compare-memref-prints.py"),
+        base + ".expected.txt", exe + ".txt"]
+    # make_mixed.sh's tolerance for a module compared with our CPU path
+    # (f16: rtol 1e-2); rtol 1e-4 otherwise.
+    if os.path.exists(base + ".tolerance"):
+        with open(base + ".tolerance") as f:
+            compare += f.read().split()
+    return link, [exe], compare
+
+
 def script_commands(args, step, limit, unsafe=()):
     budget_s = str(max(1, limit - SCRIPT_MARGIN_S))
     if step == "calibrate":
@@ -304,6 +354,56 @@ def step_bundles(args, limit, log, state):
     return True, summary
 
 
+def step_mixed(args, limit, log, state):
+    deadline = time.monotonic() + limit
+    found = find_mixed(args.bundles)
+    if not found:
+        return False, (f"no mixed modules in {args.bundles}/mixed: run "
+                       "`make gpu-bundles` on the CPU machine")
+    os.makedirs(os.path.join(args.build_dir, "mixed"), exist_ok=True)
+    entries, failures = [], []
+    for base in found:
+        name = os.path.basename(base)
+        entry = {"module": name}
+        link, run, compare = mixed_commands(args, base)
+        for what, command in (("link", link), ("run", run),
+                              ("compare", compare)):
+            left = deadline - time.monotonic()
+            if left < 1:
+                entry["error"] = "time budget"
+                break
+            status, output = run_command(command, left, log)
+            if what == "run":
+                with open(run[0] + ".txt", "w") as f:
+                    f.write(output)
+            entry[what] = {"status": status, "output": tail(output, 8)}
+            if status != 0:
+                entry["error"] = f"{what}: " + (
+                    "timed out" if status is None else f"exit {status}")
+                break
+        if "error" in entry:
+            failures.append(name)
+        log.write(f"  {name}: " + (entry.get("error") or
+                                   "run on the GPU, " +
+                                   tail(entry["compare"]["output"], 1)))
+        entries.append(entry)
+    device = state.setdefault("device", device_name())
+    path = os.path.join(args.results_dir, f"gpu-mixed-{slug(device)}-"
+                        f"{datetime.date.today().isoformat()}.json")
+    os.makedirs(args.results_dir, exist_ok=True)
+    with open(path, "w") as f:
+        json.dump({"device": device,
+                   "date": datetime.date.today().isoformat(),
+                   "modules": entries}, f, indent=2)
+        f.write("\n")
+    state.setdefault("written", []).append(path)
+    summary = (f"{len(entries) - len(failures)} of {len(entries)} mixed "
+               "modules run on the GPU and matching upstream's lowering")
+    if failures:
+        return False, summary + "; failed: " + ", ".join(failures)
+    return True, summary
+
+
 def written_since(results_dir, step, started):
     """The results files of `step` modified since `started` (time.time())."""
     out = []
@@ -311,7 +411,7 @@ def written_since(results_dir, step, started):
         name = os.path.basename(path)
         calibration = name.startswith("gpu-calibration-")
         if (step == "calibrate") != calibration or \
-                name.startswith("gpu-bundles-"):
+                name.startswith(("gpu-bundles-", "gpu-mixed-")):
             continue
         if os.path.getmtime(path) >= started - 1:
             out.append(path)
@@ -358,6 +458,8 @@ def run_steps(args, log, clock=time.monotonic):
                 ok, note = step_build(args, limit, log, state)
             elif step == "bundles":
                 ok, note = step_bundles(args, limit, log, state)
+            elif step == "mixed":
+                ok, note = step_mixed(args, limit, log, state)
             else:
                 ok, note = step_script(args, limit, log, state, step)
         except Exception as e:  # reported; the next steps still run
@@ -398,6 +500,12 @@ def dry_run(args):
             commands = [c for _, path, refs in present for c in
                         bundle_commands(args, path, refs, os.path.join(
                             args.build_dir, "bundle-runs", "NAME.json"))]
+        elif step == "mixed":
+            commands = [c for base in find_mixed(args.bundles)
+                        for c in mixed_commands(args, base)]
+            if not commands:
+                print("  (no mixed modules in " +
+                      os.path.join(args.bundles, "mixed") + ")")
         else:
             commands = script_commands(args, step, limit)
         for command in commands:

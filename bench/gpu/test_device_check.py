@@ -47,7 +47,7 @@ class BudgetTest(unittest.TestCase):
         self.assertEqual(B.limit("benchmark", 451), 0)
         self.assertEqual(B.limit("benchmark", 1000), 0)
         # Every step together never passes the total minus the slack.
-        self.assertEqual(B.limit("benchmark", 0),
+        self.assertEqual(B.limit(B.STEPS[-1][0], 0),
                          B.TOTAL_S - B.SLACK_S)
         with self.assertRaisesRegex(ValueError, "unknown step 'x'"):
             B.limit("x", 0)
@@ -361,6 +361,29 @@ class DeviceCheckTest(unittest.TestCase):
                 self.assertEqual(D.main(["--dry-run", "--steps", "calibrate",
                                          "--bundles",
                                          os.path.join(d, "none")]), 0)
+
+    def test_mixed_commands(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "mixed"))
+            for name in ("b.o", "a.o", "a.expected.txt", "b.expected.txt"):
+                open(os.path.join(d, "mixed", name), "w").close()
+            with open(os.path.join(d, "mixed", "a.tolerance"), "w") as f:
+                f.write("--rtol 1e-2 --atol 1e-3\n")
+            found = D.find_mixed(d)
+            self.assertEqual([os.path.basename(b) for b in found], ["a", "b"])
+            args = D.parse_args(["--build-dir", os.path.join(d, "build")])
+            link, run, compare = D.mixed_commands(args, found[0])
+            self.assertIn(found[0] + ".o", link)
+            self.assertEqual(link[-4:], ["-lcuda", "-lm", "-o",
+                                         os.path.join(d, "build", "mixed",
+                                                      "a")])
+            self.assertEqual(run, [link[-1]])
+            self.assertEqual(compare[-6:], [
+                found[0] + ".expected.txt", run[0] + ".txt", "--rtol",
+                "1e-2", "--atol", "1e-3"])
+            self.assertEqual(D.mixed_commands(args, found[1])[2][-1],
+                             D.mixed_commands(args, found[1])[1][0] + ".txt")
+            self.assertEqual(D.find_mixed(os.path.join(d, "none")), [])
 
     def test_script_commands(self):
         args = D.parse_args(["--only", "gqa"])

@@ -176,5 +176,9 @@ void mirage::buildMixedToCPUPipeline(OpPassManager &pm) {
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   buildToCPUPipeline(pm);
-  pm.addPass(std::make_unique<DropAbiPass>());
+  pm.addPass(createDropAbiPass());
+}
+
+std::unique_ptr<Pass> mirage::createDropAbiPass() {
+  return std::make_unique<DropAbiPass>();
 }

@@ -99,4 +99,11 @@ void mirage::registerMirageConversionPipelines() {
       "regions by our lowering, the rest by upstream's (docs/Import.md, "
       "\"Running a mixed module\")",
       buildMixedToCPUPipeline);
+  PassPipelineRegistration<MixedToGPUPipelineOptions>(
+      "mirage-mixed-to-gpu",
+      "Lower a mixed module to the LLVM dialect with the outlined regions "
+      "launched on the GPU (gpu.launch_func on a gpu.binary, the CUDA "
+      "runtime wrappers on the host) (docs/Import.md, \"Running a mixed "
+      "module on a GPU\")",
+      buildMixedToGPUPipeline);
 }

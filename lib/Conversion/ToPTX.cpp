@@ -140,6 +140,21 @@ void mirage::buildToPTXPipeline(OpPassManager &pm,
   mapping.asyncCopy = options.asyncCopy && info.ampere;
   funcs.addPass(createMapToGPU(mapping));
 
+  buildGPUModulesToBinaryPipeline(pm, info.name, options.optLevel,
+                                  options.cudaPath, "isa");
+
+  // The bundles, by the Target library.
+  WriteBundlesOptions bundles;
+  bundles.chip = options.chip;
+  bundles.output = options.output;
+  pm.addPass(createWriteBundles(bundles));
+}
+
+void mirage::buildGPUModulesToBinaryPipeline(OpPassManager &pm, StringRef chip,
+                                             int optLevel, StringRef cudaPath,
+                                             StringRef format) {
+  const ChipInfo *found = lookupChip(chip);
+  const ChipInfo &info = found ? *found : ::mirage::portable::chips()[0];
   pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createConvertNVGPUToNVVMPass());
@@ -160,16 +175,10 @@ void mirage::buildToPTXPipeline(OpPassManager &pm,
   GpuNVVMAttachTargetOptions target;
   target.chip = info.name;
   target.features = info.ptxFeatures;
-  target.optLevel = options.optLevel;
+  target.optLevel = optLevel;
   pm.addPass(createGpuNVVMAttachTarget(target));
   GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = "isa";
-  binary.toolkitPath = options.cudaPath;
+  binary.compilationTarget = format.str();
+  binary.toolkitPath = cudaPath.str();
   pm.addPass(createGpuModuleToBinaryPass(binary));
-
-  // The bundles, by the Target library.
-  WriteBundlesOptions bundles;
-  bundles.chip = options.chip;
-  bundles.output = options.output;
-  pm.addPass(createWriteBundles(bundles));
 }

@@ -87,8 +87,73 @@ void buildToCPUPipeline(mlir::OpPassManager &pm);
 /// `buildToCPUPipeline` (docs/Import.md, "Running a mixed module").
 void buildMixedToCPUPipeline(mlir::OpPassManager &pm);
 
-/// Registers `mirage-to-ptx`, `mirage-to-cpu` and `mirage-mixed-to-cpu` with
-/// the global registry.
+/// `mirage-drop-abi`, the last step of the mixed pipelines: drops
+/// `structured.abi`, which only our tools read.
+std::unique_ptr<mlir::Pass> createDropAbiPass();
+
+/// The options of the `mirage-mixed-to-gpu` pipeline.
+struct MixedToGPUPipelineOptions
+    : public mlir::PassPipelineOptions<MixedToGPUPipelineOptions> {
+  Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc(
+          "The GPU to compile for (sm_75 and newer, e.g. sm_80, sm_90a)"),
+      llvm::cl::init("sm_90")};
+  Option<int64_t> sharedMemoryBytes{
+      *this, "shared-memory-bytes",
+      llvm::cl::desc("Dynamic shared memory available to one block; 0 takes "
+                     "the chip's maximum"),
+      llvm::cl::init(0)};
+  Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("The CUDA toolkit whose nvvm/libdevice is linked (and "
+                     "whose ptxas makes a cubin for format=bin or fatbin)"),
+      llvm::cl::init("/usr/local/cuda")};
+  Option<int> optLevel{
+      *this, "opt-level",
+      llvm::cl::desc("LLVM optimization level of the device code"),
+      llvm::cl::init(3)};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("What gpu.binary holds: isa (PTX, compiled by the "
+                     "driver when loaded), bin (a cubin, by ptxas) or fatbin"),
+      llvm::cl::init("isa")};
+  Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("Use mma.sync for f16/bf16 matmuls (from sm_80)"),
+      llvm::cl::init(true)};
+  Option<bool> vectorize{
+      *this, "vectorize",
+      llvm::cl::desc(
+          "Copy tiles with 16-byte vector loads and stores where aligned"),
+      llvm::cl::init(true)};
+  Option<bool> asyncCopy{
+      *this, "async-copy",
+      llvm::cl::desc("Double-buffer the copies of the for-loop with cp.async "
+                     "(from sm_80)"),
+      llvm::cl::init(true)};
+};
+
+/// The device half of `mirage-to-ptx`, shared with `mirage-mixed-to-gpu`:
+/// from functions holding `gpu.launch` to `gpu.launch_func` and one
+/// `gpu.binary` per kernel module (outlining, NVVM, the dynamic shared
+/// memory fix-up, `nvvm-attach-target`, `gpu-module-to-binary` with
+/// `format`: isa, bin or fatbin).
+void buildGPUModulesToBinaryPipeline(mlir::OpPassManager &pm,
+                                     llvm::StringRef chip, int optLevel,
+                                     llvm::StringRef cudaPath,
+                                     llvm::StringRef format);
+
+/// A mixed module to the LLVM dialect with the outlined regions on the GPU:
+/// `mirage-lower-calls-to-gpu`, `mirage-lower-calls` for what stays on the
+/// host, the kernels to a `gpu.binary`, upstream's bufferization, async
+/// regions, `buildToCPUPipeline` and `gpu-to-llvm` (docs/Import.md,
+/// "Running a mixed module on a GPU").
+void buildMixedToGPUPipeline(mlir::OpPassManager &pm,
+                             const MixedToGPUPipelineOptions &options);
+
+/// Registers `mirage-to-ptx`, `mirage-to-cpu`, `mirage-mixed-to-cpu` and
+/// `mirage-mixed-to-gpu` with the global registry.
 void registerMirageConversionPipelines();
 
 } // namespace mirage

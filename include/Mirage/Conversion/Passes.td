@@ -205,6 +205,66 @@ def LowerCalls : Pass<"mirage-lower-calls", "::mlir::ModuleOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def LowerCallsToGPU : Pass<"mirage-lower-calls-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Launch outlined functions on the GPU from their callers";
+  let description = [{
+    The way back out of the kernel dialect for a mixed module on the GPU
+    path (docs/Import.md, "Running a mixed module on a GPU"). Every
+    kernel-level function on tensors that the rest of the program calls
+    (`--mirage-outline` makes them) is lowered as `--mirage-to-ptx` lowers
+    it (default schedules, the structured level, `--mirage-map-to-gpu` with
+    the chip's shared memory, tensor cores and cp.async), and its lowered
+    body, one `gpu.launch` per kernel with the kernel's grid, block and
+    dynamic shared memory, is inlined at each `func.call`, between copies:
+    each input tensor is read as a buffer (`bufferization.to_buffer`),
+    copied to a `gpu.alloc` on the device (`gpu.memcpy`); each output and
+    the workspace get a `gpu.alloc`; after the kernels each output is
+    copied back into a fresh 64-byte aligned `memref.alloc` and read as a
+    tensor (`bufferization.to_tensor`), and every device buffer is freed
+    (`gpu.dealloc`). The function itself is erased. Upstream's
+    `gpu-kernel-outlining` then turns the launches into `gpu.launch_func`
+    on one `gpu.module` per function (`@NAME_kernels`).
+
+    A function the GPU mapping refuses, such as one whose kernels need more
+    shared memory than the chip has, stays as it is with a remark that
+    says why: the `mirage-mixed-to-gpu` pipeline then lowers it, with its
+    calls, for the host (`--mirage-lower-calls`). Kernel-level functions
+    nobody calls are left for `--mirage-lower-calls` too. A reference to a
+    called kernel-level function other than `func.call` is an error, as is
+    a kernel op in a function that is not kernel level, an unknown chip and
+    a `shared-memory-bytes` above the chip's maximum.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
+           "The GPU to compile for (sm_75 and newer, e.g. sm_80, sm_90a)">,
+    Option<"sharedMemoryBytes", "shared-memory-bytes", "int64_t",
+           /*default=*/"0",
+           "Dynamic shared memory one block may use; 0 takes the chip's "
+           "maximum">,
+    Option<"tensorCores", "tensor-cores", "bool", /*default=*/"true",
+           "Use mma.sync for f16/bf16 matmuls (from sm_80)">,
+    Option<"vectorize", "vectorize", "bool", /*default=*/"true",
+           "Copy tiles with 16-byte vector loads and stores where aligned">,
+    Option<"asyncCopy", "async-copy", "bool", /*default=*/"true",
+           "Double-buffer the copies of the for-loop with cp.async (from "
+           "sm_80)">,
+  ];
+  let dependentDialects = ["::mirage::kernel::KernelDialect",
+                           "::mirage::block::BlockDialect",
+                           "::mirage::structured::StructuredDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::bufferization::BufferizationDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def MapToCPU : Pass<"mirage-map-to-cpu", "::mlir::func::FuncOp"> {
   let summary = "Map the structured level to sequential CPU code";
   let description = [{
