@@ -320,6 +320,10 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
         reference, options, queue, board, i,
         i == 0 ? nullptr : workers.front()->screen.get()));
   runWorkers(threads, [&](unsigned i) { workers[i]->search.run(); });
+  // Confirmation evaluates one candidate at a time on one test at a time:
+  // it draws every test's inputs again, test 0's included, so that it holds
+  // one test's inputs, not two (docs/Search.md, "Memory").
+  tests->releaseFirstInputs();
 
   SearchResult result;
   result.limitNote = std::move(limitNote);

@@ -281,6 +281,9 @@ private:
   T *cached(const View &v, int64_t b0, int64_t b1, unsigned lanes, Derived kind,
             int64_t size, bool *filled);
   static constexpr int64_t kCacheBudget = int64_t(32) << 20;
+  /// The bytes of B's panels packed at once (multiplyViews): a block of
+  /// whole panels of columns, at least one panel.
+  static constexpr int64_t kPackedBlockBytes = int64_t(8) << 20;
 
   D &dom;
   std::vector<double> packedA, packedB, accBuffer, sumBuffer;

@@ -46,10 +46,41 @@ Candidate candidate(KernelGraph graph, double seconds) {
 TEST(CandidateCheckTest, ReferenceTests) {
   ReferenceTests tests = testsOf(reluExpReference(), 3, /*seed=*/7);
   EXPECT_EQ(tests.seeds, (std::vector<uint64_t>{7, 8, 9}));
-  ASSERT_EQ(tests.inputs.size(), 3u);
+  ASSERT_EQ(tests.size(), 3u);
   ASSERT_EQ(tests.outputs.size(), 3u);
   EXPECT_EQ(tests.outputs[0].size(), 1u);
-  EXPECT_NE(tests.inputs[0][0].data, tests.inputs[1][0].data);
+  std::vector<Tensor> first, second;
+  EXPECT_NE(tests.inputs(0, first)[0].data, tests.inputs(1, second)[0].data);
+}
+
+// Only test 0's inputs are kept; the others are drawn again from their seeds,
+// and are the inputs the reference outputs were computed on.
+TEST(CandidateCheckTest, TestInputsAreDrawnAgain) {
+  KernelGraph reference = reluExpReference();
+  ReferenceTests tests = testsOf(reference, 3, /*seed=*/7);
+  ASSERT_EQ(tests.firstInputs.size(), 1u);
+  EXPECT_EQ(
+      tests.keptInputBytes(),
+      static_cast<int64_t>(tests.firstInputs[0].data.size() * sizeof(float)));
+  for (size_t t = 0; t < tests.size(); ++t) {
+    std::vector<Tensor> storage;
+    llvm::ArrayRef<Tensor> inputs = tests.inputs(t, storage);
+    EXPECT_EQ(inputs[0].data,
+              randomInputs(reference, NumberSystem::Field, 7 + t)[0].data);
+    EvalResult again = llvm::cantFail(
+        evaluate(reference, NumberSystem::Field, inputs, tests.seeds[t]));
+    EXPECT_EQ(again.outputs[0].data, tests.outputs[t][0].data);
+  }
+  std::vector<Tensor> before;
+  std::vector<float> kept = tests.inputs(0, before)[0].data;
+  tests.releaseFirstInputs();
+  EXPECT_TRUE(tests.firstInputs.empty());
+  EXPECT_EQ(tests.keptInputBytes(), 0);
+  std::vector<Tensor> after;
+  EXPECT_EQ(tests.inputs(0, after)[0].data, kept);
+  // Confirmation still sees all the tests.
+  EXPECT_TRUE(
+      matchOutputs(reference, reference, tests, tests.size()).has_value());
 }
 
 TEST(CandidateCheckTest, MatchOutputsFindsThePairing) {

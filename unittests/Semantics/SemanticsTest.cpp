@@ -554,6 +554,62 @@ TEST(Interpreter, RefusesEmptyAndHugeValues) {
   EXPECT_EQ(evaluationBytes(huge, NumberSystem::Float), std::nullopt);
 }
 
+/// x [m, k] times w [k, n].
+static KernelGraph matmulGraph(int64_t m, int64_t k, int64_t n) {
+  KernelGraph g;
+  g.name = "matmul";
+  ValueId x = g.addInput({{m, k}, DType::F16, false});
+  ValueId w = g.addInput({{k, n}, DType::F16, false});
+  OpNode mm = makeOpNode(OpKind::Matmul, {x, w});
+  mm.results = {addValue(g.values, {{m, n}, DType::F16, false})};
+  g.ops.push_back(mm);
+  g.outputs = {mm.results[0]};
+  return g;
+}
+
+// A wide B is packed a block of whole panels at a time (at most 8 MB of
+// panels; here 252 columns of 2048 residue pairs): the products are exact and
+// the float results bit for bit those of narrow matmuls (one block each).
+TEST(Interpreter, WideMatmulIsPackedInBlocks) {
+  int64_t m = 3, k = 2048, n = 1100;
+  KernelGraph wide = matmulGraph(m, k, n);
+  std::vector<Tensor> in = randomInputs(wide, NumberSystem::Field, 5);
+  EvalResult out =
+      llvm::cantFail(evaluate(wide, NumberSystem::Field, in, /*modelSeed=*/5));
+  const Tensor &x = in[0], &w = in[1], &y = out.outputs[0];
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j : {int64_t(0), int64_t(251), int64_t(252), int64_t(700),
+                      int64_t(1007), int64_t(1008), n - 1})
+      for (unsigned lane = 0; lane < 2; ++lane) {
+        uint64_t mod = lane == 0 ? field::kP : field::kQ, sum = 0;
+        for (int64_t kk = 0; kk < k; ++kk)
+          sum = (sum + uint64_t(x.data[(i * k + kk) * 2 + lane]) *
+                           uint64_t(w.data[(kk * n + j) * 2 + lane])) %
+                mod;
+        EXPECT_EQ(uint64_t(y.data[(i * n + j) * 2 + lane]), sum)
+            << "row " << i << " column " << j << " lane " << lane;
+      }
+
+  std::vector<Tensor> fin = randomInputs(wide, NumberSystem::Float, 5);
+  EvalResult fout = llvm::cantFail(evaluate(wide, NumberSystem::Float, fin));
+  for (int64_t j0 : {int64_t(0), int64_t(240), int64_t(1092)}) {
+    int64_t width = 8;
+    KernelGraph narrow = matmulGraph(m, k, width);
+    std::vector<Tensor> nin = randomInputs(narrow, NumberSystem::Float, 5);
+    nin[0] = fin[0];
+    for (int64_t kk = 0; kk < k; ++kk)
+      for (int64_t j = 0; j < width; ++j)
+        nin[1].data[kk * width + j] = fin[1].data[kk * n + j0 + j];
+    EvalResult nout =
+        llvm::cantFail(evaluate(narrow, NumberSystem::Float, nin));
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < width; ++j)
+        EXPECT_EQ(fout.outputs[0].data[i * n + j0 + j],
+                  nout.outputs[0].data[i * width + j])
+            << "row " << i << " column " << j0 + j;
+  }
+}
+
 TEST(Interpreter, EvaluationBytes) {
   // smallGraph: x 2x4, reduction 2x2, x*x 2x4, all f32. Values 80 bytes,
   // twice the largest (32) for scratch.
