@@ -409,9 +409,6 @@ std::shared_ptr<const BlockSearchOutcome>
 KernelSearch::searchBlockGraphs(BlockSearchKey key, BlockGraph &block,
                                 GraphState &state, int64_t smem,
                                 unsigned minOutputs, unsigned maxOutputs) {
-  // Bounded memory: forgetting is invisible (see BlockSearchMemo.h), only
-  // slower.
-  memo.makeRoom();
   SearchStats before = tasks.tally();
   auto search = std::make_shared<BlockSearchOutcome>();
   blocks.run(block, state, smem, minOutputs, maxOutputs, search->closures);

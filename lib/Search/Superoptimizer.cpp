@@ -323,12 +323,16 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
   // Confirmation evaluates one candidate at a time on one test at a time:
   // it draws every test's inputs again, test 0's included, so that it holds
   // one test's inputs, not two (docs/Search.md, "Memory").
+  int64_t fingerprintInputBytes = tests->keptInputBytes();
   tests->releaseFirstInputs();
 
   SearchResult result;
   result.limitNote = std::move(limitNote);
-  for (const std::unique_ptr<Worker> &worker : workers)
+  for (const std::unique_ptr<Worker> &worker : workers) {
+    worker->tasks.stats().memoPeakBytes = worker->search.memoPeakBytes();
     result.stats.add(worker->tasks.stats());
+  }
+  result.stats.fingerprintInputBytes = fingerprintInputBytes;
   result.stats.tasks = queue.tasksStarted(threads);
   result.stats.budgetExhausted = queue.budgetExhausted();
   reporter.finish(&result.stats);

@@ -176,8 +176,9 @@ void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
 }
 
 template <class D>
-std::vector<Tensor> Evaluator<D>::run(const KernelGraph &graph,
-                                      llvm::ArrayRef<Tensor> inputs) {
+std::vector<Tensor>
+Evaluator<D>::run(const KernelGraph &graph, llvm::ArrayRef<Tensor> inputs,
+                  llvm::function_ref<void(ValueId, const Tensor &)> observe) {
   constexpr unsigned L = D::L;
   size_t n = graph.values.size();
   std::vector<Tensor> owned(n);
@@ -216,13 +217,26 @@ std::vector<Tensor> Evaluator<D>::run(const KernelGraph &graph,
         views.push_back(viewOf(*value[v]));
       runCommonOp(op, views, graph.values, owned[op.results[0]], 64);
     }
+    if (observe)
+      for (ValueId r : op.results)
+        observe(r, *value[r]);
     for (ValueId v : op.operands)
       if (lastUse[v] == k && static_cast<unsigned>(v) >= graph.numInputs)
         owned[v] = Tensor();
   }
-  std::vector<Tensor> results;
+  // Computed outputs are moved out (the last time each is listed), not
+  // copied: a graph whose every value is an output (Provenance.cpp) would
+  // otherwise hold each twice.
+  std::vector<unsigned> listed(n, 0);
   for (ValueId v : graph.outputs)
-    results.push_back(*value[v]);
+    ++listed[v];
+  std::vector<Tensor> results;
+  for (ValueId v : graph.outputs) {
+    if (--listed[v] == 0 && static_cast<unsigned>(v) >= graph.numInputs)
+      results.push_back(std::move(owned[v]));
+    else
+      results.push_back(*value[v]);
+  }
   return results;
 }
 
@@ -233,6 +247,13 @@ llvm::Expected<EvalResult> mirage::evaluate(const KernelGraph &graph,
                                             NumberSystem system,
                                             llvm::ArrayRef<Tensor> inputs,
                                             uint64_t modelSeed) {
+  return evaluate(graph, system, inputs, modelSeed, nullptr);
+}
+
+llvm::Expected<EvalResult>
+mirage::evaluate(const KernelGraph &graph, NumberSystem system,
+                 llvm::ArrayRef<Tensor> inputs, uint64_t modelSeed,
+                 llvm::function_ref<void(ValueId, const Tensor &)> observe) {
   if (llvm::Error err = checkEvaluable(graph))
     return std::move(err);
   if (inputs.size() != graph.numInputs)
@@ -254,11 +275,11 @@ llvm::Expected<EvalResult> mirage::evaluate(const KernelGraph &graph,
   EvalResult result;
   if (system == NumberSystem::Float) {
     Evaluator<FloatDomain> evaluator;
-    result.outputs = evaluator.run(graph, inputs);
+    result.outputs = evaluator.run(graph, inputs, observe);
   } else {
     Evaluator<FieldDomain> evaluator;
     evaluator.dom.setModelKey(field::modelKey(modelSeed));
-    result.outputs = evaluator.run(graph, inputs);
+    result.outputs = evaluator.run(graph, inputs, observe);
     result.inconclusive = evaluator.dom.inconclusive;
     result.inconclusiveReason = evaluator.dom.reason;
   }

@@ -22,6 +22,7 @@
 #include "Mirage/Core/UGraph.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
@@ -94,6 +95,15 @@ llvm::Expected<EvalResult> evaluate(const KernelGraph &graph,
                                     NumberSystem system,
                                     llvm::ArrayRef<Tensor> inputs,
                                     uint64_t modelSeed = 0);
+
+/// The same, showing every computed kernel-level value to `observe` once,
+/// as it is computed (before the intermediates the outputs do not need are
+/// freed): a caller that needs something of every value (a hash) does not
+/// have to keep them all.
+llvm::Expected<EvalResult>
+evaluate(const KernelGraph &graph, NumberSystem system,
+         llvm::ArrayRef<Tensor> inputs, uint64_t modelSeed,
+         llvm::function_ref<void(ValueId, const Tensor &)> observe);
 
 /// The random input `inputIndex` of a seeded run: the seeded random stream
 /// of Mirage/Portable/Random.h (counter-based splitmix64, identical on every
