@@ -74,8 +74,8 @@ size_t memoEntryBytes(const BlockSearchKey &key,
 /// do not depend on it.
 class BlockSearchMemo {
 public:
-  /// 64 MiB per worker by default (docs/Search.md, "Memory").
-  static constexpr size_t kMaxBytes = size_t(64) << 20;
+  /// 32 MiB per worker by default (docs/Search.md, "Memory").
+  static constexpr size_t kMaxBytes = size_t(32) << 20;
 
   explicit BlockSearchMemo(size_t maxBytes = kMaxBytes) : maxBytes(maxBytes) {}
 

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CandidateCheck.h"
+#include "BlockSearchMemo.h"
 
 #include "SearchTestUtil.h"
 
@@ -193,6 +194,43 @@ TEST(CandidateCheckTest, ConfirmPutsOutputsInTheReferenceOrder) {
   const KernelGraph &best = result.best[0].graph;
   EXPECT_EQ(best.ops[best.outputs[0] - 1].kind, OpKind::Exp);
   EXPECT_EQ(best.ops[best.outputs[1] - 1].kind, OpKind::Relu);
+}
+
+} // namespace
+
+namespace {
+
+// The search's memory need (docs/Search.md, "Memory"): one test's inputs and
+// every test's outputs, then per thread one evaluation and the memo.
+TEST(SearchMemoryTest, NeedAndDefaultLimit) {
+  KernelGraph reference = reluExpReference();
+  // x f16 [8, 64]: 1024 bytes at its own dtype.
+  EXPECT_EQ(programInputBytes(reference), 8 * 64 * 2);
+  EXPECT_EQ(defaultSearchMemoryLimit(reference, int64_t(1) << 40),
+            kSearchMemoryBase + 8 * 64 * 2);
+  EXPECT_EQ(defaultSearchMemoryLimit(reference, 1000), 1000);
+
+  SearchOptions options;
+  options.threads = 1;
+  options.verifyTests = 5;
+  auto field = NumberSystem::Field;
+  int64_t inputs = *inputBytes(reference, field);
+  int64_t outputs = *interfaceBytes(reference, field) - inputs;
+  int64_t perThread = *evaluationBytes(reference, field) - inputs +
+                      static_cast<int64_t>(BlockSearchMemo::kMaxBytes);
+  EXPECT_EQ(searchMemoryBytes(reference, options),
+            inputs + 5 * outputs + perThread);
+  options.threads = 3;
+  EXPECT_EQ(searchMemoryBytes(reference, options),
+            inputs + 5 * outputs + 3 * perThread);
+
+  // A shape whose bytes overflow: no figure (the pass reports it as too
+  // large).
+  KernelGraph huge;
+  huge.addInput({{int64_t(1) << 40, int64_t(1) << 40}, DType::F32, false});
+  huge.outputs = {0};
+  EXPECT_EQ(programInputBytes(huge), std::nullopt);
+  EXPECT_EQ(searchMemoryBytes(huge, options), std::nullopt);
 }
 
 } // namespace

@@ -611,18 +611,41 @@ TEST(Interpreter, WideMatmulIsPackedInBlocks) {
 }
 
 TEST(Interpreter, EvaluationBytes) {
-  // smallGraph: x 2x4, reduction 2x2, x*x 2x4, all f32. Values 80 bytes,
-  // twice the largest (32) for scratch.
+  // smallGraph: x 2x4, reduction 2x2, x*x 2x4, all f32: values 80 bytes,
+  // all live at the end (both results are outputs); twice the largest
+  // computed value (32) for scratch.
   KernelGraph g = smallGraph();
   EXPECT_EQ(evaluationBytes(g, NumberSystem::Float), 80 + 2 * 32);
   EXPECT_EQ(evaluationBytes(g, NumberSystem::Field), 2 * (80 + 2 * 32));
   EXPECT_EQ(inputBytes(g, NumberSystem::Float), 32);
   EXPECT_EQ(interfaceBytes(g, NumberSystem::Float), 32 + 16 + 32);
-  // A block graph adds its tiles three times (not its input tensors).
+  // A block graph adds its tiles three times (not its input tensors), and
+  // twice the largest tile.
   KernelGraph k = saverGraph({-1});
   int64_t tensor = 8 * 128 * 4;
   EXPECT_EQ(evaluationBytes(k, NumberSystem::Float),
-            2 * tensor + 2 * tensor + 3 * 3 * tensor);
+            2 * tensor + 2 * tensor + 3 * 3 * tensor + 2 * tensor);
+  // A matmul: x, w and y live; twice y (double accumulators) and x (packed
+  // whole, in double), and 8 MiB of w's panels at a time.
+  KernelGraph mm = matmulGraph(3, 2048, 1100);
+  int64_t x = 3 * 2048 * 8, w = 2048 * 1100 * 8, y = 3 * 1100 * 8;
+  EXPECT_EQ(evaluationBytes(mm, NumberSystem::Field),
+            x + w + y + 2 * y + 2 * x + (int64_t(8) << 20));
+  // A value freed after its last use does not count beside later ones:
+  // exp(x) then exp of that, x 2x4 f32.
+  KernelGraph chain;
+  chain.name = "chain";
+  ValueId in = chain.addInput({{2, 4}, DType::F32, false});
+  OpNode e1 = makeOpNode(OpKind::Exp, {in});
+  e1.results = {addValue(chain.values, {{2, 4}, DType::F32, false})};
+  OpNode e2 = makeOpNode(OpKind::Sqrt, {e1.results[0]});
+  e2.results = {addValue(chain.values, {{2, 4}, DType::F32, false})};
+  OpNode e3 = makeOpNode(OpKind::Sqrt, {e2.results[0]});
+  e3.results = {addValue(chain.values, {{2, 4}, DType::F32, false})};
+  chain.ops = {e1, e2, e3};
+  chain.outputs = {e3.results[0]};
+  // At most the input and two values at once (an op's operand and result).
+  EXPECT_EQ(evaluationBytes(chain, NumberSystem::Float), 3 * 32 + 2 * 32);
 }
 
 } // namespace

@@ -67,11 +67,15 @@ struct EvalResult {
 llvm::Error checkEvaluable(const KernelGraph &graph);
 
 /// An estimate, meant to be an upper bound, of the bytes one evaluation of
-/// `graph` in `system` holds at once: every kernel-level value (inputs
-/// included), twice the largest one (packed matmul operands and accumulators
-/// in double), and every tile of every block graph three times (the tile and
-/// its double-precision accumulator). std::nullopt when it overflows a 64-bit
-/// byte count. Callers compare it with a memory limit
+/// `graph` in `system` holds at once: the kernel-level values live at once
+/// (the inputs throughout, each computed value until its last use, the
+/// outputs to the end), every tile of every block graph three times (the
+/// tile and its double-precision accumulator), and the engine's scratch:
+/// twice the largest computed value (double accumulators), twice the
+/// largest first operand of a matmul (packed whole, in double), twice the
+/// largest tile, one block of packed second operands and the cache of packed
+/// stable operands (lib/Semantics/Engine.h). std::nullopt when it overflows
+/// a 64-bit byte count. Callers compare it with a memory limit
 /// (Mirage/Support/MemoryLimit.h) before they allocate the inputs.
 std::optional<int64_t> evaluationBytes(const KernelGraph &graph,
                                        NumberSystem system);
