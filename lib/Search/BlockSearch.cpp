@@ -87,10 +87,10 @@ void BlockSearch::tryBlockOp(BlockContext &ctx, const OpNode &op,
     ++tasks.tally().prunedCanonical;
     return;
   }
-  // A lower bound of the one accounting (SharedMemory.h) for every
-  // completion: over the limit by it, over the limit by the accounting.
-  int64_t smem =
-      storedTilesLowerBound(ctx.graph.values, ctx.graph.ops, &op, results);
+  int64_t smem = ctx.smem;
+  if (!isInPlace(op.kind))
+    for (const ValueInfo &result : results)
+      smem += bytesOf(result);
   if (smem > options.sharedMemoryBytes) {
     ++tasks.tally().prunedSharedMemory;
     return;

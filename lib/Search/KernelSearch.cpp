@@ -338,12 +338,13 @@ void KernelSearch::buildLoaders(llvm::ArrayRef<ValueId> inputs,
     ValueInfo info = input;
     info.shape = std::move(*tile);
     info.accumulated = false;
+    smem += bytesOf(info);
     tiles.push_back(std::move(info));
   }
-  // The loaders' tiles alone are stored only once a matmul reads them (or
-  // an element-wise op twice): the one accounting's lower bound
-  // (storedTilesLowerBound) is 0 here, and the block ops are checked as
-  // they come.
+  if (smem > options.sharedMemoryBytes) {
+    ++tasks.tally().prunedSharedMemory;
+    return;
+  }
   auto [minOutputs, maxOutputs] = *outputCounts(inputs);
   llvm::SmallVector<ExprId, 4> inputExprs;
   for (ValueId v : inputs)

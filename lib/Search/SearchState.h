@@ -54,23 +54,6 @@ bool isBatched(llvm::ArrayRef<int64_t> shape);
 /// The size of a value in bytes.
 int64_t bytesOf(const ValueInfo &info);
 
-/// A lower bound of the shared memory (blockSharedMemory(...).bytes,
-/// Mirage/Core/SharedMemory.h) of every block graph whose ops begin with
-/// `ops` and then `next` (results `nextResults`, the values after
-/// `values`), whatever ops and savers follow. It counts the tiles the code
-/// generator stores whatever follows, at their element types, unpadded and
-/// unaligned: the operands of matmuls, the results of every op that is not
-/// element-wise (nor a loader or saver), and element-wise results read
-/// twice or more. Later ops only add readers and ops, so a tile stored now
-/// stays stored, and its storage (f32 for matmul results and accumulated
-/// values, padding, 16-byte alignment, every buffer live throughout) is at
-/// least its bytes here: the sum is a lower bound, and a block graph over
-/// the limit by it is over the limit by the one accounting too.
-/// `next` may be null (the bound of `ops` alone).
-int64_t storedTilesLowerBound(llvm::ArrayRef<ValueInfo> values,
-                              llvm::ArrayRef<OpNode> ops, const OpNode *next,
-                              llvm::ArrayRef<ValueInfo> nextResults);
-
 /// A graph under construction with the use counts and expressions of its
 /// values, undone op by op.
 struct GraphState {

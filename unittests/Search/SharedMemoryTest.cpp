@@ -1,7 +1,5 @@
 //===- SharedMemoryTest.cpp - The one shared-memory accounting --*- C++ -*-===//
 
-#include "SearchState.h"
-
 #include "Mirage/Core/SharedMemory.h"
 
 #include "gtest/gtest.h"
@@ -100,71 +98,6 @@ TEST(SharedMemory, MatmulOfMatmulStaysInF32) {
   EXPECT_EQ(smem.bytes, 2 * 1280 + 4 * 768);
   // No loop: nothing is double-buffered.
   EXPECT_EQ(smem.pipelinedBytes, smem.bytes);
-}
-
-// The search's early filter (storedTilesLowerBound): for every prefix of a
-// block graph and its next op, at most the one accounting of the whole
-// graph, and growing with the prefix.
-TEST(SharedMemory, SearchFilterIsALowerBound) {
-  // t0, t1 loaded; e = exp(t0) read twice (stored); m = e t1 (e and t1
-  // stored as operands, m as a result); s = m + m; the accumulator; saver.
-  BlockGraph g;
-  g.launch.grid = {1, 1, 1};
-  g.launch.block = {128, 1, 1};
-  g.launch.forloopRange = 2;
-  g.numInputs = 2;
-  g.values = {f16({32, 64}), f16({64, 32})};
-  ValueId t0 = addValue(g.values, f16({16, 64}));
-  g.ops.push_back(makeOpNode(OpKind::Loader, {0}, {t0}));
-  g.ops.back().dim = 0;
-  ValueId t1 = addValue(g.values, f16({64, 32}));
-  g.ops.push_back(makeOpNode(OpKind::Loader, {1}, {t1}));
-  g.ops.back().dim = kReplicate;
-  ValueId e = addValue(g.values, f16({16, 64}));
-  g.ops.push_back(makeOpNode(OpKind::Exp, {t0}, {e}));
-  ValueId sq = addValue(g.values, f16({16, 64}));
-  g.ops.push_back(makeOpNode(OpKind::Mul, {e, e}, {sq}));
-  ValueId m = addValue(g.values, f16({16, 32}));
-  g.ops.push_back(makeOpNode(OpKind::Matmul, {sq, t1}, {m}));
-  ValueId acc = addValue(g.values, f16({16, 32}, true));
-  g.ops.push_back(makeOpNode(OpKind::Accum, {m}, {acc}));
-  ValueId out = addValue(g.values, f16({16, 32}));
-  g.ops.push_back(makeOpNode(OpKind::Saver, {acc}, {out}));
-  g.outputs = {out};
-  int64_t whole = blockSharedMemory(g).bytes;
-
-  int64_t previous = 0;
-  size_t valuesBefore = g.numInputs;
-  for (size_t k = 0; k < g.ops.size(); ++k) {
-    const OpNode &next = g.ops[k];
-    llvm::ArrayRef<ValueInfo> before(g.values.data(), valuesBefore);
-    llvm::ArrayRef<ValueInfo> results(g.values.data() + valuesBefore,
-                                      next.results.size());
-    int64_t bound = search::storedTilesLowerBound(
-        before, llvm::ArrayRef<OpNode>(g.ops).take_front(k), &next, results);
-    EXPECT_LE(bound, whole) << "after op " << k;
-    EXPECT_GE(bound, previous) << "after op " << k;
-    previous = bound;
-    valuesBefore += next.results.size();
-  }
-  // Loaders alone store nothing; exp's result read once is not stored (it
-  // is read twice only once the mul is there).
-  llvm::ArrayRef<ValueInfo> all(g.values);
-  llvm::ArrayRef<OpNode> ops(g.ops);
-  EXPECT_EQ(search::storedTilesLowerBound(all, ops.take_front(2), nullptr, {}),
-            0);
-  EXPECT_EQ(search::storedTilesLowerBound(all, ops.take_front(3), nullptr, {}),
-            0);
-  // With the mul, e (16x64 f16) is stored: 2048 bytes.
-  EXPECT_EQ(search::storedTilesLowerBound(all, ops.take_front(4), nullptr, {}),
-            2048);
-  // With the matmul: its operands sq (2048) and t1 (4096), its result m
-  // (1024); then the accumulator (1024).
-  EXPECT_EQ(search::storedTilesLowerBound(all, ops.take_front(5), nullptr, {}),
-            2048 + 2048 + 4096 + 1024);
-  EXPECT_EQ(search::storedTilesLowerBound(all, ops, nullptr, {}),
-            2048 + 2048 + 4096 + 1024 + 1024);
-  EXPECT_LE(previous, whole);
 }
 
 } // namespace
