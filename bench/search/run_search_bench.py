@@ -7,14 +7,16 @@ bench/results/search.json (docs/Search.md, "Benchmark"):
     and the issue's bound (500 MB plus the program's inputs at their own
     dtype), the predicted time of the input and of what the search found,
     whether it found a faster μGraph and, if not, why (the remark's
-    reasons), and determinism (the output with 1 and with 2 threads);
+    reasons), and determinism: the output and statistics of a second run
+    with the default threads and of a run with threads=1, against the
+    first;
   * Mirage's own μGraphs for the program (bench/search/mirage/NAME.mlir,
     imported from Mirage's saved JSON, docs/MirageImport.md): each checked
     against the program by --mirage-check-equivalence and priced by the
     same cost model (mirage-bench-cost), beside ours.
 
   bench/search/run_search_bench.py [--budget SECONDS] [--only NAME,...]
-      [--output PATH] [--bin DIR] [--no-determinism]
+      [--output PATH] [--bin DIR] [--no-determinism] [--no-mirage]
 
 Results are written after every program, so an interrupted run keeps what
 it measured.
@@ -88,8 +90,33 @@ def search(tools, source, budget, threads, tmp, tag, log):
               if "mirage-superoptimize:" in line]
     return {"exit_code": code, "wall_seconds": round(wall, 2),
             "peak_rss_bytes": rss, "stats": stats, "output": output,
+            "memory_remark": next((line.split("remark: ", 1)[-1]
+                                   for line in stderr.splitlines()
+                                   if "too large to search" in line), None),
             "remark": remark[-1].split("remark: ", 1)[-1] if remark else
             (stderr.strip().splitlines() or [""])[-1]}
+
+
+# Statistics that depend on the machine or on the number of threads
+# (docs/Search.md, "Parallelism and determinism" and "Statistics"): the
+# times, the cost bound's counters, the memo's peak.
+UNSTABLE_STATS = {"seconds", "saturation_seconds", "pruned_cost",
+                  "candidates_verified", "candidates_rejected",
+                  "candidates_found", "candidates_unconfirmed",
+                  "memo_peak_bytes"}
+
+
+def compare_runs(first, other):
+    """Whether `other` gave the output and the thread-independent statistics
+    of `first`; None for what neither run has."""
+    same_output = (first["output"] is not None and
+                   first["output"] == other["output"])
+    a, b = first["stats"], other["stats"]
+    if a is None or b is None:
+        return same_output, None, []
+    differing = sorted(k for k in set(a) | set(b)
+                       if k not in UNSTABLE_STATS and a.get(k) != b.get(k))
+    return same_output, not differing, differing
 
 
 def mirage_ugraphs(tools, name, source, tmp, log):
@@ -142,7 +169,10 @@ def main():
     parser.add_argument("--bin", default=os.path.join(ROOT, "build", "bin"),
                         help="where mirage-opt and mirage-bench-cost are")
     parser.add_argument("--no-determinism", action="store_true",
-                        help="skip the second (1-thread) search")
+                        help="skip the determinism runs (a second search "
+                             "with the default threads, one with threads=1)")
+    parser.add_argument("--no-mirage", action="store_true",
+                        help="skip checking and pricing Mirage's μGraphs")
     args = parser.parse_args()
     tools = {t: os.path.join(args.bin, t)
              for t in ("mirage-opt", "mirage-bench-cost")}
@@ -159,10 +189,11 @@ def main():
         "date": datetime.date.today().isoformat(),
         "machine": {"cpu": cpu_model(), "cores": os.cpu_count(),
                     "load_average_at_start": os.getloadavg()[0]},
-        "command": "bench/search/run_search_bench.py --budget %g" % args.budget,
+        "command": " ".join(["bench/search/run_search_bench.py"] +
+                            sys.argv[1:]),
         "options": "default options except time-budget=%g (cache=false, "
-                   "stats-file); the determinism run adds threads=1"
-                   % args.budget,
+                   "stats-file); the determinism runs repeat the search and "
+                   "add threads=1" % args.budget,
         "bounds": {"wall_seconds": 60, "goal_wall_seconds": 20,
                    "peak_rss_bytes": "500 MB + the program's input bytes"},
         "results": [],
@@ -203,24 +234,39 @@ def main():
                                  ([] if best else [main_run["remark"]]),
                 "remark": main_run["remark"],
             }
+            if main_run["memory_remark"]:
+                entry["memory_remark"] = main_run["memory_remark"]
+            entry["memo_peak_bytes"] = stats.get("memo_peak_bytes")
+            entry["fingerprint_input_bytes"] = stats.get(
+                "fingerprint_input_bytes")
             if not args.no_determinism:
+                again = search(tools, source, args.budget, None, tmp,
+                               "again", log)
                 one = search(tools, source, args.budget, 1, tmp, "1thread",
                              log)
-                exhausted = bool(stats.get("budget_exhausted")) or bool(
-                    (one["stats"] or {}).get("budget_exhausted"))
-                same = (one["output"] is not None and
-                        one["output"] == main_run["output"])
+                exhausted = any(bool((r["stats"] or {}).get(
+                    "budget_exhausted")) for r in (main_run, again, one))
+                same_again, stats_again, diff_again = compare_runs(main_run,
+                                                                   again)
+                same_one, stats_one, diff_one = compare_runs(main_run, one)
                 entry["determinism"] = {
                     "threads_compared": [os.cpu_count(), 1],
-                    "same_output": same,
+                    "same_output_two_runs": same_again,
+                    "same_statistics_two_runs": stats_again,
+                    "same_output": same_one,
+                    "same_statistics": stats_one,
+                    "differing_statistics": sorted(set(diff_again) |
+                                                   set(diff_one)),
                     "comparable": not exhausted,
                     "note": "a search stopped by its time budget keeps what "
                             "it found so far and need not agree"
                             if exhausted else "",
+                    "second_run_wall_seconds": again["wall_seconds"],
                     "one_thread_wall_seconds": one["wall_seconds"],
                     "one_thread_peak_rss_bytes": one["peak_rss_bytes"],
                 }
-            mirage = mirage_ugraphs(tools, name, source, tmp, log)
+            mirage = (None if args.no_mirage else
+                      mirage_ugraphs(tools, name, source, tmp, log))
             if mirage is not None:
                 entry["mirage"] = mirage
                 theirs = mirage.get("best_equivalent_us")
@@ -233,6 +279,7 @@ def main():
                           if k not in ("mirage", "remark")}), file=log,
               flush=True)
         report["results"].append(entry)
+        report["machine"]["load_average_at_end"] = os.getloadavg()[0]
         os.makedirs(os.path.dirname(args.output), exist_ok=True)
         with open(args.output, "w") as f:
             json.dump(report, f, indent=2)

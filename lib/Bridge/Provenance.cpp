@@ -7,47 +7,56 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/Hashing.h"
+#include "llvm/Support/xxhash.h"
 
 #include <numeric>
+#include <unordered_map>
 
 using namespace mirage;
 
 namespace {
 
-/// The fingerprints of every non-input kernel-level value of `graph` on
-/// `inputs`, or an empty vector when the graph cannot be evaluated here (too
-/// large, or the evaluation was inconclusive).
-std::vector<Tensor> valueFingerprints(const KernelGraph &graph,
-                                      llvm::ArrayRef<Tensor> inputs,
-                                      uint64_t seed) {
-  KernelGraph everything = graph;
-  everything.outputs.clear();
-  for (size_t v = graph.numInputs; v < graph.values.size(); ++v)
-    everything.outputs.push_back(static_cast<ValueId>(v));
+/// A hash of a value's type and fingerprint.
+uint64_t hashOf(const ValueInfo &info, const Tensor &t) {
+  return llvm::hash_combine(
+      llvm::hash_combine_range(info.shape.begin(), info.shape.end()),
+      static_cast<int>(info.dtype),
+      llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(
+          reinterpret_cast<const uint8_t *>(t.data.data()),
+          t.data.size() * sizeof(float))));
+}
+
+/// A hash of the fingerprint of every kernel-level value of `graph` on
+/// `inputs` (hashOf), or an empty vector when the graph cannot be evaluated
+/// here (too large, or the evaluation was inconclusive). Only the hashes are
+/// kept: the fingerprints of every value of two graphs at their real shape
+/// would be the largest thing the search's pass holds (docs/Search.md,
+/// "Memory"). Two values whose hashes agree are taken as the same function
+/// of the inputs; a collision (2^-64) could only misplace a location.
+std::vector<uint64_t> valueHashes(const KernelGraph &graph,
+                                  llvm::ArrayRef<Tensor> inputs,
+                                  uint64_t seed) {
   if (llvm::Error err =
-          checkMemoryNeed(evaluationBytes(everything, NumberSystem::Field),
+          checkMemoryNeed(evaluationBytes(graph, NumberSystem::Field),
                           resolveMemoryLimit(0), "fingerprint")) {
     llvm::consumeError(std::move(err));
     return {};
   }
+  std::vector<uint64_t> hashes(graph.values.size());
+  for (unsigned i = 0; i < graph.numInputs; ++i)
+    hashes[i] = hashOf(graph.values[i], inputs[i]);
   llvm::Expected<EvalResult> result =
-      evaluate(everything, NumberSystem::Field, inputs, seed);
+      evaluate(graph, NumberSystem::Field, inputs, seed,
+               [&](ValueId v, const Tensor &t) {
+                 hashes[v] = hashOf(graph.values[v], t);
+               });
   if (!result) {
     llvm::consumeError(result.takeError());
     return {};
   }
   if (result->inconclusive)
     return {};
-  return std::move(result->outputs);
-}
-
-llvm::hash_code hashOf(const ValueInfo &info, const Tensor &t) {
-  return llvm::hash_combine(
-      llvm::hash_combine_range(info.shape.begin(), info.shape.end()),
-      static_cast<int>(info.dtype),
-      llvm::hash_value(
-          llvm::StringRef(reinterpret_cast<const char *>(t.data.data()),
-                          t.data.size() * sizeof(float))));
+  return hashes;
 }
 
 /// For each value of `candidate`, the value of `reference` that is the same
@@ -62,34 +71,26 @@ std::vector<ValueId> matchValues(const KernelGraph &reference,
   // One set of inputs for both graphs (which have the same inputs).
   std::vector<Tensor> inputs =
       randomInputs(reference, NumberSystem::Field, seed);
-  std::vector<Tensor> ref = valueFingerprints(reference, inputs, seed);
+  std::vector<uint64_t> ref = valueHashes(reference, inputs, seed);
   if (ref.empty())
     return match;
-  std::vector<Tensor> cand = valueFingerprints(candidate, inputs, seed);
+  std::vector<uint64_t> cand = valueHashes(candidate, inputs, seed);
   if (cand.empty())
     return match;
-  // The fingerprint of value v of a graph with `numInputs` inputs.
-  auto at = [&](const std::vector<Tensor> &values, unsigned numInputs,
-                size_t v) -> const Tensor & {
-    return v < numInputs ? inputs[v] : values[v - numInputs];
-  };
-  llvm::DenseMap<unsigned, llvm::SmallVector<ValueId, 1>> byHash;
+  // (Not a DenseMap: any 64-bit hash may occur, its reserved keys too.)
+  std::unordered_map<uint64_t, llvm::SmallVector<ValueId, 1>> byHash;
   for (size_t v = 0; v < reference.values.size(); ++v)
-    byHash[static_cast<unsigned>(
-               hashOf(reference.values[v], at(ref, reference.numInputs, v)))]
-        .push_back(static_cast<ValueId>(v));
+    byHash[ref[v]].push_back(static_cast<ValueId>(v));
   for (size_t v = candidate.numInputs; v < candidate.values.size(); ++v) {
     if (match[v] >= 0)
       continue;
     const ValueInfo &info = candidate.values[v];
-    const Tensor &fingerprint = at(cand, candidate.numInputs, v);
-    auto it = byHash.find(static_cast<unsigned>(hashOf(info, fingerprint)));
+    auto it = byHash.find(cand[v]);
     if (it == byHash.end())
       continue;
     for (ValueId r : it->second)
       if (reference.values[r].shape == info.shape &&
-          reference.values[r].dtype == info.dtype &&
-          at(ref, reference.numInputs, r).data == fingerprint.data) {
+          reference.values[r].dtype == info.dtype) {
         match[v] = r;
         break;
       }

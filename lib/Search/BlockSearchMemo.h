@@ -12,8 +12,8 @@
 // apart and the statistics do not depend on which worker searched what.
 //
 // Per worker (the expression ids in keys and closures belong to the
-// worker's pool); bounded: when full it forgets everything, which is only
-// slower.
+// worker's pool); bounded in bytes: when full it forgets the searches it
+// has not met for longest, which is only slower.
 //
 //===----------------------------------------------------------------------===//
 
@@ -57,39 +57,45 @@ BlockSearchKey blockSearchKey(llvm::ArrayRef<ExprId> inputExprs,
                               const LaunchShape &launch, unsigned minOutputs,
                               unsigned maxOutputs);
 
+/// The bytes `outcome` kept under `key` takes in the memo: the key, the
+/// outcome and its closures' values and ops (their capacities), and a
+/// hash-table node. Shapes and operand lists of up to four entries are held
+/// inline, which covers the block graphs the search builds.
+size_t memoEntryBytes(const BlockSearchKey &key,
+                      const BlockSearchOutcome &outcome);
+
+/// A byte-bounded memo in two generations: new outcomes go to the recent
+/// one; when it would exceed half the budget, the old generation is
+/// dropped and the recent one becomes old. A hit in the old generation
+/// moves the outcome back to the recent one, so what the search keeps
+/// meeting stays (an approximation of least-recently-used). Eviction is a
+/// function of the worker's own sequence of lookups and inserts, and a
+/// forgotten search is only searched again: the result and the statistics
+/// do not depend on it.
 class BlockSearchMemo {
 public:
-  /// About 100 MB per worker at most (a closure is a kilobyte or two).
-  static constexpr size_t kMaxSearches = 1 << 16;
-  static constexpr size_t kMaxClosures = 1 << 16;
+  /// 32 MiB per worker by default (docs/Search.md, "Memory").
+  static constexpr size_t kMaxBytes = size_t(32) << 20;
 
-  explicit BlockSearchMemo(size_t maxSearches = kMaxSearches,
-                           size_t maxClosures = kMaxClosures)
-      : maxSearches(maxSearches), maxClosures(maxClosures) {}
+  explicit BlockSearchMemo(size_t maxBytes = kMaxBytes) : maxBytes(maxBytes) {}
 
   /// The search made before under `key`, its statistics counted again into
   /// `tally`; null when there is none. Shared: the closures' continuations
   /// may search (and evict) others while the caller replays them.
   std::shared_ptr<const BlockSearchOutcome> lookup(const BlockSearchKey &key,
-                                                   SearchStats &tally) const {
-    auto it = searches.find(key);
-    if (it == searches.end())
-      return nullptr;
-    tally.add(it->second->stats);
-    return it->second;
-  }
+                                                   SearchStats &tally);
 
-  /// Forgets everything when full (before a search that may be kept).
-  void makeRoom();
-
-  /// Keeps `outcome` under `key`, unless a search is kept there already.
-  /// Only complete searches may be kept: one cut short by the time budget
-  /// is not.
+  /// Keeps `outcome` under `key`, unless a search is kept there already or
+  /// it alone is more than half the budget. Only complete searches may be
+  /// kept: one cut short by the time budget is not.
   void insert(BlockSearchKey key,
               std::shared_ptr<const BlockSearchOutcome> outcome);
 
-  size_t size() const { return searches.size(); }
-  size_t closures() const { return cachedClosures; }
+  /// Searches kept, in both generations.
+  size_t size() const { return recent.size() + old.size(); }
+  /// Bytes kept now, and the most kept at once (memoEntryBytes).
+  size_t bytes() const { return recentBytes + oldBytes; }
+  size_t peakBytes() const { return peak; }
 
 private:
   struct KeyHash {
@@ -97,13 +103,19 @@ private:
       return llvm::hash_combine_range(key.begin(), key.end());
     }
   };
+  struct Entry {
+    std::shared_ptr<const BlockSearchOutcome> outcome;
+    size_t bytes = 0;
+  };
+  using Generation = std::unordered_map<BlockSearchKey, Entry, KeyHash>;
 
-  size_t maxSearches;
-  size_t maxClosures;
-  std::unordered_map<BlockSearchKey, std::shared_ptr<const BlockSearchOutcome>,
-                     KeyHash>
-      searches;
-  size_t cachedClosures = 0;
+  /// Adds `entry` to the recent generation, turning it old first when it
+  /// would exceed half the budget.
+  void keep(BlockSearchKey key, Entry entry);
+
+  size_t maxBytes;
+  Generation recent, old;
+  size_t recentBytes = 0, oldBytes = 0, peak = 0;
 };
 
 } // namespace mirage::search

@@ -13,10 +13,38 @@
 using namespace mirage;
 using namespace mirage::search;
 
+void ReferenceTests::add(uint64_t seed, std::vector<Tensor> inputs,
+                         std::vector<Tensor> referenceOutputs) {
+  if (seeds.empty())
+    firstInputs = std::move(inputs);
+  seeds.push_back(seed);
+  outputs.push_back(std::move(referenceOutputs));
+}
+
+llvm::ArrayRef<Tensor>
+ReferenceTests::inputs(size_t test, std::vector<Tensor> &storage) const {
+  if (test == 0 && !firstInputs.empty())
+    return firstInputs;
+  storage.clear();
+  for (auto [i, info] : llvm::enumerate(inputInfos))
+    storage.push_back(randomInput(info, NumberSystem::Field, seeds[test],
+                                  static_cast<unsigned>(i)));
+  return storage;
+}
+
+int64_t ReferenceTests::keptInputBytes() const {
+  int64_t bytes = 0;
+  for (const Tensor &t : firstInputs)
+    bytes += static_cast<int64_t>(t.data.size() * sizeof(float));
+  return bytes;
+}
+
 llvm::Expected<ReferenceTests>
 mirage::search::makeReferenceTests(const KernelGraph &reference,
                                    const SearchOptions &options) {
   ReferenceTests tests;
+  for (unsigned i = 0; i < reference.numInputs; ++i)
+    tests.inputInfos.push_back(reference.values[i]);
   for (unsigned t = 0; t < options.verifyTests; ++t) {
     std::vector<Tensor> inputs =
         randomInputs(reference, NumberSystem::Field, options.seed + t);
@@ -26,14 +54,17 @@ mirage::search::makeReferenceTests(const KernelGraph &reference,
       return outputs.takeError();
     if (outputs->inconclusive)
       continue; // this test's inputs hit a zero divisor: draw the next seed
-    tests.inputs.push_back(std::move(inputs));
-    tests.outputs.push_back(std::move(outputs->outputs));
-    tests.seeds.push_back(options.seed + t);
+    // One test's inputs at a time: test 0's are drawn again below.
+    tests.add(options.seed + t, std::vector<Tensor>(),
+              std::move(outputs->outputs));
   }
-  if (tests.inputs.empty())
+  if (tests.seeds.empty())
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         "every fingerprint test of the reference was inconclusive");
+  std::vector<Tensor> first;
+  (void)tests.inputs(0, first);
+  tests.firstInputs = std::move(first);
   return tests;
 }
 
@@ -62,11 +93,12 @@ mirage::search::matchOutputs(const KernelGraph &reference,
     if (fits)
       perms.push_back(perm);
   } while (std::next_permutation(perm.begin(), perm.end()));
+  std::vector<Tensor> drawn;
   for (size_t test = 0;
-       test < std::min(endTest, tests.inputs.size()) && !perms.empty();
-       ++test) {
-    llvm::Expected<EvalResult> result = evaluate(
-        candidate, NumberSystem::Field, tests.inputs[test], tests.seeds[test]);
+       test < std::min(endTest, tests.size()) && !perms.empty(); ++test) {
+    llvm::Expected<EvalResult> result =
+        evaluate(candidate, NumberSystem::Field, tests.inputs(test, drawn),
+                 tests.seeds[test]);
     if (!result || result->inconclusive) {
       if (!result)
         llvm::consumeError(result.takeError());
@@ -184,7 +216,7 @@ llvm::Error mirage::search::confirmCandidates(const KernelGraph &reference,
     if (result.best.size() == options.topK)
       break;
     std::optional<llvm::SmallVector<unsigned, 4>> perm =
-        matchOutputs(reference, candidate.graph, tests, tests.inputs.size());
+        matchOutputs(reference, candidate.graph, tests, tests.size());
     if (!perm) {
       ++result.stats.candidatesUnconfirmed;
       continue;

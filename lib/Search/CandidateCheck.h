@@ -29,14 +29,43 @@
 
 namespace mirage::search {
 
-/// The random inputs and reference outputs of the fingerprint tests, shared
-/// read-only by the workers.
+/// The fingerprint tests of the reference, shared read-only by the
+/// workers: the reference outputs of every test, and the inputs of the
+/// first one only. Inputs are the largest thing the search holds (a field
+/// element is two floats: four times an f16 input), and every screened
+/// candidate is evaluated on the first test alone; the inputs of the other
+/// tests are drawn again from their seeds when a candidate is confirmed
+/// (the seeded stream is a pure function of the seed, the input and the
+/// element: docs/Semantics.md), one test at a time (docs/Search.md,
+/// "Memory").
 struct ReferenceTests {
-  std::vector<std::vector<Tensor>> inputs;
+  /// The reference's inputs, to draw a test's inputs again.
+  std::vector<ValueInfo> inputInfos;
+  /// The inputs of test 0, or empty once released (releaseFirstInputs).
+  std::vector<Tensor> firstInputs;
   std::vector<std::vector<Tensor>> outputs;
   /// The seed of each test: its inputs and its model of constants and
   /// opaque functions (evaluate's modelSeed).
   std::vector<uint64_t> seeds;
+
+  size_t size() const { return seeds.size(); }
+
+  /// Appends a test: its seed, the reference's outputs on it and, for the
+  /// first test, its inputs.
+  void add(uint64_t seed, std::vector<Tensor> inputs,
+           std::vector<Tensor> referenceOutputs);
+
+  /// The inputs of test `test`: the kept ones of test 0, otherwise drawn
+  /// again into `storage` (the same tensors as when the test was made).
+  llvm::ArrayRef<Tensor> inputs(size_t test,
+                                std::vector<Tensor> &storage) const;
+
+  /// Frees test 0's inputs (after the workers are done): inputs() then draws
+  /// them again too, so that confirmation holds one test's inputs at a time.
+  void releaseFirstInputs() { std::vector<Tensor>().swap(firstInputs); }
+
+  /// The bytes the kept inputs take.
+  int64_t keptInputBytes() const;
 };
 
 /// The fingerprint tests of `reference`: `options.verifyTests` seeds from

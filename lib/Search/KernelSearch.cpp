@@ -687,9 +687,6 @@ std::shared_ptr<const BlockSearchOutcome> KernelSearch::searchBlockGraphs(
     BlockSearchKey key, BlockGraph &block, GraphState &state, int64_t smem,
     unsigned minOutputs, unsigned maxOutputs,
     const ExprScreen::OutputDistance *distance, unsigned slack) {
-  // Bounded memory: forgetting is invisible (see BlockSearchMemo.h), only
-  // slower.
-  memo.makeRoom();
   SearchStats before = tasks.tally();
   auto search = std::make_shared<BlockSearchOutcome>();
   blocks.run(block, state, smem, minOutputs, maxOutputs, search->closures,

@@ -59,6 +59,9 @@ public:
   /// this worker claims. Once per worker.
   void run();
 
+  /// The most bytes this worker's block-search memo held at once.
+  size_t memoPeakBytes() const { return memo.peakBytes(); }
+
 private:
   void kernelLevel(unsigned depth);
   unsigned kernelOpsLeft() const;

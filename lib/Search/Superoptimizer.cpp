@@ -16,6 +16,7 @@
 
 #include "Mirage/Search/Superoptimizer.h"
 
+#include "BlockSearchMemo.h"
 #include "CandidateCheck.h"
 #include "ExprScreen.h"
 #include "KernelSearch.h"
@@ -23,6 +24,7 @@
 
 #include "Mirage/Semantics/Equivalence.h"
 #include "Mirage/Semantics/Interpreter.h"
+#include "Mirage/Support/ShapeRules.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -321,11 +323,19 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
         reference, options, queue, board, i,
         i == 0 ? nullptr : workers.front()->screen.get()));
   runWorkers(threads, [&](unsigned i) { workers[i]->search.run(); });
+  // Confirmation evaluates one candidate at a time on one test at a time:
+  // it draws every test's inputs again, test 0's included, so that it holds
+  // one test's inputs, not two (docs/Search.md, "Memory").
+  int64_t fingerprintInputBytes = tests->keptInputBytes();
+  tests->releaseFirstInputs();
 
   SearchResult result;
   result.limitNote = std::move(limitNote);
-  for (const std::unique_ptr<Worker> &worker : workers)
+  for (const std::unique_ptr<Worker> &worker : workers) {
+    worker->tasks.stats().memoPeakBytes = worker->search.memoPeakBytes();
     result.stats.add(worker->tasks.stats());
+  }
+  result.stats.fingerprintInputBytes = fingerprintInputBytes;
   result.stats.tasks = queue.tasksStarted(threads);
   result.stats.budgetExhausted = queue.budgetExhausted();
   reporter.finish(&result.stats);
@@ -336,4 +346,53 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
   result.stats.seconds =
       std::chrono::duration<double>(Clock::now() - start).count();
   return result;
+}
+
+std::optional<int64_t> mirage::searchMemoryBytes(const KernelGraph &reference,
+                                                 const SearchOptions &options) {
+  auto field = NumberSystem::Field;
+  std::optional<int64_t> evaluation = evaluationBytes(reference, field);
+  std::optional<int64_t> inputs = inputBytes(reference, field);
+  std::optional<int64_t> interface = interfaceBytes(reference, field);
+  if (!evaluation || !inputs || !interface)
+    return std::nullopt;
+  unsigned threads = options.threads
+                         ? options.threads
+                         : std::max(1u, std::thread::hardware_concurrency());
+  // Per thread: one evaluation (the inputs are shared) and the memo.
+  std::optional<int64_t> perThread =
+      checkedAddSize(*evaluation - *inputs,
+                     static_cast<int64_t>(search::BlockSearchMemo::kMaxBytes));
+  std::optional<int64_t> threadsBytes =
+      perThread ? checkedMulSize(*perThread, threads) : std::nullopt;
+  // The reference's outputs of every test.
+  std::optional<int64_t> outputs =
+      checkedMulSize(*interface - *inputs, std::max(1u, options.verifyTests));
+  std::optional<int64_t> kept =
+      outputs ? checkedAddSize(*inputs, *outputs) : std::nullopt;
+  return threadsBytes && kept ? checkedAddSize(*threadsBytes, *kept)
+                              : std::nullopt;
+}
+
+std::optional<int64_t> mirage::programInputBytes(const KernelGraph &reference) {
+  int64_t total = 0;
+  for (unsigned i = 0; i < reference.numInputs; ++i) {
+    const ValueInfo &info = reference.values[i];
+    std::optional<int64_t> bytes =
+        checkedNumBytes(info.shape, dtypeBytes(info.dtype));
+    std::optional<int64_t> sum =
+        bytes ? checkedAddSize(total, *bytes) : std::nullopt;
+    if (!sum)
+      return std::nullopt;
+    total = *sum;
+  }
+  return total;
+}
+
+int64_t mirage::defaultSearchMemoryLimit(const KernelGraph &reference,
+                                         int64_t machineLimit) {
+  std::optional<int64_t> inputs = programInputBytes(reference);
+  std::optional<int64_t> limit =
+      inputs ? checkedAddSize(kSearchMemoryBase, *inputs) : std::nullopt;
+  return std::min(machineLimit, limit.value_or(machineLimit));
 }

@@ -342,22 +342,54 @@ void Kernels<D>::multiplyViews(const View &a, const View &b, const View *a2,
   for (unsigned l = 0; l < L; ++l)
     if (rest >> l & 1)
       sel[w++] = l;
-  int64_t m = a.shape[2], cols = b.shape[3] * w;
+  int64_t m = a.shape[2];
   int64_t k1 = a.shape[3], k = k1 + (a2 ? a2->shape[3] : 0);
   // Panels of a stable operand are kept (Q, K and V in MQA).
   const double *pa = packOperand(a, a2, true, b0, b1, rest, sel, w, k1, k,
                                  (m + kMR - 1) / kMR * k * kMR * w, packedA);
-  int64_t sizeB = (cols + kNR - 1) / kNR * k * kNR;
-  if (D::kIsField && w == 1) {
-    // Residues are exact in floats: half the bytes to keep and to read.
-    const float *pb = packOperand(b, b2, false, b0, b1, rest, sel, w, k1, k,
-                                  sizeB, packedBFloats);
-    return multiplyPanels(m, cols, k, w, sel, pa, pb, c, ldc, accumulate,
-                          terms);
+  // Residues are exact in floats: half the bytes to keep and to read.
+  bool floatPanels = D::kIsField && w == 1;
+  int64_t panelBytes = floatPanels ? sizeof(float) : sizeof(double);
+  // B is packed a block of columns at a time, so that the packed panels
+  // of a large operand (a 4096x6144 weight: 400 MB as double pairs) never
+  // exist whole (docs/Semantics.md, "What the interpreter refuses"). A
+  // block is a whole number of panels (its width times w a multiple of
+  // kNR), so every panel, and therefore every product, is the one the
+  // unblocked packing gives: the results do not change.
+  int64_t n = b.shape[3];
+  int64_t blockCols = std::max<int64_t>(
+      kNR,
+      kPackedBlockBytes / std::max<int64_t>(1, k * w * panelBytes) / kNR * kNR);
+  if (blockCols >= n || k == 0)
+    blockCols = n;
+  int64_t startTerms = *terms;
+  for (int64_t j0 = 0; j0 < n; j0 += blockCols) {
+    int64_t width = std::min(blockCols, n - j0);
+    View bb = b, bb2 = b2 ? *b2 : View();
+    bb.data += j0 * b.stride[3] * L;
+    bb.shape[3] = width;
+    if (b2) {
+      bb2.data += j0 * b2->stride[3] * L;
+      bb2.shape[3] = width;
+    }
+    const View *pb2 = b2 ? &bb2 : nullptr;
+    int64_t blockCount = width * w;
+    int64_t sizeB = (blockCount + kNR - 1) / kNR * k * kNR;
+    // Every block starts from the same count of accumulated terms.
+    *terms = startTerms;
+    double *cc = c + j0 * w;
+    if (floatPanels) {
+      const float *pb = packOperand(bb, pb2, false, b0, b1, rest, sel, w, k1, k,
+                                    sizeB, packedBFloats);
+      multiplyPanels(m, blockCount, k, w, sel, pa, pb, cc, ldc, accumulate,
+                     terms);
+      continue;
+    }
+    const double *pb = packOperand(bb, pb2, false, b0, b1, rest, sel, w, k1, k,
+                                   sizeB, packedB);
+    multiplyPanels(m, blockCount, k, w, sel, pa, pb, cc, ldc, accumulate,
+                   terms);
   }
-  const double *pb =
-      packOperand(b, b2, false, b0, b1, rest, sel, w, k1, k, sizeB, packedB);
-  multiplyPanels(m, cols, k, w, sel, pa, pb, c, ldc, accumulate, terms);
 }
 
 template <class D>

@@ -61,6 +61,12 @@ struct MatmulSums {
   bool empty = true;
 };
 
+/// The bytes of packed stable operands an evaluation keeps (Kernels::cached).
+inline constexpr int64_t kPackedCacheBytes = int64_t(32) << 20;
+/// The bytes of B's panels packed at once (Kernels::multiplyViews): a block
+/// of whole panels of columns, at least one panel.
+inline constexpr int64_t kPackedBlockBytes = int64_t(8) << 20;
+
 template <class D> class Kernels {
 public:
   static constexpr unsigned L = D::L;
@@ -280,7 +286,7 @@ private:
   template <class T>
   T *cached(const View &v, int64_t b0, int64_t b1, unsigned lanes, Derived kind,
             int64_t size, bool *filled);
-  static constexpr int64_t kCacheBudget = int64_t(32) << 20;
+  static constexpr int64_t kCacheBudget = kPackedCacheBytes;
 
   D &dom;
   std::vector<double> packedA, packedB, accBuffer, sumBuffer;

@@ -12,9 +12,12 @@ template <class D> class Evaluator {
 public:
   Evaluator() : kernels(dom) {}
 
-  /// Runs the kernel graph; inputs are checked by the caller.
-  std::vector<Tensor> run(const KernelGraph &graph,
-                          llvm::ArrayRef<Tensor> inputs);
+  /// Runs the kernel graph; inputs are checked by the caller. `observe`,
+  /// when given, sees every computed kernel-level value once, as it is
+  /// computed (before the intermediates are freed).
+  std::vector<Tensor>
+  run(const KernelGraph &graph, llvm::ArrayRef<Tensor> inputs,
+      llvm::function_ref<void(ValueId, const Tensor &)> observe = nullptr);
 
   /// Runs one graph-defined kernel: every block of the grid, every
   /// iteration of the for-loop, writing the saved tensors to `outputs`.

@@ -33,24 +33,80 @@ static std::optional<int64_t> valueBytes(const ValueInfo &info,
 
 std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
                                                NumberSystem system) {
-  int64_t total = 0, largest = 0;
-  for (const ValueInfo &info : graph.values) {
+  int64_t largestComputed = 0, largestA = 0, largestTile = 0, longestK = 0;
+  size_t n = graph.values.size();
+  std::vector<int64_t> bytesOf(n, 0);
+  for (auto [v, info] : llvm::enumerate(graph.values)) {
     std::optional<int64_t> bytes = valueBytes(info, system);
-    std::optional<int64_t> sum =
-        bytes ? checkedAddSize(total, *bytes) : std::nullopt;
+    if (!bytes)
+      return std::nullopt;
+    bytesOf[v] = *bytes;
+    if (v >= graph.numInputs)
+      largestComputed = std::max(largestComputed, *bytes);
+  }
+  // The kernel-level values live at once, as the evaluator frees them
+  // (Evaluator::run): the inputs throughout, each computed value from its
+  // op to its last use (the outputs to the end).
+  std::vector<size_t> lastUse(n, 0);
+  for (auto [k, op] : llvm::enumerate(graph.ops))
+    for (ValueId v : op.operands)
+      lastUse[v] = k;
+  for (ValueId v : graph.outputs)
+    lastUse[v] = graph.ops.size();
+  int64_t live = 0;
+  for (unsigned i = 0; i < graph.numInputs && i < n; ++i) {
+    std::optional<int64_t> sum = checkedAddSize(live, bytesOf[i]);
     if (!sum)
       return std::nullopt;
-    total = *sum;
-    largest = std::max(largest, *bytes);
+    live = *sum;
   }
-  // Packed matmul operands (in double) and double accumulators.
-  std::optional<int64_t> scratch = checkedMulSize(largest, 2);
-  std::optional<int64_t> sum =
-      scratch ? checkedAddSize(total, *scratch) : std::nullopt;
-  if (!sum)
-    return std::nullopt;
-  total = *sum;
-  for (const BlockGraph &bg : graph.blockGraphs)
+  int64_t total = live;
+  for (auto [k, op] : llvm::enumerate(graph.ops)) {
+    for (ValueId r : op.results) {
+      std::optional<int64_t> sum = checkedAddSize(live, bytesOf[r]);
+      if (!sum)
+        return std::nullopt;
+      live = *sum;
+    }
+    total = std::max(total, live);
+    for (ValueId v : op.operands)
+      if (lastUse[v] == k && static_cast<unsigned>(v) >= graph.numInputs) {
+        live -= bytesOf[v];
+        lastUse[v] = SIZE_MAX; // an operand listed twice is freed once
+      }
+  }
+  // The first operand of a matmul is packed whole (in double); the second a
+  // block of panels at a time (Kernels::multiplyViews), from the cache of
+  // packed stable operands in a block graph.
+  int64_t largestB = 0;
+  bool blockMatmul = false;
+  auto matmulOperands = [&](const std::vector<ValueInfo> &values,
+                            const std::vector<OpNode> &ops, bool inBlock) {
+    for (const OpNode &op : ops) {
+      if (op.kind != OpKind::Matmul && op.kind != OpKind::ConcatMatmul)
+        continue;
+      blockMatmul = blockMatmul || inBlock;
+      for (ValueId v : op.operands) {
+        const ValueInfo &info = values[v];
+        if (!info.shape.empty())
+          longestK = std::max(longestK, info.shape.back());
+      }
+      // (concat_matmul packs its first two operands into one and its last
+      // two into another: count all four on both sides.)
+      llvm::ArrayRef<ValueId> operands(op.operands);
+      bool plain = op.kind == OpKind::Matmul;
+      int64_t a = 0, b = 0;
+      for (ValueId v : plain ? operands.take_front() : operands)
+        a += valueBytes(values[v], system).value_or(0);
+      for (ValueId v : plain ? operands.drop_front() : operands)
+        b += valueBytes(values[v], system).value_or(0);
+      largestA = std::max(largestA, a);
+      largestB = std::max(largestB, b);
+    }
+  };
+  matmulOperands(graph.values, graph.ops, /*inBlock=*/false);
+  for (const BlockGraph &bg : graph.blockGraphs) {
+    matmulOperands(bg.values, bg.ops, /*inBlock=*/true);
     for (size_t v = bg.numInputs; v < bg.values.size(); ++v) {
       std::optional<int64_t> bytes = valueBytes(bg.values[v], system);
       std::optional<int64_t> tiles =
@@ -60,8 +116,36 @@ std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
       if (!next)
         return std::nullopt;
       total = *next;
+      largestTile = std::max(largestTile, *bytes);
     }
-  return total;
+  }
+  // The engine's scratch, grown and kept for the whole evaluation: double
+  // accumulators and other per-op buffers (twice the largest computed
+  // value), the packed first operands (twice the largest), twice the
+  // largest tile, one block of packed second operands (8 MiB, or one panel
+  // of 12 columns of double pairs when that is more, and never more than
+  // the operand in double), and the cache of packed stable operands when a
+  // block graph multiplies.
+  int64_t panel = 12 * 2 * static_cast<int64_t>(sizeof(double));
+  std::optional<int64_t> panelBytes = checkedMulSize(longestK, panel);
+  std::optional<int64_t> twiceB = checkedMulSize(largestB, 2);
+  if (!panelBytes || !twiceB)
+    return std::nullopt;
+  int64_t scratch = std::min(std::max(kPackedBlockBytes, *panelBytes), *twiceB);
+  if (blockMatmul)
+    scratch += kPackedCacheBytes;
+  for (int64_t part : {largestComputed, largestA, largestTile}) {
+    std::optional<int64_t> twice = checkedMulSize(part, 2);
+    std::optional<int64_t> sum =
+        twice ? checkedAddSize(scratch, *twice) : std::nullopt;
+    if (!sum)
+      return std::nullopt;
+    scratch = *sum;
+  }
+  std::optional<int64_t> sum = checkedAddSize(total, scratch);
+  if (!sum)
+    return std::nullopt;
+  return *sum;
 }
 
 std::optional<int64_t> mirage::inputBytes(const KernelGraph &graph,
@@ -176,8 +260,9 @@ void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
 }
 
 template <class D>
-std::vector<Tensor> Evaluator<D>::run(const KernelGraph &graph,
-                                      llvm::ArrayRef<Tensor> inputs) {
+std::vector<Tensor>
+Evaluator<D>::run(const KernelGraph &graph, llvm::ArrayRef<Tensor> inputs,
+                  llvm::function_ref<void(ValueId, const Tensor &)> observe) {
   constexpr unsigned L = D::L;
   size_t n = graph.values.size();
   std::vector<Tensor> owned(n);
@@ -216,13 +301,26 @@ std::vector<Tensor> Evaluator<D>::run(const KernelGraph &graph,
         views.push_back(viewOf(*value[v]));
       runCommonOp(op, views, graph.values, owned[op.results[0]], 64);
     }
+    if (observe)
+      for (ValueId r : op.results)
+        observe(r, *value[r]);
     for (ValueId v : op.operands)
       if (lastUse[v] == k && static_cast<unsigned>(v) >= graph.numInputs)
         owned[v] = Tensor();
   }
-  std::vector<Tensor> results;
+  // Computed outputs are moved out (the last time each is listed), not
+  // copied: a graph whose every value is an output (Provenance.cpp) would
+  // otherwise hold each twice.
+  std::vector<unsigned> listed(n, 0);
   for (ValueId v : graph.outputs)
-    results.push_back(*value[v]);
+    ++listed[v];
+  std::vector<Tensor> results;
+  for (ValueId v : graph.outputs) {
+    if (--listed[v] == 0 && static_cast<unsigned>(v) >= graph.numInputs)
+      results.push_back(std::move(owned[v]));
+    else
+      results.push_back(*value[v]);
+  }
   return results;
 }
 
@@ -233,6 +331,13 @@ llvm::Expected<EvalResult> mirage::evaluate(const KernelGraph &graph,
                                             NumberSystem system,
                                             llvm::ArrayRef<Tensor> inputs,
                                             uint64_t modelSeed) {
+  return evaluate(graph, system, inputs, modelSeed, nullptr);
+}
+
+llvm::Expected<EvalResult>
+mirage::evaluate(const KernelGraph &graph, NumberSystem system,
+                 llvm::ArrayRef<Tensor> inputs, uint64_t modelSeed,
+                 llvm::function_ref<void(ValueId, const Tensor &)> observe) {
   if (llvm::Error err = checkEvaluable(graph))
     return std::move(err);
   if (inputs.size() != graph.numInputs)
@@ -254,11 +359,11 @@ llvm::Expected<EvalResult> mirage::evaluate(const KernelGraph &graph,
   EvalResult result;
   if (system == NumberSystem::Float) {
     Evaluator<FloatDomain> evaluator;
-    result.outputs = evaluator.run(graph, inputs);
+    result.outputs = evaluator.run(graph, inputs, observe);
   } else {
     Evaluator<FieldDomain> evaluator;
     evaluator.dom.setModelKey(field::modelKey(modelSeed));
-    result.outputs = evaluator.run(graph, inputs);
+    result.outputs = evaluator.run(graph, inputs, observe);
     result.inconclusive = evaluator.dom.inconclusive;
     result.inconclusiveReason = evaluator.dom.reason;
   }

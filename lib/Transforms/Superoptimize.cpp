@@ -338,9 +338,9 @@ struct SuperoptimizePass
         signalPassFailure();
       return;
     }
-    // The search keeps the inputs and outputs of every fingerprint test and
-    // evaluates one graph at a time per thread: bound that before anything
-    // is allocated.
+    // The search keeps the inputs of one fingerprint test and the outputs of
+    // every test, and evaluates one graph at a time per thread beside its
+    // memo: bound that before anything is allocated.
     if (failed(checkSearchMemory(func, *reference, *options)))
       return signalPassFailure();
     if (!searchMemoryError.empty())
@@ -426,36 +426,28 @@ struct SuperoptimizePass
   /// it unchanged, or an error under `strict`.
   LogicalResult checkSearchMemory(func::FuncOp func,
                                   const ::mirage::KernelGraph &reference,
-                                  const ::mirage::SearchOptions &options) {
+                                  ::mirage::SearchOptions &options) {
     searchMemoryError.clear();
     if (llvm::Error err = ::mirage::checkEvaluable(reference)) {
       llvm::consumeError(std::move(err)); // the search reports it
       return success();
     }
-    auto system = ::mirage::NumberSystem::Field;
-    // The evaluations of one test share its inputs.
-    std::optional<int64_t> evaluation =
-        ::mirage::evaluationBytes(reference, system);
-    std::optional<int64_t> inputs = ::mirage::inputBytes(reference, system);
-    std::optional<int64_t> perEvaluation =
-        evaluation && inputs ? std::optional<int64_t>(*evaluation - *inputs)
-                             : std::nullopt;
-    std::optional<int64_t> perTest =
-        ::mirage::interfaceBytes(reference, system);
-    unsigned threads = options.threads
-                           ? options.threads
-                           : std::max(1u, std::thread::hardware_concurrency());
-    std::optional<int64_t> evaluations =
-        perEvaluation ? ::mirage::checkedMulSize(*perEvaluation, threads)
-                      : std::nullopt;
-    std::optional<int64_t> tests =
-        perTest ? ::mirage::checkedMulSize(*perTest, options.verifyTests)
-                : std::nullopt;
+    // Bounded before anything is allocated (docs/Search.md, "Memory"):
+    // with fewer threads when all of them do not fit (the result does not
+    // depend on the number of threads), "too large" when one does not.
+    int64_t limit = memoryLimit
+                        ? ::mirage::resolveMemoryLimit(memoryLimit)
+                        : ::mirage::defaultSearchMemoryLimit(
+                              reference, ::mirage::resolveMemoryLimit(0));
+    if (options.threads == 0)
+      options.threads = std::max(1u, std::thread::hardware_concurrency());
     std::optional<int64_t> needed =
-        evaluations && tests ? ::mirage::checkedAddSize(*evaluations, *tests)
-                             : std::nullopt;
-    llvm::Error err = ::mirage::checkMemoryNeed(
-        needed, ::mirage::resolveMemoryLimit(memoryLimit), "fingerprint");
+        ::mirage::searchMemoryBytes(reference, options);
+    while (options.threads > 1 && (!needed || *needed > limit)) {
+      --options.threads;
+      needed = ::mirage::searchMemoryBytes(reference, options);
+    }
+    llvm::Error err = ::mirage::checkMemoryNeed(needed, limit, "search");
     if (!err)
       return success();
     searchMemoryError = llvm::toString(std::move(err));

@@ -3,14 +3,14 @@
 // same launch is a hit for one worker and a miss for the other; a hit counts
 // the statistics of the search it replaces, so the counts must not change.
 // Only the counters of the cost bound (pruned_cost, candidates_*) may, as
-// they depend on the best candidate found so far by any worker, and the
-// times.
+// they depend on the best candidate found so far by any worker, the times,
+// and the memo's peak bytes (per worker).
 //
 // RUN: mirage-opt %s --mirage-superoptimize='threads=1 cache=false grids=8x1x1 imaps=0__ forloop-ranges=1 max-block-ops=10 stats-file=%t.1.json' -o %t.1.mlir 2>/dev/null
 // RUN: mirage-opt %s --mirage-superoptimize='threads=2 cache=false grids=8x1x1 imaps=0__ forloop-ranges=1 max-block-ops=10 stats-file=%t.2.json' -o %t.2.mlir 2>/dev/null
 // RUN: diff %t.1.mlir %t.2.mlir
-// RUN: grep -v -e seconds -e pruned_cost -e candidates_ %t.1.json > %t.1.stats
-// RUN: grep -v -e seconds -e pruned_cost -e candidates_ %t.2.json > %t.2.stats
+// RUN: grep -v -e seconds -e pruned_cost -e candidates_ -e memo_peak_bytes %t.1.json > %t.1.stats
+// RUN: grep -v -e seconds -e pruned_cost -e candidates_ -e memo_peak_bytes %t.2.json > %t.2.stats
 // RUN: diff %t.1.stats %t.2.stats
 // RUN: FileCheck %s < %t.1.stats
 

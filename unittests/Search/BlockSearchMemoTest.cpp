@@ -61,7 +61,7 @@ TEST(BlockSearchMemoTest, HitReplaysTheStatistics) {
   EXPECT_EQ(tally.statesVisited, 0u);
   memo.insert(key, outcomeWith(3, 7));
   EXPECT_EQ(memo.size(), 1u);
-  EXPECT_EQ(memo.closures(), 3u);
+  EXPECT_EQ(memo.bytes(), memoEntryBytes(key, *outcomeWith(3, 7)));
   auto hit = memo.lookup(key, tally);
   ASSERT_NE(hit, nullptr);
   EXPECT_EQ(hit->closures.size(), 3u);
@@ -77,33 +77,66 @@ TEST(BlockSearchMemoTest, FirstOutcomeIsKept) {
   memo.insert({1}, outcomeWith(5, 5));
   SearchStats tally;
   EXPECT_EQ(memo.lookup({1}, tally)->closures.size(), 1u);
-  EXPECT_EQ(memo.closures(), 1u);
+  EXPECT_EQ(memo.size(), 1u);
 }
 
-TEST(BlockSearchMemoTest, ForgetsEverythingWhenFull) {
-  BlockSearchMemo bySearches(/*maxSearches=*/2, /*maxClosures=*/100);
-  bySearches.insert({1}, outcomeWith(1, 1));
-  bySearches.makeRoom();
-  EXPECT_EQ(bySearches.size(), 1u);
-  bySearches.insert({2}, outcomeWith(1, 1));
-  bySearches.makeRoom();
-  EXPECT_EQ(bySearches.size(), 0u);
-  EXPECT_EQ(bySearches.closures(), 0u);
-  SearchStats tally;
-  EXPECT_EQ(bySearches.lookup({1}, tally), nullptr);
+TEST(BlockSearchMemoTest, EntryBytesCountClosures) {
+  BlockSearchKey key = {1, 2, 3};
+  auto empty = outcomeWith(0, 1);
+  auto two = outcomeWith(2, 1);
+  BlockClosure &closure = two->closures[0];
+  closure.values.resize(5);
+  closure.ops.resize(3);
+  size_t base = memoEntryBytes(key, *empty);
+  EXPECT_GE(memoEntryBytes(key, *two),
+            base + 2 * sizeof(BlockClosure) +
+                closure.values.capacity() * sizeof(ValueInfo) +
+                closure.ops.capacity() * sizeof(OpNode));
+  // A long key counts its heap storage.
+  BlockSearchKey longKey(100, 7);
+  EXPECT_GE(memoEntryBytes(longKey, *empty), base + 100 * sizeof(int64_t));
+}
 
-  BlockSearchMemo byClosures(/*maxSearches=*/100, /*maxClosures=*/4);
-  byClosures.insert({1}, outcomeWith(4, 1));
-  byClosures.makeRoom();
-  EXPECT_EQ(byClosures.size(), 0u);
+// Two generations of at most half the budget each: the oldest searches are
+// forgotten first, a hit keeps a search, and the bytes never exceed the
+// budget.
+TEST(BlockSearchMemoTest, ForgetsTheLeastRecentlyMetWhenFull) {
+  size_t entry = memoEntryBytes({1}, *outcomeWith(1, 1));
+  // Room for two entries per generation.
+  BlockSearchMemo memo(/*maxBytes=*/4 * entry + 1);
+  SearchStats tally;
+  memo.insert({1}, outcomeWith(1, 1));
+  memo.insert({2}, outcomeWith(1, 1));
+  EXPECT_EQ(memo.size(), 2u);
+  // The recent generation is full: {1} and {2} become old.
+  memo.insert({3}, outcomeWith(1, 1));
+  EXPECT_EQ(memo.size(), 3u);
+  // {1} is met again: back to the recent generation.
+  EXPECT_NE(memo.lookup({1}, tally), nullptr);
+  // Full again: {3, 1} become old, {2} is forgotten.
+  memo.insert({4}, outcomeWith(1, 1));
+  EXPECT_EQ(memo.lookup({2}, tally), nullptr);
+  EXPECT_NE(memo.lookup({4}, tally), nullptr);
+  EXPECT_NE(memo.lookup({3}, tally), nullptr);
+  EXPECT_NE(memo.lookup({1}, tally), nullptr);
+  EXPECT_LE(memo.bytes(), 4 * entry + 1);
+  EXPECT_LE(memo.peakBytes(), 4 * entry + 1);
+  EXPECT_GE(memo.peakBytes(), memo.bytes());
+
+  // An outcome of more than half the budget is not kept.
+  BlockSearchMemo tiny(/*maxBytes=*/entry);
+  tiny.insert({1}, outcomeWith(1, 1));
+  EXPECT_EQ(tiny.size(), 0u);
+  EXPECT_EQ(tiny.bytes(), 0u);
 
   // An outcome still held by the caller survives the eviction.
-  BlockSearchMemo small(1, 100);
-  small.insert({1}, outcomeWith(2, 1));
+  BlockSearchMemo small(/*maxBytes=*/2 * entry + 1);
+  small.insert({1}, outcomeWith(1, 1));
   auto held = small.lookup({1}, tally);
-  small.makeRoom();
-  EXPECT_EQ(small.size(), 0u);
-  EXPECT_EQ(held->closures.size(), 2u);
+  small.insert({2}, outcomeWith(1, 1));
+  small.insert({3}, outcomeWith(1, 1));
+  EXPECT_EQ(small.lookup({1}, tally), nullptr);
+  EXPECT_EQ(held->closures.size(), 1u);
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "CandidateCheck.h"
+#include "BlockSearchMemo.h"
 
 #include "SearchTestUtil.h"
 
@@ -46,10 +47,41 @@ Candidate candidate(KernelGraph graph, double seconds) {
 TEST(CandidateCheckTest, ReferenceTests) {
   ReferenceTests tests = testsOf(reluExpReference(), 3, /*seed=*/7);
   EXPECT_EQ(tests.seeds, (std::vector<uint64_t>{7, 8, 9}));
-  ASSERT_EQ(tests.inputs.size(), 3u);
+  ASSERT_EQ(tests.size(), 3u);
   ASSERT_EQ(tests.outputs.size(), 3u);
   EXPECT_EQ(tests.outputs[0].size(), 1u);
-  EXPECT_NE(tests.inputs[0][0].data, tests.inputs[1][0].data);
+  std::vector<Tensor> first, second;
+  EXPECT_NE(tests.inputs(0, first)[0].data, tests.inputs(1, second)[0].data);
+}
+
+// Only test 0's inputs are kept; the others are drawn again from their seeds,
+// and are the inputs the reference outputs were computed on.
+TEST(CandidateCheckTest, TestInputsAreDrawnAgain) {
+  KernelGraph reference = reluExpReference();
+  ReferenceTests tests = testsOf(reference, 3, /*seed=*/7);
+  ASSERT_EQ(tests.firstInputs.size(), 1u);
+  EXPECT_EQ(
+      tests.keptInputBytes(),
+      static_cast<int64_t>(tests.firstInputs[0].data.size() * sizeof(float)));
+  for (size_t t = 0; t < tests.size(); ++t) {
+    std::vector<Tensor> storage;
+    llvm::ArrayRef<Tensor> inputs = tests.inputs(t, storage);
+    EXPECT_EQ(inputs[0].data,
+              randomInputs(reference, NumberSystem::Field, 7 + t)[0].data);
+    EvalResult again = llvm::cantFail(
+        evaluate(reference, NumberSystem::Field, inputs, tests.seeds[t]));
+    EXPECT_EQ(again.outputs[0].data, tests.outputs[t][0].data);
+  }
+  std::vector<Tensor> before;
+  std::vector<float> kept = tests.inputs(0, before)[0].data;
+  tests.releaseFirstInputs();
+  EXPECT_TRUE(tests.firstInputs.empty());
+  EXPECT_EQ(tests.keptInputBytes(), 0);
+  std::vector<Tensor> after;
+  EXPECT_EQ(tests.inputs(0, after)[0].data, kept);
+  // Confirmation still sees all the tests.
+  EXPECT_TRUE(
+      matchOutputs(reference, reference, tests, tests.size()).has_value());
 }
 
 TEST(CandidateCheckTest, MatchOutputsFindsThePairing) {
@@ -162,6 +194,43 @@ TEST(CandidateCheckTest, ConfirmPutsOutputsInTheReferenceOrder) {
   const KernelGraph &best = result.best[0].graph;
   EXPECT_EQ(best.ops[best.outputs[0] - 1].kind, OpKind::Exp);
   EXPECT_EQ(best.ops[best.outputs[1] - 1].kind, OpKind::Relu);
+}
+
+} // namespace
+
+namespace {
+
+// The search's memory need (docs/Search.md, "Memory"): one test's inputs and
+// every test's outputs, then per thread one evaluation and the memo.
+TEST(SearchMemoryTest, NeedAndDefaultLimit) {
+  KernelGraph reference = reluExpReference();
+  // x f16 [8, 64]: 1024 bytes at its own dtype.
+  EXPECT_EQ(programInputBytes(reference), 8 * 64 * 2);
+  EXPECT_EQ(defaultSearchMemoryLimit(reference, int64_t(1) << 40),
+            kSearchMemoryBase + 8 * 64 * 2);
+  EXPECT_EQ(defaultSearchMemoryLimit(reference, 1000), 1000);
+
+  SearchOptions options;
+  options.threads = 1;
+  options.verifyTests = 5;
+  auto field = NumberSystem::Field;
+  int64_t inputs = *inputBytes(reference, field);
+  int64_t outputs = *interfaceBytes(reference, field) - inputs;
+  int64_t perThread = *evaluationBytes(reference, field) - inputs +
+                      static_cast<int64_t>(BlockSearchMemo::kMaxBytes);
+  EXPECT_EQ(searchMemoryBytes(reference, options),
+            inputs + 5 * outputs + perThread);
+  options.threads = 3;
+  EXPECT_EQ(searchMemoryBytes(reference, options),
+            inputs + 5 * outputs + 3 * perThread);
+
+  // A shape whose bytes overflow: no figure (the pass reports it as too
+  // large).
+  KernelGraph huge;
+  huge.addInput({{int64_t(1) << 40, int64_t(1) << 40}, DType::F32, false});
+  huge.outputs = {0};
+  EXPECT_EQ(programInputBytes(huge), std::nullopt);
+  EXPECT_EQ(searchMemoryBytes(huge, options), std::nullopt);
 }
 
 } // namespace

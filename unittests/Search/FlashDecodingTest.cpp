@@ -166,15 +166,15 @@ protected:
 TEST_F(FlashDecodingTest, TargetIsEquivalent) {
   ASSERT_FALSE(llvm::errorToBool(checkEvaluable(target)));
   search::ReferenceTests tests;
+  for (unsigned i = 0; i < reference.numInputs; ++i)
+    tests.inputInfos.push_back(reference.values[i]);
   for (uint64_t seed = 0; seed < 3; ++seed) {
     std::vector<Tensor> inputs =
         randomInputs(reference, NumberSystem::Field, seed);
     auto outputs =
         llvm::cantFail(evaluate(reference, NumberSystem::Field, inputs, seed));
     ASSERT_FALSE(outputs.inconclusive);
-    tests.inputs.push_back(std::move(inputs));
-    tests.outputs.push_back(std::move(outputs.outputs));
-    tests.seeds.push_back(seed);
+    tests.add(seed, std::move(inputs), std::move(outputs.outputs));
   }
   EXPECT_TRUE(search::matchOutputs(reference, target, tests, 3).has_value());
 }

@@ -554,19 +554,98 @@ TEST(Interpreter, RefusesEmptyAndHugeValues) {
   EXPECT_EQ(evaluationBytes(huge, NumberSystem::Float), std::nullopt);
 }
 
+/// x [m, k] times w [k, n].
+static KernelGraph matmulGraph(int64_t m, int64_t k, int64_t n) {
+  KernelGraph g;
+  g.name = "matmul";
+  ValueId x = g.addInput({{m, k}, DType::F16, false});
+  ValueId w = g.addInput({{k, n}, DType::F16, false});
+  OpNode mm = makeOpNode(OpKind::Matmul, {x, w});
+  mm.results = {addValue(g.values, {{m, n}, DType::F16, false})};
+  g.ops.push_back(mm);
+  g.outputs = {mm.results[0]};
+  return g;
+}
+
+// A wide B is packed a block of whole panels at a time (at most 8 MB of
+// panels; here 252 columns of 2048 residue pairs): the products are exact and
+// the float results bit for bit those of narrow matmuls (one block each).
+TEST(Interpreter, WideMatmulIsPackedInBlocks) {
+  int64_t m = 3, k = 2048, n = 1100;
+  KernelGraph wide = matmulGraph(m, k, n);
+  std::vector<Tensor> in = randomInputs(wide, NumberSystem::Field, 5);
+  EvalResult out =
+      llvm::cantFail(evaluate(wide, NumberSystem::Field, in, /*modelSeed=*/5));
+  const Tensor &x = in[0], &w = in[1], &y = out.outputs[0];
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j : {int64_t(0), int64_t(251), int64_t(252), int64_t(700),
+                      int64_t(1007), int64_t(1008), n - 1})
+      for (unsigned lane = 0; lane < 2; ++lane) {
+        uint64_t mod = lane == 0 ? field::kP : field::kQ, sum = 0;
+        for (int64_t kk = 0; kk < k; ++kk)
+          sum = (sum + uint64_t(x.data[(i * k + kk) * 2 + lane]) *
+                           uint64_t(w.data[(kk * n + j) * 2 + lane])) %
+                mod;
+        EXPECT_EQ(uint64_t(y.data[(i * n + j) * 2 + lane]), sum)
+            << "row " << i << " column " << j << " lane " << lane;
+      }
+
+  std::vector<Tensor> fin = randomInputs(wide, NumberSystem::Float, 5);
+  EvalResult fout = llvm::cantFail(evaluate(wide, NumberSystem::Float, fin));
+  for (int64_t j0 : {int64_t(0), int64_t(240), int64_t(1092)}) {
+    int64_t width = 8;
+    KernelGraph narrow = matmulGraph(m, k, width);
+    std::vector<Tensor> nin = randomInputs(narrow, NumberSystem::Float, 5);
+    nin[0] = fin[0];
+    for (int64_t kk = 0; kk < k; ++kk)
+      for (int64_t j = 0; j < width; ++j)
+        nin[1].data[kk * width + j] = fin[1].data[kk * n + j0 + j];
+    EvalResult nout =
+        llvm::cantFail(evaluate(narrow, NumberSystem::Float, nin));
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < width; ++j)
+        EXPECT_EQ(fout.outputs[0].data[i * n + j0 + j],
+                  nout.outputs[0].data[i * width + j])
+            << "row " << i << " column " << j0 + j;
+  }
+}
+
 TEST(Interpreter, EvaluationBytes) {
-  // smallGraph: x 2x4, reduction 2x2, x*x 2x4, all f32. Values 80 bytes,
-  // twice the largest (32) for scratch.
+  // smallGraph: x 2x4, reduction 2x2, x*x 2x4, all f32: values 80 bytes,
+  // all live at the end (both results are outputs); twice the largest
+  // computed value (32) for scratch.
   KernelGraph g = smallGraph();
   EXPECT_EQ(evaluationBytes(g, NumberSystem::Float), 80 + 2 * 32);
   EXPECT_EQ(evaluationBytes(g, NumberSystem::Field), 2 * (80 + 2 * 32));
   EXPECT_EQ(inputBytes(g, NumberSystem::Float), 32);
   EXPECT_EQ(interfaceBytes(g, NumberSystem::Float), 32 + 16 + 32);
-  // A block graph adds its tiles three times (not its input tensors).
+  // A block graph adds its tiles three times (not its input tensors), and
+  // twice the largest tile.
   KernelGraph k = saverGraph({-1});
   int64_t tensor = 8 * 128 * 4;
   EXPECT_EQ(evaluationBytes(k, NumberSystem::Float),
-            2 * tensor + 2 * tensor + 3 * 3 * tensor);
+            2 * tensor + 2 * tensor + 3 * 3 * tensor + 2 * tensor);
+  // A matmul: x, w and y live; twice y (double accumulators) and x (packed
+  // whole, in double), and 8 MiB of w's panels at a time.
+  KernelGraph mm = matmulGraph(3, 2048, 1100);
+  int64_t x = 3 * 2048 * 8, w = 2048 * 1100 * 8, y = 3 * 1100 * 8;
+  EXPECT_EQ(evaluationBytes(mm, NumberSystem::Field),
+            x + w + y + 2 * y + 2 * x + (int64_t(8) << 20));
+  // A value freed after its last use does not count beside later ones:
+  // exp(x) then exp of that, x 2x4 f32.
+  KernelGraph chain;
+  chain.name = "chain";
+  ValueId in = chain.addInput({{2, 4}, DType::F32, false});
+  OpNode e1 = makeOpNode(OpKind::Exp, {in});
+  e1.results = {addValue(chain.values, {{2, 4}, DType::F32, false})};
+  OpNode e2 = makeOpNode(OpKind::Sqrt, {e1.results[0]});
+  e2.results = {addValue(chain.values, {{2, 4}, DType::F32, false})};
+  OpNode e3 = makeOpNode(OpKind::Sqrt, {e2.results[0]});
+  e3.results = {addValue(chain.values, {{2, 4}, DType::F32, false})};
+  chain.ops = {e1, e2, e3};
+  chain.outputs = {e3.results[0]};
+  // At most the input and two values at once (an op's operand and result).
+  EXPECT_EQ(evaluationBytes(chain, NumberSystem::Float), 3 * 32 + 2 * 32);
 }
 
 } // namespace

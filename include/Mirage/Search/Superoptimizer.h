@@ -117,6 +117,28 @@ struct SearchResult {
 llvm::Expected<SearchResult> superoptimize(const KernelGraph &reference,
                                            const SearchOptions &options);
 
+/// The bytes the search of `reference` holds at most, beyond the tool
+/// itself (docs/Search.md, "Memory"): the inputs of one fingerprint test and
+/// the reference's outputs of every test (in the field: two floats per
+/// element), and per thread one evaluation's working set (evaluationBytes
+/// less the shared inputs) and the block-search memo's budget. Confirmation
+/// and the locations of the result hold less (one thread's share).
+/// std::nullopt when that overflows a 64-bit byte count.
+std::optional<int64_t> searchMemoryBytes(const KernelGraph &reference,
+                                         const SearchOptions &options);
+
+/// The bytes of `reference`'s inputs at their own element types.
+std::optional<int64_t> programInputBytes(const KernelGraph &reference);
+
+/// The fixed part of the search's default memory limit: 500 MB.
+inline constexpr int64_t kSearchMemoryBase = 500'000'000;
+
+/// The search's default memory limit: kSearchMemoryBase plus the program's
+/// inputs at their own element types, at most `machineLimit` (the tools'
+/// default limit, Mirage/Support/MemoryLimit.h).
+int64_t defaultSearchMemoryLimit(const KernelGraph &reference,
+                                 int64_t machineLimit);
+
 } // namespace mirage
 
 #endif // MIRAGE_SEARCH_SUPEROPTIMIZER_H

@@ -22,6 +22,7 @@
 #include "Mirage/Core/UGraph.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
@@ -66,11 +67,15 @@ struct EvalResult {
 llvm::Error checkEvaluable(const KernelGraph &graph);
 
 /// An estimate, meant to be an upper bound, of the bytes one evaluation of
-/// `graph` in `system` holds at once: every kernel-level value (inputs
-/// included), twice the largest one (packed matmul operands and accumulators
-/// in double), and every tile of every block graph three times (the tile and
-/// its double-precision accumulator). std::nullopt when it overflows a 64-bit
-/// byte count. Callers compare it with a memory limit
+/// `graph` in `system` holds at once: the kernel-level values live at once
+/// (the inputs throughout, each computed value until its last use, the
+/// outputs to the end), every tile of every block graph three times (the
+/// tile and its double-precision accumulator), and the engine's scratch:
+/// twice the largest computed value (double accumulators), twice the
+/// largest first operand of a matmul (packed whole, in double), twice the
+/// largest tile, one block of packed second operands and the cache of packed
+/// stable operands (lib/Semantics/Engine.h). std::nullopt when it overflows
+/// a 64-bit byte count. Callers compare it with a memory limit
 /// (Mirage/Support/MemoryLimit.h) before they allocate the inputs.
 std::optional<int64_t> evaluationBytes(const KernelGraph &graph,
                                        NumberSystem system);
@@ -94,6 +99,15 @@ llvm::Expected<EvalResult> evaluate(const KernelGraph &graph,
                                     NumberSystem system,
                                     llvm::ArrayRef<Tensor> inputs,
                                     uint64_t modelSeed = 0);
+
+/// The same, showing every computed kernel-level value to `observe` once,
+/// as it is computed (before the intermediates the outputs do not need are
+/// freed): a caller that needs something of every value (a hash) does not
+/// have to keep them all.
+llvm::Expected<EvalResult>
+evaluate(const KernelGraph &graph, NumberSystem system,
+         llvm::ArrayRef<Tensor> inputs, uint64_t modelSeed,
+         llvm::function_ref<void(ValueId, const Tensor &)> observe);
 
 /// The random input `inputIndex` of a seeded run: the seeded random stream
 /// of Mirage/Portable/Random.h (counter-based splitmix64, identical on every

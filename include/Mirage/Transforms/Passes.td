@@ -344,10 +344,14 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
     budget is not cached. `cache=false` disables the cache, `cache-dir`
     moves it.
 
-    A function whose fingerprint tests would need more memory than
-    `memory-limit` (by default three quarters of the machine's memory) is left
-    unchanged with the remark `too large to fingerprint: needs N bytes,
-    limit M` (an error under `strict`), before anything is allocated.
+    A function whose search would need more memory than `memory-limit` is
+    left unchanged with the remark `too large to search: needs N bytes,
+    limit M` (an error under `strict`), before anything is allocated. The
+    need counts the inputs of one fingerprint test and the outputs of every
+    test, and per thread one evaluation and the block-search memo (32 MiB);
+    the default limit is 500 MB plus the program's inputs at their own
+    element types, at most three quarters of the machine's memory
+    (docs/Search.md, "Memory").
 
     Candidate lists: grids as `XxYxZ` (`grids=256x1x1,64x4x2`), maps as three
     characters, one per grid axis, each a dimension or `_` for none
@@ -424,9 +428,10 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
            "Cache directory (default: $XDG_CACHE_HOME/mirage-mlir or "
            "~/.cache/mirage-mlir)">,
     Option<"memoryLimit", "memory-limit", "uint64_t", /*default=*/"0",
-           "Bytes the search's fingerprint tests may allocate; 0: three "
-           "quarters of the machine's memory, physical or its cgroup limit "
-           "when smaller (default: 0)">,
+           "Bytes the search may allocate; 0: 500 MB plus the program's "
+           "inputs at their own element types, at most three quarters of "
+           "the machine's memory (physical, or its cgroup limit when "
+           "smaller) (default: 0)">,
   ];
   let dependentDialects = ["::mirage::kernel::KernelDialect",
                            "::mirage::block::BlockDialect"];
