@@ -192,7 +192,8 @@ def merge_runs(previous, new):
         for key in ("exit_status", "seeds", "corpus", "log", "coverage",
                     "features"):
             total[key] = runs[-1].get(key)
-        total["exit_status"] = max(x.get("exit_status", 0) for x in runs)
+        # A run recorded without a status (stopped from outside) counts as 0.
+        total["exit_status"] = max(x.get("exit_status") or 0 for x in runs)
         total["artifacts"] = [a for x in runs for a in x.get("artifacts", [])]
         total["runs"] = runs
         if "note" in old:  # what a person found out about the runs so far
