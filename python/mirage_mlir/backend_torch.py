@@ -16,6 +16,7 @@ import math
 import os
 import warnings
 
+from . import _mirage_mlir as _C
 from .core import MirageError, format_shape
 from .kernel import from_mlir
 
@@ -47,7 +48,7 @@ class Region:
     submodule), `ops` (the ATen ops it covers), `mlir` (its kernel graph),
     `graph` (the superoptimized mirage_mlir graph, None when the region
     runs in PyTorch), `remarks` (the search's), `fallback` (why it runs in
-    PyTorch, else None)."""
+    PyTorch, else None), `calls` (how often the compiled graph ran)."""
 
     def __init__(self, name, ops, mlir=None, graph=None, remarks="",
                  fallback=None):
@@ -57,6 +58,7 @@ class Region:
         self.graph = graph
         self.remarks = remarks
         self.fallback = fallback
+        self.calls = 0
 
     @property
     def replaced(self):
@@ -179,6 +181,16 @@ class MirageBackend:
                           f"PyTorch: the compiler rejected it: {err}",
                           MirageFallbackWarning)
             return Region(name, ops, mlir=text, fallback=str(err))
+        try:
+            # Compiled now, so that a region the CPU lowering rejects runs in
+            # PyTorch instead of failing at its first call.
+            graph._kernel = _C.CpuKernel(graph.to_mlir(), graph.name, 2)
+        except _C.Error as err:
+            warnings.warn(f"mirage_mlir.backend: region {name} runs in "
+                          f"PyTorch: the CPU lowering rejected it: {err}",
+                          MirageFallbackWarning)
+            return Region(name, ops, mlir=text, remarks=graph.remarks,
+                          fallback=str(err))
         graph._backend_layout = translator.layout
         return Region(name, ops, mlir=text, graph=graph,
                       remarks=graph.remarks)
@@ -227,6 +239,7 @@ def _run_region(self, *args):
     inputs += [torch.full(shape, value, dtype=dtype)
                for value, shape, dtype in layout.scalars]
     results = self.region.graph(inputs) if layout.num_results else []
+    self.region.calls += 1
     outs = []
     for source, index in layout.outputs:
         if source == "result":
@@ -260,7 +273,8 @@ _LAYOUT = {"view", "_unsafe_view", "reshape", "squeeze", "unsqueeze",
            "clone", "alias", "t", "transpose", "permute", "expand",
            "_to_copy", "convert_element_type", "flatten"}
 _COMPUTE = (set(_UNARY) | set(_BINARY) | {"mm", "bmm", "addmm", "pow",
-                                           "sum", "mean", "amax"})
+                                           "reciprocal", "sum", "mean",
+                                           "amax"})
 
 
 def _op_name(node):
@@ -494,6 +508,11 @@ class _Translator:
             return self.unary("rsqrt", v)
         raise _Unsupported(f"aten.pow with exponent {e} (2, 0.5 or -0.5)")
 
+    def op_reciprocal(self, name, args, kwargs, shape, dtype):
+        v = self.value(args[0])
+        return self.binary("div", self.scalar(1.0, len(shape), dtype), v,
+                           shape)
+
     def op_mm(self, name, args, kwargs, shape, dtype):
         a, b = self.value(args[0]), self.value(args[1])
         return self.emit(f"kernel.matmul {a.name}, {b.name} : {a.type}, "
@@ -591,8 +610,18 @@ class _Translator:
         kept = list(v.shape)
         for d in sorted({d % rank for d in dims}):
             kept[d] = 1
-            v = self.emit(f"kernel.{op} {v.name} dim {d} : {v.type}",
-                          tuple(kept), dtype)
+            if op == "reduction" or d == rank - 1:
+                v = self.emit(f"kernel.{op} {v.name} dim {d} : {v.type}",
+                              tuple(kept), dtype)
+                continue
+            # The default schedules of reduce_max and reduce_mean reduce the
+            # last dimension: move `d` there; the size-1 result dimension
+            # then goes back to its place by a reshape.
+            perm = [i for i in range(rank) if i != d] + [d]
+            v = self._permute(v, perm)
+            v = self.emit(f"kernel.{op} {v.name} dim {rank - 1} : {v.type}",
+                          v.shape[:-1] + (1,), dtype)
+            v = self.reshape(v, kept)
         return v if keepdim else self.reshape(v, shape)
 
     def op_sum(self, name, args, kwargs, shape, dtype):
