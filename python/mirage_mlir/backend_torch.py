@@ -14,6 +14,7 @@ PyTorch, with a warning that says why.
 
 import math
 import os
+import re
 import warnings
 
 from . import _mirage_mlir as _C
@@ -285,6 +286,11 @@ def _op_name(node):
     return packet.__name__
 
 
+def _is_aten(x, name):
+    return hasattr(x, "op") and x.op == "call_function" and \
+        _op_name(x) == name
+
+
 def _is_compute(node):
     return _op_name(node) in _COMPUTE
 
@@ -323,6 +329,12 @@ def _tensor_info(val, what):
     return tuple(shape), dtype
 
 
+def _mlir_float(x):
+    """A float as an MLIR float literal (digits, a point, an exponent)."""
+    text = f"{float(x):.17e}"
+    return text
+
+
 def _is_scalar(x):
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
@@ -352,11 +364,23 @@ class _Translator:
     def emit(self, text, shape, dtype):
         name = f"%v{self.count}"
         self.count += 1
-        self.lines.append(f"{name} = {text}")
+        self.lines.append((name, f"{name} = {text}"))
         return _Value(name, shape, dtype)
 
-    def arg(self, shape, dtype):
+    def live_lines(self, results):
+        """The lines the results need: a matched pattern (rms_norm) leaves
+        the ops it replaced unused."""
+        live = {r.name for r in results}
+        kept = []
+        for name, line in reversed(self.lines):
+            if name in live:
+                kept.append(line)
+                live.update(re.findall(r"%v\d+", line.split("=", 1)[1]))
+        return kept[::-1]
+
+    def arg(self, shape, dtype, scalar=None):
         value = _Value(f"%a{len(self.args)}", shape, dtype)
+        value.scalar = scalar
         self.args.append(value)
         return value
 
@@ -369,7 +393,6 @@ class _Translator:
                 raise _Unsupported(f"input {node.name} is not a tensor")
             shape, dtype = _tensor_info(val, f"input {node.name}")
             self.env[node] = self.arg(shape, dtype)
-            self.layout.arg_order.append(i)
         for node in gm.graph.nodes:
             if node.op == "call_function":
                 self.env[node] = self.node(node)
@@ -389,10 +412,20 @@ class _Translator:
             self.layout.outputs.append(("result", len(results)))
             results.append(value)
         self.layout.num_results = len(results)
-        args = ", ".join(f"{a.name}: {a.type}" for a in self.args)
+        lines = self.live_lines(results)
+        # The inputs the kept lines read: the constants of replaced ops
+        # (an rms_norm's eps) and unread arguments go.
+        used = set(re.findall(r"%a\d+", "\n".join(lines)))
+        used.update(r.name for r in results)
+        kept = [a for a in self.args if a.name in used]
+        self.layout.arg_order = [self.args.index(a) for a in kept
+                                 if a.scalar is None]
+        self.layout.scalars = [a.scalar for a in kept
+                               if a.scalar is not None]
+        args = ", ".join(f"{a.name}: {a.type}" for a in kept)
         types = ", ".join(r.type for r in results)
         names = ", ".join(r.name for r in results)
-        body = "\n".join("  " + line for line in self.lines)
+        body = "\n".join("  " + line for line in lines)
         name = "".join(c if c.isalnum() or c == "_" else "_"
                        for c in self.name)
         return (f"func.func @{name}({args}) -> ({types}) {{\n{body}\n"
@@ -410,11 +443,10 @@ class _Translator:
         constants other than mul_scalar's."""
         torch = _torch()
         shape = (1,) * rank
-        self.layout.scalars.append(
-            (float(value), shape,
-             {"f16": torch.float16, "bf16": torch.bfloat16,
-              "f32": torch.float32}[dtype]))
-        return self.arg(shape, dtype)
+        return self.arg(shape, dtype, scalar=(
+            float(value), shape,
+            {"f16": torch.float16, "bf16": torch.bfloat16,
+             "f32": torch.float32}[dtype]))
 
     def to_rank(self, v, rank):
         if len(v.shape) == rank:
@@ -428,9 +460,15 @@ class _Translator:
             return v
         if math.prod(shape) != math.prod(v.shape):
             raise _Unsupported(f"reshape {v.shape} to {shape}")
+        # A reshape of a reshape is one reshape of the first one's input.
+        v = getattr(v, "reshaped", None) or v
+        if shape == v.shape:
+            return v
         out = _Value("", shape, v.dtype)
-        return self.emit(f"kernel.reshape {v.name} : {v.type} -> {out.type}",
-                         shape, v.dtype)
+        out = self.emit(f"kernel.reshape {v.name} : {v.type} -> {out.type}",
+                        shape, v.dtype)
+        out.reshaped = v
+        return out
 
     def unary(self, op, v):
         return self.emit(f"kernel.{op} {v.name} : {v.type}", v.shape, v.dtype)
@@ -485,15 +523,48 @@ class _Translator:
         rank = len(shape)
         if _is_scalar(a) and _is_scalar(b):
             raise _Unsupported(f"aten.{name} of two numbers")
+        if name == "mul":
+            norm = self.rms_norm_pattern(a, b)
+            if norm is not None:
+                return norm
         if name == "mul" and (_is_scalar(a) or _is_scalar(b)):
             v, c = (self.value(b), a) if _is_scalar(a) else (self.value(a), b)
             if not math.isfinite(float(c)):
                 raise _Unsupported(f"aten.mul by {c}")
             return self.emit(f"kernel.mul_scalar {v.name}, "
-                             f"{float(c)!r} : {v.type}", v.shape, v.dtype)
+                             f"{_mlir_float(c)} : {v.type}", v.shape, v.dtype)
         a = self.scalar(a, rank, dtype) if _is_scalar(a) else self.value(a)
         b = self.scalar(b, rank, dtype) if _is_scalar(b) else self.value(b)
         return self.binary(_BINARY[name], a, b, shape)
+
+    def rms_norm_pattern(self, a, b):
+        """x * rsqrt(mean(x^2, -1, keepdim) + eps), as PyTorch's RMSNorm
+        modules write it, is kernel.rms_norm over the last dim with eps."""
+        for x, r in ((a, b), (b, a)):
+            if not (_is_aten(r, "rsqrt") and _is_aten(r.args[0], "add")):
+                continue
+            mean, eps = r.args[0].args[:2]
+            if not _is_scalar(eps):
+                mean, eps = eps, mean
+            if not (_is_scalar(eps) and _is_aten(mean, "mean")
+                    and not r.args[0].kwargs and x in self.env):
+                continue
+            square = mean.args[0]
+            dims = mean.args[1] if len(mean.args) > 1 else None
+            keepdim = mean.args[2] if len(mean.args) > 2 else \
+                mean.kwargs.get("keepdim", False)
+            if not (_is_aten(square, "pow") and square.args[0] is x
+                    and square.args[1] == 2 and keepdim
+                    and not mean.kwargs.get("dtype")):
+                continue
+            v = self.value(x)
+            rank = len(v.shape)
+            if list(dims or ()) not in ([-1], [rank - 1]):
+                continue
+            return self.emit(f"kernel.rms_norm {v.name} over [{v.shape[-1]}]"
+                             f" eps {_mlir_float(eps)} : {v.type}", v.shape,
+                             v.dtype)
+        return None
 
     def op_pow(self, name, args, kwargs, shape, dtype):
         x, e = args
@@ -527,7 +598,7 @@ class _Translator:
         product = self.op_mm("mm", args[1:3], {}, shape, dtype)
         if alpha != 1:
             product = self.emit(f"kernel.mul_scalar {product.name}, "
-                                f"{float(alpha)!r} : {product.type}", shape,
+                                f"{_mlir_float(alpha)} : {product.type}", shape,
                                 dtype)
         return self.binary("add", product, self.value(args[0]), shape)
 

@@ -117,6 +117,9 @@ def test_decoder_layer_against_eager(dtype):
     # ...and k[:, :, None] (a slice, which no kernel op expresses) splits
     # them.
     assert len(backend.regions) >= 2
+    # Both RMSNorms, x * rsqrt(mean(x^2) + eps), became kernel.rms_norm.
+    mlir = "".join(r.mlir for r in replaced)
+    assert mlir.count("kernel.rms_norm") == 2 and " eps " in mlir
     for r in replaced:
         assert "func.func" in r.mlir and "kernel." in r.mlir
         assert "mirage-superoptimize" in r.remarks
