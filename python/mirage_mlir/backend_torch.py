@@ -311,6 +311,9 @@ def _tensor_info(val, what):
     torch = _torch()
     if not isinstance(val, torch.Tensor):
         raise _Unsupported(f"{what} is not a tensor")
+    if val.device.type != "cpu":
+        raise _Fallback(f"device {val.device.type} (the backend's regions "
+                        "run on the CPU)")
     dtype = _DTYPES.get(str(val.dtype))
     if dtype is None:
         raise _Fallback(f"dtype {val.dtype} (mirage_mlir takes float16, "
