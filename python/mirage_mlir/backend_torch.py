@@ -73,7 +73,8 @@ class Region:
 class MirageBackend:
     """A torch.compile backend. `mirage_mlir.backend` is one with the
     default options; `mirage_mlir.backend.with_options(time_budget=10,
-    ...)` (or `torch.compile(..., options={...})`) another. The options are
+    ...)`, `functools.partial(mirage_mlir.backend, time_budget=10)` and
+    `torch.compile(..., options={...})` give others. The options are
     superoptimize's keyword arguments (docs/Python.md, "Searching");
     time_budget defaults to $MIRAGE_MLIR_BACKEND_TIME_BUDGET, else 5
     seconds per region. `regions` lists every region of every graph this
@@ -89,15 +90,16 @@ class MirageBackend:
         merged.update(options)
         return MirageBackend(**merged)
 
-    def __call__(self, gm, example_inputs, options=None, mode=None):
+    def __call__(self, gm, example_inputs, options=None, mode=None,
+                 **kwargs):
         torch = _torch()
         if mode not in (None, "default"):
             raise ValueError(f"mirage_mlir.backend: mode {mode!r}: only the "
                              "default mode (pass options instead)")
         merged = dict(self.options)
-        if options:
-            _check_options(options)
-            merged.update(options)
+        for extra in (options or {}), kwargs:
+            _check_options(extra)
+            merged.update(extra)
         from torch._dynamo.backends.common import aot_autograd
         from torch._functorch.aot_autograd import make_boxed_func
 

@@ -257,6 +257,19 @@ def test_a_compiled_region_checks_its_inputs():
         graph([good[0], torch.randn(shapes[1][::-1]).t()])
 
 
+def test_options_as_keyword_arguments():
+    import functools
+    model = Mlp().eval()
+    x = torch.randn(4, 32)
+    compiled = torch.compile(model, backend=functools.partial(
+        mi.backend, time_budget=BUDGET, seed=3))
+    with torch.no_grad():
+        torch.testing.assert_close(compiled(x), model(x), rtol=1e-4,
+                                   atol=1e-4)
+    region = mi.backend.regions[-1]
+    assert region.replaced and "mirage-superoptimize" in region.remarks
+
+
 def test_bad_options_raise():
     with pytest.raises(TypeError, match="unknown options.*budget"):
         mi.backend.with_options(budget=3)
