@@ -270,6 +270,28 @@ def test_options_as_keyword_arguments():
     assert region.replaced and "mirage-superoptimize" in region.remarks
 
 
+def test_a_region_the_cpu_lowering_rejects_runs_in_pytorch(monkeypatch):
+    import mirage_mlir.backend_torch as backend_torch
+    C = backend_torch._C
+
+    class Rejecting:
+        Error = C.Error
+
+        @staticmethod
+        def CpuKernel(text, entry, level):
+            raise C.Error("<mlir>:3:8: error: no CPU lowering (a stand-in)")
+
+    monkeypatch.setattr(backend_torch, "_C", Rejecting)
+    model = Mlp().eval()
+    x = torch.randn(4, 32)
+    with pytest.warns(mi.MirageFallbackWarning,
+                      match="CPU lowering rejected it: .*a stand-in"):
+        got, want, backend = compile_and_run(model, x)
+    (region,) = backend.regions
+    assert not region.replaced and "a stand-in" in region.fallback
+    torch.testing.assert_close(got, want)
+
+
 def test_bad_options_raise():
     with pytest.raises(TypeError, match="unknown options.*budget"):
         mi.backend.with_options(budget=3)
