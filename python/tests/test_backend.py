@@ -75,7 +75,8 @@ class DecoderLayer(nn.Module):
 
 
 def compile_and_run(model, *inputs, **options):
-    backend = mi.backend.with_options(time_budget=BUDGET, **options)
+    options.setdefault("time_budget", BUDGET)
+    backend = mi.backend.with_options(**options)
     compiled = torch.compile(model, backend=backend)
     with torch.no_grad():
         want = model(*inputs)
@@ -164,6 +165,46 @@ def test_every_translated_op_in_one_region():
     assert z.dtype == torch.float16
     torch.testing.assert_close(z, z0, rtol=1e-2, atol=1e-2)
     torch.testing.assert_close(w, w0, rtol=1e-4, atol=1e-4)
+
+
+class RMSNormLinear(nn.Module):
+    """Mirage's RMSNorm+MatMul, written as PyTorch users write it (eps 0:
+    the μGraph's RMS accumulator has none)."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(1024, 768) / 32)
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 0.0) @ self.w
+
+
+def test_the_search_fuses_an_rms_norm_linear_region():
+    """The region's kernel.rms_norm + kernel.matmul becomes one graph-defined
+    kernel, whose blocks each normalize X and multiply it by a slice of W;
+    the candidate lists are narrowed around it (as test_benchmarks.py does)
+    and the search runs to its end (time_budget=0), so the result does not
+    depend on the machine's speed."""
+    model = RMSNormLinear().half().eval()
+    x = torch.randn(2, 1024).half()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", mi.MirageFallbackWarning)
+        got, want, backend = compile_and_run(
+            model, x, config="mlp", time_budget=0, griddims=[(16, 1, 1)],
+            franges=[8], imaps=[(-1, -1, -1), (1, -1, -1)],
+            omaps=[(1, -1, -1)])
+    (region,) = backend.regions
+    assert "kernel.rms_norm" in region.mlir and " eps 0." in region.mlir
+    found = region.graph.to_mlir()
+    assert found.count("kernel.graph_defined") == 1, region.remarks
+    assert "kernel.rms_norm" not in found and "kernel.matmul" not in found
+    assert "block.matmul" in found
+    # Faster by the cost model than the region as PyTorch wrote it (also
+    # when the search cache answers, whose remark gives no speed-up).
+    assert region.graph.cost()["seconds"] < \
+        mi.from_mlir(region.mlir).cost()["seconds"]
+    assert region.calls == 1
+    torch.testing.assert_close(got, want, rtol=1e-2, atol=1e-2)
 
 
 class WithCumsum(nn.Module):
