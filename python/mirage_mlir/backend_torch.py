@@ -111,8 +111,11 @@ class MirageBackend:
             # in PyTorch.
             return make_boxed_func(fx.forward)
 
+        # Softmax as amax, sub, exp, sum and div. nn.RMSNorm and
+        # F.rms_norm arrive decomposed already and match the RMSNorm
+        # pattern (_Translator.rms_norm_pattern).
         decompositions = torch._decomp.get_decompositions(
-            [torch.ops.aten._softmax, torch.ops.aten.rms_norm])
+            [torch.ops.aten._softmax])
         compiled = aot_autograd(fw_compiler=forward, bw_compiler=backward,
                                 decompositions=decompositions)
         return compiled(gm, example_inputs)

@@ -207,6 +207,18 @@ def test_the_search_fuses_an_rms_norm_linear_region():
     torch.testing.assert_close(got, want, rtol=1e-2, atol=1e-2)
 
 
+def test_torch_rms_norm_module_is_kernel_rms_norm():
+    model = nn.Sequential(nn.RMSNorm(64, eps=1e-5), nn.Linear(64, 32)).eval()
+    with torch.no_grad():
+        model[0].weight.uniform_(0.5, 1.5)
+    x = torch.randn(4, 64)
+    got, want, backend = compile_and_run(model, x)
+    (region,) = backend.regions
+    assert region.replaced and "kernel.rms_norm" in region.mlir
+    assert "kernel.rsqrt" not in region.mlir
+    torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-4)
+
+
 class WithCumsum(nn.Module):
     def __init__(self):
         super().__init__()
