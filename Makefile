@@ -2,6 +2,8 @@
 #   make run   install what is missing, build, run the main job on the default example
 #   make test  install what is missing, build, run every test through ctest
 #   make install PREFIX=P  install the build into P (docs/Install.md)
+#   make torch  install torch into $(BUILD_DIR)/torch-venv, for the tests of
+#               the torch.compile backend (docs/Python.md; CI runs it)
 # and those of CI and docs/Fuzzing.md:
 #   make test-sanitize      the whole suite under ASan + UBSan (build-asan)
 #   make fuzz FUZZ_SECONDS=N  build the libFuzzer targets (build-fuzz), run each N s
@@ -19,7 +21,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 DEPS_STAMP := $(BUILD_DIR)/.deps-installed
 NINJA_FILE := $(BUILD_DIR)/build.ninja
 
-.PHONY: all deps configure build run test install clean format \
+.PHONY: all deps torch configure build run test install clean format \
   test-sanitize fuzz fuzz-build fuzz-campaign gpu-bundles
 
 all: build
@@ -30,7 +32,19 @@ $(DEPS_STAMP): scripts/install-deps
 
 deps: $(DEPS_STAMP)
 
-$(NINJA_FILE): $(DEPS_STAMP) CMakeLists.txt
+# torch (a few GB) in a venv of Debian's Python, for the torch.compile
+# backend's tests, which skip without it; configuring after it makes ctest
+# run the Python tests with the venv's interpreter (python/CMakeLists.txt).
+TORCH_VENV  := $(BUILD_DIR)/torch-venv
+TORCH_STAMP := $(TORCH_VENV)/.installed
+
+$(TORCH_STAMP): scripts/install-deps | $(DEPS_STAMP)
+	scripts/install-deps --torch $(TORCH_VENV)
+	@touch $@
+
+torch: $(TORCH_STAMP)
+
+$(NINJA_FILE): $(DEPS_STAMP) $(wildcard $(TORCH_STAMP)) CMakeLists.txt
 	cmake -G Ninja -S . -B $(BUILD_DIR) \
 	  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
 	  -DMLIR_DIR=$(LLVM_ROOT)/lib/cmake/mlir \
