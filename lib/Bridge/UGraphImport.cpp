@@ -325,6 +325,11 @@ FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func,
               return dimsNode(OpKind::Transpose, t.getPermutation());
             })
             .Case([](kernel::ReshapeOp) { return makeOpNode(OpKind::Reshape); })
+            .Case([](kernel::ConstantOp c) {
+              OpNode n = makeOpNode(OpKind::Constant);
+              n.scalarA = c.getSplatValue();
+              return n;
+            })
             .Case([](kernel::BroadcastOp b) {
               return dimsNode(OpKind::Broadcast, b.getDimensions());
             })

@@ -266,6 +266,9 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
   // Kernel-level reductions: the default schedule replaces them.
   case NonElementwiseOpKind::ReduceMax:
   case NonElementwiseOpKind::ReduceMean:
+  // Kernel-level constants: the default schedule folds them into the
+  // kernels that read them.
+  case NonElementwiseOpKind::Constant:
     break;
   }
   return emitError(loc) << "a block op '" << ::mirage::opKindName(op.kind)

@@ -160,6 +160,9 @@ defvar MirageOps = [
   // block graph of them (a max or mean accumulator over the for-loop).
   MirageOp<"reduce_max", "ReduceMax", MirageKernelOnly, "max along dim">,
   MirageOp<"reduce_mean", "ReduceMean", MirageKernelOnly, "mean along dim">,
+  // No operand; attrs: scalarA = the value of every element (finite, exact
+  // in the result's element type). A user constant in the fingerprints.
+  MirageOp<"constant", "Constant", MirageKernelOnly, "a splat value">,
   // Block level only.
   MirageOp<"loader", "Loader", MirageBlockOnly>, // attrs: map = imap, dim = fmap
   MirageOp<"saver", "Saver", MirageBlockOnly>,   // attrs: map = omap

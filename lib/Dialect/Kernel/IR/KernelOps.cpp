@@ -3,6 +3,7 @@
 #include "Mirage/Dialect/Kernel/IR/KernelOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -81,6 +82,33 @@ static ArrayRef<int64_t> shapeOf(Value value) {
 LogicalResult ClampOp::verify() {
   return verifyClampBounds(*this, getMin().convertToDouble(),
                            getMax().convertToDouble());
+}
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::verify() {
+  auto splat = dyn_cast<SplatElementsAttr>(getValue());
+  if (!splat)
+    return emitOpError()
+           << "requires a splat dense value (every element equal), but got "
+           << getValue();
+  if (!isa<FloatType>(splat.getElementType()))
+    return emitOpError() << "requires a float value, but got " << getValue();
+  APFloat value = splat.getSplatValue<APFloat>();
+  if (!value.isFinite())
+    return emitOpError() << "requires a finite value, but got "
+                         << (value.isNaN() ? "NaN" : "an infinity");
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+double ConstantOp::getSplatValue() {
+  return cast<SplatElementsAttr>(getValue())
+      .getSplatValue<APFloat>()
+      .convertToDouble();
 }
 
 /// The result of every binary function (Kernel_BinaryOp's inferReturnTypes):
