@@ -158,6 +158,9 @@ private:
       return single(
           kernel::ReduceMeanOp::create(builder, loc, operands[0], op.dim));
     case NonElementwiseOpKind::Constant: {
+      if (blockLevel)
+        return single(block::ConstantOp::create(
+            builder, loc, resultType, builder.getF64FloatAttr(op.scalarA)));
       // The value is exact in the element type (the import read it there).
       auto tensorType = cast<RankedTensorType>(resultType);
       APFloat value(op.scalarA);

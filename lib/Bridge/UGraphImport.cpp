@@ -222,6 +222,11 @@ static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
               return dimsNode(OpKind::Transpose, t.getPermutation());
             })
             .Case([](block::ReshapeOp) { return makeOpNode(OpKind::Reshape); })
+            .Case([](block::ConstantOp c) {
+              OpNode n = makeOpNode(OpKind::Constant);
+              n.scalarA = c.getValue().convertToDouble();
+              return n;
+            })
             .Case([](block::BroadcastOp b) {
               return dimsNode(OpKind::Broadcast, b.getDimensions());
             })

@@ -154,15 +154,16 @@ defvar MirageOps = [
   MirageOp<"reshape", "Reshape", MirageStructured>,
   // attrs: dims = the result dims added (the others are the operand's)
   MirageOp<"broadcast", "Broadcast", MirageStructured>,
+  // No operand; attrs: scalarA = the value of every element (finite, exact
+  // in the result's element type). A user constant in the fingerprints.
+  // The default schedule folds it into the block graphs of its readers.
+  MirageOp<"constant", "Constant", MirageStructured, "a splat value">,
   // Kernel level only. attrs: blockGraph
   MirageOp<"graph_defined", "GraphDefined", MirageKernelOnly>,
   // attrs: dim (the dimension becomes 1). The default schedule makes a
   // block graph of them (a max or mean accumulator over the for-loop).
   MirageOp<"reduce_max", "ReduceMax", MirageKernelOnly, "max along dim">,
   MirageOp<"reduce_mean", "ReduceMean", MirageKernelOnly, "mean along dim">,
-  // No operand; attrs: scalarA = the value of every element (finite, exact
-  // in the result's element type). A user constant in the fingerprints.
-  MirageOp<"constant", "Constant", MirageKernelOnly, "a splat value">,
   // Block level only.
   MirageOp<"loader", "Loader", MirageBlockOnly>, // attrs: map = imap, dim = fmap
   MirageOp<"saver", "Saver", MirageBlockOnly>,   // attrs: map = omap

@@ -281,8 +281,9 @@ LogicalResult RmsNormOp::verify() {
 LogicalResult GraphDefinedOp::verify() {
   if (llvm::Error err = ::mirage::checkLaunchShape(getLaunchShape()))
     return emitOpError() << llvm::toString(std::move(err));
-  if (getInputs().empty())
-    return emitOpError() << "needs at least one input tensor";
+  // No input is allowed: a kernel may compute its results from constants
+  // alone (block.constant), as the default schedule of a returned
+  // kernel.constant does.
   if (getResults().empty())
     return emitOpError() << "needs at least one result tensor";
   // Blocks split every tensor into tiles, whose extents are all >= 1, and

@@ -30,10 +30,12 @@ def Kernel_ConstantOp : Kernel_Op<"constant",
     their other operand's shape. Non-splat values and NaN or infinite values
     are refused.
 
-    A constant is not a kernel: it reads no device memory, and the default
-    schedule folds it into the kernels that read it (a splat factor of a
-    product becomes `kernel.mul_scalar`; docs/Semantics.md says how its
-    value is modelled by the fingerprints: a *user constant*).
+    A constant is not a kernel and reads no device memory: the default
+    schedule computes it in the block graphs of the kernels that read it
+    (`block.constant`). The canonicalizer turns a product with a constant
+    into `kernel.mul_scalar` and drops a sum with 0. The fingerprints model
+    its value as a *user constant*, the same as mul_scalar's factor
+    (docs/Semantics.md).
 
     Example:
 
