@@ -157,6 +157,20 @@ private:
     case NonElementwiseOpKind::ReduceMean:
       return single(
           kernel::ReduceMeanOp::create(builder, loc, operands[0], op.dim));
+    case NonElementwiseOpKind::Constant: {
+      if (blockLevel)
+        return single(block::ConstantOp::create(
+            builder, loc, resultType, builder.getF64FloatAttr(op.scalarA)));
+      // The value is exact in the element type (the import read it there).
+      auto tensorType = cast<RankedTensorType>(resultType);
+      APFloat value(op.scalarA);
+      bool losesInfo = false;
+      value.convert(
+          cast<FloatType>(tensorType.getElementType()).getFloatSemantics(),
+          APFloat::rmNearestTiesToEven, &losesInfo);
+      return single(kernel::ConstantOp::create(
+          builder, loc, resultType, DenseElementsAttr::get(tensorType, value)));
+    }
     }
     llvm_unreachable("unknown op kind");
   }

@@ -222,6 +222,11 @@ static LogicalResult importBlockGraph(kernel::GraphDefinedOp kernelOp,
               return dimsNode(OpKind::Transpose, t.getPermutation());
             })
             .Case([](block::ReshapeOp) { return makeOpNode(OpKind::Reshape); })
+            .Case([](block::ConstantOp c) {
+              OpNode n = makeOpNode(OpKind::Constant);
+              n.scalarA = c.getValue().convertToDouble();
+              return n;
+            })
             .Case([](block::BroadcastOp b) {
               return dimsNode(OpKind::Broadcast, b.getDimensions());
             })
@@ -325,6 +330,11 @@ FailureOr<KernelGraph> mirage::importKernelGraph(func::FuncOp func,
               return dimsNode(OpKind::Transpose, t.getPermutation());
             })
             .Case([](kernel::ReshapeOp) { return makeOpNode(OpKind::Reshape); })
+            .Case([](kernel::ConstantOp c) {
+              OpNode n = makeOpNode(OpKind::Constant);
+              n.scalarA = c.getSplatValue();
+              return n;
+            })
             .Case([](kernel::BroadcastOp b) {
               return dimsNode(OpKind::Broadcast, b.getDimensions());
             })

@@ -246,6 +246,36 @@ void foldTransposeIntoLoaders(kn::GraphDefinedOp kernelOp, unsigned index,
   }
 }
 
+/// Every graph-defined kernel that reads `constant` computes its tiles
+/// instead of loading them: each loader of the constant becomes a
+/// block.constant of the loader's tile type, and the kernel no longer takes
+/// the constant as an input. A constant is so no read of device memory.
+void foldConstantIntoKernels(kn::ConstantOp constant) {
+  double value = constant.getSplatValue();
+  OpBuilder builder(constant.getContext());
+  for (OpOperand &use : llvm::make_early_inc_range(constant->getUses())) {
+    auto kernelOp = dyn_cast<kn::GraphDefinedOp>(use.getOwner());
+    if (!kernelOp)
+      continue;
+    unsigned index = use.getOperandNumber();
+    Block &body = kernelOp.getBody().front();
+    BlockArgument arg = body.getArgument(index);
+    // Block graphs read their inputs through loaders only.
+    if (!llvm::all_of(arg.getUsers(), llvm::IsaPred<bk::LoaderOp>))
+      continue;
+    for (Operation *loader : llvm::make_early_inc_range(arg.getUsers())) {
+      builder.setInsertionPoint(loader);
+      Value tile = bk::ConstantOp::create(builder, constant.getLoc(),
+                                          loader->getResult(0).getType(),
+                                          builder.getF64FloatAttr(value));
+      loader->replaceAllUsesWith(ValueRange{tile});
+      loader->erase();
+    }
+    kernelOp->eraseOperand(index);
+    body.eraseArgument(index);
+  }
+}
+
 /// Schedules for each pre-defined kernel op. Each returns the new kernel's
 /// results, or fails after reporting why the op has no default schedule.
 class Scheduler {
@@ -270,6 +300,7 @@ public:
         .Case([&](kn::TransposeOp t) { return scheduleTranspose(t, builder); })
         .Case([&](kn::BroadcastOp c) { return scheduleBroadcast(c, builder); })
         .Case([&](kn::ReshapeOp r) { return scheduleReshape(r, builder); })
+        .Case([&](kn::ConstantOp c) { return scheduleConstant(c, builder); })
         .Default([&](Operation *other) {
           return scheduleElementwise(other, builder);
         });
@@ -299,6 +330,29 @@ private:
     Value result = graph.accumulate(body(graph, tiles));
     graph.yield(graph.save(result, partition.omap(), resultType));
     return graph.getKernel();
+  }
+
+  /// A constant that something other than a kernel reads (a function
+  /// result): a kernel that writes it, each block its tile.
+  FailureOr<kn::GraphDefinedOp> scheduleConstant(kn::ConstantOp op,
+                                                 OpBuilder &builder) {
+    auto type = cast<RankedTensorType>(op.getType());
+    ArrayRef<int64_t> out = type.getShape();
+    SmallVector<bool> kept(out.size(), false);
+    // The partition scheduleOneShot chooses.
+    Partition partition = partitionOutput(out, kept, tileElements);
+    ::mirage::Shape tile(out.begin(), out.end());
+    for (auto [axis, d] : llvm::enumerate(partition.dimOfAxis))
+      if (d != ::mirage::kReplicate)
+        tile[d] /= partition.grid[axis];
+    return scheduleOneShot(
+        op, builder, kept, [&](BlockGraphBuilder &graph, ValueRange) {
+          return Value(bk::ConstantOp::create(
+              graph.builder, graph.loc,
+              bk::TileType::get(tile, type.getElementType(),
+                                /*accumulated=*/false),
+              graph.builder.getF64FloatAttr(op.getSplatValue())));
+        });
   }
 
   FailureOr<kn::GraphDefinedOp> scheduleElementwise(Operation *op,
@@ -618,15 +672,19 @@ struct DefaultSchedulesPass
       return signalPassFailure();
     }
     SmallVector<Operation *> worklist;
+    // Scheduled after the ops that read them (below).
+    SmallVector<kn::ConstantOp> constants;
     getOperation().walk([&](Operation *op) {
-      if (op->getDialect() && isa<kn::KernelDialect>(op->getDialect()) &&
-          !isa<kn::GraphDefinedOp>(op) &&
-          !op->getParentOfType<kn::GraphDefinedOp>())
+      if (auto constant = dyn_cast<kn::ConstantOp>(op))
+        constants.push_back(constant);
+      else if (op->getDialect() && isa<kn::KernelDialect>(op->getDialect()) &&
+               !isa<kn::GraphDefinedOp>(op) &&
+               !op->getParentOfType<kn::GraphDefinedOp>())
         worklist.push_back(op);
     });
     // Nothing to schedule: the function and its analyses (the graph that
     // --mirage-superoptimize recorded, for one) stay as they are.
-    if (worklist.empty())
+    if (worklist.empty() && constants.empty())
       return markAllAnalysesPreserved();
     Scheduler scheduler(tileElements, matmulTile);
     OpBuilder builder(&getContext());
@@ -683,6 +741,24 @@ struct DefaultSchedulesPass
       for (Operation *t : readTransposes)
         if (t->use_empty() && erased.insert(t).second)
           t->erase();
+    }
+    // Constants go into the block graphs of the kernels that read them;
+    // one that something else reads (a function result) gets a kernel.
+    for (kn::ConstantOp constant : constants) {
+      foldConstantIntoKernels(constant);
+      if (constant->use_empty()) {
+        constant->erase();
+        continue;
+      }
+      builder.setInsertionPoint(constant);
+      FailureOr<kn::GraphDefinedOp> kernelOp =
+          scheduler.schedule(constant, builder);
+      if (failed(kernelOp)) {
+        ok = false;
+        continue;
+      }
+      constant->replaceAllUsesWith(kernelOp->getResults());
+      constant->erase();
     }
     if (!ok)
       signalPassFailure();

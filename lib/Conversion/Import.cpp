@@ -119,6 +119,11 @@ public:
   template <typename OpT> Value unary(Value input) {
     return record(OpT::create(rewriter, loc, input.getType(), input));
   }
+  /// A kernel.constant of `type` whose elements all hold `value`.
+  Value constant(RankedTensorType type, const APFloat &value) {
+    return record(kn::ConstantOp::create(rewriter, loc, type,
+                                         DenseElementsAttr::get(type, value)));
+  }
   Value mulScalar(Value input, double scalar) {
     return record(kn::MulScalarOp::create(rewriter, loc, input.getType(), input,
                                           rewriter.getF64FloatAttr(scalar)));
@@ -227,25 +232,98 @@ LogicalResult replaceChecked(Operation *op, Value value, KernelBuilder &builder,
 }
 
 //===----------------------------------------------------------------------===//
-// Ops with no kernel op yet
+// Constants
 //===----------------------------------------------------------------------===//
 
-/// An op the kernel dialect has no op for yet: left in place, the remark
-/// names the kernel op it waits for.
-class PendingOp : public RewritePattern {
-public:
-  PendingOp(StringRef rootName, StringRef needs, MLIRContext *context)
-      : RewritePattern(rootName, /*benefit=*/1, context), needs(needs.str()) {}
+/// Why kernel.constant cannot hold `value` (empty when it can): one finite
+/// float value, every element the same.
+std::string splatProblem(Attribute value) {
+  auto splat = dyn_cast_or_null<SplatElementsAttr>(value);
+  if (!splat)
+    return "a constant whose elements differ (kernel.constant holds one "
+           "value, a splat)";
+  if (!isa<FloatType>(splat.getElementType()))
+    return "a constant that is not a float";
+  APFloat element = splat.getSplatValue<APFloat>();
+  if (!element.isFinite())
+    return element.isNaN() ? "a NaN constant (kernel.constant holds finite "
+                             "values)"
+                           : "an infinite constant (kernel.constant holds "
+                             "finite values)";
+  return "";
+}
 
-  LogicalResult matchAndRewrite(Operation *op,
+/// `arith.constant` and `tosa.const` of a splat float tensor:
+/// kernel.constant. Other dense values stay with a remark that says why.
+template <typename SourceOp>
+struct ConstantToKernel : OpRewritePattern<SourceOp> {
+  using OpRewritePattern<SourceOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SourceOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!type)
+      return failure();
+    if (failed(checkTensors(op, rewriter)))
+      return failure();
+    Attribute value;
+    if constexpr (std::is_same_v<SourceOp, tosa::ConstOp>)
+      value = op.getValues();
+    else
+      value = op.getValue();
+    std::string problem = splatProblem(value);
+    if (!problem.empty())
+      return rewriter.notifyMatchFailure(op, problem);
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(
+        op,
+        builder.constant(
+            type, cast<SplatElementsAttr>(value).getSplatValue<APFloat>()),
+        builder, rewriter);
+  }
+};
+
+/// `linalg.fill` of a float constant: kernel.constant of the fill's type
+/// (the init, tensor.empty or any other, is overwritten).
+struct FillToKernel : OpRewritePattern<linalg::FillOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::FillOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "buffer semantics");
+    if (failed(checkTensors(op, rewriter, /*numOperands=*/0)))
+      return failure();
+    auto type = cast<RankedTensorType>(op->getResult(0).getType());
+    APFloat value(0.0);
+    if (!matchPattern(op.getInputs()[0], m_ConstantFloat(&value)))
+      return rewriter.notifyMatchFailure(
+          op, "a fill with a value that is not a float constant");
+    if (!value.isFinite())
+      return rewriter.notifyMatchFailure(
+          op, "a fill with a value that is not finite (kernel.constant holds "
+              "finite values)");
+    KernelBuilder builder(rewriter, op.getLoc());
+    return replaceChecked(op, builder.constant(type, value), builder, rewriter);
+  }
+};
+
+/// `tosa.reciprocal`: kernel.div of a constant 1 (of shape 1 x ... x 1) by
+/// the operand.
+struct TosaReciprocalToKernel : OpRewritePattern<tosa::ReciprocalOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ReciprocalOp op,
                                 PatternRewriter &rewriter) const override {
     if (failed(checkTensors(op, rewriter)))
       return failure();
-    return rewriter.notifyMatchFailure(op, "no kernel op yet (" + needs + ")");
+    auto type = cast<RankedTensorType>(op.getType());
+    KernelBuilder builder(rewriter, op.getLoc());
+    Value one = builder.constant(
+        RankedTensorType::get(SmallVector<int64_t>(type.getRank(), 1),
+                              type.getElementType()),
+        APFloat::getOne(
+            cast<FloatType>(type.getElementType()).getFloatSemantics()));
+    return replaceChecked(op, builder.binary<kn::DivOp>(one, op.getInput1()),
+                          builder, rewriter);
   }
-
-private:
-  std::string needs;
 };
 
 //===----------------------------------------------------------------------===//
@@ -785,6 +863,23 @@ private:
     return op->getName().getStringRef().str();
   }
 
+  /// A body constant where a tensor is needed: a kernel.constant of shape
+  /// 1 x ... x 1 (of the iteration space's rank), which broadcasts.
+  FailureOr<Value> constant(Value value, const APFloat &c) {
+    if (!c.isFinite())
+      return fail("its body uses the constant " + printed(c.convertToDouble()) +
+                  " where a tensor is needed: kernel.constant holds finite "
+                  "values");
+    Type element = value.getType();
+    if (!element.isF16() && !element.isBF16() && !element.isF32())
+      return fail("its body uses a constant of type " +
+                  llvm::formatv("{0}", element).str() +
+                  " (the kernel dialect takes f16, bf16 and f32)");
+    auto type = RankedTensorType::get(SmallVector<int64_t>(op.getNumLoops(), 1),
+                                      element);
+    return builder.constant(type, c);
+  }
+
   FailureOr<Value> translateNew(Value value) {
     Block *body = op.getBlock();
     if (auto arg = dyn_cast<BlockArgument>(value)) {
@@ -794,10 +889,8 @@ private:
         return fail("its body reads the output (an accumulation)");
       return inputs[arg.getArgNumber()];
     }
-    if (std::optional<double> c = floatConstant(value))
-      return fail("its body uses the constant " + printed(*c) +
-                  " where a tensor is needed: no kernel op yet "
-                  "(kernel.constant)");
+    if (APFloat c(0.0); matchPattern(value, m_ConstantFloat(&c)))
+      return constant(value, c);
     Operation *def = value.getDefiningOp();
     if (def->getBlock() != body)
       return fail("its body uses a value defined outside it");
@@ -1255,6 +1348,25 @@ struct ImportPass : public ::mirage::impl::ImportBase<ImportPass> {
       op->erase();
     }
 
+    // An op left in place reads a constant as an upstream constant (the
+    // same splat): kernel ops stay among kernel ops, so that the outliner
+    // puts each constant inside the region that reads it.
+    func.walk([&](kn::ConstantOp constant) {
+      arith::ConstantOp upstream;
+      for (OpOperand &use : llvm::make_early_inc_range(constant->getUses())) {
+        if (isa<kn::KernelDialect>(use.getOwner()->getDialect()))
+          continue;
+        if (!upstream) {
+          rewriter.setInsertionPointAfter(constant);
+          upstream = arith::ConstantOp::create(rewriter, constant.getLoc(),
+                                               constant.getValue());
+        }
+        use.set(upstream);
+      }
+      if (constant->use_empty())
+        constant->erase();
+    });
+
     for (Block &block : func.getBody())
       for (Operation &op : block) {
         auto it = reasons.find(&op);
@@ -1304,12 +1416,8 @@ void mirage::populateImportPatterns(RewritePatternSet &patterns) {
                LinalgBroadcastToKernel, ReshapeToKernel<tosa::ReshapeOp>,
                ReshapeToKernel<tensor::ExpandShapeOp>,
                ReshapeToKernel<tensor::CollapseShapeOp>>(context);
-  // What waits for a kernel op (docs/Import.md, "Pending").
-  for (auto [name, needs] :
-       std::initializer_list<std::pair<StringRef, StringRef>>{
-           {"arith.constant", "kernel.constant"},
-           {"tosa.const", "kernel.constant"},
-           {"linalg.fill", "kernel.constant"},
-           {"tosa.reciprocal", "kernel.constant for 1 / x"}})
-    patterns.add<PendingOp>(name, needs, context);
+  // Constants.
+  patterns
+      .add<ConstantToKernel<arith::ConstantOp>, ConstantToKernel<tosa::ConstOp>,
+           FillToKernel, TosaReciprocalToKernel>(context);
 }

@@ -29,8 +29,9 @@ using ::mirage::ValueId;
 
 LogicalResult KernelEmitter::emitOp(const OpNode &op) {
   const auto &values = graph.values;
-  // Element-wise ops are computed where they are read (valueAt).
-  if (::mirage::isElementwise(op.kind)) {
+  // Element-wise ops and constants are computed where they are read
+  // (valueAt).
+  if (::mirage::isElementwise(op.kind) || op.kind == OpKind::Constant) {
     ValueId r = op.results[0];
     if (storage[r] != Storage::Workgroup)
       return success();
@@ -266,6 +267,8 @@ LogicalResult KernelEmitter::emitOp(const OpNode &op) {
   // Kernel-level reductions: the default schedule replaces them.
   case NonElementwiseOpKind::ReduceMax:
   case NonElementwiseOpKind::ReduceMean:
+  // Constants returned above.
+  case NonElementwiseOpKind::Constant:
     break;
   }
   return emitError(loc) << "a block op '" << ::mirage::opKindName(op.kind)

@@ -211,6 +211,9 @@ Value KernelEmitter::valueAt(ValueId v, ArrayRef<Value> idx) {
   }
   const OpNode &op = *producer[v];
   OpLocation at(*this, op);
+  // A constant is its value, exact in f32.
+  if (op.kind == OpKind::Constant)
+    return constF32(op.scalarA);
   if (op.kind == OpKind::Loader) {
     Value source = inputs[op.operands[0]];
     return toF32(
@@ -258,7 +261,10 @@ void KernelEmitter::planStorage() {
       for (ValueId v : op.operands)
         storage[v] = Storage::Workgroup;
     }
-    if (op.kind == OpKind::Loader || op.kind == OpKind::Saver)
+    // A constant is computed where it is read, however often (a buffer
+    // only for a matmul, above).
+    if (op.kind == OpKind::Loader || op.kind == OpKind::Saver ||
+        op.kind == OpKind::Constant)
       continue;
     for (ValueId r : op.results)
       if (!elementwise || readers[r] > 1)

@@ -136,7 +136,8 @@ mirage::sharedTilesOf(const BlockGraph &graph,
     if (op.kind == OpKind::Matmul || op.kind == OpKind::ConcatMatmul)
       for (ValueId v : op.operands)
         stored[v] = true;
-    if (op.kind == OpKind::Loader || op.kind == OpKind::Saver)
+    if (op.kind == OpKind::Loader || op.kind == OpKind::Saver ||
+        op.kind == OpKind::Constant)
       continue;
     for (ValueId r : op.results)
       if (!elementwise || readers[r] > 1)

@@ -115,6 +115,9 @@ static void printAttributes(llvm::raw_ostream &os, const OpNode &op,
     llvm::interleaveComma(op.dims, os);
     os << "]";
     break;
+  case NonElementwiseOpKind::Constant:
+    os << " value " << op.scalarA;
+    break;
   case NonElementwiseOpKind::Reshape:
     break;
   case NonElementwiseOpKind::Matmul:

@@ -266,6 +266,10 @@ llvm::SmallVector<ExprId, 2> mirage::buildAbstractExprs(
     int64_t n = launch->forloopRange * dimOf(operandInfo(0), op.dim);
     return {b.max(n, operands[0]), b.opaque()};
   }
+  case NonElementwiseOpKind::Constant:
+    // The same constant as mul_scalar's factor: mul(x, c) and
+    // mul_scalar(x, c) have one expression.
+    return {b.constant(op.scalarA)};
   case NonElementwiseOpKind::Concat:
   case NonElementwiseOpKind::GraphDefined:
     return opaqueResults();

@@ -4,6 +4,7 @@
 #include "Mirage/Core/SharedMemory.h"
 #include "Mirage/Portable/Chips.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <algorithm>
@@ -69,6 +70,8 @@ static void countFlops(const OpNode &op, llvm::ArrayRef<ValueInfo> values,
         2.0 * outElements * static_cast<double>(lhs1.back() + lhs2.back());
     return;
   }
+  // A constant computes nothing (and is no kernel: estimateCost).
+  case NonElementwiseOpKind::Constant:
   case NonElementwiseOpKind::Loader:
   case NonElementwiseOpKind::Saver:
   case NonElementwiseOpKind::GraphDefined:
@@ -168,10 +171,13 @@ static KernelCost graphDefinedCost(const BlockGraph &graph,
 /// operands and results cross DRAM once and it fills the GPU.
 static KernelCost predefinedCost(const OpNode &op,
                                  llvm::ArrayRef<ValueInfo> values,
+                                 const llvm::DenseSet<ValueId> &constants,
                                  const GpuParams &gpu) {
   KernelCost cost;
+  // A constant operand is no read: the kernel computes its value.
   for (ValueId v : op.operands)
-    cost.dramBytes += bytesOf(values[v]);
+    if (!constants.contains(v))
+      cost.dramBytes += bytesOf(values[v]);
   for (ValueId v : op.results)
     cost.dramBytes += bytesOf(values[v]);
   countFlops(op, values, cost.tensorFlops, cost.cudaFlops);
@@ -183,11 +189,17 @@ static KernelCost predefinedCost(const OpNode &op,
 ProgramCost mirage::estimateCost(const KernelGraph &graph,
                                  const GpuParams &gpu) {
   ProgramCost program;
+  // A constant is no kernel and no read of device memory.
+  llvm::DenseSet<ValueId> constants;
   for (const OpNode &op : graph.ops) {
+    if (op.kind == OpKind::Constant) {
+      constants.insert(op.results.front());
+      continue;
+    }
     KernelCost cost =
         op.kind == OpKind::GraphDefined
             ? graphDefinedCost(graph.blockGraphs[op.blockGraph], gpu)
-            : predefinedCost(op, graph.values, gpu);
+            : predefinedCost(op, graph.values, constants, gpu);
     program.seconds += cost.seconds;
     program.kernels.push_back(cost);
   }

@@ -199,7 +199,11 @@ peelLayoutOps(const KernelGraph &reference) {
     beforeSearch[i] = true;
   bool any = false;
   for (auto [k, op] : llvm::enumerate(reference.ops)) {
-    peeled[k] = isLayoutOp(op.kind) && beforeSearch[op.operands[0]];
+    // Constants are peeled too: the search reads each as an input (a
+    // candidate must then hold for any value of it, which is stronger), and
+    // the prologue puts it back.
+    peeled[k] = op.kind == OpKind::Constant ||
+                (isLayoutOp(op.kind) && beforeSearch[op.operands[0]]);
     if (!peeled[k])
       continue;
     any = true;

@@ -10,6 +10,8 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cmath>
+
 using namespace mirage;
 
 static llvm::Error fail(const llvm::Twine &where, const OpNode &op,
@@ -73,6 +75,13 @@ static llvm::Expected<Shape> expectedShape(const OpNode &op,
       return std::move(err);
     return result;
   }
+  case NonElementwiseOpKind::Constant:
+    // The shape is the op's own (a splat of any shape).
+    if (!op.operands.empty())
+      return llvm::createStringError("takes no operands");
+    if (!std::isfinite(op.scalarA))
+      return llvm::createStringError("has a value that is not finite");
+    return Shape(v[op.results[0]].shape);
   case NonElementwiseOpKind::GraphDefined:
     return llvm::createStringError("is not supported here");
   case NonElementwiseOpKind::ReduceMax:
@@ -88,6 +97,8 @@ static unsigned minOperands(OpKind kind) {
     return 2;
   if (kind == OpKind::ConcatMatmul)
     return 4;
+  if (kind == OpKind::Constant)
+    return 0;
   return 1;
 }
 

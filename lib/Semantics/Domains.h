@@ -147,6 +147,9 @@ struct FloatDomain {
                      "unary");
   }
 
+  /// An element of a constant: the value itself.
+  static void constantElement(double value, double *y) { y[0] = value; }
+
   void binary(OpKind kind, const double *a, const double *b, double *y) {
     switch (binaryOpKind(kind)) {
     case BinaryOpKind::Add:
@@ -247,6 +250,13 @@ struct FieldDomain {
 
   /// The image of a user constant (field::constantImage), one entry cached.
   const double *constant(double value);
+  /// An element of a constant (kernel.constant): a user constant, as
+  /// mul_scalar's factor, so that mul(x, constant c) = mul_scalar(x, c).
+  void constantElement(double value, double *y) {
+    const double *c = constant(value);
+    y[0] = c[0];
+    y[1] = c[1];
+  }
 
 private:
   uint64_t key = field::modelKey(0);

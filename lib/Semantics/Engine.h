@@ -83,6 +83,20 @@ public:
         in.stride);
   }
 
+  /// Every element of `out` is `value` (kernel.constant).
+  void fill(double value, Tensor &out) {
+    double r[L];
+    dom.constantElement(value, r);
+    float element[L];
+    for (unsigned l = 0; l < L; ++l)
+      element[l] = D::finish(r[l], l, out.dtype);
+    float *y = out.data.data();
+    size_t count = out.data.size() / L;
+    for (size_t o = 0; o < count; ++o)
+      for (unsigned l = 0; l < L; ++l)
+        y[o * L + l] = element[l];
+  }
+
   void unary(const OpNode &node, const View &in, Tensor &out) {
     if constexpr (D::kIsField)
       if (node.kind == OpKind::Exp)

@@ -187,7 +187,9 @@ void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
                                const std::vector<ValueInfo> &values,
                                Tensor &out, int64_t reductionDimx,
                                unsigned lanes) {
-  size_t rank = values[op.operands[0]].shape.size();
+  // A constant has no operand.
+  size_t rank = op.operands.empty() ? out.shape.size()
+                                    : values[op.operands[0]].shape.size();
   if (isUnaryElementwise(op.kind))
     return kernels.unary(op, operands[0], out);
   if (isBinaryElementwise(op.kind))
@@ -247,6 +249,8 @@ void Evaluator<D>::runCommonOp(const OpNode &op, llvm::ArrayRef<View> operands,
         repeated.stride[outPad + d] = operands[0].stride[inPad + next++];
     return kernels.copy(repeated, out.data.data());
   }
+  case NonElementwiseOpKind::Constant:
+    return kernels.fill(op.scalarA, out);
   case NonElementwiseOpKind::GraphDefined:
   case NonElementwiseOpKind::Loader:
   case NonElementwiseOpKind::Saver:

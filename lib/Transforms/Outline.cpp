@@ -35,6 +35,12 @@ bool isKernelOp(Operation *op) {
   return isa<::mirage::kernel::KernelDialect>(op->getDialect());
 }
 
+/// A kernel.constant: never an input or an output of a region; each region
+/// that reads one gets its own copy (docs/Import.md, "Outlining").
+bool isConstant(Value value) {
+  return value.getDefiningOp<::mirage::kernel::ConstantOp>() != nullptr;
+}
+
 /// exp or an exact rational function of it (the vocabulary's expLike), or a
 /// graph-defined kernel whose block graph holds one.
 bool isExpLike(Operation *op) {
@@ -84,12 +90,22 @@ struct Region {
     return def && members.contains(def);
   }
 
-  /// Inputs in the order of their first use.
+  /// Inputs in the order of their first use (constants are copied in).
   llvm::SetVector<Value> inputs() const {
     llvm::SetVector<Value> result;
     for (Operation *op : ops)
       for (Value operand : op->getOperands())
-        if (!contains(operand))
+        if (!contains(operand) && !isConstant(operand))
+          result.insert(operand);
+    return result;
+  }
+
+  /// The constants the region reads, in the order of their first use.
+  llvm::SetVector<Value> constants() const {
+    llvm::SetVector<Value> result;
+    for (Operation *op : ops)
+      for (Value operand : op->getOperands())
+        if (isConstant(operand))
           result.insert(operand);
     return result;
   }
@@ -110,7 +126,7 @@ struct Region {
   size_t inputsWith(Operation *op) const {
     llvm::SetVector<Value> result = inputs();
     for (Value operand : op->getOperands())
-      if (!contains(operand))
+      if (!contains(operand) && !isConstant(operand))
         result.insert(operand);
     return result.size();
   }
@@ -208,9 +224,11 @@ struct OutlinePass : public ::mirage::impl::OutlineBase<OutlinePass> {
     for (Block &block : func.getBody()) {
       SmallVector<Operation *> ops =
           llvm::map_to_vector(block, [](Operation &op) { return &op; });
+      SmallVector<Operation *> constants = llvm::filter_to_vector(
+          ops, llvm::IsaPred<::mirage::kernel::ConstantOp>);
       size_t i = 0;
       while (i < ops.size()) {
-        if (!isKernelOp(ops[i])) {
+        if (!isKernelOp(ops[i]) || isa<::mirage::kernel::ConstantOp>(ops[i])) {
           ++i;
           continue;
         }
@@ -234,6 +252,12 @@ struct OutlinePass : public ::mirage::impl::OutlineBase<OutlinePass> {
             outlineRegion(func, region, counter, insertAfter, symbols);
         i = next;
       }
+      // The regions have their own copies of the constants they read (the
+      // constants are never in a region, so `constants` holds no erased
+      // op).
+      for (Operation *op : constants)
+        if (op->use_empty())
+          op->erase();
     }
   }
 
@@ -242,6 +266,9 @@ struct OutlinePass : public ::mirage::impl::OutlineBase<OutlinePass> {
   size_t grow(Region &region, ArrayRef<Operation *> ops, size_t begin) {
     for (size_t j = begin; j < ops.size(); ++j) {
       Operation *op = ops[j];
+      // A constant reads nothing; the regions that read it copy it.
+      if (isa<::mirage::kernel::ConstantOp>(op))
+        continue;
       if (!isKernelOp(op)) {
         // The call replaces the region where its last op is: nothing
         // before it may read what the region computes.
@@ -299,6 +326,8 @@ struct OutlinePass : public ::mirage::impl::OutlineBase<OutlinePass> {
     for (Value input : inputs)
       mapping.map(input, body->addArgument(input.getType(), input.getLoc()));
     builder.setInsertionPointToStart(body);
+    for (Value constant : region.constants())
+      builder.clone(*constant.getDefiningOp(), mapping);
     for (Operation *op : region.ops)
       builder.clone(*op, mapping);
     func::ReturnOp::create(builder, loc,

@@ -1,5 +1,6 @@
 //===- PrintAbstractExprs.cpp - Print abstract expressions and verdicts ---===//
 
+#include "Mirage/Bridge/MixedModules.h"
 #include "Mirage/Search/AbstractPruner.h"
 #include "Mirage/Transforms/AbstractExprAnalysis.h"
 #include "Mirage/Transforms/Passes.h"
@@ -45,6 +46,16 @@ struct PrintAbstractExprsPass
       limits.timeLimitSeconds = static_cast<double>(timeLimitMs) / 1000.0;
 
     for (auto func : getOperation().getOps<func::FuncOp>()) {
+      // A function that is not kernel level has no μGraph: skipped with a
+      // remark, as the other passes do on mixed modules.
+      if (func.isExternal())
+        continue;
+      if (Operation *other = ::mirage::firstNonKernelOp(func)) {
+        func.emitRemark() << "mirage-print-abstract-exprs: function left "
+                             "alone: '"
+                          << other->getName() << "' is not a kernel op";
+        continue;
+      }
       StringRef targetName = target.empty() ? func.getSymName() : target;
       auto targetFunc = targetScope.lookupSymbol<func::FuncOp>(targetName);
       if (!targetFunc) {

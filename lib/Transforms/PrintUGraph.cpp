@@ -1,5 +1,6 @@
 //===- PrintUGraph.cpp - Print the compact μGraph of functions --*- C++ -*-===//
 
+#include "Mirage/Bridge/MixedModules.h"
 #include "Mirage/Bridge/UGraphImport.h"
 #include "Mirage/Transforms/Passes.h"
 
@@ -16,6 +17,16 @@ namespace {
 struct PrintUGraphPass
     : public ::mirage::impl::PrintUGraphBase<PrintUGraphPass> {
   void runOnOperation() override {
+    // A function that is not kernel level has no μGraph: skipped with a
+    // remark, as the other passes do on mixed modules.
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return markAllAnalysesPreserved();
+    if (Operation *other = ::mirage::firstNonKernelOp(func)) {
+      func.emitRemark() << "mirage-print-ugraph: function left alone: '"
+                        << other->getName() << "' is not a kernel op";
+      return markAllAnalysesPreserved();
+    }
     FailureOr<::mirage::KernelGraph> graph =
         ::mirage::importKernelGraph(getOperation());
     if (failed(graph))

@@ -443,6 +443,8 @@ std::optional<size_t> arityOf(OpKind kind) {
   case NonElementwiseOpKind::Loader:
   case NonElementwiseOpKind::Saver:
   case NonElementwiseOpKind::RunningMax:
+  // Mirage's format has no constants: no operator maps onto one.
+  case NonElementwiseOpKind::Constant:
     return std::nullopt;
   }
   llvm_unreachable("unknown op kind");
@@ -540,6 +542,8 @@ Expected<ValueInfo> inferResult(const OpNode &node,
   case NonElementwiseOpKind::Broadcast:
   case NonElementwiseOpKind::ReduceMax:
   case NonElementwiseOpKind::ReduceMean:
+  // Nor constants.
+  case NonElementwiseOpKind::Constant:
     break;
   }
   llvm_unreachable("inferResult on an op without a single inferred result");

@@ -132,7 +132,6 @@ func.func @arith_math(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>) -> tensor<4x8xf3
 
 // maxnumf(NaN, 0) is 0, relu(NaN) is NaN: not relu.
 func.func @maxnum(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
-  // expected-remark @+1 {{'arith.constant' left in place: no kernel op yet (kernel.constant)}}
   %zero = arith.constant dense<0.0> : tensor<4x8xf32>
   // expected-remark @+1 {{'arith.maxnumf' left in place: no mapping to the kernel dialect}}
   %r = arith.maxnumf %x, %zero : tensor<4x8xf32>
@@ -200,32 +199,32 @@ func.func @tosa_cast_identity(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 
 // -----
 
-// tosa ops of the kernel ops neg, sigmoid, erf, reduce_max and cast; what
-// waits for a kernel op of its own stays.
+// tosa ops of the kernel ops neg, sigmoid, erf, reduce_max, cast and
+// constant (reciprocal is a division of the constant 1).
 // CHECK-LABEL: func.func @tosa_more
-// CHECK-NEXT:    %[[R:.*]] = tosa.reciprocal %arg0
+// CHECK-NEXT:    %[[ONE:.*]] = kernel.constant dense<1.000000e+00> : tensor<1x1xf32>
+// CHECK-NEXT:    %[[R:.*]] = kernel.div %[[ONE]], %arg0 : tensor<1x1xf32>, tensor<2x8xf32>
 // CHECK-NEXT:    %[[N:.*]] = kernel.neg %[[R]] : tensor<2x8xf32>
 // CHECK-NEXT:    %[[S:.*]] = kernel.sigmoid %[[N]] : tensor<2x8xf32>
 // CHECK-NEXT:    %[[E:.*]] = kernel.erf %[[S]] : tensor<2x8xf32>
 // CHECK-NEXT:    %[[M:.*]] = kernel.reduce_max %[[E]] dim 1 : tensor<2x8xf32>
-// CHECK-NEXT:    %[[C:.*]] = "tosa.const"
+// CHECK-NEXT:    %[[C:.*]] = kernel.constant dense<2.000000e+00> : tensor<2x1xf32>
 // CHECK-NEXT:    %[[P:.*]] = kernel.mul_scalar %[[M]], 2.000000e+00
 // CHECK-NEXT:    %[[D:.*]] = kernel.sub %[[E]], %[[C]]
 // CHECK-NEXT:    %[[A:.*]] = kernel.add %[[D]], %[[P]]
 // CHECK-NEXT:    %[[H:.*]] = kernel.cast %[[A]] : tensor<2x8xf32> to tensor<2x8xf16>
 // CHECK-NEXT:    %[[T:.*]] = kernel.transpose %[[H]] permutation [1, 0] : tensor<2x8xf16>
 func.func @tosa_more(%x: tensor<2x8xf32>) -> tensor<8x2xf16> {
-  // expected-remark @+1 {{'tosa.reciprocal' left in place: no kernel op yet (kernel.constant for 1 / x)}}
   %r = tosa.reciprocal %x : (tensor<2x8xf32>) -> tensor<2x8xf32>
   %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
   %n = tosa.negate %r, %zp, %zp : (tensor<2x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x8xf32>
   %s = tosa.sigmoid %n : (tensor<2x8xf32>) -> tensor<2x8xf32>
   %e = tosa.erf %s : (tensor<2x8xf32>) -> tensor<2x8xf32>
   %m = tosa.reduce_max %e {axis = 1 : i32} : (tensor<2x8xf32>) -> tensor<2x1xf32>
-  // expected-remark @+1 {{'tosa.const' left in place: no kernel op yet (kernel.constant)}}
   %c = "tosa.const"() <{values = dense<2.0> : tensor<2x1xf32>}> : () -> tensor<2x1xf32>
   %zero = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
-  // The product with a constant maps, the constant stays for the sub.
+  // The product with a constant is mul_scalar, the constant stays for the
+  // sub.
   %p = tosa.mul %m, %c, %zero : (tensor<2x1xf32>, tensor<2x1xf32>, tensor<1xi8>) -> tensor<2x1xf32>
   %d = tosa.sub %e, %c : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
   %a = tosa.add %d, %p : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
@@ -400,12 +399,12 @@ func.func @generic_refused(%x: tensor<4x8xf32>, %xt: tensor<8x4xf32>) -> (tensor
     %y = math.exp %in : f32
     linalg.yield %y : f32
   } -> tensor<4x8xf32>
-  // expected-remark @+1 {{'linalg.generic' left in place: its body uses the constant 1.000000e+00 where a tensor is needed: no kernel op yet (kernel.constant)}}
+  // expected-remark @+1 {{'linalg.generic' left in place: its body uses the constant INF where a tensor is needed: kernel.constant holds finite values}}
   %b = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
       ins(%x : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
   ^bb0(%in: f32, %o: f32):
-    %one = arith.constant 1.0 : f32
-    %y = arith.addf %in, %one : f32
+    %inf = arith.constant 0x7F800000 : f32
+    %y = arith.addf %in, %inf : f32
     linalg.yield %y : f32
   } -> tensor<4x8xf32>
   %e4 = tensor.empty() : tensor<4xf32>

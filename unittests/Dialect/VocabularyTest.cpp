@@ -186,6 +186,7 @@ TEST_F(VocabularyDialects, NonElementwiseKindsHaveTheirLevelsOps) {
     case NonElementwiseOpKind::Transpose:
     case NonElementwiseOpKind::Reshape:
     case NonElementwiseOpKind::Broadcast:
+    case NonElementwiseOpKind::Constant:
       EXPECT_TRUE(kernelOp && blockOp) << opKindName(kind).str();
       break;
     case NonElementwiseOpKind::GraphDefined:

@@ -137,4 +137,32 @@ TEST(CostModel, OversizedBlocksCannotRun) {
   EXPECT_TRUE(std::isinf(estimateCost(g, h100Params()).seconds));
 }
 
+TEST(CostModel, AConstantIsNoKernelAndNoRead) {
+  // x + c with c a constant of x's shape, against x + y with y an input:
+  // the constant costs no launch and its bytes are not read.
+  KernelGraph withConstant, withInput;
+  withConstant.addInput(f16({1024, 1024}));
+  ValueId c = addValue(withConstant.values, f16({1024, 1024}));
+  OpNode constant = makeOpNode(OpKind::Constant, {}, {c});
+  constant.scalarA = 0.5;
+  withConstant.ops.push_back(constant);
+  ValueId sum = addValue(withConstant.values, f16({1024, 1024}));
+  withConstant.ops.push_back(makeOpNode(OpKind::Add, {0, c}, {sum}));
+  withConstant.outputs.push_back(sum);
+
+  withInput.addInput(f16({1024, 1024}));
+  withInput.addInput(f16({1024, 1024}));
+  ValueId s = addValue(withInput.values, f16({1024, 1024}));
+  withInput.ops.push_back(makeOpNode(OpKind::Add, {0, 1}, {s}));
+  withInput.outputs.push_back(s);
+
+  ProgramCost a = estimateCost(withConstant, h100Params());
+  ProgramCost b = estimateCost(withInput, h100Params());
+  ASSERT_EQ(a.kernels.size(), 1u);
+  ASSERT_EQ(b.kernels.size(), 1u);
+  EXPECT_DOUBLE_EQ(a.kernels[0].dramBytes, 2.0 * 1024 * 1024 * 2);
+  EXPECT_DOUBLE_EQ(b.kernels[0].dramBytes, 3.0 * 1024 * 1024 * 2);
+  EXPECT_LT(a.seconds, b.seconds);
+}
+
 } // namespace

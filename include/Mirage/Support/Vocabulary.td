@@ -154,6 +154,10 @@ defvar MirageOps = [
   MirageOp<"reshape", "Reshape", MirageStructured>,
   // attrs: dims = the result dims added (the others are the operand's)
   MirageOp<"broadcast", "Broadcast", MirageStructured>,
+  // No operand; attrs: scalarA = the value of every element (finite, exact
+  // in the result's element type). A user constant in the fingerprints.
+  // The default schedule folds it into the block graphs of its readers.
+  MirageOp<"constant", "Constant", MirageStructured, "a splat value">,
   // Kernel level only. attrs: blockGraph
   MirageOp<"graph_defined", "GraphDefined", MirageKernelOnly>,
   // attrs: dim (the dimension becomes 1). The default schedule makes a

@@ -181,17 +181,6 @@ func.func @dimx_zero(%x: tensor<8x256xf16>) -> tensor<8x256xf16> {
 // Inputs, results, body arguments
 //===----------------------------------------------------------------------===//
 
-func.func @no_inputs() -> tensor<8x256xf16> {
-  // expected-error @+1 {{'kernel.graph_defined' op needs at least one input tensor}}
-  %y = kernel.graph_defined () grid [1, 1, 1] block [128, 1, 1] forloop 1
-      : () -> tensor<8x256xf16> {
-    block.yield
-  }
-  return %y : tensor<8x256xf16>
-}
-
-// -----
-
 func.func @no_results(%x: tensor<8x256xf16>) {
   // expected-error @+1 {{'kernel.graph_defined' op needs at least one result tensor}}
   kernel.graph_defined (%x) grid [1, 1, 1] block [128, 1, 1] forloop 1

@@ -306,6 +306,24 @@ LogicalResult SaverOp::verify() {
   return success();
 }
 
+LogicalResult ConstantOp::verify() {
+  APFloat value(getValue().convertToDouble());
+  if (!value.isFinite())
+    return emitOpError() << "requires a finite value, but got "
+                         << (value.isNaN() ? "NaN" : "an infinity");
+  // The value must be one of the element type: the tile holds it exactly.
+  bool losesInfo = false;
+  APFloat rounded = value;
+  rounded.convert(
+      cast<FloatType>(getType().getElementType()).getFloatSemantics(),
+      APFloat::rmNearestTiesToEven, &losesInfo);
+  if (losesInfo)
+    return emitOpError() << "requires a value exact in the element type "
+                         << getType().getElementType() << ", but got "
+                         << getValue().convertToDouble();
+  return success();
+}
+
 LogicalResult ClampOp::verify() {
   return verifyClampBounds(*this, getMin().convertToDouble(),
                            getMax().convertToDouble());

@@ -3,6 +3,7 @@
 #include "Mirage/Dialect/Kernel/IR/KernelOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -81,6 +82,33 @@ static ArrayRef<int64_t> shapeOf(Value value) {
 LogicalResult ClampOp::verify() {
   return verifyClampBounds(*this, getMin().convertToDouble(),
                            getMax().convertToDouble());
+}
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::verify() {
+  auto splat = dyn_cast<SplatElementsAttr>(getValue());
+  if (!splat)
+    return emitOpError()
+           << "requires a splat dense value (every element equal), but got "
+           << getValue();
+  if (!isa<FloatType>(splat.getElementType()))
+    return emitOpError() << "requires a float value, but got " << getValue();
+  APFloat value = splat.getSplatValue<APFloat>();
+  if (!value.isFinite())
+    return emitOpError() << "requires a finite value, but got "
+                         << (value.isNaN() ? "NaN" : "an infinity");
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+double ConstantOp::getSplatValue() {
+  return cast<SplatElementsAttr>(getValue())
+      .getSplatValue<APFloat>()
+      .convertToDouble();
 }
 
 /// The result of every binary function (Kernel_BinaryOp's inferReturnTypes):
@@ -253,8 +281,9 @@ LogicalResult RmsNormOp::verify() {
 LogicalResult GraphDefinedOp::verify() {
   if (llvm::Error err = ::mirage::checkLaunchShape(getLaunchShape()))
     return emitOpError() << llvm::toString(std::move(err));
-  if (getInputs().empty())
-    return emitOpError() << "needs at least one input tensor";
+  // No input is allowed: a kernel may compute its results from constants
+  // alone (block.constant), as the default schedule of a returned
+  // kernel.constant does.
   if (getResults().empty())
     return emitOpError() << "needs at least one result tensor";
   // Blocks split every tensor into tiles, whose extents are all >= 1, and

@@ -140,6 +140,29 @@ def Block_ClampOp : Block_UnaryOp<"clamp"> {
   let hasVerifier = 1;
 }
 
+def Block_ConstantOp : Block_Op<"constant", [Pure]> {
+  let summary = "a tile whose elements all hold one float value";
+  let description = [{
+    The tile of a `kernel.constant`: every element holds `value`, a finite
+    number exact in the tile's element type. It reads nothing and has no
+    storage of its own: each thread computes it where it is read (a tile
+    that a matmul reads is written once into a buffer). The default
+    schedule puts one in the block graph of every kernel that reads a
+    constant, in place of a loader of it, so that a constant is no read of
+    device memory.
+
+    Example:
+
+    ```mlir
+    %c = block.constant 1.0e-06 : !block.tile<1x1xf32, pre>
+    ```
+  }];
+  let arguments = (ins F64Attr:$value);
+  let results = (outs Block_TileType:$result);
+  let assemblyFormat = "$value attr-dict `:` qualified(type($result))";
+  let hasVerifier = 1;
+}
+
 def Block_MulScalarOp : Block_UnaryOp<"mul_scalar"> {
   let summary = "element-wise product of a tile with a constant";
   let description = [{

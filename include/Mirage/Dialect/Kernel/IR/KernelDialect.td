@@ -8,6 +8,10 @@ include "mlir/IR/OpBase.td"
 def Kernel_Dialect : Dialect {
   let name = "kernel";
   let cppNamespace = "::mirage::kernel";
+  // kernel.constant: folds materialize splat values as kernel.constant, and
+  // the dialect's canonicalizations fold constants into their users.
+  let hasConstantMaterializer = 1;
+  let hasCanonicalizer = 1;
   let summary = "The kernel level of a μGraph: whole-tensor ops and "
                 "graph-defined kernels";
   let description = [{

@@ -16,6 +16,46 @@ class Kernel_Op<string mnemonic, list<Trait> traits = []>
                               Mirage_AddressableTypes])>;
 
 //===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+def Kernel_ConstantOp : Kernel_Op<"constant",
+    [ConstantLike, Pure, AllTypesMatch<["value", "result"]>]> {
+  let summary = "a tensor whose elements all hold one float value";
+  let description = [{
+    A splat tensor: every element holds `value`, a finite number of the
+    result's element type (a splat `dense` attribute of the result's type).
+    The kernel dialect has no rank-0 tensors: a scalar is a constant of shape
+    `[1]` (or `[1, ..., 1]`), which the broadcasting binary ops stretch to
+    their other operand's shape. Non-splat values and NaN or infinite values
+    are refused.
+
+    A constant is not a kernel and reads no device memory: the default
+    schedule computes it in the block graphs of the kernels that read it
+    (`block.constant`). The canonicalizer turns a product with a constant
+    into `kernel.mul_scalar` and drops a sum with 0. The fingerprints model
+    its value as a *user constant*, the same as mul_scalar's factor
+    (docs/Semantics.md).
+
+    Example:
+
+    ```mlir
+    %eps = kernel.constant dense<1.0e-06> : tensor<1x1xf32>
+    %c = kernel.constant dense<0.125> : tensor<2x64xf16>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Kernel_Tensor:$result);
+  let assemblyFormat = "$value attr-dict";
+  let hasFolder = 1;
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The value of every element (exact in the element type).
+    double getSplatValue();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Element-wise ops
 //===----------------------------------------------------------------------===//
 
