@@ -185,8 +185,12 @@ struct OutlinePass : public ::mirage::impl::OutlineBase<OutlinePass> {
     }
     SymbolTable symbols(getOperation());
     SmallVector<func::FuncOp> funcs(getOperation().getOps<func::FuncOp>());
+    // A kernel-level function is cut too when it is more than one region
+    // (an imported model is often kernel level as a whole); one that is a
+    // single region stays as it is.
     for (func::FuncOp func : funcs)
-      if (!func.isExternal() && !isKernelLevel(func))
+      if (!func.isExternal() && !func->hasAttr(::mirage::kOutlinedAttr) &&
+          (!isKernelLevel(func) || needsRegions(func)))
         outlineFunction(func, symbols);
     // A kernel-level function the rest of the program calls (only functions
     // that are not kernel level can call) is marked as the outlined ones:
@@ -218,6 +222,56 @@ struct OutlinePass : public ::mirage::impl::OutlineBase<OutlinePass> {
     return why;
   }
 
+  /// The regions of `ops` (one block's ops, in order), as the limits cut
+  /// them; with `remark`, each op left in place says why.
+  std::vector<Region> findRegions(ArrayRef<Operation *> ops, bool remark) {
+    std::vector<Region> regions;
+    size_t i = 0;
+    while (i < ops.size()) {
+      if (!isKernelOp(ops[i]) || isa<::mirage::kernel::ConstantOp>(ops[i])) {
+        ++i;
+        continue;
+      }
+      if (std::string why = aloneTooLarge(ops[i]); !why.empty()) {
+        if (remark)
+          ops[i]->emitRemark() << "mirage-outline: '" << ops[i]->getName()
+                               << "' left in place: " << why;
+        ++i;
+        continue;
+      }
+      Region region;
+      region.add(ops[i]);
+      size_t next = grow(region, ops, i + 1);
+      // Too many outputs: drop ops from the end; the next region starts
+      // at the first op dropped.
+      while (static_cast<int64_t>(region.outputs().size()) > maxOutputs &&
+             region.ops.size() > 1) {
+        region.popBack();
+        next = llvm::find(ops, region.ops.back()) - ops.begin() + 1;
+      }
+      regions.push_back(std::move(region));
+      i = next;
+    }
+    return regions;
+  }
+
+  /// Whether the kernel-level `func` is more than one region: larger than
+  /// the limits, or holding a layout op on a computed value.
+  bool needsRegions(func::FuncOp func) {
+    for (Block &block : func.getBody()) {
+      SmallVector<Operation *> ops =
+          llvm::map_to_vector(block, [](Operation &op) { return &op; });
+      std::vector<Region> regions = findRegions(ops, /*remark=*/false);
+      size_t kernelOps = llvm::count_if(ops, [](Operation *op) {
+        return isKernelOp(op) && !isa<::mirage::kernel::ConstantOp>(op);
+      });
+      if (regions.size() > 1 ||
+          (regions.size() == 1 && regions.front().ops.size() != kernelOps))
+        return true;
+    }
+    return false;
+  }
+
   void outlineFunction(func::FuncOp func, SymbolTable &symbols) {
     unsigned counter = 0;
     Operation *insertAfter = func;
@@ -226,32 +280,12 @@ struct OutlinePass : public ::mirage::impl::OutlineBase<OutlinePass> {
           llvm::map_to_vector(block, [](Operation &op) { return &op; });
       SmallVector<Operation *> constants = llvm::filter_to_vector(
           ops, llvm::IsaPred<::mirage::kernel::ConstantOp>);
-      size_t i = 0;
-      while (i < ops.size()) {
-        if (!isKernelOp(ops[i]) || isa<::mirage::kernel::ConstantOp>(ops[i])) {
-          ++i;
-          continue;
-        }
-        if (std::string why = aloneTooLarge(ops[i]); !why.empty()) {
-          ops[i]->emitRemark() << "mirage-outline: '" << ops[i]->getName()
-                               << "' left in place: " << why;
-          ++i;
-          continue;
-        }
-        Region region;
-        region.add(ops[i]);
-        size_t next = grow(region, ops, i + 1);
-        // Too many outputs: drop ops from the end; the next region starts
-        // at the first op dropped.
-        while (static_cast<int64_t>(region.outputs().size()) > maxOutputs &&
-               region.ops.size() > 1) {
-          region.popBack();
-          next = llvm::find(ops, region.ops.back()) - ops.begin() + 1;
-        }
+      // Found before any is outlined: outlining one changes nothing the
+      // limits of the next look at (its outputs become the call's results,
+      // one for one).
+      for (Region &region : findRegions(ops, /*remark=*/true))
         insertAfter =
             outlineRegion(func, region, counter, insertAfter, symbols);
-        i = next;
-      }
       // The regions have their own copies of the constants they read (the
       // constants are never in a region, so `constants` holds no erased
       // op).

@@ -16,24 +16,32 @@ using namespace mlir;
 namespace {
 struct PrintUGraphPass
     : public ::mirage::impl::PrintUGraphBase<PrintUGraphPass> {
+  // A module pass, not a function pass: functions run in parallel would
+  // print in whatever order the threads finish.
   void runOnOperation() override {
-    // A function that is not kernel level has no μGraph: skipped with a
-    // remark, as the other passes do on mixed modules.
-    func::FuncOp func = getOperation();
-    if (func.isExternal())
-      return markAllAnalysesPreserved();
-    if (Operation *other = ::mirage::firstNonKernelOp(func)) {
-      func.emitRemark() << "mirage-print-ugraph: function left alone: '"
-                        << other->getName() << "' is not a kernel op";
-      return markAllAnalysesPreserved();
+    bool failedAny = false;
+    for (func::FuncOp func : getOperation().getOps<func::FuncOp>()) {
+      if (func.isExternal())
+        continue;
+      // A function that is not kernel level has no μGraph: skipped with a
+      // remark, as the other passes do on mixed modules.
+      if (Operation *other = ::mirage::firstNonKernelOp(func)) {
+        func.emitRemark() << "mirage-print-ugraph: function left alone: '"
+                          << other->getName() << "' is not a kernel op";
+        continue;
+      }
+      FailureOr<::mirage::KernelGraph> graph =
+          ::mirage::importKernelGraph(func);
+      if (failed(graph)) {
+        failedAny = true;
+        continue;
+      }
+      ::mirage::print(*graph, llvm::outs());
     }
-    FailureOr<::mirage::KernelGraph> graph =
-        ::mirage::importKernelGraph(getOperation());
-    if (failed(graph))
-      return signalPassFailure();
-    ::mirage::print(*graph, llvm::outs());
     llvm::outs().flush();
     markAllAnalysesPreserved();
+    if (failedAny)
+      signalPassFailure();
   }
 };
 } // namespace

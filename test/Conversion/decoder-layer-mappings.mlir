@@ -29,10 +29,14 @@
 // RUN:   %t.upstream.txt %t.ours.txt | FileCheck %s --check-prefix=SAME
 // SAME: same: 126 values
 
-// Every upstream op of @model is imported: @model is kernel level (and
-// called from @main: mirage.outlined), lowered by ours.
+// Every upstream op of @model is imported: @model is kernel level as a
+// whole, more than one region, and so cut into regions by the outliner's
+// limits like any other function; ours lowers the regions.
 // OUTLINED-LABEL: func.func @model
-// OUTLINED-SAME:    attributes {mirage.outlined}
+// OUTLINED-NOT:     {{linalg|tosa|tensor|math}}.
+// OUTLINED:         call @model_mirage_0(
+// OUTLINED-NOT:     {{linalg|tosa|tensor|math}}.
+// OUTLINED:         call @model_mirage_1(
 // OUTLINED-DAG:     kernel.transpose %{{.*}} permutation [1, 0] : tensor<8x4xf32>
 // OUTLINED-DAG:     kernel.transpose %{{.*}} permutation [1, 0] : tensor<6x8xf32>
 // OUTLINED-DAG:     kernel.reshape %{{.*}} : tensor<1x8xf32> -> tensor<8xf32>

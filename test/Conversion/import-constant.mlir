@@ -135,8 +135,8 @@ func.func @stays(%x: tensor<1x2xf32>, %v: f32, %i: tensor<4xi32>) -> (tensor<1x2
 // -----
 
 // A constant that an op left in place reads is an arith.constant for it
-// (the kernel ops keep the kernel.constant): here the zero init of a row
-// sum that drops its dimension.
+// (the kernel ops keep the kernel.constant): here the zero init of a
+// NaN-ignoring row maximum (maxnumf), which is never imported.
 // CHECK-LABEL: func.func @read_by_upstream
 // CHECK-NEXT:    %[[C:.*]] = kernel.constant dense<0.000000e+00> : tensor<2xf32>
 // CHECK-NEXT:    %[[U:.*]] = arith.constant dense<0.000000e+00> : tensor<2xf32>
@@ -150,7 +150,7 @@ func.func @read_by_upstream(%x: tensor<2x8xf32>) -> (tensor<2xf32>, tensor<2xf32
   // expected-remark @+1 {{'linalg.reduce' left in place}}
   %s = linalg.reduce ins(%x : tensor<2x8xf32>) outs(%f : tensor<2xf32>) dimensions = [1]
     (%in: f32, %acc: f32) {
-      %a = arith.addf %in, %acc : f32
+      %a = arith.maxnumf %in, %acc : f32
       linalg.yield %a : f32
     }
   return %s, %x2 : tensor<2xf32>, tensor<2xf32>

@@ -5,13 +5,14 @@
 // meeting points (every 8 launches above the tasks, and at the end of each
 // pass) depend only on candidates of launches before the meeting point, so
 // the states the bound cuts are the same. Only the counters of the board's
-// own cost check (pruned_cost, candidates_*) and the times may differ.
+// own cost check (pruned_cost, candidates_*), the per-worker memo peak
+// (memo_peak_bytes) and the times may differ.
 //
 // RUN: mirage-opt %s --mirage-superoptimize='threads=1 cache=false max-block-ops=10 time-budget=120 stats-file=%t.1.json' -o %t.1.mlir 2>/dev/null
 // RUN: mirage-opt %s --mirage-superoptimize='threads=2 cache=false max-block-ops=10 time-budget=120 stats-file=%t.2.json' -o %t.2.mlir 2>/dev/null
 // RUN: diff %t.1.mlir %t.2.mlir
-// RUN: grep -v -e seconds -e pruned_cost -e candidates_ %t.1.json > %t.1.stats
-// RUN: grep -v -e seconds -e pruned_cost -e candidates_ %t.2.json > %t.2.stats
+// RUN: grep -v -e seconds -e pruned_cost -e candidates_ -e memo_peak_bytes %t.1.json > %t.1.stats
+// RUN: grep -v -e seconds -e pruned_cost -e candidates_ -e memo_peak_bytes %t.2.json > %t.2.stats
 // RUN: diff %t.1.stats %t.2.stats
 // RUN: FileCheck %s < %t.1.stats
 // RUN: FileCheck %s --check-prefix=FOUND < %t.1.mlir

@@ -268,3 +268,25 @@ func.func @layout_of_input(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> tensor<4x8
   %r = arith.addf %a, %z : tensor<4x8xf32>
   return %r : tensor<4x8xf32>
 }
+
+// -----
+
+// A kernel-level function that is more than one region (here an
+// exponential nested in another) is cut like any caller.
+// CHECK-LABEL: func.func @kernel_level_split
+// CHECK-NOT:     mirage.outlined
+// CHECK-NEXT:    %[[A:.*]] = call @kernel_level_split_mirage_0(%arg0)
+// CHECK-NEXT:    %[[B:.*]] = call @kernel_level_split_mirage_1(%[[A]])
+// CHECK-NEXT:    return %[[B]]
+// CHECK:       func.func private @kernel_level_split_mirage_0
+// CHECK-SAME:    attributes {mirage.outlined}
+// CHECK-NEXT:    kernel.exp %arg0
+// CHECK-NEXT:    return
+// CHECK:       func.func private @kernel_level_split_mirage_1
+// CHECK-NEXT:    kernel.exp %arg0
+// CHECK-NEXT:    return
+func.func @kernel_level_split(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %a = kernel.exp %x : tensor<4x8xf32>
+  %b = kernel.exp %a : tensor<4x8xf32>
+  return %b : tensor<4x8xf32>
+}

@@ -87,10 +87,12 @@ def Outline : Pass<"mirage-outline", "::mlir::ModuleOp"> {
     of their first use and whose results are the values used after the
     region, in program order; a `func.call` replaces the region. The moved
     ops keep their locations; the function and the call have the fused
-    locations of the region's ops. Functions made only of kernel ops (and
-    their `return`) are kernel-level already and are left alone, as are
-    ops in nested regions; such a function that the rest of the module
-    calls gets `mirage.outlined` too. The attribute tells the lowering that
+    locations of the region's ops. A function made only of kernel ops (and
+    its `return`) is cut the same way when it is more than one region (an
+    imported model often is kernel level as a whole); one that is a single
+    region is left alone, as are functions already marked
+    `mirage.outlined` and ops in nested regions; such a single-region
+    function that the rest of the module calls gets `mirage.outlined` too. The attribute tells the lowering that
     the function is called with tensors: `--mirage-lower-to-structured`
     leaves it alone, `--mirage-lower-calls` lowers it with its calls.
 
@@ -114,17 +116,19 @@ def Outline : Pass<"mirage-outline", "::mlir::ModuleOp"> {
                            "::mlir::func::FuncDialect"];
 }
 
-def PrintUGraph : Pass<"mirage-print-ugraph", "::mlir::func::FuncOp"> {
+def PrintUGraph : Pass<"mirage-print-ugraph", "::mlir::ModuleOp"> {
   let summary = "Print the compact μGraph the core libraries see";
   let description = [{
     Imports each function into the compact, MLIR-free μGraph structure that
     the interpreter, the abstract expressions and the search work on, and
-    prints it to stdout (or to `output`): values in topological order with
-    shape, element type and (in block graphs) accumulation state, ops with
-    their attributes, and each graph-defined kernel's block graph.
+    prints it to stdout, in the module's order: values in topological order
+    with shape, element type and (in block graphs) accumulation state, ops
+    with their attributes, and each graph-defined kernel's block graph.
 
-    A function that cannot be imported (an op of another dialect, say) is an
-    error at that op. The pass changes no IR.
+    A function that is not kernel level (it holds an op of another dialect,
+    as the callers of a mixed module do) is skipped with a remark; a
+    kernel-level function that cannot be imported is an error at that op.
+    The pass changes no IR.
 
     Example:
 
