@@ -83,9 +83,11 @@ TEST(ProgressTest, LastReportHasTheExactCountsAndResultIsUnchanged) {
     EXPECT_DOUBLE_EQ(reported->best.front().cost.seconds,
                      quiet->best.front().cost.seconds);
   }
-  // The reports do not change the search.
+  // The reports do not change the search: the states and the best program
+  // (above) are the same. The candidate counts are not compared: with two
+  // workers they depend on which candidates the live board held when each
+  // was screened (docs/Search.md, "Parallelism and determinism").
   EXPECT_EQ(reported->stats.statesVisited, quiet->stats.statesVisited);
-  EXPECT_EQ(reported->stats.candidatesFound, quiet->stats.candidatesFound);
 }
 
 } // namespace
