@@ -49,7 +49,7 @@ struct LowerCallsPass : public ::mirage::impl::LowerCallsBase<LowerCallsPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (failed(checkOutlined(module)))
+    if (failed(::mirage::checkKernelOpsOutlined(module, "mirage-lower-calls")))
       return signalPassFailure();
     // Outlined functions, and any other kernel-level function on tensors
     // (its callers are checked below).
@@ -62,26 +62,6 @@ struct LowerCallsPass : public ::mirage::impl::LowerCallsBase<LowerCallsPass> {
     for (func::FuncOp func : outlined)
       if (failed(lowerWithCalls(module, func)))
         return signalPassFailure();
-  }
-
-  /// Kernel ops outside outlined functions would stop upstream's
-  /// bufferization of their function: say so before anything changes.
-  LogicalResult checkOutlined(ModuleOp module) {
-    bool ok = true;
-    for (func::FuncOp func : module.getOps<func::FuncOp>()) {
-      if (func.isExternal() || !::mirage::firstNonKernelOp(func))
-        continue;
-      func.walk([&](Operation *op) {
-        if (!isa<::mirage::kernel::KernelDialect>(op->getDialect()))
-          return WalkResult::advance();
-        op->emitError() << "mirage-lower-calls: a kernel op in a function "
-                           "that is not kernel level: run --mirage-outline "
-                           "first";
-        ok = false;
-        return WalkResult::interrupt();
-      });
-    }
-    return success(ok);
   }
 
   LogicalResult lowerWithCalls(ModuleOp module, func::FuncOp func) {

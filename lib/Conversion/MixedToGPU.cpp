@@ -92,7 +92,8 @@ struct LowerCallsToGPUPass
     mapping.vectorize = vectorize;
     mapping.asyncCopy = asyncCopy && info->ampere;
 
-    if (failed(checkOutlined(module)))
+    if (failed(::mirage::checkKernelOpsOutlined(module,
+                                                "mirage-lower-calls-to-gpu")))
       return signalPassFailure();
     SmallVector<func::FuncOp> candidates;
     for (func::FuncOp func : module.getOps<func::FuncOp>())
@@ -110,26 +111,6 @@ struct LowerCallsToGPUPass
     if (launched)
       module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                       UnitAttr::get(&getContext()));
-  }
-
-  /// As mirage-lower-calls: kernel ops outside kernel-level functions are
-  /// an error before anything changes.
-  LogicalResult checkOutlined(ModuleOp module) {
-    bool ok = true;
-    for (func::FuncOp func : module.getOps<func::FuncOp>()) {
-      if (func.isExternal() || !::mirage::firstNonKernelOp(func))
-        continue;
-      func.walk([&](Operation *op) {
-        if (!isa<::mirage::kernel::KernelDialect>(op->getDialect()))
-          return WalkResult::advance();
-        op->emitError() << "mirage-lower-calls-to-gpu: a kernel op in a "
-                           "function that is not kernel level: run "
-                           "--mirage-outline first";
-        ok = false;
-        return WalkResult::interrupt();
-      });
-    }
-    return success(ok);
   }
 
   /// Lowers a copy of `func` to gpu.launch ops and inlines it at every

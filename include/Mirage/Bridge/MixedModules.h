@@ -13,6 +13,7 @@
 #include "Mirage/Dialect/Kernel/IR/KernelDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
 
 namespace mirage {
@@ -49,6 +50,29 @@ inline std::string whyNotLowered(mlir::func::FuncOp func,
           "calls it with tensors (mirage.outlined), which its lowered form "
           "would not take (mirage-mixed-to-cpu lowers it with its calls)";
   return why;
+}
+
+/// Kernel ops in a function that is not kernel level (imported but not
+/// outlined) would stop the upstream lowering of that function: an error
+/// for `pass` at the first one of each such function, before the pass
+/// changes anything; failure when there is one.
+inline mlir::LogicalResult checkKernelOpsOutlined(mlir::ModuleOp module,
+                                                  llvm::StringRef pass) {
+  bool ok = true;
+  for (mlir::func::FuncOp func : module.getOps<mlir::func::FuncOp>()) {
+    if (func.isExternal() || !firstNonKernelOp(func))
+      continue;
+    func.walk([&](mlir::Operation *op) {
+      if (!llvm::isa<kernel::KernelDialect>(op->getDialect()))
+        return mlir::WalkResult::advance();
+      op->emitError() << pass
+                      << ": a kernel op in a function that is not kernel "
+                         "level: run --mirage-outline first";
+      ok = false;
+      return mlir::WalkResult::interrupt();
+    });
+  }
+  return mlir::success(ok);
 }
 
 } // namespace mirage
