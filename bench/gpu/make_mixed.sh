@@ -26,6 +26,14 @@ llvm_bin=${LLVM_TOOLS_DIR:-/usr/lib/llvm-22/bin}
 cuda=${CUDA_PATH:-/usr/local/cuda}
 cc=${CC:-cc}
 opt="$build/bin/mirage-opt"
+# A sanitizer build's emulator library needs the sanitizer runtime: the
+# emulated runs link it shared, as the LD_PRELOAD of MIRAGE_EMU_ENV loads it.
+emu_cc=$cc
+emu_flags=""
+if nm -D "$build/lib/libmirage_mgpu_emu.so" 2>/dev/null | grep -q ' U __asan_init'; then
+  emu_cc="$llvm_bin/clang"
+  emu_flags="-fsanitize=address,undefined -shared-libasan"
+fi
 here="$root/bench/gpu/mixed"
 compare="$root/test/Conversion/Inputs/compare-memref-prints.py"
 runner_libs="$llvm_bin/../lib/libmlir_runner_utils.so,$llvm_bin/../lib/libmlir_c_runner_utils.so"
@@ -76,7 +84,8 @@ make_one() {
     -entry-point-result=void -shared-libs="$runner_libs" > "$out/$name.expected.txt"
 
   # The object as the device will link it, with the emulated wrappers.
-  "$cc" -O2 "$here/mixed_main.c" "$out/$name.o" -L"$build/lib" \
+  # shellcheck disable=SC2086 # the sanitizer flags are several options
+  "$emu_cc" -O2 $emu_flags "$here/mixed_main.c" "$out/$name.o" -L"$build/lib" \
     -lmirage_mgpu_emu -Wl,-rpath,"$build/lib" -lm -o "$tmp/$name.emu"
   env ${MIRAGE_EMU_ENV:-} "$tmp/$name.emu" > "$tmp/$name.emu.txt"
   # shellcheck disable=SC2086 # the tolerance is two options
