@@ -65,19 +65,11 @@ struct LowerCallsPass : public ::mirage::impl::LowerCallsBase<LowerCallsPass> {
   }
 
   LogicalResult lowerWithCalls(ModuleOp module, func::FuncOp func) {
-    std::optional<SymbolTable::UseRange> uses =
-        SymbolTable::getSymbolUses(func, module);
-    SmallVector<func::CallOp> calls;
-    if (uses)
-      for (const SymbolTable::SymbolUse &use : *uses) {
-        auto call = dyn_cast<func::CallOp>(use.getUser());
-        if (!call)
-          return use.getUser()->emitError()
-                 << "mirage-lower-calls: refers to @" << func.getSymName()
-                 << ", a kernel-level function, other than by func.call: "
-                    "only calls can be rewritten into its lowered form";
-        calls.push_back(call);
-      }
+    FailureOr<SmallVector<func::CallOp>> found = ::mirage::callsOf(
+        module, func, "mirage-lower-calls", "its lowered form");
+    if (failed(found))
+      return failure();
+    SmallVector<func::CallOp> calls = std::move(*found);
     // The function alone, as --mirage-to-cpu lowers a kernel-level one.
     func->removeAttr(::mirage::kOutlinedAttr);
     OpPassManager pm(func::FuncOp::getOperationName());

@@ -117,20 +117,11 @@ struct LowerCallsToGPUPass
   /// call. True when it did; false when `func` has no calls or the GPU
   /// mapping refused it (a remark; `func` is unchanged).
   FailureOr<bool> launchOnGPU(ModuleOp module, func::FuncOp func) {
-    std::optional<SymbolTable::UseRange> uses =
-        SymbolTable::getSymbolUses(func, module);
-    SmallVector<func::CallOp> calls;
-    if (uses)
-      for (const SymbolTable::SymbolUse &use : *uses) {
-        auto call = dyn_cast<func::CallOp>(use.getUser());
-        if (!call)
-          return use.getUser()->emitError()
-                 << "mirage-lower-calls-to-gpu: refers to @"
-                 << func.getSymName()
-                 << ", a kernel-level function, other than by func.call: "
-                    "only calls can be rewritten into kernel launches";
-        calls.push_back(call);
-      }
+    FailureOr<SmallVector<func::CallOp>> found = ::mirage::callsOf(
+        module, func, "mirage-lower-calls-to-gpu", "kernel launches");
+    if (failed(found))
+      return failure();
+    SmallVector<func::CallOp> calls = std::move(*found);
     if (calls.empty())
       return false;
 

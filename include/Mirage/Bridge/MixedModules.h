@@ -14,6 +14,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
 namespace mirage {
@@ -73,6 +75,29 @@ inline mlir::LogicalResult checkKernelOpsOutlined(mlir::ModuleOp module,
     });
   }
   return mlir::success(ok);
+}
+
+/// The calls of the kernel-level `func` in `module`; any other reference
+/// to it is an error for `pass`, which can rewrite only calls (into
+/// `rewrittenInto`).
+inline mlir::FailureOr<llvm::SmallVector<mlir::func::CallOp>>
+callsOf(mlir::ModuleOp module, mlir::func::FuncOp func, llvm::StringRef pass,
+        llvm::StringRef rewrittenInto) {
+  llvm::SmallVector<mlir::func::CallOp> calls;
+  std::optional<mlir::SymbolTable::UseRange> uses =
+      mlir::SymbolTable::getSymbolUses(func, module);
+  if (uses)
+    for (const mlir::SymbolTable::SymbolUse &use : *uses) {
+      auto call = llvm::dyn_cast<mlir::func::CallOp>(use.getUser());
+      if (!call)
+        return use.getUser()->emitError()
+               << pass << ": refers to @" << func.getSymName()
+               << ", a kernel-level function, other than by func.call: "
+                  "only calls can be rewritten into "
+               << rewrittenInto;
+      calls.push_back(call);
+    }
+  return calls;
 }
 
 } // namespace mirage
