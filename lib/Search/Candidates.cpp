@@ -57,10 +57,14 @@ double mirage::waveEfficiency(int64_t blocks, int64_t numSMs) {
 /// g * factor blocks fit in `maxBlocks` and leave each block one index or
 /// a multiple of 8, the kBestCounts with the best wave
 /// efficiency (the fewer blocks first among equals: replicated inputs are
-/// loaded once per block), and n itself where it fits (one index per
-/// block).
+/// loaded once per block), the two around `saturatingBlocks` (the fewest
+/// blocks that draw the whole DRAM bandwidth: a kernel that replicates an
+/// input over its blocks reads it once per block, so it reads least with
+/// the fewest blocks that still saturate DRAM), and n itself where it fits
+/// (one index per block).
 static std::vector<int64_t> blockCounts(int64_t n, int64_t factor,
-                                        int64_t maxBlocks, int64_t numSMs) {
+                                        int64_t maxBlocks, int64_t numSMs,
+                                        int64_t saturatingBlocks) {
   constexpr size_t kBestCounts = 3;
   std::vector<int64_t> divisors;
   // Only divisors that fit are wanted: no factoring of huge extents.
@@ -77,13 +81,25 @@ static std::vector<int64_t> blockCounts(int64_t n, int64_t factor,
   });
   if (best.size() > kBestCounts)
     best.resize(kBestCounts);
-  if (!divisors.empty() && divisors.back() == n && !llvm::is_contained(best, n))
-    best.push_back(n);
+  auto addCount = [&](int64_t g) {
+    if (!llvm::is_contained(best, g))
+      best.push_back(g);
+  };
+  // The divisors just below and just above saturation (divisors ascend).
+  auto above = llvm::find_if(
+      divisors, [&](int64_t g) { return g * factor >= saturatingBlocks; });
+  if (above != divisors.begin())
+    addCount(*std::prev(above));
+  if (above != divisors.end())
+    addCount(*above);
+  if (!divisors.empty() && divisors.back() == n)
+    addCount(n);
   return best;
 }
 
 std::vector<Grid> mirage::candidateGrids(llvm::ArrayRef<Shape> shapes,
                                          int64_t numSMs,
+                                         int64_t saturatingBlocks,
                                          llvm::ArrayRef<Grid> user) {
   if (!user.empty())
     return std::vector<Grid>(user.begin(), user.end());
@@ -105,7 +121,7 @@ std::vector<Grid> mirage::candidateGrids(llvm::ArrayRef<Shape> shapes,
         innerExtents.insert(n);
     }
   for (int64_t n : extents)
-    for (int64_t g : blockCounts(n, 1, maxBlocks, numSMs))
+    for (int64_t g : blockCounts(n, 1, maxBlocks, numSMs, saturatingBlocks))
       add({g, 1, 1});
   // Batched inputs (one rank of at least 3, one leading extent b): the
   // batch on grid x, splits of the other dimensions on y and z.
@@ -118,12 +134,14 @@ std::vector<Grid> mirage::candidateGrids(llvm::ArrayRef<Shape> shapes,
       shapes.empty() || shapes.front().empty() ? 1 : shapes.front().front();
   if (batched && batch >= 1 && batch <= maxBlocks) {
     for (int64_t n : innerExtents)
-      for (int64_t g : blockCounts(n, batch, maxBlocks, numSMs))
+      for (int64_t g : blockCounts(n, batch, maxBlocks, numSMs, saturatingBlocks))
         add({batch, g, 1});
     for (int64_t n1 : innerExtents)
-      for (int64_t g1 : blockCounts(n1, batch, maxBlocks / 2, numSMs))
+      for (int64_t g1 : blockCounts(n1, batch, maxBlocks / 2, numSMs,
+                                       saturatingBlocks))
         for (int64_t n2 : innerExtents)
-          for (int64_t g2 : blockCounts(n2, batch * g1, maxBlocks, numSMs))
+          for (int64_t g2 : blockCounts(n2, batch * g1, maxBlocks,
+                                           numSMs, saturatingBlocks))
             add({batch, g1, g2});
   }
   // Promising first: whole waves, then fewer axes, then fewer blocks.

@@ -13,6 +13,7 @@
 #include "llvm/ADT/Sequence.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <set>
@@ -391,8 +392,16 @@ void KernelSearch::enumerateLaunches(llvm::ArrayRef<ValueId> inputs,
     shapes.push_back(graph.values[v].shape);
   std::vector<DimMap> imaps = candidateImaps(options.imaps);
   std::vector<Launch> launches;
-  for (const Grid &grid :
-       candidateGrids(shapes, options.gpu.numSMs, options.grids)) {
+  // The fewest blocks whose SMs draw the whole DRAM bandwidth (the cost
+  // model's bandwidth term), at most one per SM.
+  double share = options.gpu.bandwidthShareOfOneSM;
+  int64_t saturating =
+      share > 0 && share <= 1
+          ? std::min<int64_t>(options.gpu.numSMs,
+                              static_cast<int64_t>(std::ceil(1.0 / share)))
+          : options.gpu.numSMs;
+  for (const Grid &grid : candidateGrids(shapes, options.gpu.numSMs,
+                                         saturating, options.grids)) {
     // The imaps that map only axes of more than one block (acceptImaps
     // would reject the others).
     std::vector<DimMap> usable;

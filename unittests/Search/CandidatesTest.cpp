@@ -23,7 +23,7 @@ TEST(Candidates, WaveEfficiency) {
 
 TEST(Candidates, GridsComeFromTheShapes) {
   std::vector<Shape> shapes = {{2, 4096}, {4096, 6144}};
-  std::vector<Grid> grids = candidateGrids(shapes, 132, {});
+  std::vector<Grid> grids = candidateGrids(shapes, 132, 25, {});
   // Divisors of 6144 and 4096 at whole waves of 132 SMs: 128 blocks of 48
   // columns of W (Mirage's μGraph has 128 to 256 blocks), and 256.
   EXPECT_NE(llvm::find(grids, Grid{128, 1, 1}), grids.end());
@@ -35,11 +35,11 @@ TEST(Candidates, GridsComeFromTheShapes) {
     EXPECT_LE(grid[0] * grid[1] * grid[2], 4 * 132);
   EXPECT_NE(llvm::find(grids, Grid{2, 1, 1}), grids.end());
   // Deterministic and free of duplicates.
-  EXPECT_EQ(grids, candidateGrids(shapes, 132, {}));
+  EXPECT_EQ(grids, candidateGrids(shapes, 132, 25, {}));
   std::set<Grid> unique(grids.begin(), grids.end());
   EXPECT_EQ(unique.size(), grids.size());
   // Another chip, other waves: on 8 SMs, 8 blocks fill one.
-  std::vector<Grid> small = candidateGrids(shapes, 8, {});
+  std::vector<Grid> small = candidateGrids(shapes, 8, 8, {});
   EXPECT_DOUBLE_EQ(
       waveEfficiency(small.front()[0] * small.front()[1] * small.front()[2], 8),
       1.0);
@@ -51,7 +51,7 @@ TEST(Candidates, BatchedGridsSplitTwoDimensions) {
   // MQA at its real shape: Mirage's flash decoding uses (1, 8, 16), 128
   // blocks: 8 splits of the 4096 keys and 16 of the 1024 queries.
   std::vector<Shape> shapes = {{1, 1024, 64}, {1, 64, 4096}, {1, 4096, 64}};
-  std::vector<Grid> grids = candidateGrids(shapes, 132, {});
+  std::vector<Grid> grids = candidateGrids(shapes, 132, 25, {});
   bool twoSplits = llvm::any_of(grids, [](const Grid &g) {
     return g[0] == 1 && g[1] > 1 && g[2] > 1 && g[1] * g[2] == 128;
   });
@@ -60,15 +60,35 @@ TEST(Candidates, BatchedGridsSplitTwoDimensions) {
   // A zero extent gives no grid of its own (and no division by zero); 4
   // only one index per block (2 would leave 2, no tensor-core fragment); a
   // huge extent only divisors that fit.
-  EXPECT_EQ(candidateGrids({{0, 4}}, 132, {}), (std::vector<Grid>{{4, 1, 1}}));
+  EXPECT_EQ(candidateGrids({{0, 4}}, 132, 25, {}), (std::vector<Grid>{{4, 1, 1}}));
   EXPECT_FALSE(
-      candidateGrids({{std::numeric_limits<int64_t>::max(), 2}}, 132, {})
+      candidateGrids({{std::numeric_limits<int64_t>::max(), 2}}, 132, 25,
+                     {})
           .empty());
+}
+
+TEST(Candidates, BlockCountsNearBandwidthSaturation) {
+  // MQA at its real shape: every block reads all of K and V (1 MiB), so
+  // the one-kernel attention reads least with the fewest blocks that still
+  // draw the whole DRAM bandwidth (25 SMs at 4% each on an H100): 16 and 32
+  // blocks of the 1024 queries, which wave efficiency alone (128, 64, 32)
+  // would miss in part.
+  std::vector<Shape> shapes = {{1, 1024, 64}, {1, 64, 4096}, {1, 4096, 64}};
+  std::vector<Grid> grids = candidateGrids(shapes, 132, 25, {});
+  EXPECT_NE(llvm::find(grids, Grid{1, 16, 1}), grids.end());
+  EXPECT_NE(llvm::find(grids, Grid{1, 32, 1}), grids.end());
+  EXPECT_NE(llvm::find(grids, Grid{16, 1, 1}), grids.end());
+  // Without that count (every SM needed to saturate), no 16.
+  std::vector<Grid> wide = candidateGrids(shapes, 132, 132, {});
+  EXPECT_EQ(llvm::find(wide, Grid{1, 16, 1}), wide.end());
+  // A saturation point below every divisor adds the smallest one only.
+  std::vector<Grid> one = candidateGrids({{64, 64}}, 132, 1, {});
+  EXPECT_NE(llvm::find(one, Grid{8, 1, 1}), one.end());
 }
 
 TEST(Candidates, UserListsReplaceBuiltins) {
   std::vector<Grid> user = {{7, 1, 1}};
-  EXPECT_EQ(candidateGrids({{14, 14}}, 132, user), user);
+  EXPECT_EQ(candidateGrids({{14, 14}}, 132, 25, user), user);
   std::vector<DimMap> imaps = {{X, X, X}};
   EXPECT_EQ(candidateImaps(imaps), imaps);
   EXPECT_EQ(candidateOmaps({4, 1, 1}, 2, {DimMap{1, X, X}}),

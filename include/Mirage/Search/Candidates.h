@@ -55,12 +55,16 @@ double waveEfficiency(int64_t blocks, int64_t numSMs);
 /// grid x that divide an extent n of an input and leave each block one
 /// index or a multiple of 8 (a tensor-core fragment), the three with the best
 /// wave efficiency on `numSMs` SMs (at most 4 waves), and g = the extent itself
-/// where that is at most 4 waves (one index per block: a row of a norm);
+/// where that is at most 4 waves (one index per block: a row of a norm),
+/// and the two block counts around `saturatingBlocks`, the fewest blocks
+/// that draw the whole DRAM bandwidth (a replicated input is read once per
+/// block, so the fewest blocks that saturate DRAM read least);
 /// with inputs of one rank of at least 3, grids (b, g, 1) and (b, g1, g2)
 /// over the common leading (batch) extent b in the same way. Promising
 /// grids first: by wave efficiency, then fewer axes, then the grid;
 /// (b, 1, 1) last. Deterministic.
 std::vector<Grid> candidateGrids(llvm::ArrayRef<Shape> shapes, int64_t numSMs,
+                                 int64_t saturatingBlocks,
                                  llvm::ArrayRef<Grid> user);
 
 /// The per-input imap candidates: every structural map of the grid axes
