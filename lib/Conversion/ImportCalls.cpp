@@ -16,8 +16,10 @@
 #include "Mirage/Dialect/Kernel/IR/KernelDialect.h"
 #include "Mirage/Dialect/Structured/IR/StructuredDialect.h"
 
+#include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -111,7 +113,8 @@ struct LowerCallsPass : public ::mirage::impl::LowerCallsBase<LowerCallsPass> {
     Value workspace = allocate(argTypes.back());
     args.push_back(workspace);
     func::CallOp::create(builder, loc, callee, args);
-    memref::DeallocOp::create(builder, loc, workspace);
+    if (freeWorkspace)
+      memref::DeallocOp::create(builder, loc, workspace);
     for (auto [result, buffer] : llvm::zip_equal(call.getResults(), outputs))
       result.replaceAllUsesWith(bufferization::ToTensorOp::create(
           builder, loc, result.getType(), buffer, /*restrict=*/true,
@@ -139,7 +142,11 @@ struct DropAbiPass : public PassWrapper<DropAbiPass, OperationPass<ModuleOp>> {
 } // namespace
 
 void mirage::buildMixedToCPUPipeline(OpPassManager &pm) {
-  pm.addPass(createLowerCalls());
+  // Upstream's deallocation below frees the workspaces with the other
+  // buffers; it refuses a module that already frees some.
+  LowerCallsOptions calls;
+  calls.freeWorkspace = false;
+  pm.addPass(createLowerCalls(calls));
   // The callers: tensors to buffers, across function boundaries, with the
   // identity layouts the lowered functions take.
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -147,7 +154,16 @@ void mirage::buildMixedToCPUPipeline(OpPassManager &pm) {
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  buildToCPUPipeline(pm);
+  buildMapToCPUPasses(pm);
+  // Every buffer the callers allocate (each call's outputs and workspace,
+  // the callers' own tensors) freed after its last use; a function's
+  // results go to its caller. Not before the CPU mapping: on the
+  // structured level it would move ops ahead of a kernel's buffers.
+  bufferization::buildBufferDeallocationPipeline(pm);
+  // The copies it makes of a buffer a function returns but does not own
+  // (bufferization.clone) become an allocation and a copy.
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  buildCPUToLLVMPasses(pm);
   pm.addPass(createDropAbiPass());
 }
 

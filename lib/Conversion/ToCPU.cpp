@@ -47,7 +47,7 @@ struct EmitCInterfacePass
 
 } // namespace
 
-void mirage::buildToCPUPipeline(OpPassManager &pm) {
+void mirage::buildMapToCPUPasses(OpPassManager &pm) {
   // Kernel-level functions to sequential loops on memrefs (still with
   // cooperative linalg ops).
   pm.addNestedPass<func::FuncOp>(createDefaultSchedules());
@@ -56,7 +56,14 @@ void mirage::buildToCPUPipeline(OpPassManager &pm) {
   // After the structured lowering, which rewrites the signatures: the C
   // wrapper takes one pointer to a memref descriptor per argument.
   pm.addPass(createEmitCInterface());
+}
 
+void mirage::buildToCPUPipeline(OpPassManager &pm) {
+  buildMapToCPUPasses(pm);
+  buildCPUToLLVMPasses(pm);
+}
+
+void mirage::buildCPUToLLVMPasses(OpPassManager &pm) {
   // Sequential loops to the LLVM dialect.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Intrinsics first (LLVM lowers them to instructions or libm calls it

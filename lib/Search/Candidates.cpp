@@ -134,14 +134,15 @@ std::vector<Grid> mirage::candidateGrids(llvm::ArrayRef<Shape> shapes,
       shapes.empty() || shapes.front().empty() ? 1 : shapes.front().front();
   if (batched && batch >= 1 && batch <= maxBlocks) {
     for (int64_t n : innerExtents)
-      for (int64_t g : blockCounts(n, batch, maxBlocks, numSMs, saturatingBlocks))
+      for (int64_t g :
+           blockCounts(n, batch, maxBlocks, numSMs, saturatingBlocks))
         add({batch, g, 1});
     for (int64_t n1 : innerExtents)
-      for (int64_t g1 : blockCounts(n1, batch, maxBlocks / 2, numSMs,
-                                       saturatingBlocks))
+      for (int64_t g1 :
+           blockCounts(n1, batch, maxBlocks / 2, numSMs, saturatingBlocks))
         for (int64_t n2 : innerExtents)
-          for (int64_t g2 : blockCounts(n2, batch * g1, maxBlocks,
-                                           numSMs, saturatingBlocks))
+          for (int64_t g2 :
+               blockCounts(n2, batch * g1, maxBlocks, numSMs, saturatingBlocks))
             add({batch, g1, g2});
   }
   // Promising first: whole waves, then fewer axes, then fewer blocks.

@@ -400,8 +400,8 @@ void KernelSearch::enumerateLaunches(llvm::ArrayRef<ValueId> inputs,
           ? std::min<int64_t>(options.gpu.numSMs,
                               static_cast<int64_t>(std::ceil(1.0 / share)))
           : options.gpu.numSMs;
-  for (const Grid &grid : candidateGrids(shapes, options.gpu.numSMs,
-                                         saturating, options.grids)) {
+  for (const Grid &grid :
+       candidateGrids(shapes, options.gpu.numSMs, saturating, options.grids)) {
     // The imaps that map only axes of more than one block (acceptImaps
     // would reject the others).
     std::vector<DimMap> usable;

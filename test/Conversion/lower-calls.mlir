@@ -4,6 +4,14 @@
 //
 // RUN: mirage-opt %s -split-input-file --mirage-lower-calls \
 // RUN:   -verify-diagnostics | FileCheck %s
+// With free-workspace=false (as mirage-mixed-to-cpu runs it, before
+// upstream's buffer deallocation) the workspace is not freed here.
+// RUN: mirage-opt %s -split-input-file --mirage-lower-calls='free-workspace=false' \
+// RUN:   -verify-diagnostics | FileCheck %s --check-prefix=KEEP
+// KEEP-LABEL: func.func @caller
+// KEEP:         call @region
+// KEEP-NOT:     memref.dealloc
+// KEEP:         return
 
 // CHECK-LABEL: func.func @caller
 // CHECK-SAME:    (%[[X:.*]]: tensor<4x8xf32>)

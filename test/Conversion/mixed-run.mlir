@@ -15,6 +15,14 @@
 // RUN: mirage-opt %t.outlined.mlir --pass-pipeline='builtin.module(func.func(tosa-to-linalg-named, tosa-to-linalg, tosa-to-arith, tosa-to-tensor))' \
 // RUN:   | mirage-opt --mirage-mixed-to-cpu -o %t.ours.mlir
 // RUN: FileCheck %s --check-prefix=LLVM --input-file=%t.ours.mlir
+// Every buffer allocated is freed (upstream's buffer deallocation in the
+// pipeline): the outputs and workspace of the three calls and the
+// caller's own result in @model (6 freed there), and the result @model
+// returns, freed by @main after printing it.
+// RUN: grep -c "llvm.call @malloc" %t.ours.mlir | FileCheck %s --check-prefix=MALLOCS
+// RUN: grep -c "llvm.call @free" %t.ours.mlir | FileCheck %s --check-prefix=FREES
+// MALLOCS: {{^}}7{{$}}
+// FREES: {{^}}7{{$}}
 // RUN: mlir-runner %t.ours.mlir -e main -entry-point-result=void \
 // RUN:   -shared-libs=%mlir_runner_libs > %t.ours.txt
 //

@@ -60,10 +60,10 @@ TEST(Candidates, BatchedGridsSplitTwoDimensions) {
   // A zero extent gives no grid of its own (and no division by zero); 4
   // only one index per block (2 would leave 2, no tensor-core fragment); a
   // huge extent only divisors that fit.
-  EXPECT_EQ(candidateGrids({{0, 4}}, 132, 25, {}), (std::vector<Grid>{{4, 1, 1}}));
+  EXPECT_EQ(candidateGrids({{0, 4}}, 132, 25, {}),
+            (std::vector<Grid>{{4, 1, 1}}));
   EXPECT_FALSE(
-      candidateGrids({{std::numeric_limits<int64_t>::max(), 2}}, 132, 25,
-                     {})
+      candidateGrids({{std::numeric_limits<int64_t>::max(), 2}}, 132, 25, {})
           .empty());
 }
 

@@ -79,12 +79,23 @@ void buildToPTXPipeline(mlir::OpPassManager &pm,
                         const ToPTXPipelineOptions &options);
 
 /// Kernel-level functions to the LLVM dialect for the CPU (the JIT of
-/// mirage-cpu-runner).
+/// mirage-cpu-runner): `buildMapToCPUPasses`, then `buildCPUToLLVMPasses`.
 void buildToCPUPipeline(mlir::OpPassManager &pm);
 
-/// A mixed module to the LLVM dialect for the CPU: `mirage-lower-calls`,
-/// upstream's one-shot bufferization of the callers, then
-/// `buildToCPUPipeline` (docs/Import.md, "Running a mixed module").
+/// The first half of `buildToCPUPipeline`: kernel-level functions to
+/// sequential loops on memrefs (default schedules, the structured level,
+/// the CPU mapping, the C interface).
+void buildMapToCPUPasses(mlir::OpPassManager &pm);
+
+/// The second half of `buildToCPUPipeline`: loops on memrefs to the LLVM
+/// dialect.
+void buildCPUToLLVMPasses(mlir::OpPassManager &pm);
+
+/// A mixed module to the LLVM dialect for the CPU: `mirage-lower-calls`
+/// (`free-workspace=false`), upstream's one-shot bufferization of the
+/// callers, `buildMapToCPUPasses`, upstream's buffer deallocation pipeline
+/// (every buffer the callers allocate is freed), `buildCPUToLLVMPasses`
+/// (docs/Import.md, "Running a mixed module").
 void buildMixedToCPUPipeline(mlir::OpPassManager &pm);
 
 /// `mirage-drop-abi`, the last step of the mixed pipelines: drops

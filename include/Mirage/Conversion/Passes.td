@@ -177,7 +177,8 @@ def LowerCalls : Pass<"mirage-lower-calls", "::mlir::ModuleOp"> {
     rewritten into the lowered function's calling convention
     (`structured.abi`): each input tensor becomes a read-only buffer
     (`bufferization.to_buffer`), each output a fresh 64-byte aligned
-    `memref.alloc`, and the workspace another, freed after the call; the
+    `memref.alloc`, and the workspace another, freed after the call
+    (`memref.dealloc`; not with `free-workspace=false`); the
     outputs are read back with `bufferization.to_tensor`. The callers stay
     on tensors for upstream's bufferization.
 
@@ -187,11 +188,22 @@ def LowerCalls : Pass<"mirage-lower-calls", "::mlir::ModuleOp"> {
     kernel ops (`--mirage-outline` was not run), and a reference to a
     kernel-level function other than `func.call`, are errors.
 
-    The pipeline `mirage-mixed-to-cpu` runs this pass, upstream's
-    `one-shot-bufferize` (function boundaries included, identity layouts)
-    and then `mirage-to-cpu`, which lowers the lowered regions and the
-    bufferized callers to the LLVM dialect in one module.
+    The pipeline `mirage-mixed-to-cpu` runs this pass with
+    `free-workspace=false`, upstream's `one-shot-bufferize` (function
+    boundaries included, identity layouts), the CPU mapping of
+    `mirage-to-cpu`, upstream's ownership-based buffer deallocation, which
+    frees every buffer the callers allocate (outputs, workspaces, the
+    callers' own tensors) after its last use, and the rest of
+    `mirage-to-cpu`, which lowers the regions and the callers to the LLVM
+    dialect in one module. Upstream's deallocation refuses a module that
+    already frees some buffers, hence the option.
   }];
+  let options = [
+    Option<"freeWorkspace", "free-workspace", "bool", /*default=*/"true",
+           "Free each call's workspace after the call (memref.dealloc); "
+           "off when upstream's buffer deallocation frees every buffer "
+           "afterwards, as in mirage-mixed-to-cpu">
+  ];
   let dependentDialects = ["::mirage::kernel::KernelDialect",
                            "::mirage::block::BlockDialect",
                            "::mirage::structured::StructuredDialect",
