@@ -31,18 +31,19 @@ void populateImportPatterns(mlir::RewritePatternSet &patterns);
 // Pipelines (docs/Lowering.md, "Pipelines")
 //===----------------------------------------------------------------------===//
 
-/// The options of the `mirage-to-ptx` pipeline.
-struct ToPTXPipelineOptions
-    : public mlir::PassPipelineOptions<ToPTXPipelineOptions> {
+/// The device-code options that `mirage-to-ptx` and `mirage-mixed-to-gpu`
+/// share: the chip, its shared memory, the CUDA toolkit, LLVM's
+/// optimization level and the code generator's switches.
+template <typename Derived>
+struct GPUCodegenPipelineOptions : public mlir::PassPipelineOptions<Derived> {
+  template <typename DataType>
+  using Option = mlir::detail::PassOptions::Option<DataType>;
+
   Option<std::string> chip{
       *this, "chip",
       llvm::cl::desc(
           "The GPU to compile for (sm_75 and newer, e.g. sm_80, sm_90a)"),
       llvm::cl::init("sm_90")};
-  Option<std::string> output{
-      *this, "output",
-      llvm::cl::desc("The directory the bundles are written to (required)"),
-      llvm::cl::init("")};
   Option<int64_t> sharedMemoryBytes{
       *this, "shared-memory-bytes",
       llvm::cl::desc("Dynamic shared memory available to one block; 0 takes "
@@ -50,7 +51,8 @@ struct ToPTXPipelineOptions
       llvm::cl::init(0)};
   Option<std::string> cudaPath{
       *this, "cuda-path",
-      llvm::cl::desc("The CUDA toolkit whose nvvm/libdevice is linked"),
+      llvm::cl::desc("The CUDA toolkit whose nvvm/libdevice is linked (and "
+                     "whose ptxas makes a cubin where one is asked for)"),
       llvm::cl::init("/usr/local/cuda")};
   Option<int> optLevel{
       *this, "opt-level",
@@ -70,6 +72,15 @@ struct ToPTXPipelineOptions
       llvm::cl::desc("Double-buffer the copies of the for-loop with cp.async "
                      "(from sm_80)"),
       llvm::cl::init(true)};
+};
+
+/// The options of the `mirage-to-ptx` pipeline.
+struct ToPTXPipelineOptions
+    : public GPUCodegenPipelineOptions<ToPTXPipelineOptions> {
+  Option<std::string> output{
+      *this, "output",
+      llvm::cl::desc("The directory the bundles are written to (required)"),
+      llvm::cl::init("")};
 };
 
 /// Kernel-level (or graph-defined, or structured) functions to PTX bundles:
@@ -104,45 +115,12 @@ std::unique_ptr<mlir::Pass> createDropAbiPass();
 
 /// The options of the `mirage-mixed-to-gpu` pipeline.
 struct MixedToGPUPipelineOptions
-    : public mlir::PassPipelineOptions<MixedToGPUPipelineOptions> {
-  Option<std::string> chip{
-      *this, "chip",
-      llvm::cl::desc(
-          "The GPU to compile for (sm_75 and newer, e.g. sm_80, sm_90a)"),
-      llvm::cl::init("sm_90")};
-  Option<int64_t> sharedMemoryBytes{
-      *this, "shared-memory-bytes",
-      llvm::cl::desc("Dynamic shared memory available to one block; 0 takes "
-                     "the chip's maximum"),
-      llvm::cl::init(0)};
-  Option<std::string> cudaPath{
-      *this, "cuda-path",
-      llvm::cl::desc("The CUDA toolkit whose nvvm/libdevice is linked (and "
-                     "whose ptxas makes a cubin for format=bin or fatbin)"),
-      llvm::cl::init("/usr/local/cuda")};
-  Option<int> optLevel{
-      *this, "opt-level",
-      llvm::cl::desc("LLVM optimization level of the device code"),
-      llvm::cl::init(3)};
+    : public GPUCodegenPipelineOptions<MixedToGPUPipelineOptions> {
   Option<std::string> format{
       *this, "format",
       llvm::cl::desc("What gpu.binary holds: isa (PTX, compiled by the "
                      "driver when loaded), bin (a cubin, by ptxas) or fatbin"),
       llvm::cl::init("isa")};
-  Option<bool> tensorCores{
-      *this, "tensor-cores",
-      llvm::cl::desc("Use mma.sync for f16/bf16 matmuls (from sm_80)"),
-      llvm::cl::init(true)};
-  Option<bool> vectorize{
-      *this, "vectorize",
-      llvm::cl::desc(
-          "Copy tiles with 16-byte vector loads and stores where aligned"),
-      llvm::cl::init(true)};
-  Option<bool> asyncCopy{
-      *this, "async-copy",
-      llvm::cl::desc("Double-buffer the copies of the for-loop with cp.async "
-                     "(from sm_80)"),
-      llvm::cl::init(true)};
 };
 
 /// The device half of `mirage-to-ptx`, shared with `mirage-mixed-to-gpu`:
