@@ -497,7 +497,10 @@ std::optional<SmallVector<int64_t>> permutationTo(ArrayRef<unsigned> have,
 /// linalg.matmul and linalg.batch_matmul: kernel.matmul, plus kernel.add of
 /// the init unless it is zero. An operand whose indexing map permutes the
 /// default one's dimensions (B stored transposed: what
-/// linalg.matmul_transpose_b was) goes through a kernel.transpose first.
+/// linalg.matmul_transpose_b was) goes through a kernel.transpose first; one
+/// whose map reads only some of them (a broadcast operand: one B for every
+/// batch, a vector for every row) through a kernel.transpose into their
+/// order and a kernel.broadcast along the others.
 template <typename SourceOp>
 struct LinalgMatmulToKernel : OpRewritePattern<SourceOp> {
   using OpRewritePattern<SourceOp>::OpRewritePattern;
@@ -513,22 +516,41 @@ struct LinalgMatmulToKernel : OpRewritePattern<SourceOp> {
     if (maps.back() != defaults.back())
       return rewriter.notifyMatchFailure(
           op, "an output indexing map other than the default");
+    SmallVector<int64_t> loops = op.getStaticLoopRanges();
+    if (llvm::any_of(loops, ShapedType::isDynamic))
+      return rewriter.notifyMatchFailure(op, "a dynamic loop extent");
     KernelBuilder builder(rewriter, op.getLoc());
     SmallVector<Value, 2> operands;
     for (unsigned i : {0u, 1u}) {
+      SmallVector<unsigned> want = *loopsRead(defaults[i]);
       std::optional<SmallVector<unsigned>> have = loopsRead(maps[i]);
-      std::optional<SmallVector<int64_t>> permutation;
-      if (have)
-        permutation = permutationTo(*have, *loopsRead(defaults[i]));
-      if (!permutation) {
+      if (!have || llvm::any_of(*have, [&](unsigned loop) {
+            return !llvm::is_contained(want, loop);
+          })) {
         builder.rollBack();
         return rewriter.notifyMatchFailure(op, [&](Diagnostic &diag) {
           diag << "the indexing map of operand #" << i
-               << " is not a permutation of the default one (a broadcast "
-                  "operand)";
+               << " reads loops other than the default one's, or not each "
+                  "at most once";
         });
       }
-      operands.push_back(builder.transpose(op.getInputs()[i], *permutation));
+      // The loops read, in the default map's order; then the others added.
+      SmallVector<unsigned> ordered;
+      for (unsigned loop : want)
+        if (llvm::is_contained(*have, loop))
+          ordered.push_back(loop);
+      Value operand =
+          builder.transpose(op.getInputs()[i], *permutationTo(*have, ordered));
+      if (ordered.size() < want.size()) {
+        SmallVector<int64_t> added, shape;
+        for (auto [dim, loop] : llvm::enumerate(want)) {
+          if (!llvm::is_contained(*have, loop))
+            added.push_back(dim);
+          shape.push_back(loops[loop]);
+        }
+        operand = builder.broadcast(operand, added, shape);
+      }
+      operands.push_back(operand);
     }
     Value lhs = operands[0], rhs = operands[1];
     Value init = op.getOutputs()[0];

@@ -4,7 +4,8 @@
 // and one with B transposed, a sum into a non-zero init, a sum over two
 // dimensions, a maximum kept as 4x1 (torch's keepdim) from -inf, a generic
 // reading one input transposed and two through projections, and one reading
-// a transposed projection in three loops. @model is imported (all of it);
+// a transposed projection in three loops, and a batch_matmul whose B is
+// shared by the batches (a broadcast operand). @model is imported (all of it);
 // `mirage-mixed-to-cpu` and mlir-runner run it, and the same module lowered
 // by upstream passes alone must print the same values (f32 on both sides,
 // sums in other orders: |ours - upstream| <= 1e-6 + 1e-4 |upstream|, finite
@@ -27,7 +28,7 @@
 // RUN:   -shared-libs=%mlir_runner_libs > %t.upstream.txt
 // RUN: %mirage_python %S/Inputs/compare-memref-prints.py --rtol 1e-4 --atol 1e-6 \
 // RUN:   %t.upstream.txt %t.ours.txt | FileCheck %s --check-prefix=SAME
-// SAME: same: 126 values
+// SAME: same: 174 values
 
 // Every upstream op of @model is imported: @model is kernel level as a
 // whole, more than one region, and so cut into regions by the outliner's
@@ -45,6 +46,7 @@
 // OUTLINED-DAG:     kernel.broadcast %{{.*}} dimensions [0] : tensor<8xf32> -> tensor<4x8xf32>
 // OUTLINED-DAG:     kernel.broadcast %{{.*}} dimensions [1] : tensor<4xf32> -> tensor<4x8xf32>
 // OUTLINED-DAG:     kernel.broadcast %{{.*}} dimensions [1] : tensor<2x3xf32> -> tensor<2x5x3xf32>
+// OUTLINED-DAG:     kernel.broadcast %{{.*}} dimensions [0] : tensor<8x6xf32> -> tensor<2x8x6xf32>
 // OUTLINED:         return
 // OUTLINED-NEXT:  }
 
@@ -57,7 +59,7 @@
 #p3 = affine_map<(d0, d1, d2) -> (d2, d0)>
 func.func @model(%x: tensor<4x8xf32>, %xt: tensor<8x4xf32>, %w: tensor<8x6xf32>, %wt: tensor<6x8xf32>,
                  %i8: tensor<8xf32>, %a3: tensor<2x4x8xf32>, %p: tensor<3x2xf32>, %c4: tensor<4xf32>)
-    -> (tensor<4x6xf32>, tensor<4x6xf32>, tensor<8xf32>, tensor<4xf32>, tensor<4x1xf32>, tensor<4x8xf32>, tensor<2x5x3xf32>) {
+    -> (tensor<4x6xf32>, tensor<4x6xf32>, tensor<8xf32>, tensor<4xf32>, tensor<4x1xf32>, tensor<4x8xf32>, tensor<2x5x3xf32>, tensor<2x4x6xf32>) {
   %zero = arith.constant 0.0 : f32
   %ninf = arith.constant 0xFF800000 : f32
   %e46 = tensor.empty() : tensor<4x6xf32>
@@ -103,7 +105,11 @@ func.func @model(%x: tensor<4x8xf32>, %xt: tensor<8x4xf32>, %w: tensor<8x6xf32>,
     %y = arith.negf %a : f32
     linalg.yield %y : f32
   } -> tensor<2x5x3xf32>
-  return %m1, %m2, %s1, %s2, %mx, %g, %n3 : tensor<4x6xf32>, tensor<4x6xf32>, tensor<8xf32>, tensor<4xf32>, tensor<4x1xf32>, tensor<4x8xf32>, tensor<2x5x3xf32>
+  %e246 = tensor.empty() : tensor<2x4x6xf32>
+  %z246 = linalg.fill ins(%zero : f32) outs(%e246 : tensor<2x4x6xf32>) -> tensor<2x4x6xf32>
+  %bm = linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (k, n)>, affine_map<(b, m, n, k) -> (b, m, n)>]
+      ins(%a3, %w : tensor<2x4x8xf32>, tensor<8x6xf32>) outs(%z246 : tensor<2x4x6xf32>) -> tensor<2x4x6xf32>
+  return %m1, %m2, %s1, %s2, %mx, %g, %n3, %bm : tensor<4x6xf32>, tensor<4x6xf32>, tensor<8xf32>, tensor<4xf32>, tensor<4x1xf32>, tensor<4x8xf32>, tensor<2x5x3xf32>, tensor<2x4x6xf32>
 }
 
 // Inputs ((a * i + b * j + c * k) mod 11 - 5) / 16 and norm-like weights
@@ -190,9 +196,9 @@ func.func @main() {
   %a3 = tensor.cast %ad : tensor<?x?x?xf32> to tensor<2x4x8xf32>
   %i8 = tensor.cast %id : tensor<?xf32> to tensor<8xf32>
   %cc = tensor.cast %cd : tensor<?xf32> to tensor<4xf32>
-  %r:7 = call @model(%x, %xt, %w, %wt, %i8, %a3, %p, %cc)
+  %r:8 = call @model(%x, %xt, %w, %wt, %i8, %a3, %p, %cc)
       : (tensor<4x8xf32>, tensor<8x4xf32>, tensor<8x6xf32>, tensor<6x8xf32>, tensor<8xf32>, tensor<2x4x8xf32>, tensor<3x2xf32>, tensor<4xf32>)
-      -> (tensor<4x6xf32>, tensor<4x6xf32>, tensor<8xf32>, tensor<4xf32>, tensor<4x1xf32>, tensor<4x8xf32>, tensor<2x5x3xf32>)
+      -> (tensor<4x6xf32>, tensor<4x6xf32>, tensor<8xf32>, tensor<4xf32>, tensor<4x1xf32>, tensor<4x8xf32>, tensor<2x5x3xf32>, tensor<2x4x6xf32>)
   %u0 = tensor.cast %r#0 : tensor<4x6xf32> to tensor<*xf32>
   call @printMemrefF32(%u0) : (tensor<*xf32>) -> ()
   %u1 = tensor.cast %r#1 : tensor<4x6xf32> to tensor<*xf32>
@@ -207,6 +213,8 @@ func.func @main() {
   call @printMemrefF32(%u5) : (tensor<*xf32>) -> ()
   %u6 = tensor.cast %r#6 : tensor<2x5x3xf32> to tensor<*xf32>
   call @printMemrefF32(%u6) : (tensor<*xf32>) -> ()
+  %u7 = tensor.cast %r#7 : tensor<2x4x6xf32> to tensor<*xf32>
+  call @printMemrefF32(%u7) : (tensor<*xf32>) -> ()
   return
 }
 func.func private @printMemrefF32(tensor<*xf32>)

@@ -272,12 +272,29 @@ func.func @matmul_transposed(%a: tensor<8x16xf16>, %b: tensor<32x16xf16>, %at: t
 
 // -----
 
-// A matmul whose operand is broadcast (a map that drops a dimension) stays.
-func.func @matmul_broadcast(%a: tensor<16xf16>, %b: tensor<16x32xf16>, %i: tensor<8x32xf16>) -> tensor<8x32xf16> {
-  // expected-remark @+1 {{'linalg.matmul' left in place: the indexing map of operand #0 is not a permutation of the default one (a broadcast operand)}}
+// A matmul operand whose map reads only some of the default one's loops
+// (a broadcast operand) is broadcast along the others first: a vector for
+// every row of A, one B (or one A) for every batch.
+// CHECK-LABEL: func.func @matmul_broadcast
+// CHECK-NEXT:    %[[A:.*]] = kernel.broadcast %arg0 dimensions [0] : tensor<16xf16> -> tensor<8x16xf16>
+// CHECK-NEXT:    %[[M:.*]] = kernel.matmul %[[A]], %arg1 : tensor<8x16xf16>, tensor<16x32xf16>
+// CHECK-NEXT:    %[[S:.*]] = kernel.add %arg2, %[[M]]
+// CHECK-NEXT:    %[[B:.*]] = kernel.broadcast %arg4 dimensions [0] : tensor<4x6xf32> -> tensor<2x4x6xf32>
+// CHECK-NEXT:    %[[BM:.*]] = kernel.matmul %arg3, %[[B]] : tensor<2x5x4xf32>, tensor<2x4x6xf32>
+// CHECK-NEXT:    %[[W:.*]] = kernel.broadcast %arg5 dimensions [0] : tensor<5x4xf32> -> tensor<2x5x4xf32>
+// CHECK-NEXT:    %[[WM:.*]] = kernel.matmul %[[W]], %arg6 : tensor<2x5x4xf32>, tensor<2x4x6xf32>
+// CHECK-NEXT:    return %[[S]], %[[BM]], %[[WM]]
+func.func @matmul_broadcast(%a: tensor<16xf16>, %b: tensor<16x32xf16>, %i: tensor<8x32xf16>,
+                            %x: tensor<2x5x4xf32>, %w: tensor<4x6xf32>, %wa: tensor<5x4xf32>,
+                            %y: tensor<2x4x6xf32>) -> (tensor<8x32xf16>, tensor<2x5x6xf32>, tensor<2x5x6xf32>) {
   %m = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>]
       ins(%a, %b : tensor<16xf16>, tensor<16x32xf16>) outs(%i : tensor<8x32xf16>) -> tensor<8x32xf16>
-  return %m : tensor<8x32xf16>
+  %e = tensor.empty() : tensor<2x5x6xf32>
+  %bm = linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (k, n)>, affine_map<(b, m, n, k) -> (b, m, n)>]
+      ins(%x, %w : tensor<2x5x4xf32>, tensor<4x6xf32>) outs(%e : tensor<2x5x6xf32>) -> tensor<2x5x6xf32>
+  %wm = linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (m, k)>, affine_map<(b, m, n, k) -> (b, k, n)>, affine_map<(b, m, n, k) -> (b, m, n)>]
+      ins(%wa, %y : tensor<5x4xf32>, tensor<2x4x6xf32>) outs(%e : tensor<2x5x6xf32>) -> tensor<2x5x6xf32>
+  return %m, %bm, %wm : tensor<8x32xf16>, tensor<2x5x6xf32>, tensor<2x5x6xf32>
 }
 
 // -----
