@@ -27,7 +27,7 @@ ReferenceTests::inputs(size_t test, std::vector<Tensor> &storage) const {
     return firstInputs;
   storage.clear();
   for (auto [i, info] : llvm::enumerate(inputInfos))
-    storage.push_back(randomInput(info, NumberSystem::Field, seeds[test],
+    storage.push_back(seededInput(info, NumberSystem::Field, seeds[test],
                                   static_cast<unsigned>(i)));
   return storage;
 }
@@ -35,7 +35,7 @@ ReferenceTests::inputs(size_t test, std::vector<Tensor> &storage) const {
 int64_t ReferenceTests::keptInputBytes() const {
   int64_t bytes = 0;
   for (const Tensor &t : firstInputs)
-    bytes += static_cast<int64_t>(t.data.size() * sizeof(float));
+    bytes += t.heldBytes();
   return bytes;
 }
 
@@ -47,7 +47,7 @@ mirage::search::makeReferenceTests(const KernelGraph &reference,
     tests.inputInfos.push_back(reference.values[i]);
   for (unsigned t = 0; t < options.verifyTests; ++t) {
     std::vector<Tensor> inputs =
-        randomInputs(reference, NumberSystem::Field, options.seed + t);
+        seededInputs(reference, NumberSystem::Field, options.seed + t);
     llvm::Expected<EvalResult> outputs =
         evaluate(reference, NumberSystem::Field, inputs, options.seed + t);
     if (!outputs)

@@ -39,7 +39,9 @@ namespace mirage::search {
 /// element: docs/Semantics.md), one test at a time (docs/Search.md,
 /// "Memory").
 struct ReferenceTests {
-  /// The reference's inputs, to draw a test's inputs again.
+  /// The reference's inputs, to draw a test's inputs again. Inputs above
+  /// kHeldInputBytes are not held but drawn where they are read
+  /// (seededInputs): MoE's weights.
   std::vector<ValueInfo> inputInfos;
   /// The inputs of test 0, or empty once released (releaseFirstInputs).
   std::vector<Tensor> firstInputs;

@@ -3,6 +3,9 @@
 #include "Engine.h"
 #include "Gemm.h"
 
+#include "Mirage/Portable/Random.h"
+#include "Mirage/Semantics/FiniteField.h"
+
 #include <algorithm>
 #include <tuple>
 #include <type_traits>
@@ -33,7 +36,67 @@ View detail::viewOf(const Tensor &tensor) {
   view.data = tensor.data.data();
   view.shape = padShape(tensor.shape);
   view.stride = denseStrides(view.shape);
+  if (tensor.isDrawn())
+    view.drawn = &tensor;
   return view;
+}
+
+void detail::drawElements(const Tensor &input, unsigned lanes, int64_t first,
+                          int64_t step, int64_t count, float *out) {
+  const SeededSource &source = *input.drawn;
+  if (lanes == 1) {
+    for (int64_t i = 0; i < count; ++i)
+      out[i] = static_cast<float>(portable::randomValue(
+          source.seed, source.inputIndex,
+          static_cast<uint64_t>(first + i * step), source.scale, input.dtype));
+    return;
+  }
+  // randomBits(seed, t, i) = mix64(key + (i + 1) * gamma), the key hoisted
+  // and mix64 inlined (Mirage/Portable/Random.h; DrawnInputTest compares
+  // with randomInput); the residues as randomInput takes them.
+  using portable::kSplitMixGamma;
+  uint64_t key =
+      portable::mix64(source.seed * kSplitMixGamma + source.inputIndex + 1);
+  auto mix = [](uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  uint64_t counter = key + (static_cast<uint64_t>(first) + 1) * kSplitMixGamma;
+  uint64_t increment = static_cast<uint64_t>(step) * kSplitMixGamma;
+  for (int64_t i = 0; i < count; ++i, counter += increment) {
+    uint64_t bits = mix(counter);
+    out[2 * i] = static_cast<float>(((bits >> 32) * field::kP) >> 32);
+    out[2 * i + 1] =
+        static_cast<float>(((bits & 0xffffffffULL) * field::kQ) >> 32);
+  }
+}
+
+void detail::drawView(const View &view, unsigned lanes, float *out) {
+  const Dims &shape = view.shape, &stride = view.stride;
+  int64_t o = 0;
+  for (int64_t i0 = 0; i0 < shape[0]; ++i0)
+    for (int64_t i1 = 0; i1 < shape[1]; ++i1)
+      for (int64_t i2 = 0; i2 < shape[2]; ++i2, o += shape[3])
+        drawElements(*view.drawn, lanes,
+                     view.origin + i0 * stride[0] + i1 * stride[1] +
+                         i2 * stride[2],
+                     stride[3], shape[3], out + o * lanes);
+}
+
+View detail::heldView(const View &view, unsigned lanes,
+                      std::vector<float> &storage) {
+  if (!view.drawn)
+    return view;
+  View held;
+  held.shape = view.shape;
+  held.stride = denseStrides(view.shape);
+  storage.resize(static_cast<size_t>(held.shape[0] * held.shape[1] *
+                                     held.shape[2] * held.shape[3] * lanes));
+  drawView(view, lanes, storage.data());
+  held.data = storage.data();
+  held.onesLanes = view.onesLanes;
+  return held;
 }
 
 View detail::broadcastTo(View view, const Dims &shape) {
@@ -366,8 +429,17 @@ void Kernels<D>::multiplyViews(const View &a, const View &b, const View *a2,
   for (int64_t j0 = 0; j0 < n; j0 += blockCols) {
     int64_t width = std::min(blockCols, n - j0);
     View bb = b, bb2 = b2 ? *b2 : View();
-    bb.data += j0 * b.stride[3] * L;
     bb.shape[3] = width;
+    if (b.drawn) {
+      // A drawn operand (a weight not held, Evaluator::run): this block of
+      // its batch (b0, b1) is drawn, a dense window with the same elements.
+      bb.origin += j0 * b.stride[3] + b0 * b.stride[0] + b1 * b.stride[1];
+      bb.shape[0] = bb.shape[1] = 1;
+      bb = heldView(bb, L, drawnBlock);
+      bb.stride[0] = bb.stride[1] = 0;
+    } else {
+      bb.data += j0 * b.stride[3] * L;
+    }
     if (b2) {
       bb2.data += j0 * b2->stride[3] * L;
       bb2.shape[3] = width;
@@ -413,8 +485,20 @@ const double *Kernels<D>::columnSums(const View &b, const View *b2, int64_t b0,
   for (const View *v : {&b, b2}) {
     if (!v)
       continue;
-    const float *base = v->data + (b0 * v->stride[0] + b1 * v->stride[1]) * L;
+    const float *base =
+        v->drawn ? nullptr
+                 : v->data + (b0 * v->stride[0] + b1 * v->stride[1]) * L;
     for (int64_t kk = 0; kk < v->shape[2]; ++kk) {
+      if (v->drawn) {
+        // A row of a drawn operand, drawn (multiplyViews).
+        drawnBlock.resize(static_cast<size_t>(n * L));
+        drawElements(*v->drawn, L,
+                     v->origin + b0 * v->stride[0] + b1 * v->stride[1] +
+                         kk * v->stride[2],
+                     v->stride[3], n, drawnBlock.data());
+        gemm::addEvens(drawnBlock.data() + l, n, sums);
+        continue;
+      }
       const float *row = base + kk * v->stride[2] * L + l;
       if (v->stride[3] == 1) {
         gemm::addEvens(row, n, sums);
