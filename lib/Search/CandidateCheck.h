@@ -25,6 +25,7 @@
 
 #include <mutex>
 #include <optional>
+#include <tuple>
 #include <vector>
 
 namespace mirage::search {
@@ -109,6 +110,24 @@ public:
   /// order in which the workers find candidates.
   bool worthVerifying(double seconds);
 
+  /// Where a candidate ranks (takeRanked): its predicted time, its op
+  /// count, its task; among equal keys, the one a task found first.
+  struct RankKey {
+    double seconds;
+    size_t ops;
+    uint64_t task;
+    bool operator<(const RankKey &o) const {
+      return std::tie(seconds, ops, task) < std::tie(o.seconds, o.ops, o.task);
+    }
+  };
+  /// Whether a candidate of `key` would rank after the topK screened
+  /// candidates kept so far, ties included (equal keys: the same task,
+  /// which found the kept one first). Such a candidate cannot be in the
+  /// result and is not screened: with top-k=1, one of many programs of the
+  /// same predicted time and size (grids or loops that cost the same) is
+  /// screened, not all (MoE's equal-cost launches: 1.4 s each).
+  bool ranksAfterBest(const RankKey &key);
+
   /// The cost above which a candidate is not worth verifying: the k-th
   /// best screened so far, infinite while fewer than topK are.
   double costBound();
@@ -132,6 +151,8 @@ private:
   /// The predicted times of the best screened candidates so far, at most
   /// topK, ascending.
   std::vector<double> bestSeconds;
+  /// Their rank keys, ascending.
+  std::vector<RankKey> bestKeys;
   TaskResults<Candidate> found;
 };
 

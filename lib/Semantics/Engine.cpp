@@ -3,10 +3,13 @@
 #include "Engine.h"
 #include "Gemm.h"
 
+#include "Mirage/Portable/FloatFormats.h"
 #include "Mirage/Portable/Random.h"
 #include "Mirage/Semantics/FiniteField.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <tuple>
 #include <type_traits>
 
@@ -44,16 +47,9 @@ View detail::viewOf(const Tensor &tensor) {
 void detail::drawElements(const Tensor &input, unsigned lanes, int64_t first,
                           int64_t step, int64_t count, float *out) {
   const SeededSource &source = *input.drawn;
-  if (lanes == 1) {
-    for (int64_t i = 0; i < count; ++i)
-      out[i] = static_cast<float>(portable::randomValue(
-          source.seed, source.inputIndex,
-          static_cast<uint64_t>(first + i * step), source.scale, input.dtype));
-    return;
-  }
   // randomBits(seed, t, i) = mix64(key + (i + 1) * gamma), the key hoisted
   // and mix64 inlined (Mirage/Portable/Random.h; DrawnInputTest compares
-  // with randomInput); the residues as randomInput takes them.
+  // with randomInput).
   using portable::kSplitMixGamma;
   uint64_t key =
       portable::mix64(source.seed * kSplitMixGamma + source.inputIndex + 1);
@@ -64,6 +60,38 @@ void detail::drawElements(const Tensor &input, unsigned lanes, int64_t first,
   };
   uint64_t counter = key + (static_cast<uint64_t>(first) + 1) * kSplitMixGamma;
   uint64_t increment = static_cast<uint64_t>(step) * kSplitMixGamma;
+  if (lanes == 1) {
+    // randomValue: (2u - 1) * scale rounded to the dtype. f16 and bf16
+    // values in their normal range are rounded (to nearest, ties to even)
+    // on the double's bits, which is what roundToDType computes there; the
+    // rest (subnormals, overflow, f32) by roundToDType itself.
+    int dropped = input.dtype == DType::F16    ? 52 - 10
+                  : input.dtype == DType::BF16 ? 52 - 7
+                                               : 0;
+    double smallest = input.dtype == DType::F16 ? 0x1p-14 : 0x1p-126;
+    double largest = input.dtype == DType::F16 ? 65504.0 : 0x1.fep127;
+    for (int64_t i = 0; i < count; ++i, counter += increment) {
+      double u = portable::unitInterval(mix(counter));
+      double v = (2 * u - 1) * source.scale;
+      double a = std::fabs(v);
+      if (dropped && a >= smallest && a <= largest) {
+        uint64_t b;
+        std::memcpy(&b, &v, sizeof b);
+        uint64_t half = (uint64_t(1) << (dropped - 1)) - 1;
+        b += half + ((b >> dropped) & 1);
+        b &= ~((uint64_t(1) << dropped) - 1);
+        double r;
+        std::memcpy(&r, &b, sizeof r);
+        if (std::fabs(r) <= largest) {
+          out[i] = static_cast<float>(r);
+          continue;
+        }
+      }
+      out[i] = static_cast<float>(portable::roundToDType(v, input.dtype));
+    }
+    return;
+  }
+  // The residues as randomInput takes them.
   for (int64_t i = 0; i < count; ++i, counter += increment) {
     uint64_t bits = mix(counter);
     out[2 * i] = static_cast<float>(((bits >> 32) * field::kP) >> 32);
