@@ -71,7 +71,8 @@ void detail::drawElements(const Tensor &input, unsigned lanes, int64_t first,
     double smallest = input.dtype == DType::F16 ? 0x1p-14 : 0x1p-126;
     double largest = input.dtype == DType::F16 ? 65504.0 : 0x1.fep127;
     for (int64_t i = 0; i < count; ++i, counter += increment) {
-      double u = portable::unitInterval(mix(counter));
+      // portable::unitInterval, inlined.
+      double u = static_cast<double>(mix(counter) >> 11) * 0x1.0p-53;
       double v = (2 * u - 1) * source.scale;
       double a = std::fabs(v);
       if (dropped && a >= smallest && a <= largest) {
