@@ -125,7 +125,8 @@ public:
   /// which found the kept one first). Such a candidate cannot be in the
   /// result and is not screened: with top-k=1, one of many programs of the
   /// same predicted time and size (grids or loops that cost the same) is
-  /// screened, not all (MoE's equal-cost launches: 1.4 s each).
+  /// screened, not all (MoE's six equal-cost launches, about a second
+  /// each at its real shape).
   bool ranksAfterBest(const RankKey &key);
 
   /// The cost above which a candidate is not worth verifying: the k-th
