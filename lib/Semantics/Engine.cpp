@@ -543,6 +543,11 @@ void Kernels<D>::multiplyViews(const View &a, const View &b, const View *a2,
       bb.shape[0] = bb.shape[1] = 1;
       bb = heldView(bb, L, drawnBlock);
       bb.stride[0] = bb.stride[1] = 0;
+      if (drawnSums)
+        // The column sums of the lane of ones (matmul), from this block.
+        for (int64_t kk = 0; kk < k1; ++kk)
+          gemm::addEvens(bb.data + kk * width * L + drawnSumsLane, width,
+                         drawnSums + j0);
     } else {
       bb.data += j0 * b.stride[3] * L;
     }
@@ -638,9 +643,25 @@ void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
               allOnes(a, b0, b1, l) && (!a2 || allOnes(*a2, b0, b1, l)))
             ones |= 1u << l;
         rest &= ~ones;
+        // A drawn b with a lane of ones and another lane to multiply: the
+        // column sums are taken from the blocks multiplyViews draws, not
+        // from a draw of their own (every element of b would be drawn
+        // twice).
+        if (b.drawn && !b2 && rest && ones) {
+          if (sumBuffer.size() < static_cast<size_t>(n))
+            sumBuffer.resize(static_cast<size_t>(n));
+          std::fill(sumBuffer.begin(), sumBuffer.begin() + n, 0.0);
+          drawnSums = sumBuffer.data();
+          drawnSumsLane = static_cast<unsigned>(ones == 1u ? 0 : 1);
+        }
         for (unsigned l = 0; l < L; ++l) {
           if (!(ones >> l & 1))
             continue;
+          if (drawnSums) {
+            // (Its lane is written below, after multiplyViews.)
+            onesLane = static_cast<int>(l);
+            continue;
+          }
           const double *sums = columnSums(b, b2, b0, b1, l);
           const unsigned lane[2] = {l, l};
           if (lanes == kAllLanes && rest) {
@@ -678,6 +699,26 @@ void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
       multiplyViews(a, b, a2, b2, b0, b1, rest, accBuffer.data(), ldc,
                     /*accumulate=*/false, &terms);
       if constexpr (D::kIsField) {
+        if (drawnSums) {
+          // The column sums of the lane of ones, from the drawn blocks.
+          const unsigned lane[2] = {drawnSumsLane, drawnSumsLane};
+          drawnSums = nullptr;
+          float *to = y + drawnSumsLane;
+          int64_t stride = L;
+          if (lanes == kAllLanes) {
+            if (onesRow.size() < static_cast<size_t>(n))
+              onesRow.resize(static_cast<size_t>(n));
+            to = onesRow.data();
+            stride = 1;
+          }
+          gemm::reduceToFloats(sumBuffer.data(), n, lane, to, stride);
+          if (lanes != kAllLanes) {
+            for (int64_t i = 1; i < m; ++i)
+              for (int64_t j = 0; j < n; ++j)
+                y[(i * n + j) * L + drawnSumsLane] = y[j * L + drawnSumsLane];
+            onesLane = -1;
+          }
+        }
         if (lanes & kExpOfQLane) {
           // The consumer exp, fused: rest is the q lane alone.
           for (int64_t i = 0; i < m; ++i)

@@ -322,6 +322,10 @@ private:
   D &dom;
   std::vector<double> packedA, packedB, accBuffer, sumBuffer;
   std::vector<float> packedBFloats, scratch, onesRow, drawnBlock;
+  /// While matmul multiplies a drawn b with a lane of ones: where
+  /// multiplyViews adds the column sums of that lane of the blocks it draws.
+  double *drawnSums = nullptr;
+  unsigned drawnSumsLane = 0;
   std::map<CacheKey, CacheEntry> cache;
   int64_t cachedBytes = 0;
 };
