@@ -27,7 +27,7 @@ ReferenceTests::inputs(size_t test, std::vector<Tensor> &storage) const {
     return firstInputs;
   storage.clear();
   for (auto [i, info] : llvm::enumerate(inputInfos))
-    storage.push_back(randomInput(info, NumberSystem::Field, seeds[test],
+    storage.push_back(seededInput(info, NumberSystem::Field, seeds[test],
                                   static_cast<unsigned>(i)));
   return storage;
 }
@@ -35,7 +35,7 @@ ReferenceTests::inputs(size_t test, std::vector<Tensor> &storage) const {
 int64_t ReferenceTests::keptInputBytes() const {
   int64_t bytes = 0;
   for (const Tensor &t : firstInputs)
-    bytes += static_cast<int64_t>(t.data.size() * sizeof(float));
+    bytes += t.heldBytes();
   return bytes;
 }
 
@@ -47,7 +47,7 @@ mirage::search::makeReferenceTests(const KernelGraph &reference,
     tests.inputInfos.push_back(reference.values[i]);
   for (unsigned t = 0; t < options.verifyTests; ++t) {
     std::vector<Tensor> inputs =
-        randomInputs(reference, NumberSystem::Field, options.seed + t);
+        seededInputs(reference, NumberSystem::Field, options.seed + t);
     llvm::Expected<EvalResult> outputs =
         evaluate(reference, NumberSystem::Field, inputs, options.seed + t);
     if (!outputs)
@@ -122,10 +122,20 @@ CandidateBoard::CandidateBoard(const KernelGraph &referenceGraph,
     : referenceGraph(referenceGraph), options(options), tests(tests),
       reference(estimateCost(referenceGraph, options.gpu).seconds) {}
 
+/// The ops of a program (accumulator rms, not square, mean and sqrt): the
+/// ranking's second key.
+static size_t opCount(const KernelGraph &graph) {
+  size_t ops = graph.ops.size();
+  for (const BlockGraph &block : graph.blockGraphs)
+    ops += block.ops.size();
+  return ops;
+}
+
 void CandidateBoard::screen(const KernelGraph &graph, uint64_t task,
                             SearchStats &tally) {
   ProgramCost cost = estimateCost(graph, options.gpu);
-  if (!worthVerifying(cost.seconds)) {
+  if (!worthVerifying(cost.seconds) ||
+      ranksAfterBest({cost.seconds, opCount(graph), task})) {
     ++tally.prunedCost;
     return;
   }
@@ -157,12 +167,21 @@ double CandidateBoard::costBound() {
              : bestSeconds.back();
 }
 
+bool CandidateBoard::ranksAfterBest(const RankKey &key) {
+  std::lock_guard<std::mutex> lock(mutex);
+  return bestKeys.size() >= options.topK && !(key < bestKeys.back());
+}
+
 void CandidateBoard::record(uint64_t task, Candidate candidate) {
   std::lock_guard<std::mutex> lock(mutex);
   double seconds = candidate.cost.seconds;
   bestSeconds.insert(llvm::upper_bound(bestSeconds, seconds), seconds);
   if (bestSeconds.size() > options.topK)
     bestSeconds.pop_back();
+  RankKey key{seconds, opCount(candidate.graph), task};
+  bestKeys.insert(llvm::upper_bound(bestKeys, key), key);
+  if (bestKeys.size() > options.topK)
+    bestKeys.pop_back();
   found.add(task, std::move(candidate));
 }
 
@@ -181,12 +200,6 @@ std::vector<Candidate> CandidateBoard::takeRanked() {
   }
   // Rank by cost; among equal costs the program of fewer ops (accumulator
   // rms, not square, mean and sqrt), then the task order.
-  auto opCount = [](const KernelGraph &graph) {
-    size_t ops = graph.ops.size();
-    for (const BlockGraph &block : graph.blockGraphs)
-      ops += block.ops.size();
-    return ops;
-  };
   std::vector<std::pair<size_t, Candidate>> ordered;
   for (Candidate &c : inTaskOrder)
     ordered.emplace_back(ordered.size(), std::move(c));

@@ -25,6 +25,7 @@
 
 #include <mutex>
 #include <optional>
+#include <tuple>
 #include <vector>
 
 namespace mirage::search {
@@ -39,7 +40,9 @@ namespace mirage::search {
 /// element: docs/Semantics.md), one test at a time (docs/Search.md,
 /// "Memory").
 struct ReferenceTests {
-  /// The reference's inputs, to draw a test's inputs again.
+  /// The reference's inputs, to draw a test's inputs again. Inputs above
+  /// kHeldInputBytes are not held but drawn where they are read
+  /// (seededInputs): MoE's weights.
   std::vector<ValueInfo> inputInfos;
   /// The inputs of test 0, or empty once released (releaseFirstInputs).
   std::vector<Tensor> firstInputs;
@@ -107,6 +110,25 @@ public:
   /// order in which the workers find candidates.
   bool worthVerifying(double seconds);
 
+  /// Where a candidate ranks (takeRanked): its predicted time, its op
+  /// count, its task; among equal keys, the one a task found first.
+  struct RankKey {
+    double seconds;
+    size_t ops;
+    uint64_t task;
+    bool operator<(const RankKey &o) const {
+      return std::tie(seconds, ops, task) < std::tie(o.seconds, o.ops, o.task);
+    }
+  };
+  /// Whether a candidate of `key` would rank after the topK screened
+  /// candidates kept so far, ties included (equal keys: the same task,
+  /// which found the kept one first). Such a candidate cannot be in the
+  /// result and is not screened: with top-k=1, one of many programs of the
+  /// same predicted time and size (grids or loops that cost the same) is
+  /// screened, not all (MoE's six equal-cost launches, about a second
+  /// each at its real shape).
+  bool ranksAfterBest(const RankKey &key);
+
   /// The cost above which a candidate is not worth verifying: the k-th
   /// best screened so far, infinite while fewer than topK are.
   double costBound();
@@ -130,6 +152,8 @@ private:
   /// The predicted times of the best screened candidates so far, at most
   /// topK, ascending.
   std::vector<double> bestSeconds;
+  /// Their rank keys, ascending.
+  std::vector<RankKey> bestKeys;
   TaskResults<Candidate> found;
 };
 

@@ -355,10 +355,14 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
 std::optional<int64_t> mirage::searchMemoryBytes(const KernelGraph &reference,
                                                  const SearchOptions &options) {
   auto field = NumberSystem::Field;
-  std::optional<int64_t> evaluation = evaluationBytes(reference, field);
-  std::optional<int64_t> inputs = inputBytes(reference, field);
+  // Inputs above kHeldInputBytes are drawn where they are read, not held
+  // (seededInputs): they count only as the scratch they are drawn into.
+  std::optional<int64_t> evaluation =
+      evaluationBytes(reference, field, kHeldInputBytes);
+  std::optional<int64_t> inputs = inputBytes(reference, field, kHeldInputBytes);
+  std::optional<int64_t> allInputs = inputBytes(reference, field);
   std::optional<int64_t> interface = interfaceBytes(reference, field);
-  if (!evaluation || !inputs || !interface)
+  if (!evaluation || !inputs || !allInputs || !interface)
     return std::nullopt;
   unsigned threads = options.threads
                          ? options.threads
@@ -370,8 +374,8 @@ std::optional<int64_t> mirage::searchMemoryBytes(const KernelGraph &reference,
   std::optional<int64_t> threadsBytes =
       perThread ? checkedMulSize(*perThread, threads) : std::nullopt;
   // The reference's outputs of every test.
-  std::optional<int64_t> outputs =
-      checkedMulSize(*interface - *inputs, std::max(1u, options.verifyTests));
+  std::optional<int64_t> outputs = checkedMulSize(
+      *interface - *allInputs, std::max(1u, options.verifyTests));
   std::optional<int64_t> kept =
       outputs ? checkedAddSize(*inputs, *outputs) : std::nullopt;
   return threadsBytes && kept ? checkedAddSize(*threadsBytes, *kept)

@@ -53,7 +53,12 @@ static View loaderView(const View &source, size_t rank, const OpNode &op,
       pos += iter * t;
     offset += pos * source.stride[pd];
   }
-  view.data = source.data + offset * L;
+  if (source.drawn) {
+    view.drawn = source.drawn;
+    view.origin = source.origin + offset;
+  } else {
+    view.data = source.data + offset * L;
+  }
   view.stable = source.stable;
   return view;
 }
@@ -118,6 +123,11 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
       postLoop.push_back(&op);
       continue;
     }
+    // A loader of a drawn input (a weight not held) draws its tile into a
+    // buffer of its own in every iteration.
+    if (op.kind == OpKind::Loader && views[op.operands[0]].drawn)
+      buffers[op.results[0]] =
+          Tensor(values[op.results[0]].shape, values[op.results[0]].dtype, L);
     if (op.kind != OpKind::Loader)
       for (ValueId r : op.results) {
         DType dtype = values[r].dtype;
@@ -221,9 +231,15 @@ void Evaluator<D>::runBlockGraph(const BlockGraph &graph,
             // switch lists them.
             if (op->kind == OpKind::Loader) {
               ValueId src = op->operands[0];
-              views[op->results[0]] = loaderView<L>(
-                  views[src], values[src].shape.size(), *op,
-                  padShape(values[op->results[0]].shape), block, iter, forloop);
+              View &tile = views[op->results[0]];
+              tile = loaderView<L>(views[src], values[src].shape.size(), *op,
+                                   padShape(values[op->results[0]].shape),
+                                   block, iter, forloop);
+              if (tile.drawn) {
+                Tensor &held = buffers[op->results[0]];
+                drawView(tile, L, held.data.data());
+                tile = viewOf(held);
+              }
             } else if (op->kind == OpKind::Accum) {
               accumulate(*op, views, values, stateOf(op).acc, stateOf(op).first,
                          launch.reductionDimx);

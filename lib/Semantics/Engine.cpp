@@ -3,7 +3,14 @@
 #include "Engine.h"
 #include "Gemm.h"
 
+#include "Mirage/Portable/FloatFormats.h"
+#include "Mirage/Portable/Random.h"
+#include "Mirage/Semantics/FiniteField.h"
+
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <tuple>
 #include <type_traits>
 
@@ -33,7 +40,169 @@ View detail::viewOf(const Tensor &tensor) {
   view.data = tensor.data.data();
   view.shape = padShape(tensor.shape);
   view.stride = denseStrides(view.shape);
+  if (tensor.isDrawn())
+    view.drawn = &tensor;
   return view;
+}
+
+/// The residue pairs of `count` elements of the stream, the i-th from
+/// splitmix64's counter `counter + i * increment` (drawElements): integer
+/// arithmetic only, so every instruction set gives the same bits.
+static inline void drawResiduesBody(uint64_t counter, uint64_t increment,
+                                    int64_t count, float *out) {
+  for (int64_t i = 0; i < count; ++i) {
+    uint64_t z = counter + static_cast<uint64_t>(i) * increment;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    uint64_t bits = z ^ (z >> 31);
+    out[2 * i] = static_cast<float>(((bits >> 32) * field::kP) >> 32);
+    out[2 * i + 1] =
+        static_cast<float>(((bits & 0xffffffffULL) * field::kQ) >> 32);
+  }
+}
+
+/// The floats of `count` elements (drawElements): (2u - 1) * scale, rounded
+/// to nearest-even on the double's bits to 52 - `dropped` fraction bits
+/// (f16: 42 dropped, bf16: 45), or to f32 when `dropped` is 0. Right for
+/// every value in the dtype's normal range; the caller draws the others
+/// again.
+static inline void drawFloatsBody(uint64_t counter, uint64_t increment,
+                                  int64_t count, double scale, unsigned dropped,
+                                  float *out) {
+  uint64_t half = dropped ? (uint64_t(1) << (dropped - 1)) - 1 : 0;
+  uint64_t mask = dropped ? ~((uint64_t(1) << dropped) - 1) : ~uint64_t(0);
+  for (int64_t i = 0; i < count; ++i) {
+    uint64_t z = counter + static_cast<uint64_t>(i) * increment;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    // portable::unitInterval and randomValue's (2u - 1) * scale, one
+    // rounding per statement (no contraction into a fused multiply-add).
+    double u = static_cast<double>(z >> 11) * 0x1.0p-53;
+    double t = 2 * u;
+    t = t - 1;
+    double v = t * scale;
+    uint64_t b;
+    std::memcpy(&b, &v, sizeof b);
+    b = (b + (dropped ? half + ((b >> dropped) & 1) : 0)) & mask;
+    double r;
+    std::memcpy(&r, &b, sizeof r);
+    out[i] = static_cast<float>(r);
+  }
+}
+
+static void drawResidues(uint64_t counter, uint64_t increment, int64_t count,
+                         float *out) {
+  drawResiduesBody(counter, increment, count, out);
+}
+
+static void drawFloats(uint64_t counter, uint64_t increment, int64_t count,
+                       double scale, unsigned dropped, float *out) {
+  drawFloatsBody(counter, increment, count, scale, dropped, out);
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+/// The same loop vectorized with AVX-512's 64-bit multiplies (vpmullq), a
+/// third of the time of the scalar loop.
+__attribute__((target("avx512f,avx512dq,avx512vl"))) static void
+drawResiduesAvx512(uint64_t counter, uint64_t increment, int64_t count,
+                   float *out) {
+  drawResiduesBody(counter, increment, count, out);
+}
+
+__attribute__((target("avx512f,avx512dq,avx512vl"))) static void
+drawFloatsAvx512(uint64_t counter, uint64_t increment, int64_t count,
+                 double scale, unsigned dropped, float *out) {
+  drawFloatsBody(counter, increment, count, scale, dropped, out);
+}
+#endif
+
+void detail::drawElements(const Tensor &input, unsigned lanes, int64_t first,
+                          int64_t step, int64_t count, float *out) {
+  const SeededSource &source = *input.drawn;
+  // randomBits(seed, t, i) = mix64(key + (i + 1) * gamma), the key hoisted
+  // and mix64 inlined (Mirage/Portable/Random.h; DrawnInputTest compares
+  // with randomInput).
+  using portable::kSplitMixGamma;
+  uint64_t key =
+      portable::mix64(source.seed * kSplitMixGamma + source.inputIndex + 1);
+  uint64_t counter = key + (static_cast<uint64_t>(first) + 1) * kSplitMixGamma;
+  uint64_t increment = static_cast<uint64_t>(step) * kSplitMixGamma;
+  // (MIRAGE_DISABLE_AVX2 turns the AVX-512 loops off too, as it does the
+  // GEMM kernels: the portable loops give the same bits.)
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+  static const bool avx512 = !std::getenv("MIRAGE_DISABLE_AVX2") &&
+                             __builtin_cpu_supports("avx512f") &&
+                             __builtin_cpu_supports("avx512dq") &&
+                             __builtin_cpu_supports("avx512vl");
+#else
+  constexpr bool avx512 = false;
+#endif
+  if (lanes == 1) {
+    // randomValue: (2u - 1) * scale rounded to the dtype. f16 and bf16
+    // values are rounded (to nearest, ties to even) on the double's bits,
+    // which is what roundToDType computes in their normal range; the values
+    // outside it (subnormals, overflow) are drawn again by roundToDType.
+    // f32: roundToDType is the cast.
+    unsigned dropped = input.dtype == DType::F16    ? 52 - 10
+                       : input.dtype == DType::BF16 ? 52 - 7
+                                                    : 0;
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (avx512)
+      drawFloatsAvx512(counter, increment, count, source.scale, dropped, out);
+    else
+#endif
+      drawFloats(counter, increment, count, source.scale, dropped, out);
+    if (!dropped)
+      return;
+    float smallest = input.dtype == DType::F16 ? 0x1p-14f : 0x1p-126f;
+    float largest = input.dtype == DType::F16 ? 65504.0f : 0x1.fep127f;
+    for (int64_t i = 0; i < count; ++i) {
+      // A value v below the normal range rounds to at most `smallest`
+      // (rounding is monotone); one above it, to more than `largest`
+      // unless roundToDType gives the same (65504 for v < 65520 in f16).
+      float r = std::fabs(out[i]);
+      if (r > smallest && r <= largest)
+        continue;
+      out[i] = static_cast<float>(portable::randomValue(
+          source.seed, source.inputIndex,
+          static_cast<uint64_t>(first + i * step), source.scale, input.dtype));
+    }
+    return;
+  }
+  // The residues as randomInput takes them.
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+  if (avx512)
+    return drawResiduesAvx512(counter, increment, count, out);
+#endif
+  drawResidues(counter, increment, count, out);
+}
+
+void detail::drawView(const View &view, unsigned lanes, float *out) {
+  const Dims &shape = view.shape, &stride = view.stride;
+  int64_t o = 0;
+  for (int64_t i0 = 0; i0 < shape[0]; ++i0)
+    for (int64_t i1 = 0; i1 < shape[1]; ++i1)
+      for (int64_t i2 = 0; i2 < shape[2]; ++i2, o += shape[3])
+        drawElements(*view.drawn, lanes,
+                     view.origin + i0 * stride[0] + i1 * stride[1] +
+                         i2 * stride[2],
+                     stride[3], shape[3], out + o * lanes);
+}
+
+View detail::heldView(const View &view, unsigned lanes,
+                      std::vector<float> &storage) {
+  if (!view.drawn)
+    return view;
+  View held;
+  held.shape = view.shape;
+  held.stride = denseStrides(view.shape);
+  storage.resize(static_cast<size_t>(held.shape[0] * held.shape[1] *
+                                     held.shape[2] * held.shape[3] * lanes));
+  drawView(view, lanes, storage.data());
+  held.data = storage.data();
+  held.onesLanes = view.onesLanes;
+  return held;
 }
 
 View detail::broadcastTo(View view, const Dims &shape) {
@@ -366,8 +535,22 @@ void Kernels<D>::multiplyViews(const View &a, const View &b, const View *a2,
   for (int64_t j0 = 0; j0 < n; j0 += blockCols) {
     int64_t width = std::min(blockCols, n - j0);
     View bb = b, bb2 = b2 ? *b2 : View();
-    bb.data += j0 * b.stride[3] * L;
     bb.shape[3] = width;
+    if (b.drawn) {
+      // A drawn operand (a weight not held, Evaluator::run): this block of
+      // its batch (b0, b1) is drawn, a dense window with the same elements.
+      bb.origin += j0 * b.stride[3] + b0 * b.stride[0] + b1 * b.stride[1];
+      bb.shape[0] = bb.shape[1] = 1;
+      bb = heldView(bb, L, drawnBlock);
+      bb.stride[0] = bb.stride[1] = 0;
+      if (drawnSums)
+        // The column sums of the lane of ones (matmul), from this block.
+        for (int64_t kk = 0; kk < k1; ++kk)
+          gemm::addEvens(bb.data + kk * width * L + drawnSumsLane, width,
+                         drawnSums + j0);
+    } else {
+      bb.data += j0 * b.stride[3] * L;
+    }
     if (b2) {
       bb2.data += j0 * b2->stride[3] * L;
       bb2.shape[3] = width;
@@ -413,8 +596,20 @@ const double *Kernels<D>::columnSums(const View &b, const View *b2, int64_t b0,
   for (const View *v : {&b, b2}) {
     if (!v)
       continue;
-    const float *base = v->data + (b0 * v->stride[0] + b1 * v->stride[1]) * L;
+    const float *base =
+        v->drawn ? nullptr
+                 : v->data + (b0 * v->stride[0] + b1 * v->stride[1]) * L;
     for (int64_t kk = 0; kk < v->shape[2]; ++kk) {
+      if (v->drawn) {
+        // A row of a drawn operand, drawn (multiplyViews).
+        drawnBlock.resize(static_cast<size_t>(n * L));
+        drawElements(*v->drawn, L,
+                     v->origin + b0 * v->stride[0] + b1 * v->stride[1] +
+                         kk * v->stride[2],
+                     v->stride[3], n, drawnBlock.data());
+        gemm::addEvens(drawnBlock.data() + l, n, sums);
+        continue;
+      }
       const float *row = base + kk * v->stride[2] * L + l;
       if (v->stride[3] == 1) {
         gemm::addEvens(row, n, sums);
@@ -448,9 +643,25 @@ void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
               allOnes(a, b0, b1, l) && (!a2 || allOnes(*a2, b0, b1, l)))
             ones |= 1u << l;
         rest &= ~ones;
+        // A drawn b with a lane of ones and another lane to multiply: the
+        // column sums are taken from the blocks multiplyViews draws, not
+        // from a draw of their own (every element of b would be drawn
+        // twice).
+        if (b.drawn && !b2 && rest && ones) {
+          if (sumBuffer.size() < static_cast<size_t>(n))
+            sumBuffer.resize(static_cast<size_t>(n));
+          std::fill(sumBuffer.begin(), sumBuffer.begin() + n, 0.0);
+          drawnSums = sumBuffer.data();
+          drawnSumsLane = static_cast<unsigned>(ones == 1u ? 0 : 1);
+        }
         for (unsigned l = 0; l < L; ++l) {
           if (!(ones >> l & 1))
             continue;
+          if (drawnSums) {
+            // (Its lane is written below, after multiplyViews.)
+            onesLane = static_cast<int>(l);
+            continue;
+          }
           const double *sums = columnSums(b, b2, b0, b1, l);
           const unsigned lane[2] = {l, l};
           if (lanes == kAllLanes && rest) {
@@ -488,6 +699,26 @@ void Kernels<D>::matmul(const View &a, const View &b, Tensor &out,
       multiplyViews(a, b, a2, b2, b0, b1, rest, accBuffer.data(), ldc,
                     /*accumulate=*/false, &terms);
       if constexpr (D::kIsField) {
+        if (drawnSums) {
+          // The column sums of the lane of ones, from the drawn blocks.
+          const unsigned lane[2] = {drawnSumsLane, drawnSumsLane};
+          drawnSums = nullptr;
+          float *to = y + drawnSumsLane;
+          int64_t stride = L;
+          if (lanes == kAllLanes) {
+            if (onesRow.size() < static_cast<size_t>(n))
+              onesRow.resize(static_cast<size_t>(n));
+            to = onesRow.data();
+            stride = 1;
+          }
+          gemm::reduceToFloats(sumBuffer.data(), n, lane, to, stride);
+          if (lanes != kAllLanes) {
+            for (int64_t i = 1; i < m; ++i)
+              for (int64_t j = 0; j < n; ++j)
+                y[(i * n + j) * L + drawnSumsLane] = y[j * L + drawnSumsLane];
+            onesLane = -1;
+          }
+        }
         if (lanes & kExpOfQLane) {
           // The consumer exp, fused: rest is the q lane alone.
           for (int64_t i = 0; i < m; ++i)

@@ -36,7 +36,24 @@ struct View {
   bool stable = false;
   /// A bit set of lanes known to be 1 everywhere (the mod-q lane of exp).
   unsigned onesLanes = 0;
+  /// Set for a window on a drawn input (Tensor::drawn): `data` is null and
+  /// the element at index i is the input's element origin + sum_d i_d *
+  /// stride[d], drawn where it is read (drawView).
+  const Tensor *drawn = nullptr;
+  int64_t origin = 0;
 };
+
+/// Draws `count` elements of the drawn input `input` (`lanes` floats each),
+/// from flat element `first` on, every `step`-th, into `out`: exactly
+/// randomInput's values.
+void drawElements(const Tensor &input, unsigned lanes, int64_t first,
+                  int64_t step, int64_t count, float *out);
+/// Draws every element of the drawn window `view` into dense storage of its
+/// shape (`lanes` floats an element).
+void drawView(const View &view, unsigned lanes, float *out);
+/// `view` itself, or for a drawn window its elements drawn into `storage`
+/// (resized) and a dense view of them.
+View heldView(const View &view, unsigned lanes, std::vector<float> &storage);
 
 /// `shape` padded at the front to rank 4.
 Dims padShape(llvm::ArrayRef<int64_t> shape);
@@ -304,7 +321,11 @@ private:
 
   D &dom;
   std::vector<double> packedA, packedB, accBuffer, sumBuffer;
-  std::vector<float> packedBFloats, scratch, onesRow;
+  std::vector<float> packedBFloats, scratch, onesRow, drawnBlock;
+  /// While matmul multiplies a drawn b with a lane of ones: where
+  /// multiplyViews adds the column sums of that lane of the blocks it draws.
+  double *drawnSums = nullptr;
+  unsigned drawnSumsLane = 0;
   std::map<CacheKey, CacheEntry> cache;
   int64_t cachedBytes = 0;
 };

@@ -8,6 +8,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <limits>
+#include <list>
 
 using namespace mirage;
 using namespace mirage::detail;
@@ -32,10 +33,13 @@ static std::optional<int64_t> valueBytes(const ValueInfo &info,
 }
 
 std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
-                                               NumberSystem system) {
+                                               NumberSystem system,
+                                               int64_t heldInputBytes) {
   int64_t largestComputed = 0, largestA = 0, largestTile = 0, longestK = 0;
   size_t n = graph.values.size();
   std::vector<int64_t> bytesOf(n, 0);
+  // The inputs seededInputs leaves drawn (they hold nothing).
+  std::vector<bool> drawn(n, false);
   for (auto [v, info] : llvm::enumerate(graph.values)) {
     std::optional<int64_t> bytes = valueBytes(info, system);
     if (!bytes)
@@ -43,6 +47,8 @@ std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
     bytesOf[v] = *bytes;
     if (v >= graph.numInputs)
       largestComputed = std::max(largestComputed, *bytes);
+    else
+      drawn[v] = *bytes > heldInputBytes;
   }
   // The kernel-level values live at once, as the evaluator frees them
   // (Evaluator::run): the inputs throughout, each computed value from its
@@ -55,20 +61,44 @@ std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
     lastUse[v] = graph.ops.size();
   int64_t live = 0;
   for (unsigned i = 0; i < graph.numInputs && i < n; ++i) {
+    if (drawn[i])
+      continue;
     std::optional<int64_t> sum = checkedAddSize(live, bytesOf[i]);
     if (!sum)
       return std::nullopt;
     live = *sum;
   }
   int64_t total = live;
+  // Drawn inputs read where they are drawn: the second operand of a matmul
+  // a block of columns at a time (at most the packed block's bytes twice
+  // over, or one panel), a loader's tile (counted with the tiles below);
+  // any other op draws its drawn operands whole while it runs.
+  int64_t drawnBlock = 0;
   for (auto [k, op] : llvm::enumerate(graph.ops)) {
+    int64_t drawnWhole = 0;
+    if (op.kind != OpKind::GraphDefined)
+      for (auto [i, v] : llvm::enumerate(op.operands)) {
+        if (!drawn[v])
+          continue;
+        if (op.kind == OpKind::Matmul && i == 1 && !drawn[op.operands[0]]) {
+          drawnBlock = std::max(drawnBlock, bytesOf[v]);
+          continue;
+        }
+        std::optional<int64_t> sum = checkedAddSize(drawnWhole, bytesOf[v]);
+        if (!sum)
+          return std::nullopt;
+        drawnWhole = *sum;
+      }
     for (ValueId r : op.results) {
       std::optional<int64_t> sum = checkedAddSize(live, bytesOf[r]);
       if (!sum)
         return std::nullopt;
       live = *sum;
     }
-    total = std::max(total, live);
+    std::optional<int64_t> during = checkedAddSize(live, drawnWhole);
+    if (!during)
+      return std::nullopt;
+    total = std::max(total, *during);
     for (ValueId v : op.operands)
       if (lastUse[v] == k && static_cast<unsigned>(v) >= graph.numInputs) {
         live -= bytesOf[v];
@@ -132,6 +162,23 @@ std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
   if (!panelBytes || !twiceB)
     return std::nullopt;
   int64_t scratch = std::min(std::max(kPackedBlockBytes, *panelBytes), *twiceB);
+  if (drawnBlock) {
+    // The drawn block is floats: as many bytes as the packed block of one
+    // lane in floats, or twice those of both lanes in double.
+    std::optional<int64_t> block =
+        checkedMulSize(std::max(kPackedBlockBytes, *panelBytes), 2);
+    if (!block)
+      return std::nullopt;
+    scratch += std::min(drawnBlock, *block);
+  }
+  // An input returned as it is, drawn, is held as an output.
+  for (ValueId v : graph.outputs)
+    if (v >= 0 && static_cast<size_t>(v) < n && drawn[v]) {
+      std::optional<int64_t> sum = checkedAddSize(scratch, bytesOf[v]);
+      if (!sum)
+        return std::nullopt;
+      scratch = *sum;
+    }
   if (blockMatmul)
     scratch += kPackedCacheBytes;
   for (int64_t part : {largestComputed, largestA, largestTile}) {
@@ -149,10 +196,13 @@ std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
 }
 
 std::optional<int64_t> mirage::inputBytes(const KernelGraph &graph,
-                                          NumberSystem system) {
+                                          NumberSystem system,
+                                          int64_t heldInputBytes) {
   int64_t total = 0;
   for (unsigned i = 0; i < graph.numInputs && i < graph.values.size(); ++i) {
     std::optional<int64_t> bytes = valueBytes(graph.values[i], system);
+    if (bytes && *bytes > heldInputBytes)
+      continue; // drawn where it is read
     std::optional<int64_t> sum =
         bytes ? checkedAddSize(total, *bytes) : std::nullopt;
     if (!sum)
@@ -282,6 +332,7 @@ Evaluator<D>::run(const KernelGraph &graph, llvm::ArrayRef<Tensor> inputs,
     lastUse[v] = graph.ops.size();
 
   llvm::SmallVector<View, 4> views;
+  std::list<std::vector<float>> drawnOperands;
   llvm::SmallVector<const Tensor *, 4> blockInputs;
   for (size_t k = 0; k < graph.ops.size(); ++k) {
     const OpNode &op = graph.ops[k];
@@ -301,9 +352,21 @@ Evaluator<D>::run(const KernelGraph &graph, llvm::ArrayRef<Tensor> inputs,
         owned[r] = std::move(t);
     } else {
       views.clear();
-      for (ValueId v : op.operands)
-        views.push_back(viewOf(*value[v]));
+      for (auto [i, v] : llvm::enumerate(op.operands)) {
+        View view = viewOf(*value[v]);
+        // A drawn input is read where it is drawn only as the second
+        // operand of a matmul (Kernels::multiplyViews, a block of columns
+        // at a time); other ops read it drawn whole for the op.
+        bool inPlace = op.kind == OpKind::Matmul && i == 1 &&
+                       !value[op.operands[0]]->isDrawn();
+        if (view.drawn && !inPlace) {
+          drawnOperands.emplace_back();
+          view = heldView(view, L, drawnOperands.back());
+        }
+        views.push_back(view);
+      }
       runCommonOp(op, views, graph.values, owned[op.results[0]], 64);
+      drawnOperands.clear();
     }
     if (observe)
       for (ValueId r : op.results)
@@ -320,10 +383,17 @@ Evaluator<D>::run(const KernelGraph &graph, llvm::ArrayRef<Tensor> inputs,
     ++listed[v];
   std::vector<Tensor> results;
   for (ValueId v : graph.outputs) {
-    if (--listed[v] == 0 && static_cast<unsigned>(v) >= graph.numInputs)
+    if (--listed[v] == 0 && static_cast<unsigned>(v) >= graph.numInputs) {
       results.push_back(std::move(owned[v]));
-    else
+    } else if (value[v]->isDrawn()) {
+      // An input returned as it is: its elements, drawn.
+      const Tensor &input = *value[v];
+      Tensor held(input.shape, input.dtype, L);
+      drawView(viewOf(input), L, held.data.data());
+      results.push_back(std::move(held));
+    } else {
       results.push_back(*value[v]);
+    }
   }
   return results;
 }
@@ -352,8 +422,11 @@ mirage::evaluate(const KernelGraph &graph, NumberSystem system,
   for (unsigned i = 0; i < graph.numInputs; ++i) {
     const ValueInfo &info = graph.values[i];
     if (inputs[i].shape != info.shape || inputs[i].lanes != lanesOf(system) ||
-        inputs[i].data.size() !=
-            static_cast<size_t>(numElements(info.shape) * lanesOf(system)))
+        (inputs[i].isDrawn()
+             ? !inputs[i].data.empty() || inputs[i].dtype != info.dtype
+             : inputs[i].data.size() !=
+                   static_cast<size_t>(numElements(info.shape) *
+                                       lanesOf(system))))
       return llvm::createStringError(
           llvm::formatv("input {0} of '{1}' has shape {2}, expected {3}", i,
                         graph.name, formatShape(inputs[i].shape),
@@ -403,5 +476,31 @@ std::vector<Tensor> mirage::randomInputs(const KernelGraph &graph,
   std::vector<Tensor> inputs;
   for (unsigned i = 0; i < graph.numInputs; ++i)
     inputs.push_back(randomInput(graph.values[i], system, seed, i, scale));
+  return inputs;
+}
+
+Tensor mirage::seededInput(const ValueInfo &info, NumberSystem system,
+                           uint64_t seed, unsigned inputIndex, double scale,
+                           int64_t heldBytes) {
+  std::optional<int64_t> bytes = valueBytes(info, system);
+  if (bytes && *bytes <= heldBytes)
+    return randomInput(info, system, seed, inputIndex, scale);
+  // Not held (nor allocated): evaluate draws its elements where it reads
+  // them (Evaluator::run, runBlockGraph's loaders).
+  Tensor drawn;
+  drawn.shape = info.shape;
+  drawn.dtype = info.dtype;
+  drawn.lanes = lanesOf(system);
+  drawn.drawn = SeededSource{seed, inputIndex, scale};
+  return drawn;
+}
+
+std::vector<Tensor> mirage::seededInputs(const KernelGraph &graph,
+                                         NumberSystem system, uint64_t seed,
+                                         double scale, int64_t heldBytes) {
+  std::vector<Tensor> inputs;
+  for (unsigned i = 0; i < graph.numInputs; ++i)
+    inputs.push_back(
+        seededInput(graph.values[i], system, seed, i, scale, heldBytes));
   return inputs;
 }

@@ -147,6 +147,17 @@ TEST(CandidateCheckTest, CostBoundAndRanking) {
   // anything worse does not.
   EXPECT_TRUE(board.worthVerifying(ref / 4));
   EXPECT_FALSE(board.worthVerifying(ref / 3));
+  // The k-th best is t3-a (ref/4, task 3), after t5 in no order: t3-a's
+  // task comes first. A program of its time and size from task 3 (found
+  // after it) or a later task ranks after both kept ones: not screened;
+  // from an earlier task, or smaller, or faster, it could rank before.
+  size_t ops = reference.ops.size();
+  EXPECT_TRUE(board.ranksAfterBest({ref / 4, ops, 3}));
+  EXPECT_TRUE(board.ranksAfterBest({ref / 4, ops, 4}));
+  EXPECT_TRUE(board.ranksAfterBest({ref / 4, ops + 1, 2}));
+  EXPECT_FALSE(board.ranksAfterBest({ref / 4, ops, 2}));
+  EXPECT_FALSE(board.ranksAfterBest({ref / 4, ops - 1, 9}));
+  EXPECT_FALSE(board.ranksAfterBest({ref / 5, ops + 1, 9}));
   board.record(1, named("t1", ref / 2));
   std::vector<Candidate> ranked = board.takeRanked();
   std::vector<std::string> names;

@@ -26,6 +26,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,18 +35,34 @@ namespace mirage {
 
 enum class NumberSystem : uint8_t { Float, Field };
 
+/// A seeded random input that is not held: its elements are drawn from the
+/// seeded stream (randomInput's values, bit for bit) where the evaluator
+/// reads them (docs/Semantics.md, "Inputs drawn where they are read").
+struct SeededSource {
+  uint64_t seed = 0;
+  unsigned inputIndex = 0;
+  double scale = 1.0;
+};
+
 /// A value of the interpreter, row-major. Float values hold one float per
 /// element (exactly the value rounded to `dtype`); fingerprints hold two
-/// per element, the residues mod p and mod q, interleaved.
+/// per element, the residues mod p and mod q, interleaved. A drawn input
+/// (`drawn` set) holds no data: `data` is empty.
 struct Tensor {
   Shape shape;
   DType dtype = DType::F32;
   unsigned lanes = 1;
   std::vector<float> data;
+  std::optional<SeededSource> drawn;
 
   Tensor() = default;
   Tensor(Shape shape, DType dtype, unsigned lanes);
   int64_t numElements() const { return mirage::numElements(shape); }
+  bool isDrawn() const { return drawn.has_value(); }
+  /// The bytes `data` holds.
+  int64_t heldBytes() const {
+    return static_cast<int64_t>(data.size() * sizeof(float));
+  }
 };
 
 /// The number of floats per element in a number system.
@@ -77,13 +94,21 @@ llvm::Error checkEvaluable(const KernelGraph &graph);
 /// stable operands (lib/Semantics/Engine.h). std::nullopt when it overflows
 /// a 64-bit byte count. Callers compare it with a memory limit
 /// (Mirage/Support/MemoryLimit.h) before they allocate the inputs.
-std::optional<int64_t> evaluationBytes(const KernelGraph &graph,
-                                       NumberSystem system);
+///
+/// With `heldInputBytes` (seededInputs' bound), the inputs above it are
+/// drawn where they are read: they count nothing themselves, and the
+/// scratch they are drawn into counts instead (a loader's tile, a block of
+/// a matmul's second operand, or the whole operand for other ops).
+std::optional<int64_t>
+evaluationBytes(const KernelGraph &graph, NumberSystem system,
+                int64_t heldInputBytes = std::numeric_limits<int64_t>::max());
 
 /// The bytes of the inputs of `graph` in `system` (shared by the evaluations
-/// of one test), or std::nullopt on overflow.
-std::optional<int64_t> inputBytes(const KernelGraph &graph,
-                                  NumberSystem system);
+/// of one test), or std::nullopt on overflow; with `heldInputBytes`, only
+/// the inputs seededInputs holds.
+std::optional<int64_t>
+inputBytes(const KernelGraph &graph, NumberSystem system,
+           int64_t heldInputBytes = std::numeric_limits<int64_t>::max());
 
 /// The bytes of the inputs and outputs of `graph` in `system` (what a
 /// caller keeps per test), or std::nullopt on overflow.
@@ -119,6 +144,20 @@ Tensor randomInput(const ValueInfo &info, NumberSystem system, uint64_t seed,
                    unsigned inputIndex, double scale = 1.0);
 std::vector<Tensor> randomInputs(const KernelGraph &graph, NumberSystem system,
                                  uint64_t seed, double scale = 1.0);
+
+/// The bytes above which seededInputs leaves an input drawn (in `system`:
+/// a 4096x4096 f16 weight is 128 MiB as fingerprints, 64 MiB as floats).
+inline constexpr int64_t kHeldInputBytes = int64_t(256) << 20;
+
+/// The same inputs as randomInputs, but those of more than `heldBytes`
+/// bytes are not held: evaluate draws their elements where it reads them,
+/// with the same values, so every result is the same (docs/Semantics.md).
+Tensor seededInput(const ValueInfo &info, NumberSystem system, uint64_t seed,
+                   unsigned inputIndex, double scale = 1.0,
+                   int64_t heldBytes = kHeldInputBytes);
+std::vector<Tensor> seededInputs(const KernelGraph &graph, NumberSystem system,
+                                 uint64_t seed, double scale = 1.0,
+                                 int64_t heldBytes = kHeldInputBytes);
 
 } // namespace mirage
 
