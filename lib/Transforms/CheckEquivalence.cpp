@@ -62,8 +62,11 @@ struct CheckEquivalencePass
             << "': " << llvm::toString(std::move(err));
         return signalPassFailure();
       }
+      // The check draws inputs above kHeldInputBytes where it reads them
+      // (seededInputs), as the search does.
       if (llvm::Error err = ::mirage::checkMemoryNeed(
-              ::mirage::evaluationBytes(*graph, options.system),
+              ::mirage::evaluationBytes(*graph, options.system,
+                                        ::mirage::kHeldInputBytes),
               ::mirage::resolveMemoryLimit(memoryLimit),
               options.system == ::mirage::NumberSystem::Float
                   ? "interpret"

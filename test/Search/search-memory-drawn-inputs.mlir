@@ -18,6 +18,13 @@
 // RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=ONE-OF-TWO
 // ONE-OF-TWO: too large to search: needs 83886080 bytes (80 MiB), limit 83886079 bytes
 
+// --mirage-check-equivalence draws them the same way, and its memory check
+// counts what it holds: 38 MiB to fingerprint MoE (not 2 GiB), read from
+// the error under a limit it exceeds.
+// RUN: not mirage-opt %s --mirage-check-equivalence='lhs=moe rhs=moe memory-limit=1000' \
+// RUN:   -o /dev/null 2>&1 | FileCheck %s --check-prefix=EQUIV
+// EQUIV: error: cannot compare 'moe' and 'moe': 'moe' is too large to fingerprint: needs 39845888 bytes (38 MiB), limit 1000 bytes (option memory-limit)
+
 func.func @moe(%x: tensor<8x8x4096xf16>, %a: tensor<8x4096x4096xf16>,
                %b: tensor<8x4096x4096xf16>) -> tensor<8x8x4096xf16>
     attributes {mirage.input_scale = 0.125 : f64} {
