@@ -347,8 +347,8 @@ QueryResult AbstractPruner::toResult(uint32_t resolved) {
 
 QueryResult AbstractPruner::query(ExprId id) { return toResult(resolve(id)); }
 
-bool AbstractPruner::constructible(llvm::ArrayRef<ClassId> from,
-                                   llvm::ArrayRef<ClassId> goals) const {
+llvm::DenseSet<ClassId>
+AbstractPruner::constructibleFrom(llvm::ArrayRef<ClassId> from) const {
   llvm::DenseSet<ClassId> made;
   for (ClassId c : from)
     made.insert(graph.find(c));
@@ -372,6 +372,12 @@ bool AbstractPruner::constructible(llvm::ArrayRef<ClassId> from,
       }
     }
   }
+  return made;
+}
+
+bool AbstractPruner::constructible(llvm::ArrayRef<ClassId> from,
+                                   llvm::ArrayRef<ClassId> goals) const {
+  llvm::DenseSet<ClassId> made = constructibleFrom(from);
   return llvm::all_of(
       goals, [&](ClassId goal) { return made.contains(graph.find(goal)); });
 }

@@ -16,6 +16,7 @@
 
 #include "Mirage/Search/AbstractExpr.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace mirage {
 
@@ -77,6 +78,9 @@ public:
   /// this e-graph, so it can exist only if this holds.
   bool constructible(llvm::ArrayRef<ClassId> from,
                      llvm::ArrayRef<ClassId> goals) const;
+  /// That least set: the canonical classes a program that takes only
+  /// tensors of the classes `from` can give its values (constructible).
+  llvm::DenseSet<ClassId> constructibleFrom(llvm::ArrayRef<ClassId> from) const;
 
   /// The fewest block ops on the longest chain from the classes of `from`
   /// to each class (docs/Search.md, "Distance to the outputs"): the least
