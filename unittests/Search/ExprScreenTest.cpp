@@ -146,3 +146,28 @@ TEST_F(ReluExp, DistanceToTheOutputs) {
   EXPECT_EQ(fromExp->goals, (llvm::SmallVector<unsigned, 2>{1}));
   EXPECT_EQ(screen.heightOf(*fromExp, exprs[0]), std::nullopt);
 }
+
+// A graph-defined kernel followed only by pre-defined ops: its values lie
+// in the classes built from its inputs', and each op after it adds at most
+// 1 to a height. relu(exp(x) * tanh(y)): a kernel on x alone leaves tanh,
+// mul and relu, three ops; a kernel on x and y can compute the output.
+TEST(ExprScreenFollowersTest, PreDefinedOpsAfterTheLastKernel) {
+  KernelGraph g;
+  g.name = "relu_exp_tanh";
+  ValueId x = g.addInput(f16({8, 64}));
+  ValueId y = g.addInput(f16({8, 64}));
+  ValueId e = addOp(g, makeOpNode(OpKind::Exp, {x}), f16({8, 64}));
+  ValueId t = addOp(g, makeOpNode(OpKind::Tanh, {y}), f16({8, 64}));
+  ValueId m = addOp(g, makeOpNode(OpKind::Mul, {e, t}), f16({8, 64}));
+  g.outputs = {addOp(g, makeOpNode(OpKind::Relu, {m}), f16({8, 64}))};
+  ExprScreen screen(g);
+  llvm::SmallVector<ExprId, 2> inputs = {screen.inputExpr(0),
+                                         screen.inputExpr(1)};
+  for (unsigned steps : {1u, 2u})
+    EXPECT_FALSE(screen.followersCanReachOutputs(inputs, {inputs[0]}, steps))
+        << steps;
+  EXPECT_TRUE(screen.followersCanReachOutputs(inputs, {inputs[0]}, 3));
+  EXPECT_TRUE(screen.followersCanReachOutputs(inputs, {inputs[1]}, 3));
+  EXPECT_FALSE(screen.followersCanReachOutputs(inputs, {inputs[1]}, 2));
+  EXPECT_TRUE(screen.followersCanReachOutputs(inputs, inputs, 1));
+}
