@@ -284,6 +284,7 @@ void BlockSearch::enumerateBlockOps(BlockContext &ctx) {
   bool rescale = isSearched(OpKind::Accum, /*blockLevel=*/true) &&
                  isSearched(OpKind::RunningMax, /*blockLevel=*/true) &&
                  screen.hasOperator(AbsOp::Max);
+  static const bool squares = llvm::is_contained(unary, OpKind::Square);
   ValueId n = block.values.size();
   llvm::SmallVector<ScaleRole, 16> roles = scaleRoles(block);
   // A new op's key must exceed the last op's, whose largest operand bounds
@@ -329,6 +330,12 @@ void BlockSearch::enumerateBlockOps(BlockContext &ctx) {
       for (OpKind kind : binary) {
         if ((kind == OpKind::Add || kind == OpKind::Mul) && b < a)
           continue;
+        // mul(a, a) is square(a), bit for bit and at the same cost: only
+        // the square is built.
+        if (kind == OpKind::Mul && a == b && squares) {
+          ++tasks.tally().prunedCanonical;
+          continue;
+        }
         ValueInfo result = lhs;
         // Rank-3 tiles multiply batch by batch (MoE's experts); a block
         // matmul has no other batch dim (the block dialect's rule).

@@ -326,6 +326,13 @@ void KernelSearch::enumerateKernelOps(unsigned depth) {
       for (OpKind kind : binary) {
         if ((kind == OpKind::Add || kind == OpKind::Mul) && b < a)
           continue; // commutative: one operand order
+        // mul(a, a) is square(a), bit for bit, at no less cost: only the
+        // square is built.
+        if (kind == OpKind::Mul && a == b &&
+            llvm::is_contained(unary, OpKind::Square)) {
+          ++tasks.tally().prunedCanonical;
+          continue;
+        }
         OpNode op;
         op.kind = kind;
         op.operands = {a, b};
