@@ -206,6 +206,14 @@ ExprScreen::outputDistance(llvm::ArrayRef<ExprId> inputExprs,
   if (inserted) {
     auto distance = std::make_shared<OutputDistance>();
     distance->heights = pruner->heightsFrom(from, extents);
+    if (!goalDepths) {
+      auto depths =
+          std::make_shared<std::vector<llvm::DenseMap<ClassId, unsigned>>>();
+      for (ClassId goal : goalClasses)
+        depths->push_back(pruner->depthsBelow(goal));
+      goalDepths = std::move(depths);
+    }
+    distance->depths = goalDepths;
     for (ClassId goal : goalClasses) {
       auto found = distance->heights.find(goal);
       distance->goals.push_back(found == distance->heights.end()

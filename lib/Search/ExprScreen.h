@@ -159,6 +159,10 @@ public:
   struct OutputDistance {
     llvm::DenseMap<ClassId, unsigned> heights;
     llvm::SmallVector<unsigned, 2> goals;
+    /// Per output, the depths of the classes below its class
+    /// (AbstractPruner::depthsBelow), shared by every distance.
+    std::shared_ptr<const std::vector<llvm::DenseMap<ClassId, unsigned>>>
+        depths;
   };
   /// Memoized by the sorted input classes; null when an output or an
   /// input's expression has no class. Also where the saturation stopped
@@ -170,6 +174,9 @@ public:
   std::shared_ptr<const OutputDistance>
   outputDistance(llvm::ArrayRef<ExprId> inputExprs,
                  std::optional<llvm::ArrayRef<int64_t>> extents = {});
+
+  /// The class of `expr` when it passes the per-op check.
+  std::optional<ClassId> classOf(ExprId expr) { return pruner->classOf(expr); }
 
   /// The height of `expr`'s class in `distance`; nullopt when it has no
   /// class (opaque or unknown) or no height.
@@ -219,6 +226,9 @@ private:
   std::map<std::tuple<std::vector<ClassId>, std::vector<ClassId>, unsigned>,
            bool>
       followersMemo;
+  /// The depths below each goal class (OutputDistance::depths), once.
+  std::shared_ptr<const std::vector<llvm::DenseMap<ClassId, unsigned>>>
+      goalDepths;
   /// outputDistance by the sorted input classes.
   std::map<std::pair<std::vector<ClassId>, std::vector<int64_t>>,
            std::shared_ptr<const OutputDistance>>
