@@ -171,3 +171,20 @@ TEST(ExprScreenFollowersTest, PreDefinedOpsAfterTheLastKernel) {
   EXPECT_FALSE(screen.followersCanReachOutputs(inputs, {inputs[1]}, 2));
   EXPECT_TRUE(screen.followersCanReachOutputs(inputs, inputs, 1));
 }
+
+// The depth of each class below the output: relu(exp(x)) is one op above
+// exp(x) and two above x; a class off every path down from the output
+// has none.
+TEST_F(ReluExp, DepthsBelowTheOutput) {
+  std::shared_ptr<const ExprScreen::OutputDistance> distance =
+      screen.outputDistance({exprs[0]});
+  ASSERT_TRUE(distance && distance->depths);
+  ASSERT_EQ(distance->depths->size(), 1u);
+  const llvm::DenseMap<ClassId, unsigned> &depths = distance->depths->front();
+  ExprId e = check(makeOpNode(OpKind::Exp, {0}));
+  ExprId r = check(makeOpNode(OpKind::Relu, {1}));
+  EXPECT_EQ(depths.lookup(*screen.classOf(r)), 0u);
+  EXPECT_EQ(depths.lookup(*screen.classOf(e)), 1u);
+  EXPECT_EQ(depths.lookup(*screen.classOf(exprs[0])), 2u);
+  EXPECT_EQ(depths.size(), 3u);
+}
