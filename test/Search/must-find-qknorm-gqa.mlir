@@ -17,11 +17,11 @@
 // 10.34 us.
 //
 // `max-kernel-ops=4` (one kernel op besides the three inputs) is the size
-// bound: the first pass, the one-kernel programs, finishes in about 10 s on
-// the loaded 2-core machine (about 30,000 states). The second pass (a
+// bound: the first pass, the one-kernel programs, finishes in about 3 s on
+// the loaded 2-core machine (about 14,000 states). The second pass (a
 // pre-defined op and a graph-defined kernel) does not finish within 60 s
-// yet, so with the default max-kernel-ops the result would be whatever the
-// budget reached. Before, this test handed the search the two-kernel
+// yet (docs/Search.md, "QKNorm-GQA"), so with the default max-kernel-ops
+// the result would be whatever the budget reached. Before, this test handed the search the two-kernel
 // split-KV flash decoding's grids, imaps, omaps and forloop-ranges=1 (with
 // preset=attention), and without them it was marked as an expected
 // failure: the one-kernel fusion needs 12 block ops, one more than the old
