@@ -347,8 +347,8 @@ QueryResult AbstractPruner::toResult(uint32_t resolved) {
 
 QueryResult AbstractPruner::query(ExprId id) { return toResult(resolve(id)); }
 
-bool AbstractPruner::constructible(llvm::ArrayRef<ClassId> from,
-                                   llvm::ArrayRef<ClassId> goals) const {
+llvm::DenseSet<ClassId>
+AbstractPruner::constructibleFrom(llvm::ArrayRef<ClassId> from) const {
   llvm::DenseSet<ClassId> made;
   for (ClassId c : from)
     made.insert(graph.find(c));
@@ -372,6 +372,12 @@ bool AbstractPruner::constructible(llvm::ArrayRef<ClassId> from,
       }
     }
   }
+  return made;
+}
+
+bool AbstractPruner::constructible(llvm::ArrayRef<ClassId> from,
+                                   llvm::ArrayRef<ClassId> goals) const {
+  llvm::DenseSet<ClassId> made = constructibleFrom(from);
   return llvm::all_of(
       goals, [&](ClassId goal) { return made.contains(graph.find(goal)); });
 }
@@ -424,6 +430,44 @@ llvm::DenseMap<ClassId, unsigned> AbstractPruner::heightsFrom(
     }
   }
   return height;
+}
+
+llvm::DenseMap<ClassId, unsigned>
+AbstractPruner::depthsBelow(ClassId goal) const {
+  llvm::DenseMap<ClassId, unsigned> depth;
+  depth[graph.find(goal)] = 0;
+  auto weight = [](OpCode code) -> unsigned {
+    return code == op(AbsOp::Sum) || code == op(AbsOp::Rms) ||
+                   code == op(AbsOp::Max) || code == op(AbsOp::Const)
+               ? 0
+               : 1;
+  };
+  std::vector<ClassId> ids = graph.classIds();
+  // Depths only decrease, and are bounded below: a fixpoint.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (ClassId id : ids) {
+      ClassId c = graph.find(id);
+      auto it = depth.find(c);
+      if (it == depth.end())
+        continue;
+      unsigned d = it->second;
+      for (const ENode &node : graph.getClass(c).nodes) {
+        if (node.op == op(AbsOp::Var) || node.op == op(AbsOp::Opaque))
+          continue;
+        unsigned below = d + weight(node.op);
+        for (uint32_t child : node.children) {
+          ClassId k = graph.find(child);
+          auto [found, inserted] = depth.try_emplace(k, below);
+          if (inserted || below < found->second) {
+            found->second = below;
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  return depth;
 }
 
 std::optional<ClassId> AbstractPruner::classOf(ExprId id) {

@@ -92,21 +92,45 @@ void BlockSearch::blockLevel(BlockContext &ctx) {
 /// origin), less the ops that may follow the kernel, plus a saver per
 /// output of the kernel. 0 when a value has no height (opaque).
 unsigned BlockSearch::opsToOutputs(BlockContext &ctx) {
-  unsigned top = 0;
-  for (ValueId v = ctx.graph.numInputs, e = ctx.graph.values.size(); v < e;
-       ++v) {
-    std::optional<unsigned> h =
-        screen.heightOf(*ctx.distance, ctx.state.exprs[v]);
-    if (!h)
-      return 0;
-    top = std::max(top, *h);
-  }
-  unsigned gap = 0;
-  for (unsigned goal : ctx.distance->goals)
+  const ExprScreen::OutputDistance &distance = *ctx.distance;
+  for (unsigned goal : distance.goals)
     if (goal == AbstractPruner::kUnreachable)
       return options.maxBlockOps + 1;
-    else if (goal > top)
-      gap = std::max(gap, goal - top);
+  // Per output, the least over the values v of max(depth of v below the
+  // output, height of the output - height of v): the derivation of the
+  // output from the values has a path that ends at some value v and is
+  // at least that long (its e-nodes lie below the output, and substituting
+  // v's own derivation bounds the output's height).
+  llvm::SmallVector<unsigned, 2> best(distance.goals.size(),
+                                      AbstractPruner::kUnreachable);
+  for (ValueId v = ctx.graph.numInputs, e = ctx.graph.values.size(); v < e;
+       ++v) {
+    std::optional<ClassId> cls = screen.classOf(ctx.state.exprs[v]);
+    if (!cls)
+      return 0;
+    auto height = distance.heights.find(*cls);
+    if (height == distance.heights.end())
+      return 0;
+    for (auto [i, goal] : llvm::enumerate(distance.goals)) {
+      unsigned up = goal > height->second ? goal - height->second : 0;
+      const llvm::DenseMap<ClassId, unsigned> &depths = (*distance.depths)[i];
+      auto depth = depths.find(*cls);
+      // A value no path from the output reaches is not on one.
+      if (depth == depths.end())
+        continue;
+      best[i] = std::min(best[i], std::max(up, depth->second));
+    }
+  }
+  unsigned gap = 0;
+  for (auto [i, goal] : llvm::enumerate(distance.goals)) {
+    // Where the ops after the kernel reach the output alone, the block
+    // graph need not be on its path.
+    if (goal <= ctx.slack)
+      continue;
+    if (best[i] == AbstractPruner::kUnreachable)
+      return options.maxBlockOps + 1;
+    gap = std::max(gap, best[i]);
+  }
   return (gap > ctx.slack ? gap - ctx.slack : 0) + ctx.minOutputs;
 }
 
@@ -284,6 +308,7 @@ void BlockSearch::enumerateBlockOps(BlockContext &ctx) {
   bool rescale = isSearched(OpKind::Accum, /*blockLevel=*/true) &&
                  isSearched(OpKind::RunningMax, /*blockLevel=*/true) &&
                  screen.hasOperator(AbsOp::Max);
+  static const bool squares = llvm::is_contained(unary, OpKind::Square);
   ValueId n = block.values.size();
   llvm::SmallVector<ScaleRole, 16> roles = scaleRoles(block);
   // A new op's key must exceed the last op's, whose largest operand bounds
@@ -329,6 +354,12 @@ void BlockSearch::enumerateBlockOps(BlockContext &ctx) {
       for (OpKind kind : binary) {
         if ((kind == OpKind::Add || kind == OpKind::Mul) && b < a)
           continue;
+        // mul(a, a) is square(a), bit for bit and at the same cost: only
+        // the square is built.
+        if (kind == OpKind::Mul && a == b && squares) {
+          ++tasks.tally().prunedCanonical;
+          continue;
+        }
         ValueInfo result = lhs;
         // Rank-3 tiles multiply batch by batch (MoE's experts); a block
         // matmul has no other batch dim (the block dialect's rule).

@@ -145,6 +145,42 @@ bool ExprScreen::canBuildOutputs(llvm::ArrayRef<ExprId> inputExprs) {
   return it->second;
 }
 
+bool ExprScreen::followersCanReachOutputs(llvm::ArrayRef<ExprId> kernelExprs,
+                                          llvm::ArrayRef<ExprId> inputExprs,
+                                          unsigned steps) {
+  if (goalClasses.empty())
+    return true;
+  auto classes =
+      [&](llvm::ArrayRef<ExprId> exprs) -> std::optional<std::vector<ClassId>> {
+    std::vector<ClassId> result;
+    for (ExprId expr : exprs) {
+      std::optional<ClassId> cls = pruner->classOf(expr);
+      if (!cls)
+        return std::nullopt;
+      result.push_back(*cls);
+    }
+    llvm::sort(result);
+    result.erase(std::unique(result.begin(), result.end()), result.end());
+    return result;
+  };
+  std::optional<std::vector<ClassId>> available = classes(kernelExprs);
+  std::optional<std::vector<ClassId>> from = classes(inputExprs);
+  if (!available || !from)
+    return true;
+  auto [it, inserted] = followersMemo.try_emplace(
+      std::make_tuple(*available, *from, steps), false);
+  if (!inserted)
+    return it->second;
+  llvm::DenseSet<ClassId> made = pruner->constructibleFrom(*from);
+  llvm::append_range(*available, made);
+  llvm::DenseMap<ClassId, unsigned> heights = pruner->heightsFrom(*available);
+  it->second = llvm::all_of(goalClasses, [&](ClassId goal) {
+    auto found = heights.find(goal);
+    return found != heights.end() && found->second <= steps;
+  });
+  return it->second;
+}
+
 std::shared_ptr<const ExprScreen::OutputDistance>
 ExprScreen::outputDistance(llvm::ArrayRef<ExprId> inputExprs,
                            std::optional<llvm::ArrayRef<int64_t>> extents) {
@@ -170,6 +206,14 @@ ExprScreen::outputDistance(llvm::ArrayRef<ExprId> inputExprs,
   if (inserted) {
     auto distance = std::make_shared<OutputDistance>();
     distance->heights = pruner->heightsFrom(from, extents);
+    if (!goalDepths) {
+      auto depths =
+          std::make_shared<std::vector<llvm::DenseMap<ClassId, unsigned>>>();
+      for (ClassId goal : goalClasses)
+        depths->push_back(pruner->depthsBelow(goal));
+      goalDepths = std::move(depths);
+    }
+    distance->depths = goalDepths;
     for (ClassId goal : goalClasses) {
       auto found = distance->heights.find(goal);
       distance->goals.push_back(found == distance->heights.end()

@@ -29,6 +29,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <vector>
 
 namespace mirage::search {
@@ -138,6 +139,19 @@ public:
   /// an input's expression is opaque.
   bool canBuildOutputs(llvm::ArrayRef<ExprId> inputExprs);
 
+  /// Whether a graph-defined kernel on tensors of `inputExprs`, followed by
+  /// at most `steps` pre-defined ops (and no other graph-defined kernel)
+  /// on the kernel graph's tensors (`kernelExprs`) and the kernel's
+  /// outputs, can reach every output's class: the kernel's values lie in
+  /// the classes constructible from its inputs' (constructibleFrom), and
+  /// each pre-defined op adds at most 1 to a height (heightsFrom), so each
+  /// output's class must be within `steps` of those classes and the
+  /// kernel graph's. Memoized; true when the goals or a class are unknown.
+  /// A screen by the abstraction, like the distance (outputDistance).
+  bool followersCanReachOutputs(llvm::ArrayRef<ExprId> kernelExprs,
+                                llvm::ArrayRef<ExprId> inputExprs,
+                                unsigned steps);
+
   /// The heights of the e-classes over the classes of `inputExprs`
   /// (AbstractPruner::heightsFrom) and those of the reference's outputs:
   /// a block graph on loaders of `inputExprs` that must compute every
@@ -145,6 +159,10 @@ public:
   struct OutputDistance {
     llvm::DenseMap<ClassId, unsigned> heights;
     llvm::SmallVector<unsigned, 2> goals;
+    /// Per output, the depths of the classes below its class
+    /// (AbstractPruner::depthsBelow), shared by every distance.
+    std::shared_ptr<const std::vector<llvm::DenseMap<ClassId, unsigned>>>
+        depths;
   };
   /// Memoized by the sorted input classes; null when an output or an
   /// input's expression has no class. Also where the saturation stopped
@@ -156,6 +174,9 @@ public:
   std::shared_ptr<const OutputDistance>
   outputDistance(llvm::ArrayRef<ExprId> inputExprs,
                  std::optional<llvm::ArrayRef<int64_t>> extents = {});
+
+  /// The class of `expr` when it passes the per-op check.
+  std::optional<ClassId> classOf(ExprId expr) { return pruner->classOf(expr); }
 
   /// The height of `expr`'s class in `distance`; nullopt when it has no
   /// class (opaque or unknown) or no height.
@@ -200,6 +221,14 @@ private:
   std::vector<std::pair<double, double>> clampConstants;
   /// canBuildOutputs by the sorted input classes.
   std::map<std::vector<ClassId>, bool> constructibleMemo;
+  /// followersCanReachOutputs by the sorted classes of the kernel graph
+  /// and of the kernel's inputs, and the steps.
+  std::map<std::tuple<std::vector<ClassId>, std::vector<ClassId>, unsigned>,
+           bool>
+      followersMemo;
+  /// The depths below each goal class (OutputDistance::depths), once.
+  std::shared_ptr<const std::vector<llvm::DenseMap<ClassId, unsigned>>>
+      goalDepths;
   /// outputDistance by the sorted input classes.
   std::map<std::pair<std::vector<ClassId>, std::vector<int64_t>>,
            std::shared_ptr<const OutputDistance>>

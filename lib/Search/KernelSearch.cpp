@@ -327,6 +327,13 @@ void KernelSearch::enumerateKernelOps(unsigned depth) {
       for (OpKind kind : binary) {
         if ((kind == OpKind::Add || kind == OpKind::Mul) && b < a)
           continue; // commutative: one operand order
+        // mul(a, a) is square(a), bit for bit, at no less cost: only the
+        // square is built.
+        if (kind == OpKind::Mul && a == b &&
+            llvm::is_contained(unary, OpKind::Square)) {
+          ++tasks.tally().prunedCanonical;
+          continue;
+        }
         OpNode op;
         op.kind = kind;
         op.operands = {a, b};
@@ -362,7 +369,8 @@ void KernelSearch::enumerateGraphDefined(unsigned depth) {
       ++tasks.tally().prunedDangling;
       continue;
     }
-    if (kernelOpsLeft() == 1 && !lastKernelCanBuildOutputs(inputs)) {
+    if (kernelOpsLeft() == 1 ? !lastKernelCanBuildOutputs(inputs)
+                             : !followersCanBuildOutputs(inputs)) {
       ++tasks.tally().prunedAbstractExpr;
       continue;
     }
@@ -441,19 +449,43 @@ void KernelSearch::enumerateLaunches(llvm::ArrayRef<ValueId> inputs,
   }
 }
 
-/// Whether a kernel that must compute the outputs from the reference's
-/// inputs alone (it takes the last op, only inputs, and leaves nothing
-/// else dangling) splits over its grid a dimension the outputs reduce over
-/// (reducedInputDims): each block would see part of a sum (or of a row to
-/// normalize) and write its own part of the output, and no later kernel
-/// could combine the parts. A for-loop may still split it.
+/// Whether a kernel that must compute the outputs (it takes the last op
+/// and every dangling tensor) splits over its grid a dimension the outputs
+/// reduce over (reducedInputDims) of a reference input that it is the only
+/// one of its inputs to depend on: each block would see part of a sum (or
+/// of a row to normalize) and write its own part of the output, and no
+/// later kernel could combine the parts; no other input carries what the
+/// block does not load. Before, only a kernel on the reference's inputs
+/// alone was checked; a kernel after pre-defined ops that did not read the
+/// input is bound alike (QKNorm-GQA: V's keys after kernel.matmul(Q, K)).
+/// A for-loop may still split the dimension.
 bool KernelSearch::splitsReducedDim(llvm::ArrayRef<ValueId> inputs,
                                     llvm::ArrayRef<DimMap> imaps) const {
-  if (reducedDims.empty() || kernelOpsLeft() != 1 || !graph.ops.empty())
+  if (reducedDims.empty() || kernelOpsLeft() != 1)
     return false;
-  for (auto [v, imap] : llvm::zip_equal(inputs, imaps)) {
-    if (v >= static_cast<ValueId>(reducedDims.size()))
+  for (ValueId v = 0, e = graph.values.size(); v < e; ++v)
+    if (kernel.uses[v] == 0 && !llvm::is_contained(inputs, v))
       return false;
+  // The reference inputs each value depends on (at most 16 inputs).
+  std::vector<uint32_t> deps(graph.values.size(), 0);
+  for (unsigned i = 0; i < graph.numInputs; ++i)
+    deps[i] = 1u << i;
+  for (const OpNode &op : graph.ops) {
+    uint32_t mask = 0;
+    for (ValueId v : op.operands)
+      mask |= deps[v];
+    for (ValueId r : op.results)
+      deps[r] = mask;
+  }
+  for (auto [v, imap] : llvm::zip_equal(inputs, imaps)) {
+    if (v >= static_cast<ValueId>(graph.numInputs) ||
+        v >= static_cast<ValueId>(reducedDims.size()))
+      continue;
+    ValueId input = v;
+    if (llvm::any_of(inputs, [&](ValueId u) {
+          return u != input && (deps[u] & (1u << input)) != 0;
+        }))
+      continue;
     for (int64_t d : imap)
       if (d != kReplicate && d < static_cast<int64_t>(reducedDims[v].size()) &&
           reducedDims[v][d])
@@ -791,6 +823,25 @@ void KernelSearch::verify(llvm::ArrayRef<ValueId> dangling) {
   }
   graph.outputs.assign(dangling.begin(), dangling.end());
   board.screen(graph, tasks.currentTask(), tasks.tally());
+}
+
+/// Whether a graph-defined kernel on `inputs` that is not the last op but
+/// the last graph-defined kernel the pass allows can be followed by
+/// pre-defined ops that reach the reference's outputs (docs/Search.md,
+/// "Directing the enumeration"). Each pre-defined op adds at most 1 to the
+/// height of its result's class, and the kernel's values lie in the classes
+/// constructible from its inputs' (ExprScreen::followersCanReachOutputs).
+/// True where another graph-defined kernel may follow, and where the
+/// distance bound is off (a maximum in the target, lora).
+bool KernelSearch::followersCanBuildOutputs(llvm::ArrayRef<ValueId> inputs) {
+  unsigned after = kernelOpsLeft() - 1;
+  if (std::min(after, kernelsLeft() - 1) != 0 ||
+      options.preset == Preset::Lora || screen.hasOperator(AbsOp::Max))
+    return true;
+  llvm::SmallVector<ExprId, 4> inputExprs;
+  for (ValueId v : inputs)
+    inputExprs.push_back(kernel.exprs[v]);
+  return screen.followersCanReachOutputs(kernel.exprs, inputExprs, after);
 }
 
 /// Whether a graph-defined kernel that takes the last op, on `inputs`,

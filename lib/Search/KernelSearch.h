@@ -108,6 +108,7 @@ private:
 
   void verify(llvm::ArrayRef<ValueId> dangling);
   bool lastKernelCanBuildOutputs(llvm::ArrayRef<ValueId> inputs);
+  bool followersCanBuildOutputs(llvm::ArrayRef<ValueId> inputs);
 
   const KernelGraph &reference;
   const SearchOptions &options;

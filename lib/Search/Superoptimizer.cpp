@@ -51,6 +51,31 @@ void SearchOptions::fitToProgram(unsigned numInputs) {
   maxBlockInputs = std::max(maxBlockInputs, std::min(numInputs, 4u));
 }
 
+void SearchOptions::fitToProgram(const KernelGraph &program) {
+  fitToProgram(program.numInputs);
+  if (maxBlockOps == 0)
+    maxBlockOps = derivedMaxBlockOps(program);
+}
+
+unsigned mirage::derivedMaxBlockOps(const KernelGraph &program) {
+  uint64_t ops = 0;
+  for (const OpNode &op : program.ops) {
+    if (op.kind != OpKind::GraphDefined || op.blockGraph < 0 ||
+        static_cast<size_t>(op.blockGraph) >= program.blockGraphs.size()) {
+      ++ops;
+      continue;
+    }
+    for (const OpNode &inner : program.blockGraphs[op.blockGraph].ops)
+      if (inner.kind != OpKind::Loader && inner.kind != OpKind::Saver)
+        ++ops;
+  }
+  uint64_t fusion = program.numInputs + ops + 2 * program.outputs.size();
+  // At most 16, the largest block graph --mirage-check-limits accepts by
+  // default: a reference of graph-defined kernels would otherwise ask for
+  // block graphs the search cannot enumerate.
+  return static_cast<unsigned>(std::clamp<uint64_t>(fusion, 11, 16));
+}
+
 namespace {
 
 /// One thread of the search: its own expression pool and pruner (the
@@ -306,7 +331,7 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the search supports at most 16 inputs");
 
-  options.fitToProgram(reference.numInputs);
+  options.fitToProgram(reference);
   std::string limitNote = sizeBoundNote(reference, options);
 
   llvm::Expected<ReferenceTests> tests = makeReferenceTests(reference, options);
@@ -342,6 +367,7 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
   result.stats.fingerprintInputBytes = fingerprintInputBytes;
   result.stats.tasks = queue.tasksStarted(threads);
   result.stats.budgetExhausted = queue.budgetExhausted();
+  result.stats.maxBlockOps = options.maxBlockOps;
   reporter.finish(&result.stats);
   result.referenceCost = estimateCost(reference, options.gpu);
   if (llvm::Error err = confirmCandidates(reference, *tests, options,

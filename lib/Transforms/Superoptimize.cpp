@@ -371,6 +371,9 @@ struct SuperoptimizePass
       ::mirage::SearchOptions applied = *options;
       applied.applyPreset();
       applied.fitToProgram(reference->numInputs);
+      // The bound the search used (derived from the program by default).
+      if (result->stats.maxBlockOps != 0)
+        applied.maxBlockOps = result->stats.maxBlockOps;
       reasons = whyNothingFound(*reference, applied, *result);
     }
     report(*result, reasons);
@@ -628,7 +631,8 @@ struct SuperoptimizePass
            << s.prunedSharedMemory << " by shared memory, " << s.prunedCanonical
            << " by canonical order, " << s.prunedCost << " by cost; "
            << s.candidatesVerified << " candidates verified, "
-           << s.candidatesFound << " equivalent; "
+           << s.candidatesFound
+           << " equivalent; max-block-ops=" << s.maxBlockOps << "; "
            << llvm::formatv("{0:f2}", s.seconds) << " s";
     if (s.budgetExhausted)
       remark << " (time budget exhausted: best found so far)";

@@ -146,3 +146,45 @@ TEST_F(ReluExp, DistanceToTheOutputs) {
   EXPECT_EQ(fromExp->goals, (llvm::SmallVector<unsigned, 2>{1}));
   EXPECT_EQ(screen.heightOf(*fromExp, exprs[0]), std::nullopt);
 }
+
+// A graph-defined kernel followed only by pre-defined ops: its values lie
+// in the classes built from its inputs', and each op after it adds at most
+// 1 to a height. relu(exp(x) * tanh(y)): a kernel on x alone leaves tanh,
+// mul and relu, three ops; a kernel on x and y can compute the output.
+TEST(ExprScreenFollowersTest, PreDefinedOpsAfterTheLastKernel) {
+  KernelGraph g;
+  g.name = "relu_exp_tanh";
+  ValueId x = g.addInput(f16({8, 64}));
+  ValueId y = g.addInput(f16({8, 64}));
+  ValueId e = addOp(g, makeOpNode(OpKind::Exp, {x}), f16({8, 64}));
+  ValueId t = addOp(g, makeOpNode(OpKind::Tanh, {y}), f16({8, 64}));
+  ValueId m = addOp(g, makeOpNode(OpKind::Mul, {e, t}), f16({8, 64}));
+  g.outputs = {addOp(g, makeOpNode(OpKind::Relu, {m}), f16({8, 64}))};
+  ExprScreen screen(g);
+  llvm::SmallVector<ExprId, 2> inputs = {screen.inputExpr(0),
+                                         screen.inputExpr(1)};
+  for (unsigned steps : {1u, 2u})
+    EXPECT_FALSE(screen.followersCanReachOutputs(inputs, {inputs[0]}, steps))
+        << steps;
+  EXPECT_TRUE(screen.followersCanReachOutputs(inputs, {inputs[0]}, 3));
+  EXPECT_TRUE(screen.followersCanReachOutputs(inputs, {inputs[1]}, 3));
+  EXPECT_FALSE(screen.followersCanReachOutputs(inputs, {inputs[1]}, 2));
+  EXPECT_TRUE(screen.followersCanReachOutputs(inputs, inputs, 1));
+}
+
+// The depth of each class below the output: relu(exp(x)) is one op above
+// exp(x) and two above x; a class off every path down from the output
+// has none.
+TEST_F(ReluExp, DepthsBelowTheOutput) {
+  std::shared_ptr<const ExprScreen::OutputDistance> distance =
+      screen.outputDistance({exprs[0]});
+  ASSERT_TRUE(distance && distance->depths);
+  ASSERT_EQ(distance->depths->size(), 1u);
+  const llvm::DenseMap<ClassId, unsigned> &depths = distance->depths->front();
+  ExprId e = check(makeOpNode(OpKind::Exp, {0}));
+  ExprId r = check(makeOpNode(OpKind::Relu, {1}));
+  EXPECT_EQ(depths.lookup(*screen.classOf(r)), 0u);
+  EXPECT_EQ(depths.lookup(*screen.classOf(e)), 1u);
+  EXPECT_EQ(depths.lookup(*screen.classOf(exprs[0])), 2u);
+  EXPECT_EQ(depths.size(), 3u);
+}

@@ -114,3 +114,31 @@ TEST(KernelSearchTest, SameResultTwice) {
 }
 
 } // namespace
+
+// The default max-block-ops: a loader per input, a block op per op, an
+// accumulator and a saver per output, between 11 and 16.
+TEST(DerivedMaxBlockOpsTest, OneKernelFusionOfTheProgram) {
+  KernelGraph small = reluExpReference();
+  EXPECT_EQ(derivedMaxBlockOps(small), 11u); // 1 + 2 + 2
+  // QKNorm-GQA's count: 3 inputs, 7 ops, 1 output.
+  KernelGraph g;
+  ValueId v = g.addInput(f16({8, 64}));
+  g.addInput(f16({8, 64}));
+  g.addInput(f16({8, 64}));
+  for (int i = 0; i < 7; ++i)
+    v = addOp(g, makeOpNode(OpKind::Exp, {v}), f16({8, 64}));
+  g.outputs = {v};
+  EXPECT_EQ(derivedMaxBlockOps(g), 12u);
+  for (int i = 0; i < 10; ++i)
+    v = addOp(g, makeOpNode(OpKind::Exp, {v}), f16({8, 64}));
+  g.outputs = {v};
+  EXPECT_EQ(derivedMaxBlockOps(g), 16u);
+  // An explicit bound wins; 0 is derived.
+  SearchOptions options;
+  EXPECT_EQ(options.maxBlockOps, 0u);
+  options.fitToProgram(small);
+  EXPECT_EQ(options.maxBlockOps, 11u);
+  options.maxBlockOps = 7;
+  options.fitToProgram(g);
+  EXPECT_EQ(options.maxBlockOps, 7u);
+}

@@ -37,7 +37,7 @@ TEST(SearchStatsTest, DeclaredOnce) {
     EXPECT_FALSE(info.meaning.empty()) << info.jsonKey.str();
     EXPECT_TRUE(info.meaning.ends_with(".")) << info.jsonKey.str();
   }
-  EXPECT_EQ(searchStatInfos().size(), 18u);
+  EXPECT_EQ(searchStatInfos().size(), 19u);
 }
 
 TEST(SearchStatsTest, JsonHasEveryStatisticUnderItsKey) {

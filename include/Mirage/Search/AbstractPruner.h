@@ -16,6 +16,7 @@
 
 #include "Mirage/Search/AbstractExpr.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace mirage {
 
@@ -77,6 +78,9 @@ public:
   /// this e-graph, so it can exist only if this holds.
   bool constructible(llvm::ArrayRef<ClassId> from,
                      llvm::ArrayRef<ClassId> goals) const;
+  /// That least set: the canonical classes a program that takes only
+  /// tensors of the classes `from` can give its values (constructible).
+  llvm::DenseSet<ClassId> constructibleFrom(llvm::ArrayRef<ClassId> from) const;
 
   /// The fewest block ops on the longest chain from the classes of `from`
   /// to each class (docs/Search.md, "Distance to the outputs"): the least
@@ -92,6 +96,13 @@ public:
   /// With `extents` (sorted), a sum, rms or max node counts only when its
   /// extent is one of them: those a block graph can reduce over.
   static constexpr unsigned kUnreachable = ~0u;
+  /// The fewest block ops on a path from `goal` down to each class (its
+  /// depth below the goal): the least fixpoint of d(goal) = 0 and, for an
+  /// e-node of a class c with a child k, d(k) <= d(c) + w(node), with the
+  /// weights of heightsFrom. Whatever derives the goal along e-nodes of
+  /// this e-graph reaches a value of class k only after d(k) ops on that
+  /// path. Classes never reached are absent.
+  llvm::DenseMap<ClassId, unsigned> depthsBelow(ClassId goal) const;
   llvm::DenseMap<ClassId, unsigned>
   heightsFrom(llvm::ArrayRef<ClassId> from,
               std::optional<llvm::ArrayRef<int64_t>> extents = {}) const;

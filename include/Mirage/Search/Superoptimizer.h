@@ -52,8 +52,9 @@ struct SearchProgress {
 struct SearchOptions {
   /// Kernel-graph ops, the inputs included (Mirage's count).
   unsigned maxKernelOps = 5;
-  /// Block-graph ops, loaders and savers included.
-  unsigned maxBlockOps = 11;
+  /// Block-graph ops, loaders and savers included; 0 (the default)
+  /// derives it from the program (fitToProgram, derivedMaxBlockOps).
+  unsigned maxBlockOps = 0;
   /// Graph-defined kernels per candidate (attention: at least 2).
   unsigned maxGraphDefinedKernels = 1;
   /// Inputs and outputs of one graph-defined kernel. A program with four
@@ -92,7 +93,17 @@ struct SearchOptions {
   /// only with all four). superoptimize() calls it; so does anything that
   /// explains a search's bounds afterwards.
   void fitToProgram(unsigned numInputs);
+  /// The same, and a `maxBlockOps` of 0 becomes derivedMaxBlockOps(program).
+  void fitToProgram(const KernelGraph &program);
 };
+
+/// The default bound on a block graph's ops for `program`: enough for a
+/// one-kernel fusion of it, a loader per input, a block op per op (a
+/// graph-defined kernel's block ops other than its loaders and savers), an
+/// accumulator and a saver per output; never below 11 (Mirage's bound)
+/// nor above 16 (`--mirage-check-limits`' default). QKNorm-GQA (3 inputs, 7
+/// ops, 1 output) gets 12; every other example 11.
+unsigned derivedMaxBlockOps(const KernelGraph &program);
 
 struct Candidate {
   KernelGraph graph;

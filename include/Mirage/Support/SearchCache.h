@@ -58,7 +58,7 @@ namespace mirage {
 /// cost model, the payload the pass stores or the entry format changes, so
 /// old entries are no longer found.
 inline constexpr llvm::StringLiteral kMirageCacheVersion =
-    "mirage-mlir-search-cache-5";
+    "mirage-mlir-search-cache-6";
 
 /// The version of the entry file layout, written in the magic line.
 inline constexpr unsigned kSearchCacheFormatVersion = 1;

@@ -372,9 +372,11 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
     Option<"maxKernelOps", "max-kernel-ops", "unsigned", /*default=*/"5",
            "Maximum ops of a candidate kernel graph, its inputs included "
            "(default: 5)">,
-    Option<"maxBlockOps", "max-block-ops", "unsigned", /*default=*/"11",
-           "Maximum ops of a block graph, loaders and savers included "
-           "(default: 11)">,
+    Option<"maxBlockOps", "max-block-ops", "unsigned", /*default=*/"0",
+           "Maximum ops of a block graph, loaders and savers included; 0 "
+           "derives it from the program: a loader per input, a block op "
+           "per op, an accumulator and a saver per output, at least 11 and "
+           "at most 16 (default: 0, derived)">,
     Option<"maxGraphDefinedKernels", "max-graph-defined", "unsigned",
            /*default=*/"1",
            "Maximum graph-defined kernels per candidate (default: 1; "
