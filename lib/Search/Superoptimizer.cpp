@@ -334,11 +334,15 @@ searchGraph(const KernelGraph &reference, const SearchOptions &userOptions) {
   options.fitToProgram(reference);
   std::string limitNote = sizeBoundNote(reference, options);
 
+  auto testsStart = Clock::now();
   llvm::Expected<ReferenceTests> tests = makeReferenceTests(reference, options);
   if (!tests)
     return tests.takeError();
+  double testSeconds =
+      std::chrono::duration<double>(Clock::now() - testsStart).count();
   CandidateBoard board(reference, options, *tests);
-  TaskQueue queue(start, options.timeBudgetSeconds);
+  TaskQueue queue(start,
+                  enumerationBudget(options.timeBudgetSeconds, testSeconds));
 
   unsigned threads = options.threads;
   if (threads == 0)

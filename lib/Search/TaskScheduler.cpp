@@ -2,6 +2,7 @@
 
 #include "TaskScheduler.h"
 
+#include <algorithm>
 #include <thread>
 
 using namespace mirage::search;
@@ -12,6 +13,14 @@ TaskQueue::TaskQueue(Clock::time_point start, double budgetSeconds) {
     deadline = start + std::chrono::duration_cast<Clock::duration>(
                            std::chrono::duration<double>(budgetSeconds));
   }
+}
+
+double mirage::search::enumerationBudget(double budgetSeconds,
+                                         double testSeconds) {
+  if (budgetSeconds <= 0)
+    return budgetSeconds;
+  double reserve = std::min(budgetSeconds / 2, 3 * testSeconds);
+  return budgetSeconds - reserve;
 }
 
 void TaskQueue::expire() {

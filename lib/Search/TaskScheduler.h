@@ -43,6 +43,17 @@ namespace mirage::search {
 
 using Clock = std::chrono::steady_clock;
 
+/// The part of a time budget of `budgetSeconds` that the enumeration may
+/// take (docs/Search.md, "The time budget"): the confirmation of the
+/// candidates found runs after it, within the budget. Confirming a
+/// candidate draws every test's inputs again, evaluates it on each (a
+/// graph-defined kernel evaluates slower than the reference's pre-defined
+/// ops) and runs one float test of it and the reference: about three times
+/// what making the reference's tests took (`testSeconds`; QKNorm-GQA: 0.73
+/// s, then 2.1 s to confirm). The enumeration leaves that, and at most
+/// half the budget. No budget (0) stays none.
+double enumerationBudget(double budgetSeconds, double testSeconds);
+
 /// The state the workers share: the next unclaimed task and the deadline.
 class TaskQueue {
 public:

@@ -73,6 +73,15 @@ Outcome walk(unsigned threads) {
   return outcome;
 }
 
+TEST(TaskSchedulerTest, EnumerationLeavesTimeToConfirm) {
+  // Three times the reference's tests are left for confirmation...
+  EXPECT_DOUBLE_EQ(enumerationBudget(60, 0.5), 58.5);
+  // ...at most half the budget...
+  EXPECT_DOUBLE_EQ(enumerationBudget(10, 4), 5);
+  // ...and no budget stays none.
+  EXPECT_DOUBLE_EQ(enumerationBudget(0, 4), 0);
+}
+
 TEST(TaskSchedulerTest, EveryTaskRunsOnceInTaskOrder) {
   for (unsigned threads : {1u, 2u, 3u}) {
     SCOPED_TRACE(threads);

@@ -398,8 +398,8 @@ def Superoptimize : Pass<"mirage-superoptimize", "::mlir::func::FuncOp"> {
     Option<"threads", "threads", "unsigned", /*default=*/"0",
            "Search threads; 0 uses every core (default: 0)">,
     Option<"timeBudget", "time-budget", "double", /*default=*/"300",
-           "Wall-clock budget in seconds per function; 0 for none "
-           "(default: 300)">,
+           "Wall-clock budget in seconds per function, confirmation of "
+           "the candidates included; 0 for none (default: 300)">,
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
            "Seed of the fingerprint tests (default: 0)">,
     Option<"topK", "top-k", "unsigned", /*default=*/"1",
