@@ -382,19 +382,25 @@ bool AbstractPruner::constructible(llvm::ArrayRef<ClassId> from,
       goals, [&](ClassId goal) { return made.contains(graph.find(goal)); });
 }
 
+/// Whether `code` reduces (a sum, rms or max node): a matmul, a block
+/// rms_norm and an accumulator are one op each with their reduction.
+static bool reducesInOneOp(OpCode code) {
+  return code == op(AbsOp::Sum) || code == op(AbsOp::Rms) ||
+         code == op(AbsOp::Max);
+}
+
+/// The ops a node of `code` costs on a chain: 0 for a reduction (see
+/// reducesInOneOp) and a constant, 1 for anything else.
+static unsigned chainWeight(OpCode code) {
+  return reducesInOneOp(code) || code == op(AbsOp::Const) ? 0 : 1;
+}
+
 llvm::DenseMap<ClassId, unsigned> AbstractPruner::heightsFrom(
     llvm::ArrayRef<ClassId> from,
     std::optional<llvm::ArrayRef<int64_t>> extents) const {
   llvm::DenseMap<ClassId, unsigned> height;
   for (ClassId c : from)
     height[graph.find(c)] = 0;
-  auto reduces = [](OpCode code) {
-    return code == op(AbsOp::Sum) || code == op(AbsOp::Rms) ||
-           code == op(AbsOp::Max);
-  };
-  auto weight = [&](OpCode code) -> unsigned {
-    return reduces(code) || code == op(AbsOp::Const) ? 0 : 1;
-  };
   std::vector<ClassId> ids = graph.classIds();
   // Heights only decrease, and are bounded below: a fixpoint.
   for (bool changed = true; changed;) {
@@ -408,7 +414,7 @@ llvm::DenseMap<ClassId, unsigned> AbstractPruner::heightsFrom(
       for (const ENode &node : graph.getClass(c).nodes) {
         if (node.op == op(AbsOp::Var) || node.op == op(AbsOp::Opaque))
           continue;
-        if (extents && reduces(node.op) &&
+        if (extents && reducesInOneOp(node.op) &&
             !std::binary_search(extents->begin(), extents->end(),
                                 static_cast<int64_t>(node.payload)))
           continue;
@@ -419,7 +425,7 @@ llvm::DenseMap<ClassId, unsigned> AbstractPruner::heightsFrom(
         }
         if (h == kUnreachable)
           continue;
-        h += weight(node.op);
+        h += chainWeight(node.op);
         if (h < best)
           best = h;
       }
@@ -436,12 +442,6 @@ llvm::DenseMap<ClassId, unsigned>
 AbstractPruner::depthsBelow(ClassId goal) const {
   llvm::DenseMap<ClassId, unsigned> depth;
   depth[graph.find(goal)] = 0;
-  auto weight = [](OpCode code) -> unsigned {
-    return code == op(AbsOp::Sum) || code == op(AbsOp::Rms) ||
-                   code == op(AbsOp::Max) || code == op(AbsOp::Const)
-               ? 0
-               : 1;
-  };
   std::vector<ClassId> ids = graph.classIds();
   // Depths only decrease, and are bounded below: a fixpoint.
   for (bool changed = true; changed;) {
@@ -455,7 +455,7 @@ AbstractPruner::depthsBelow(ClassId goal) const {
       for (const ENode &node : graph.getClass(c).nodes) {
         if (node.op == op(AbsOp::Var) || node.op == op(AbsOp::Opaque))
           continue;
-        unsigned below = d + weight(node.op);
+        unsigned below = d + chainWeight(node.op);
         for (uint32_t child : node.children) {
           ClassId k = graph.find(child);
           auto [found, inserted] = depth.try_emplace(k, below);

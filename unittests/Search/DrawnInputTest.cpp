@@ -16,6 +16,10 @@
 
 #include "gtest/gtest.h"
 
+#include <array>
+#include <chrono>
+#include <cstdio>
+
 using namespace mirage;
 using namespace mirage::testing;
 
@@ -23,21 +27,31 @@ namespace {
 
 constexpr int64_t X = kReplicate;
 
+/// MoE's inputs X, A and B, batched over `experts`, added to `g`.
+std::array<ValueId, 3> addMoeInputs(KernelGraph &g, int64_t experts,
+                                    int64_t tokens, int64_t k, int64_t n) {
+  return {g.addInput(f16({experts, tokens, k})),
+          g.addInput(f16({experts, k, n})), g.addInput(f16({experts, n, k}))};
+}
+
+/// The output Y = exp(XA) B of `g`, from XA and B.
+void addExpMatmul(KernelGraph &g, ValueId xa, ValueId b, int64_t experts,
+                  int64_t tokens, int64_t k, int64_t n) {
+  ValueId e =
+      addOp(g, makeOpNode(OpKind::Exp, {xa}), f16({experts, tokens, n}));
+  g.outputs = {
+      addOp(g, makeOpNode(OpKind::Matmul, {e, b}), f16({experts, tokens, k}))};
+}
+
 /// Y = exp(X A) B, batched over `experts` (examples/moe.mlir's program).
 KernelGraph moeReference(int64_t experts, int64_t tokens, int64_t k,
                          int64_t n) {
   KernelGraph g;
   g.name = "moe";
-  ValueId x = g.addInput(f16({experts, tokens, k}));
-  ValueId a = g.addInput(f16({experts, k, n}));
-  ValueId b = g.addInput(f16({experts, n, k}));
+  auto [x, a, b] = addMoeInputs(g, experts, tokens, k, n);
   ValueId xa =
       addOp(g, makeOpNode(OpKind::Matmul, {x, a}), f16({experts, tokens, n}));
-  ValueId e =
-      addOp(g, makeOpNode(OpKind::Exp, {xa}), f16({experts, tokens, n}));
-  ValueId y =
-      addOp(g, makeOpNode(OpKind::Matmul, {e, b}), f16({experts, tokens, k}));
-  g.outputs = {y};
+  addExpMatmul(g, xa, b, experts, tokens, k, n);
   return g;
 }
 
@@ -49,9 +63,7 @@ KernelGraph moeWithKernel(int64_t experts, int64_t tokens, int64_t k, int64_t n,
                           int64_t splits, int64_t forloop) {
   KernelGraph g;
   g.name = "moe_kernel";
-  ValueId x = g.addInput(f16({experts, tokens, k}));
-  ValueId a = g.addInput(f16({experts, k, n}));
-  ValueId b = g.addInput(f16({experts, n, k}));
+  auto [x, a, b] = addMoeInputs(g, experts, tokens, k, n);
   BlockGraph bg;
   bg.launch.grid = {experts, splits, 1};
   bg.launch.block = {128, 1, 1};
@@ -82,11 +94,7 @@ KernelGraph moeWithKernel(int64_t experts, int64_t tokens, int64_t k, int64_t n,
   OpNode kernel = makeOpNode(OpKind::GraphDefined, {x, a});
   kernel.blockGraph = 0;
   ValueId xa = addOp(g, kernel, f16({experts, tokens, n}));
-  ValueId e =
-      addOp(g, makeOpNode(OpKind::Exp, {xa}), f16({experts, tokens, n}));
-  ValueId y =
-      addOp(g, makeOpNode(OpKind::Matmul, {e, b}), f16({experts, tokens, k}));
-  g.outputs = {y};
+  addExpMatmul(g, xa, b, experts, tokens, k, n);
   return g;
 }
 
@@ -211,11 +219,6 @@ TEST(DrawnInput, MemoryFiguresLeaveDrawnInputsOut) {
   EXPECT_LT(*need, int64_t(200) << 20);
 }
 
-} // namespace
-
-#include <chrono>
-#include <cstdio>
-namespace {
 // A measurement, not a check (disabled: it takes ~10 s): one reference
 // evaluation of examples/moe.mlir in the field with held and with drawn
 // weights, and one in floats with drawn weights. Run it with
