@@ -282,6 +282,20 @@ def step_build(args, limit, log, state):
     return True, f"runtime built in {args.build_dir}"
 
 
+def write_results(args, state, kind, results):
+    """Writes `results`, after the device's name and today's date, to
+    RESULTS_DIR/gpu-KIND-DEVICE-DATE.json and records the path in `state`."""
+    device = state.setdefault("device", device_name())
+    today = datetime.date.today().isoformat()
+    path = os.path.join(args.results_dir,
+                        f"gpu-{kind}-{slug(device)}-{today}.json")
+    os.makedirs(args.results_dir, exist_ok=True)
+    with open(path, "w") as f:
+        json.dump({"device": device, "date": today, **results}, f, indent=2)
+        f.write("\n")
+    state.setdefault("written", []).append(path)
+
+
 def step_bundles(args, limit, log, state):
     deadline = time.monotonic() + limit
     if not os.access(args.mirage_run, os.X_OK):
@@ -335,15 +349,7 @@ def step_bundles(args, limit, log, state):
                   (entry.get("error") or
                    ("passed" if has_refs else "valid (not run)")))
         entries.append(entry)
-    name = state.setdefault("device", device_name())
-    path = os.path.join(args.results_dir, f"gpu-bundles-{slug(name)}-"
-                        f"{datetime.date.today().isoformat()}.json")
-    os.makedirs(args.results_dir, exist_ok=True)
-    with open(path, "w") as f:
-        json.dump({"device": name, "date": datetime.date.today().isoformat(),
-                   "seed": 0, "bundles": entries}, f, indent=2)
-        f.write("\n")
-    state.setdefault("written", []).append(path)
+    write_results(args, state, "bundles", {"seed": 0, "bundles": entries})
     valid = sum(1 for e in entries if e.get("validate", {}).get("status")
                 == 0)
     matched = sum(1 for e in entries if e.get("run", {}).get("status") == 0)
@@ -387,16 +393,7 @@ def step_mixed(args, limit, log, state):
                                    "run on the GPU, " +
                                    tail(entry["compare"]["output"], 1)))
         entries.append(entry)
-    device = state.setdefault("device", device_name())
-    path = os.path.join(args.results_dir, f"gpu-mixed-{slug(device)}-"
-                        f"{datetime.date.today().isoformat()}.json")
-    os.makedirs(args.results_dir, exist_ok=True)
-    with open(path, "w") as f:
-        json.dump({"device": device,
-                   "date": datetime.date.today().isoformat(),
-                   "modules": entries}, f, indent=2)
-        f.write("\n")
-    state.setdefault("written", []).append(path)
+    write_results(args, state, "mixed", {"modules": entries})
     summary = (f"{len(entries) - len(failures)} of {len(entries)} mixed "
                "modules run on the GPU and matching upstream's lowering")
     if failures:
