@@ -55,13 +55,7 @@ struct LowerCallsPass : public ::mirage::impl::LowerCallsBase<LowerCallsPass> {
       return signalPassFailure();
     // Outlined functions, and any other kernel-level function on tensors
     // (its callers are checked below).
-    SmallVector<func::FuncOp> outlined;
-    for (func::FuncOp func : module.getOps<func::FuncOp>())
-      if (!func.isExternal() && !::mirage::firstNonKernelOp(func) &&
-          !func->hasAttr(::mirage::structured::AbiAttr::kName) &&
-          llvm::any_of(func.getArgumentTypes(), llvm::IsaPred<TensorType>))
-        outlined.push_back(func);
-    for (func::FuncOp func : outlined)
+    for (func::FuncOp func : ::mirage::kernelFunctionsOnTensors(module))
       if (failed(lowerWithCalls(module, func)))
         return signalPassFailure();
   }

@@ -95,14 +95,8 @@ struct LowerCallsToGPUPass
     if (failed(::mirage::checkKernelOpsOutlined(module,
                                                 "mirage-lower-calls-to-gpu")))
       return signalPassFailure();
-    SmallVector<func::FuncOp> candidates;
-    for (func::FuncOp func : module.getOps<func::FuncOp>())
-      if (!func.isExternal() && !::mirage::firstNonKernelOp(func) &&
-          !func->hasAttr(::mirage::structured::AbiAttr::kName) &&
-          llvm::any_of(func.getArgumentTypes(), llvm::IsaPred<TensorType>))
-        candidates.push_back(func);
     bool launched = false;
-    for (func::FuncOp func : candidates) {
+    for (func::FuncOp func : ::mirage::kernelFunctionsOnTensors(module)) {
       FailureOr<bool> done = launchOnGPU(module, func);
       if (failed(done))
         return signalPassFailure();

@@ -14,7 +14,9 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -34,6 +36,21 @@ inline mlir::Operation *firstNonKernelOp(mlir::func::FuncOp func) {
           !llvm::isa<mlir::func::ReturnOp>(op))
         return &op;
   return nullptr;
+}
+
+/// The kernel-level functions on tensors of `module`, in module order:
+/// defined, every op a kernel op, and a tensor argument. The mixed
+/// lowerings (--mirage-lower-calls, --mirage-lower-calls-to-gpu) lower these
+/// together with their calls. A function already lowered to the structured
+/// level (structured.abi) takes only memrefs, so it is never among them.
+inline llvm::SmallVector<mlir::func::FuncOp>
+kernelFunctionsOnTensors(mlir::ModuleOp module) {
+  llvm::SmallVector<mlir::func::FuncOp> found;
+  for (mlir::func::FuncOp func : module.getOps<mlir::func::FuncOp>())
+    if (!func.isExternal() && !firstNonKernelOp(func) &&
+        llvm::any_of(func.getArgumentTypes(), llvm::IsaPred<mlir::TensorType>))
+      found.push_back(func);
+  return found;
 }
 
 /// Why a lowering pass leaves `func` alone (a remark for `pass`), or an
