@@ -416,13 +416,8 @@ std::optional<int64_t> mirage::programInputBytes(const KernelGraph &reference) {
   int64_t total = 0;
   for (unsigned i = 0; i < reference.numInputs; ++i) {
     const ValueInfo &info = reference.values[i];
-    std::optional<int64_t> bytes =
-        checkedNumBytes(info.shape, dtypeBytes(info.dtype));
-    std::optional<int64_t> sum =
-        bytes ? checkedAddSize(total, *bytes) : std::nullopt;
-    if (!sum)
+    if (!addSizeTo(total, checkedNumBytes(info.shape, dtypeBytes(info.dtype))))
       return std::nullopt;
-    total = *sum;
   }
   return total;
 }

@@ -63,10 +63,8 @@ std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
   for (unsigned i = 0; i < graph.numInputs && i < n; ++i) {
     if (drawn[i])
       continue;
-    std::optional<int64_t> sum = checkedAddSize(live, bytesOf[i]);
-    if (!sum)
+    if (!addSizeTo(live, bytesOf[i]))
       return std::nullopt;
-    live = *sum;
   }
   int64_t total = live;
   // Drawn inputs read where they are drawn: the second operand of a matmul
@@ -84,17 +82,12 @@ std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
           drawnBlock = std::max(drawnBlock, bytesOf[v]);
           continue;
         }
-        std::optional<int64_t> sum = checkedAddSize(drawnWhole, bytesOf[v]);
-        if (!sum)
+        if (!addSizeTo(drawnWhole, bytesOf[v]))
           return std::nullopt;
-        drawnWhole = *sum;
       }
-    for (ValueId r : op.results) {
-      std::optional<int64_t> sum = checkedAddSize(live, bytesOf[r]);
-      if (!sum)
+    for (ValueId r : op.results)
+      if (!addSizeTo(live, bytesOf[r]))
         return std::nullopt;
-      live = *sum;
-    }
     std::optional<int64_t> during = checkedAddSize(live, drawnWhole);
     if (!during)
       return std::nullopt;
@@ -139,13 +132,8 @@ std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
     matmulOperands(bg.values, bg.ops, /*inBlock=*/true);
     for (size_t v = bg.numInputs; v < bg.values.size(); ++v) {
       std::optional<int64_t> bytes = valueBytes(bg.values[v], system);
-      std::optional<int64_t> tiles =
-          bytes ? checkedMulSize(*bytes, 3) : std::nullopt;
-      std::optional<int64_t> next =
-          tiles ? checkedAddSize(total, *tiles) : std::nullopt;
-      if (!next)
+      if (!bytes || !addSizeTo(total, checkedMulSize(*bytes, 3)))
         return std::nullopt;
-      total = *next;
       largestTile = std::max(largestTile, *bytes);
     }
   }
@@ -173,22 +161,14 @@ std::optional<int64_t> mirage::evaluationBytes(const KernelGraph &graph,
   }
   // An input returned as it is, drawn, is held as an output.
   for (ValueId v : graph.outputs)
-    if (v >= 0 && static_cast<size_t>(v) < n && drawn[v]) {
-      std::optional<int64_t> sum = checkedAddSize(scratch, bytesOf[v]);
-      if (!sum)
-        return std::nullopt;
-      scratch = *sum;
-    }
+    if (v >= 0 && static_cast<size_t>(v) < n && drawn[v] &&
+        !addSizeTo(scratch, bytesOf[v]))
+      return std::nullopt;
   if (blockMatmul)
     scratch += kPackedCacheBytes;
-  for (int64_t part : {largestComputed, largestA, largestTile}) {
-    std::optional<int64_t> twice = checkedMulSize(part, 2);
-    std::optional<int64_t> sum =
-        twice ? checkedAddSize(scratch, *twice) : std::nullopt;
-    if (!sum)
+  for (int64_t part : {largestComputed, largestA, largestTile})
+    if (!addSizeTo(scratch, checkedMulSize(part, 2)))
       return std::nullopt;
-    scratch = *sum;
-  }
   std::optional<int64_t> sum = checkedAddSize(total, scratch);
   if (!sum)
     return std::nullopt;
@@ -203,11 +183,8 @@ std::optional<int64_t> mirage::inputBytes(const KernelGraph &graph,
     std::optional<int64_t> bytes = valueBytes(graph.values[i], system);
     if (bytes && *bytes > heldInputBytes)
       continue; // drawn where it is read
-    std::optional<int64_t> sum =
-        bytes ? checkedAddSize(total, *bytes) : std::nullopt;
-    if (!sum)
+    if (!addSizeTo(total, bytes))
       return std::nullopt;
-    total = *sum;
   }
   return total;
 }
@@ -216,12 +193,7 @@ std::optional<int64_t> mirage::interfaceBytes(const KernelGraph &graph,
                                               NumberSystem system) {
   int64_t total = 0;
   auto add = [&](ValueId v) {
-    std::optional<int64_t> bytes = valueBytes(graph.values[v], system);
-    std::optional<int64_t> sum =
-        bytes ? checkedAddSize(total, *bytes) : std::nullopt;
-    if (sum)
-      total = *sum;
-    return sum.has_value();
+    return addSizeTo(total, valueBytes(graph.values[v], system));
   };
   for (unsigned i = 0; i < graph.numInputs; ++i)
     if (!add(static_cast<ValueId>(i)))

@@ -160,6 +160,14 @@ std::optional<int64_t> mirage::checkedMulSize(int64_t a, int64_t b) {
   return llvm::checkedMul(a, b);
 }
 
+bool mirage::addSizeTo(int64_t &total, std::optional<int64_t> bytes) {
+  std::optional<int64_t> sum =
+      bytes ? checkedAddSize(total, *bytes) : std::nullopt;
+  if (sum)
+    total = *sum;
+  return sum.has_value();
+}
+
 std::string mirage::formatBytes(int64_t bytes) {
   std::string text = std::to_string(bytes) + " bytes";
   static const char *units[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};

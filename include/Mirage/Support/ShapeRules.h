@@ -165,6 +165,11 @@ std::optional<unsigned> findZeroExtent(llvm::ArrayRef<int64_t> shape);
 std::optional<int64_t> checkedAddSize(int64_t a, int64_t b);
 std::optional<int64_t> checkedMulSize(int64_t a, int64_t b);
 
+/// Adds `bytes` to the running size `total`; false, leaving `total` as it
+/// is, when `bytes` is missing (an overflow computing it) or the sum
+/// overflows int64_t.
+[[nodiscard]] bool addSizeTo(int64_t &total, std::optional<int64_t> bytes);
+
 /// Formats a byte count exactly, with a binary unit for readability:
 /// `17179869184 bytes (16 GiB)`.
 std::string formatBytes(int64_t bytes);
